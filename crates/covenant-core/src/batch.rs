@@ -1,0 +1,976 @@
+//! The batch CSV format v1 (`spec/batch-format.md`): readers with located errors, the
+//! computation of every inventory, and the output tables.
+//!
+//! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
+//! `activity.csv` row by row into one [`InventoryBuilder`] per inventory, so memory grows with
+//! the number of inventories and cells, not with the number of rows (apart from the 8-byte line
+//! number kept per row for provenance). Every problem is collected, not only the first: an
+//! inventory with any error is rejected whole, the others are computed.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{Read, Write};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::country::Country;
+use crate::factors::{Catalog, Release};
+use crate::inventory::{
+    Activity, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Located, OverrideScope, TargetSpec,
+};
+use crate::quantity::{ActivityUnit, EmissionFactor, Population, format_decimal, parse_decimal};
+use crate::target::{self, TargetResult};
+use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
+
+/// The format version this module implements.
+pub const FORMAT_VERSION: &str = "1";
+
+/// A problem in the input, located as precisely as the input allows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// The file, as named by the caller.
+    pub file: String,
+    /// The 1-based line (0 when the problem is with the file as a whole).
+    pub line: u64,
+    /// The inventory concerned, when known.
+    pub inventory_id: Option<String>,
+    /// The column concerned, when known.
+    pub column: Option<String>,
+    /// The offending value, when there is one.
+    pub value: Option<String>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: ", self.file, self.line)?;
+        match (&self.column, &self.value) {
+            (Some(c), Some(v)) => write!(f, "column '{c}', value '{v}': ")?,
+            (Some(c), None) => write!(f, "column '{c}': ")?,
+            _ => {}
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The three input files: a name for messages and a reader for each.
+#[derive(Debug)]
+pub struct BatchInput<'a, R> {
+    /// `inventories.csv`.
+    pub inventories: (&'a str, R),
+    /// `activity.csv`.
+    pub activity: (&'a str, R),
+    /// The optional `factors.csv`.
+    pub factors: Option<(&'a str, R)>,
+}
+
+/// One computed inventory of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BatchInventory {
+    /// The inventory.
+    pub inventory: Inventory,
+    /// Its target, evaluated.
+    pub target: Option<TargetResult>,
+    /// For a monitoring inventory: the change against its baseline, in percent.
+    pub change_vs_baseline_pct: Option<Decimal>,
+}
+
+/// Everything a batch produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BatchOutput {
+    /// The computed inventories, in input order.
+    pub inventories: Vec<BatchInventory>,
+    /// Every input error; the inventories they concern are not in `inventories`.
+    pub errors: Vec<InputError>,
+    /// Warnings (unknown columns, plausibility): the results are still complete.
+    pub warnings: Vec<InputError>,
+}
+
+/// Called with the number of activity rows read so far (for progress bars).
+pub type Progress<'a> = &'a mut dyn FnMut(u64);
+
+/// Reads and computes a batch (see the module docs).
+pub fn run<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput {
+    run_with_progress(input, catalog, &mut |_| {})
+}
+
+/// [`run`], reporting progress every 65 536 activity rows.
+pub fn run_with_progress<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog, progress: Progress<'_>) -> BatchOutput {
+    let mut st = State::default();
+    let specs = read_inventories(input.inventories.0, input.inventories.1, catalog, &mut st);
+    let overrides = match input.factors {
+        Some((name, r)) => read_factors(name, r, &specs, &mut st),
+        None => Overrides::default(),
+    };
+    let mut builders: Vec<Option<InventoryBuilder<'_>>> = specs
+        .entries
+        .iter()
+        .map(|e| e.release.map(|r| InventoryBuilder::new(e.spec.clone(), r)))
+        .collect();
+    let mut rows = vec![0u64; specs.entries.len()];
+    read_activity(input.activity.0, input.activity.1, &specs, &mut builders, &mut rows, &mut st, progress);
+    finish(input.inventories.0, input.activity.0, specs, overrides, builders, &rows, st)
+}
+
+#[derive(Default)]
+struct State {
+    errors: Vec<InputError>,
+    warnings: Vec<InputError>,
+    /// Indices of inventories with an error.
+    rejected: Vec<bool>,
+}
+
+impl State {
+    fn error(&mut self, file: &str, line: u64, inv: Option<(usize, &str)>, column: Option<&str>, value: Option<&str>, message: String) {
+        if let Some((i, _)) = inv {
+            if let Some(r) = self.rejected.get_mut(i) {
+                *r = true;
+            }
+        }
+        self.errors.push(InputError {
+            file: file.into(),
+            line,
+            inventory_id: inv.map(|(_, id)| id.to_string()),
+            column: column.map(str::to_string),
+            value: value.map(str::to_string),
+            message,
+        });
+    }
+
+    fn warn(&mut self, file: &str, line: u64, inventory_id: Option<&str>, message: String) {
+        self.warnings.push(InputError {
+            file: file.into(),
+            line,
+            inventory_id: inventory_id.map(str::to_string),
+            column: None,
+            value: None,
+            message,
+        });
+    }
+}
+
+/// The columns of one file: required and optional names, their positions.
+struct Columns {
+    pos: Vec<Option<usize>>,
+}
+
+impl Columns {
+    fn read(
+        file: &str,
+        header: &csv::StringRecord,
+        required: &[&'static str],
+        optional: &[&'static str],
+        st: &mut State,
+    ) -> Option<Columns> {
+        let names: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+                h.trim().to_ascii_lowercase()
+            })
+            .collect();
+        let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+        let mut ok = true;
+        for (i, n) in names.iter().enumerate() {
+            if let Some(j) = names[..i].iter().position(|m| m == n) {
+                st.error(file, 1, None, Some(n), None, format!("duplicate column (columns {} and {})", j + 1, i + 1));
+                ok = false;
+            }
+        }
+        let mut unknown = Vec::new();
+        for n in &names {
+            if !all.contains(&n.as_str()) && !unknown.contains(n) {
+                unknown.push(n.clone());
+            }
+        }
+        for n in unknown {
+            let hint = crate::taxonomy::nearest(&n, all.iter().copied())
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            st.warn(file, 1, None, format!("unknown column '{n}' ignored{hint}"));
+        }
+        for r in required {
+            if !names.iter().any(|n| n == r) {
+                st.error(file, 1, None, Some(r), None, format!("missing required column; the header must name {}", required.join(", ")));
+                ok = false;
+            }
+        }
+        ok.then(|| Columns { pos: all.iter().map(|w| names.iter().position(|n| n == w)).collect() })
+    }
+
+    /// The trimmed cell of column number `k` (in required-then-optional order), or "".
+    fn get<'r>(&self, rec: &'r csv::StringRecord, k: usize) -> &'r str {
+        self.pos[k].and_then(|i| rec.get(i)).map_or("", str::trim)
+    }
+}
+
+/// Reads the header record; reports an empty file.
+fn open<R: Read>(file: &str, r: R, st: &mut State, required: &[&str]) -> Option<(csv::Reader<R>, csv::StringRecord)> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(r);
+    let mut header = csv::StringRecord::new();
+    match rdr.read_record(&mut header) {
+        Ok(true) => Some((rdr, header)),
+        Ok(false) => {
+            st.error(file, 1, None, None, None, format!("the file is empty; expected a header row naming {}", required.join(", ")));
+            None
+        }
+        Err(e) => {
+            st.error(file, 1, None, None, None, csv_message(&e));
+            None
+        }
+    }
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "the file is not valid UTF-8 (field {}); save it as UTF-8 (a byte-order mark is accepted)",
+            err.field() + 1
+        ),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("the row has {len} fields but the header has {expected_len}; check delimiters (',') and quoting")
+        }
+        csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
+        _ => e.to_string(),
+    }
+}
+
+/// Calls `f` for every data row; row errors are reported and skipped.
+fn for_rows<R: Read>(
+    file: &str,
+    mut rdr: csv::Reader<R>,
+    st: &mut State,
+    mut f: impl FnMut(u64, &csv::StringRecord, &mut State),
+) {
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                if rec.len() == 1 && rec.get(0).is_some_and(|c| c.trim().is_empty()) {
+                    continue; // a blank line
+                }
+                f(line, &rec, st);
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                st.error(file, line, None, None, None, csv_message(&e));
+                if io {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+struct Entry<'c> {
+    spec: InventorySpec,
+    line: u64,
+    release: Option<&'c Release>,
+}
+
+#[derive(Default)]
+struct Specs<'c> {
+    entries: Vec<Entry<'c>>,
+    by_id: HashMap<String, usize>,
+}
+
+const INV_REQUIRED: &[&str] = &["inventory_id", "country", "year"];
+const INV_OPTIONAL: &[&str] = &[
+    "city",
+    "kind",
+    "baseline_id",
+    "population",
+    "approach",
+    "gases",
+    "factor_set",
+    "target_year",
+    "target_reduction_pct",
+    "target_kind",
+    "target_population",
+];
+
+fn parse_year(s: &str) -> Result<u16, String> {
+    match s.parse::<u16>() {
+        Ok(y) if (1990..=2100).contains(&y) => Ok(y),
+        _ => Err("expected a year from 1990 to 2100".into()),
+    }
+}
+
+fn parse_population(s: &str) -> Result<Population, String> {
+    if !s.bytes().all(|b| b.is_ascii_digit()) || s.is_empty() {
+        return Err("expected a whole number of inhabitants (digits only, no separators)".into());
+    }
+    s.parse::<u64>()
+        .ok()
+        .and_then(Population::new)
+        .ok_or_else(|| "expected a whole number of inhabitants of at least 1".into())
+}
+
+fn read_inventories<'c, R: Read>(file: &str, r: R, catalog: &'c Catalog, st: &mut State) -> Specs<'c> {
+    let mut specs = Specs::default();
+    let Some((rdr, header)) = open(file, r, st, INV_REQUIRED) else { return specs };
+    let Some(cols) = Columns::read(file, &header, INV_REQUIRED, INV_OPTIONAL, st) else { return specs };
+    for_rows(file, rdr, st, |line, rec, st| {
+        let g = |k| cols.get(rec, k);
+        let id = g(0);
+        let mut bad = false;
+        let index = specs.entries.len();
+        let mut err = |st: &mut State, col: &str, value: &str, msg: String| {
+            bad = true;
+            st.rejected.resize(index + 1, false);
+            st.error(file, line, Some((index, id)), Some(col), Some(value), msg);
+        };
+        if id.is_empty() {
+            err(st, "inventory_id", id, "the inventory id is empty; expected a unique non-empty key".into());
+        } else if let Some(&first) = specs.by_id.get(id) {
+            let first_line = specs.entries[first].line;
+            err(st, "inventory_id", id, format!("duplicate inventory id (first defined on line {first_line})"));
+        }
+        let country = Country::parse(g(1)).map_err(|e| err(st, "country", g(1), e.to_string())).ok();
+        let year = parse_year(g(2)).map_err(|m| err(st, "year", g(2), m)).ok();
+        let kind = if g(4).is_empty() {
+            Some(InventoryKind::Baseline)
+        } else {
+            InventoryKind::parse_code(g(4)).map_err(|e| err(st, "kind", g(4), e.to_string())).ok()
+        };
+        let baseline_id = Some(g(5).to_string()).filter(|s| !s.is_empty());
+        if kind == Some(InventoryKind::Monitoring) && baseline_id.is_none() {
+            err(st, "baseline_id", "", "a monitoring inventory needs the inventory_id of its baseline".into());
+        }
+        if kind == Some(InventoryKind::Baseline) && baseline_id.is_some() {
+            st.warn(file, line, Some(id), "baseline_id is ignored on a baseline inventory (kind = baseline)".into());
+        }
+        let population = if g(6).is_empty() {
+            None
+        } else {
+            parse_population(g(6)).map_err(|m| err(st, "population", g(6), m)).ok()
+        };
+        let approach = if g(7).is_empty() {
+            Some(Approach::Ipcc)
+        } else {
+            Approach::parse_code(g(7)).map_err(|e| err(st, "approach", g(7), e.to_string())).ok()
+        };
+        let gases = if g(8).is_empty() {
+            Some(GasBasis::Co2)
+        } else {
+            GasBasis::parse_code(g(8)).map_err(|e| err(st, "gases", g(8), e.to_string())).ok()
+        };
+        let release = catalog.release(Some(g(9))).map_err(|e| err(st, "factor_set", g(9), e.to_string())).ok();
+        let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| err(st, c, v, m));
+        if let (false, Some(country), Some(year), Some(kind), Some(approach), Some(gases), Some(release)) =
+            (bad, country, year, kind, approach, gases, release)
+        {
+            let spec = InventorySpec {
+                id: id.to_string(),
+                city: Some(g(3).to_string()).filter(|s| !s.is_empty()),
+                country,
+                year,
+                kind,
+                baseline_id: if kind == InventoryKind::Monitoring { baseline_id } else { None },
+                population,
+                approach,
+                gases,
+                release: Some(release.id().to_string()),
+                target,
+            };
+            specs.by_id.insert(spec.id.clone(), index);
+            specs.entries.push(Entry { spec, line, release: Some(release) });
+        } else {
+            if !id.is_empty() && !specs.by_id.contains_key(id) {
+                specs.by_id.insert(id.to_string(), index);
+            }
+            // A placeholder keeps indices aligned so later rows for this id are attributed.
+            specs.entries.push(Entry {
+                spec: InventorySpec::baseline(id, Country::parse("XK").unwrap_or_else(|_| unreachable!()), 2000),
+                line,
+                release: None,
+            });
+        }
+        st.rejected.resize(specs.entries.len(), false);
+        if bad {
+            st.rejected[index] = true;
+        }
+    });
+    if specs.entries.is_empty() && st.errors.is_empty() {
+        st.error(file, 1, None, None, None, "the file has a header but no inventories".into());
+    }
+    link_baselines(file, &mut specs, st);
+    specs
+}
+
+fn read_target(
+    year_s: &str,
+    pct_s: &str,
+    kind_s: &str,
+    pop_s: &str,
+    year: Option<u16>,
+    population: Option<Population>,
+    err: &mut dyn FnMut(&str, &str, String),
+) -> Option<TargetSpec> {
+    if year_s.is_empty() && pct_s.is_empty() {
+        if !kind_s.is_empty() || !pop_s.is_empty() {
+            let (c, v) = if kind_s.is_empty() { ("target_population", pop_s) } else { ("target_kind", kind_s) };
+            err(c, v, "a target needs target_year and target_reduction_pct".into());
+        }
+        return None;
+    }
+    if year_s.is_empty() || pct_s.is_empty() {
+        let (c, v) = if year_s.is_empty() { ("target_year", year_s) } else { ("target_reduction_pct", pct_s) };
+        err(c, v, "target_year and target_reduction_pct go together: give both or neither".into());
+        return None;
+    }
+    let ty = parse_year(year_s).map_err(|m| err("target_year", year_s, m)).ok();
+    if let (Some(ty), Some(y)) = (ty, year) {
+        if ty <= y {
+            err("target_year", year_s, format!("the target year must be after the inventory year {y}"));
+        }
+    }
+    let pct = match parse_decimal(pct_s) {
+        Ok(p) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p),
+        Ok(_) => {
+            err("target_reduction_pct", pct_s, "expected a reduction in percent, more than 0 and at most 100".into());
+            None
+        }
+        Err(e) => {
+            err("target_reduction_pct", pct_s, e.to_string());
+            None
+        }
+    };
+    let kind = if kind_s.is_empty() {
+        Some(TargetKind::Absolute)
+    } else {
+        TargetKind::parse_code(kind_s).map_err(|e| err("target_kind", kind_s, e.to_string())).ok()
+    };
+    if kind == Some(TargetKind::PerCapita) && population.is_none() {
+        err("population", "", "a per-capita target needs the population of the inventory year".into());
+    }
+    let tpop = if pop_s.is_empty() {
+        None
+    } else {
+        parse_population(pop_s).map_err(|m| err("target_population", pop_s, m)).ok()
+    };
+    Some(TargetSpec { year: ty?, reduction_pct: pct?, kind: kind?, population: tpop })
+}
+
+fn link_baselines(file: &str, specs: &mut Specs<'_>, st: &mut State) {
+    for i in 0..specs.entries.len() {
+        let e = &specs.entries[i];
+        let Some(b) = e.spec.baseline_id.clone() else { continue };
+        if e.release.is_none() {
+            continue;
+        }
+        let (line, id) = (e.line, e.spec.id.clone());
+        let target = specs.by_id.get(&b).copied();
+        let msg = match target {
+            None => Some(format!("baseline '{b}' is not an inventory of this file")),
+            Some(j) if j == i => Some("an inventory cannot be its own baseline".into()),
+            Some(j) if specs.entries[j].release.is_some() && specs.entries[j].spec.kind == InventoryKind::Monitoring => {
+                Some(format!("baseline '{b}' is itself a monitoring inventory; monitoring inventories refer to a baseline (kind = baseline)"))
+            }
+            Some(j) => {
+                let base = &specs.entries[j].spec;
+                let per_capita = base.target.as_ref().is_some_and(|t| t.kind == TargetKind::PerCapita);
+                (per_capita && specs.entries[i].spec.population.is_none()).then(|| {
+                    format!("baseline '{b}' has a per-capita target, so this inventory needs a population")
+                })
+            }
+        };
+        if let Some(m) = msg {
+            st.error(file, line, Some((i, &id)), Some("baseline_id"), Some(&b), m);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Overrides {
+    batch: Vec<FactorOverride>,
+    per_inventory: HashMap<usize, Vec<FactorOverride>>,
+    /// A batch-wide row was invalid: no inventory can be trusted.
+    poisoned: bool,
+}
+
+const FAC_REQUIRED: &[&str] = &["carrier", "factor"];
+const FAC_OPTIONAL: &[&str] = &["inventory_id", "source"];
+
+fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) -> Overrides {
+    let mut out = Overrides::default();
+    let Some((rdr, header)) = open(file, r, st, FAC_REQUIRED) else {
+        out.poisoned = true;
+        return out;
+    };
+    let Some(cols) = Columns::read(file, &header, FAC_REQUIRED, FAC_OPTIONAL, st) else {
+        out.poisoned = true;
+        return out;
+    };
+    let mut seen: HashMap<(Option<usize>, Carrier), u64> = HashMap::new();
+    for_rows(file, rdr, st, |line, rec, st| {
+        let (carrier_s, factor_s, id, source) = (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3));
+        let inv = if id.is_empty() {
+            None
+        } else {
+            match specs.by_id.get(id) {
+                Some(&i) => Some(i),
+                None => {
+                    st.error(file, line, None, Some("inventory_id"), Some(id), "no inventory with this id in the inventories file".into());
+                    return;
+                }
+            }
+        };
+        let target = inv.map(|i| (i, id));
+        let mut ok = true;
+        let carrier = Carrier::parse_code(carrier_s)
+            .map_err(|e| {
+                ok = false;
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string());
+            })
+            .ok();
+        let factor = parse_decimal(factor_s)
+            .map_err(|e| e.to_string())
+            .and_then(|d| EmissionFactor::t_per_mwh(d).map_err(|e| e.to_string()))
+            .map_err(|m| {
+                ok = false;
+                st.error(file, line, target, Some("factor"), Some(factor_s), m);
+            })
+            .ok();
+        if let (Some(carrier), Some(factor)) = (carrier, factor) {
+            if let Some(first) = seen.insert((inv, carrier), line) {
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), format!("a factor for this carrier and inventory is already given on line {first}"));
+                ok = false;
+            }
+            let o = FactorOverride {
+                carrier,
+                factor,
+                source: Some(source.to_string()).filter(|s| !s.is_empty()),
+                scope: if inv.is_some() { OverrideScope::Inventory } else { OverrideScope::Batch },
+                line: Some(line),
+            };
+            match inv {
+                Some(i) => out.per_inventory.entry(i).or_default().push(o),
+                None => out.batch.push(o),
+            }
+        }
+        if !ok && inv.is_none() {
+            out.poisoned = true;
+        }
+    });
+    out
+}
+
+const ACT_REQUIRED: &[&str] = &["inventory_id", "sector", "amount", "unit"];
+const ACT_OPTIONAL: &[&str] = &["carrier"];
+
+fn read_activity<'c, R: Read>(
+    file: &str,
+    r: R,
+    specs: &Specs<'c>,
+    builders: &mut [Option<InventoryBuilder<'c>>],
+    rows: &mut [u64],
+    st: &mut State,
+    progress: Progress<'_>,
+) {
+    let required = ["inventory_id", "sector", "carrier", "amount", "unit"];
+    let Some((rdr, header)) = open(file, r, st, &required) else {
+        st.rejected.iter_mut().for_each(|r| *r = true);
+        return;
+    };
+    let Some(cols) = Columns::read(file, &header, ACT_REQUIRED, ACT_OPTIONAL, st) else {
+        st.rejected.iter_mut().for_each(|r| *r = true);
+        return;
+    };
+    let mut count = 0u64;
+    let mut last: Option<(String, usize)> = None;
+    for_rows(file, rdr, st, |line, rec, st| {
+        count += 1;
+        if count % 65_536 == 0 {
+            progress(count);
+        }
+        let id = cols.get(rec, 0);
+        let idx = match &last {
+            Some((l, i)) if l == id => *i,
+            _ => match specs.by_id.get(id) {
+                Some(&i) => {
+                    last = Some((id.to_string(), i));
+                    i
+                }
+                None => {
+                    let msg = if id.is_empty() {
+                        "the inventory id is empty".to_string()
+                    } else {
+                        let hint = crate::taxonomy::nearest(id, specs.by_id.keys().map(String::as_str))
+                            .map(|s| format!(" (did you mean '{s}'?)"))
+                            .unwrap_or_default();
+                        format!("no inventory with this id in the inventories file{hint}")
+                    };
+                    st.error(file, line, None, Some("inventory_id"), Some(id), msg);
+                    return;
+                }
+            },
+        };
+        rows[idx] += 1;
+        let target = Some((idx, id));
+        let (sector_s, amount_s, unit_s, carrier_s) = (cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3), cols.get(rec, 4));
+        let sector = Sector::parse_code(sector_s).map_err(|e| st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string()));
+        let carrier = if carrier_s.is_empty() {
+            Ok(None)
+        } else {
+            Carrier::parse_code(carrier_s)
+                .map(Some)
+                .map_err(|e| st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string()))
+        };
+        let amount = parse_decimal(amount_s).map_err(|e| st.error(file, line, target, Some("amount"), Some(amount_s), e.to_string()));
+        let unit = ActivityUnit::parse(unit_s).map_err(|e| st.error(file, line, target, Some("unit"), Some(unit_s), e.to_string()));
+        let (Ok(sector), Ok(carrier), Ok(amount), Ok(unit)) = (sector, carrier, amount, unit) else { return };
+        let Some(b) = builders[idx].as_mut() else { return };
+        let a = Activity { sector, carrier, amount, unit, line: Some(line) };
+        if let Err(e) = b.add(&a) {
+            located(st, file, Some((idx, id)), e);
+        }
+    });
+    progress(count);
+}
+
+fn located(st: &mut State, file: &str, inv: Option<(usize, &str)>, e: Located) {
+    let value = Some(e.value.as_str()).filter(|v| !v.is_empty());
+    st.error(file, e.line.unwrap_or(0), inv, Some(e.column), value, e.error.to_string());
+}
+
+fn finish(
+    inv_file: &str,
+    act_file: &str,
+    specs: Specs<'_>,
+    overrides: Overrides,
+    builders: Vec<Option<InventoryBuilder<'_>>>,
+    rows: &[u64],
+    mut st: State,
+) -> BatchOutput {
+    let mut computed: Vec<Option<Inventory>> = Vec::with_capacity(builders.len());
+    for (i, b) in builders.into_iter().enumerate() {
+        let entry = &specs.entries[i];
+        let Some(b) = b else {
+            computed.push(None);
+            continue;
+        };
+        if overrides.poisoned {
+            st.rejected[i] = true;
+        }
+        if rows[i] == 0 && !st.rejected[i] {
+            let id = entry.spec.id.clone();
+            st.error(inv_file, entry.line, Some((i, &id)), None, None, format!("inventory '{id}' has no rows in {act_file}"));
+        }
+        if st.rejected[i] {
+            computed.push(None);
+            continue;
+        }
+        let mut ov: Vec<&FactorOverride> = overrides.batch.iter().collect();
+        if let Some(own) = overrides.per_inventory.get(&i) {
+            ov.extend(own);
+        }
+        match b.finish(&ov) {
+            Ok(inv) => computed.push(Some(inv)),
+            Err(problems) => {
+                let id = entry.spec.id.clone();
+                for p in problems {
+                    located(&mut st, act_file, Some((i, &id)), p);
+                }
+                computed.push(None);
+            }
+        }
+    }
+    // Monitoring inventories need their baseline.
+    let mut results: Vec<Option<BatchInventory>> = Vec::with_capacity(computed.len());
+    for (i, inv) in computed.iter().enumerate() {
+        let Some(inv) = inv else {
+            results.push(None);
+            continue;
+        };
+        let entry = &specs.entries[i];
+        let mut change = None;
+        if let Some(b) = &inv.spec.baseline_id {
+            let base = specs.by_id.get(b).and_then(|&j| computed[j].as_ref());
+            match base {
+                Some(base) => {
+                    change = target::change_vs_baseline(inv, base);
+                    for w in target::comparability_warnings(inv, base) {
+                        st.warn(inv_file, entry.line, Some(&inv.spec.id), w);
+                    }
+                }
+                None => {
+                    let id = inv.spec.id.clone();
+                    st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), Some(b), format!("baseline '{b}' could not be computed (see its errors), so this inventory cannot be compared with it"));
+                    results.push(None);
+                    continue;
+                }
+            }
+        }
+        let target = match inv.spec.target.as_ref().map(|t| target::evaluate(inv, t)) {
+            None => None,
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => {
+                let id = inv.spec.id.clone();
+                st.error(inv_file, entry.line, Some((i, &id)), Some("target_year"), None, e.to_string());
+                results.push(None);
+                continue;
+            }
+        };
+        for w in &inv.warnings {
+            st.warn(inv_file, entry.line, Some(&inv.spec.id), w.clone());
+        }
+        results.push(Some(BatchInventory { inventory: inv.clone(), target, change_vs_baseline_pct: change }));
+    }
+    st.errors.sort_by(|a, b| (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line)));
+    BatchOutput { inventories: results.into_iter().flatten().collect(), errors: st.errors, warnings: st.warnings }
+}
+
+fn opt(d: Option<Decimal>) -> String {
+    d.map(format_decimal).unwrap_or_default()
+}
+
+/// The columns of `emissions.csv`.
+pub const EMISSIONS_HEADER: [&str; 7] =
+    ["inventory_id", "sector", "carrier", "energy_mwh", "factor_t_per_mwh", "factor_source", "emissions_t"];
+
+/// The columns of `summary.csv`.
+pub const SUMMARY_HEADER: [&str; 19] = [
+    "inventory_id",
+    "city",
+    "country",
+    "year",
+    "kind",
+    "approach",
+    "gases",
+    "factor_set",
+    "population",
+    "total_energy_mwh",
+    "total_emissions_t",
+    "per_capita_t",
+    "baseline_id",
+    "change_vs_baseline_pct",
+    "target_year",
+    "target_kind",
+    "target_reduction_pct",
+    "target_emissions_t",
+    "target_per_capita_t",
+];
+
+/// The columns of `errors.csv`.
+pub const ERRORS_HEADER: [&str; 6] = ["file", "line", "inventory_id", "column", "value", "message"];
+
+/// Writes `emissions.csv`: one row per (inventory, sector, carrier) with activity; numbers in
+/// full, without rounding or exponents.
+pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(EMISSIONS_HEADER)?;
+    for r in results {
+        let inv = &r.inventory;
+        for c in &inv.cells {
+            let source = c.carrier.and_then(|k| inv.factors.iter().find(|f| f.carrier == k)).map(|f| f.provenance.short());
+            out.write_record([
+                inv.spec.id.as_str(),
+                c.sector.code(),
+                c.carrier.map_or("", |k| k.code()),
+                &c.energy.map(|e| format_decimal(e.mwh())).unwrap_or_default(),
+                &c.factor.map(|f| format_decimal(f.value())).unwrap_or_default(),
+                source.as_deref().unwrap_or(""),
+                &format_decimal(c.emissions.tonnes()),
+            ])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes `summary.csv`: one row per inventory.
+pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(SUMMARY_HEADER)?;
+    for r in results {
+        let inv = &r.inventory;
+        let s = &inv.spec;
+        let t = s.target.as_ref();
+        out.write_record([
+            s.id.as_str(),
+            s.city.as_deref().unwrap_or(""),
+            s.country.code(),
+            &s.year.to_string(),
+            s.kind.code(),
+            s.approach.code(),
+            s.gases.code(),
+            &inv.release,
+            &s.population.map(|p| p.get().to_string()).unwrap_or_default(),
+            &format_decimal(inv.total_energy.mwh()),
+            &format_decimal(inv.total_emissions.tonnes()),
+            &opt(inv.per_capita_t),
+            s.baseline_id.as_deref().unwrap_or(""),
+            &opt(r.change_vs_baseline_pct),
+            &t.map(|t| t.year.to_string()).unwrap_or_default(),
+            t.map_or("", |t| t.kind.code()),
+            &opt(t.map(|t| t.reduction_pct)),
+            &opt(r.target.as_ref().and_then(|t| t.emissions_t)),
+            &opt(r.target.as_ref().and_then(|t| t.per_capita_t)),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes `errors.csv`.
+pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(ERRORS_HEADER)?;
+    for e in errors {
+        out.write_record([
+            e.file.as_str(),
+            &e.line.to_string(),
+            e.inventory_id.as_deref().unwrap_or(""),
+            e.column.as_deref().unwrap_or(""),
+            e.value.as_deref().unwrap_or(""),
+            &e.message,
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The JSON document of a batch: the same results as the CSV files, with full provenance.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'a> {
+    /// The batch format version.
+    pub format_version: &'static str,
+    /// The engine version.
+    pub engine_version: &'static str,
+    /// Every computed inventory.
+    pub inventories: &'a [BatchInventory],
+    /// Every input error.
+    pub errors: &'a [InputError],
+    /// Every warning.
+    pub warnings: &'a [InputError],
+}
+
+impl<'a> JsonReport<'a> {
+    /// The report of a batch output.
+    pub fn new(out: &'a BatchOutput) -> JsonReport<'a> {
+        JsonReport {
+            format_version: FORMAT_VERSION,
+            engine_version: crate::inventory::ENGINE_VERSION,
+            inventories: &out.inventories,
+            errors: &out.errors,
+            warnings: &out.warnings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn run_str(inv: &str, act: &str, fac: Option<&str>) -> BatchOutput {
+        run(
+            BatchInput {
+                inventories: ("inventories.csv", inv.as_bytes()),
+                activity: ("activity.csv", act.as_bytes()),
+                factors: fac.map(|f| ("factors.csv", f.as_bytes())),
+            },
+            Catalog::embedded(),
+        )
+    }
+
+    const INV: &str = "inventory_id,country,year,population\nA,IT,2010,1000\n";
+    const ACT: &str = "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
+
+    fn messages(out: &BatchOutput) -> Vec<String> {
+        out.errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn minimal_batch() {
+        let out = run_str(INV, ACT, None);
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        assert_eq!(out.inventories[0].inventory.total_emissions.tonnes(), dec!(20.2));
+        let mut buf = Vec::new();
+        write_summary(&mut buf, &out.inventories).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.lines().nth(1).unwrap().starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.1,1000,100,20.2,0.0202,"));
+    }
+
+    #[test]
+    fn headers_are_case_insensitive_any_order_with_bom_and_crlf() {
+        let inv = "\u{feff}Year , COUNTRY,Inventory_ID,extra\r\n2010,IT,A,x\r\n";
+        let act = "UNIT,amount,Carrier,sector,inventory_id\r\n MWh , 100 ,natural_gas,residential_buildings,A\r\n";
+        let out = run_str(inv, act, None);
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        assert!(out.warnings.iter().any(|w| w.message.contains("unknown column 'extra'")));
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let act = "inventory_id,sector,carrier,amount,unit\n\
+                   A,residental_buildings,natural_gas,100,MWh\n\
+                   A,residential_buildings,natural_gaz,100,MWh\n\
+                   A,residential_buildings,natural_gas,1e3,MWh\n\
+                   A,residential_buildings,natural_gas,100,mwh\n\
+                   B,residential_buildings,natural_gas,100,MWh\n";
+        let out = run_str(INV, act, None);
+        let m = messages(&out);
+        assert_eq!(m.len(), 5, "{m:#?}");
+        assert!(m[0].starts_with("activity.csv:2: column 'sector', value 'residental_buildings': unknown sector code"), "{}", m[0]);
+        assert!(m[0].contains("did you mean 'residential_buildings'"));
+        assert!(m[1].contains("did you mean 'natural_gas'"));
+        assert!(m[2].contains("no thousands separators or exponent"));
+        assert!(m[3].contains("did you mean 'MWh'"));
+        assert!(m[4].starts_with("activity.csv:6: column 'inventory_id', value 'B'"));
+        assert!(out.inventories.is_empty());
+    }
+
+    #[test]
+    fn monitoring_and_targets() {
+        let inv = "inventory_id,country,year,kind,baseline_id,population,target_year,target_reduction_pct\n\
+                   B,IT,2010,baseline,,1000,2030,40\n\
+                   M,IT,2015,monitoring,B,1000,,\n";
+        let act = "inventory_id,sector,carrier,amount,unit\n\
+                   B,waste,,100,tCO2\nM,waste,,80,tCO2\n";
+        let out = run_str(inv, act, None);
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        assert_eq!(out.inventories[1].change_vs_baseline_pct, Some(dec!(-20)));
+        assert_eq!(out.inventories[0].target.as_ref().unwrap().emissions_t, Some(dec!(60)));
+    }
+
+    #[test]
+    fn baseline_errors() {
+        let inv = "inventory_id,country,year,kind,baseline_id\n\
+                   A,IT,2010,monitoring,\nB,IT,2010,monitoring,Z\nC,IT,2010,monitoring,C\n\
+                   D,IT,2010,monitoring,E\nE,IT,2010,monitoring,D\n";
+        let act = "inventory_id,sector,carrier,amount,unit\nA,waste,,1,tCO2\n";
+        let m = messages(&run_str(inv, act, None));
+        assert!(m.iter().any(|e| e.starts_with("inventories.csv:2: column 'baseline_id'")), "{m:#?}");
+        assert!(m.iter().any(|e| e.contains("'Z' is not an inventory")));
+        assert!(m.iter().any(|e| e.contains("its own baseline")));
+        assert_eq!(m.iter().filter(|e| e.contains("is itself a monitoring inventory")).count(), 2);
+    }
+
+    #[test]
+    fn overrides_from_factors_csv() {
+        let fac = "carrier,factor,inventory_id,source\nnatural_gas,0.3,,batch\nnatural_gas,0.25,A,own\n";
+        let out = run_str(INV, ACT, Some(fac));
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        assert_eq!(out.inventories[0].inventory.total_emissions.tonnes(), dec!(25));
+        let bad = "carrier,factor\nnatural_gas,-1\n";
+        let out = run_str(INV, ACT, Some(bad));
+        assert!(messages(&out)[0].contains("negative"));
+        assert!(out.inventories.is_empty(), "a bad batch-wide factor rejects every inventory");
+    }
+
+    #[test]
+    fn empty_and_header_only_files() {
+        assert!(messages(&run_str("", ACT, None))[0].contains("the file is empty"));
+        assert!(messages(&run_str("inventory_id,country,year\n", ACT, None))[0].contains("no inventories"));
+        let m = messages(&run_str(INV, "inventory_id,sector,carrier,amount,unit\n", None));
+        assert!(m[0].contains("has no rows in activity.csv"), "{m:?}");
+    }
+}

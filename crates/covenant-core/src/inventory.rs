@@ -1,0 +1,777 @@
+//! One inventory: sector × carrier activity data in, emissions with provenance out.
+//!
+//! [`InventoryBuilder`] takes activity rows one at a time (converting each to exact energy and
+//! adding rows with the same sector and carrier), then [`InventoryBuilder::finish`] applies the
+//! factors and returns an [`Inventory`]. The batch reader and the browser use the same builder,
+//! so every front end computes the same numbers.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::country::Country;
+use crate::error::{Error, Result};
+use crate::factors::{FuelProperty, Release, Tag};
+use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, MAX_AMOUNT, Population};
+use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
+
+/// The engine's version, recorded in every result.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A reduction target set against an inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetSpec {
+    /// The target year.
+    pub year: u16,
+    /// The reduction from the baseline, in percent (0–100).
+    pub reduction_pct: Decimal,
+    /// Absolute or per-capita.
+    pub kind: TargetKind,
+    /// Inhabitants in the target year (for the equivalent absolute value of a per-capita
+    /// target).
+    pub population: Option<Population>,
+}
+
+/// What an inventory is: the metadata of one row of `inventories.csv`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InventorySpec {
+    /// Unique key.
+    pub id: String,
+    /// Display name of the city.
+    pub city: Option<String>,
+    /// Country (selects the national electricity factor).
+    pub country: Country,
+    /// Inventory year.
+    pub year: u16,
+    /// Baseline or monitoring.
+    pub kind: InventoryKind,
+    /// For a monitoring inventory: the baseline it is compared with.
+    pub baseline_id: Option<String>,
+    /// Inhabitants in the inventory year.
+    pub population: Option<Population>,
+    /// IPCC or LCA factors.
+    pub approach: Approach,
+    /// CO2 or CO2-eq.
+    pub gases: GasBasis,
+    /// Factor release id; `None` means the newest.
+    pub release: Option<String>,
+    /// A reduction target, if any.
+    pub target: Option<TargetSpec>,
+}
+
+impl InventorySpec {
+    /// A baseline inventory with the defaults of the batch format (IPCC, CO2, newest release).
+    pub fn baseline(id: impl Into<String>, country: Country, year: u16) -> InventorySpec {
+        InventorySpec {
+            id: id.into(),
+            city: None,
+            country,
+            year,
+            kind: InventoryKind::Baseline,
+            baseline_id: None,
+            population: None,
+            approach: Approach::Ipcc,
+            gases: GasBasis::Co2,
+            release: None,
+            target: None,
+        }
+    }
+}
+
+/// One activity row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Activity {
+    /// The sector.
+    pub sector: Sector,
+    /// The carrier (`None` for non-energy sectors).
+    pub carrier: Option<Carrier>,
+    /// The amount (≥ 0).
+    pub amount: Decimal,
+    /// Its unit.
+    pub unit: ActivityUnit,
+    /// The input line it came from, for provenance.
+    pub line: Option<u64>,
+}
+
+/// Where a user override applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideScope {
+    /// Every inventory of the batch.
+    Batch,
+    /// One inventory (wins over a batch-wide value).
+    Inventory,
+}
+
+/// A user's emission factor for a carrier, replacing the release's value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FactorOverride {
+    /// The carrier.
+    pub carrier: Carrier,
+    /// The factor (t per MWh, on the inventory's gas basis).
+    pub factor: EmissionFactor,
+    /// The user's source note.
+    pub source: Option<String>,
+    /// Where it applies.
+    pub scope: OverrideScope,
+    /// The input line it came from.
+    pub line: Option<u64>,
+}
+
+/// Where a factor came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Provenance {
+    /// A shipped (or loaded) factor set.
+    FactorSet {
+        /// `name@revision` of the set.
+        set: String,
+        /// The release that selected it.
+        release: String,
+        /// Whether the set is an official Covenant of Mayors set.
+        com: bool,
+        /// The source id within the set.
+        source_id: String,
+        /// The full citation.
+        citation: String,
+        /// The evidence tag.
+        tag: Tag,
+        /// The record's note.
+        note: String,
+        /// The country of a national factor.
+        country: Option<Country>,
+        /// The year of a time-series factor.
+        year: Option<u16>,
+    },
+    /// A factor given by the user.
+    UserOverride {
+        /// The user's source note.
+        source: Option<String>,
+        /// Batch-wide or for this inventory.
+        scope: OverrideScope,
+        /// The input line.
+        line: Option<u64>,
+    },
+}
+
+impl Provenance {
+    /// A one-line description, as written in the `factor_source` column.
+    pub fn short(&self) -> String {
+        match self {
+            Provenance::FactorSet { set, source_id, com, .. } => {
+                if *com {
+                    format!("{set} {source_id}")
+                } else {
+                    format!("{set} {source_id} (not a CoM factor)")
+                }
+            }
+            Provenance::UserOverride { source: Some(s), .. } if !s.is_empty() => s.clone(),
+            Provenance::UserOverride { line: Some(l), .. } => format!("user factor (factors.csv line {l})"),
+            Provenance::UserOverride { .. } => "user factor".into(),
+        }
+    }
+}
+
+/// A fuel quantity and how it became energy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conversion {
+    /// The quantity given, summed over rows with the same unit.
+    pub amount: Decimal,
+    /// Its unit.
+    pub unit: ActivityUnit,
+    /// The net calorific value used (GJ/t), for mass and volume units.
+    pub ncv: Option<FuelProperty>,
+    /// The density used (kg/L), for volume units.
+    pub density: Option<FuelProperty>,
+    /// The energy it gave.
+    pub energy: Energy,
+}
+
+/// The factor applied to one carrier of an inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FactorUsed {
+    /// The carrier.
+    pub carrier: Carrier,
+    /// The value.
+    pub factor: EmissionFactor,
+    /// Where it came from.
+    pub provenance: Provenance,
+}
+
+/// One (sector, carrier) cell of the result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// The sector.
+    pub sector: Sector,
+    /// The carrier (`None` for non-energy sectors).
+    pub carrier: Option<Carrier>,
+    /// Final energy (`None` for non-energy sectors).
+    pub energy: Option<Energy>,
+    /// The factor applied (`None` for non-energy sectors).
+    pub factor: Option<EmissionFactor>,
+    /// Emissions.
+    pub emissions: Emissions,
+    /// The input lines that were added up.
+    pub lines: Vec<u64>,
+    /// The quantities as given, by unit, with their conversions.
+    pub inputs: Vec<Conversion>,
+}
+
+/// A total over one sector or one carrier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Subtotal<K> {
+    /// The sector or carrier.
+    pub key: K,
+    /// Final energy.
+    pub energy: Energy,
+    /// Emissions.
+    pub emissions: Emissions,
+}
+
+/// A computed inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Inventory {
+    /// What was computed.
+    pub spec: InventorySpec,
+    /// The factor release used.
+    pub release: String,
+    /// The cells with activity, in template order (sector, then carrier).
+    pub cells: Vec<Cell>,
+    /// Totals by sector, in template order (only sectors with activity).
+    pub sectors: Vec<Subtotal<Sector>>,
+    /// Totals by carrier, in template order (energy sectors only).
+    pub carriers: Vec<Subtotal<Carrier>>,
+    /// Total final energy.
+    pub total_energy: Energy,
+    /// Total emissions (energy and non-energy).
+    pub total_emissions: Emissions,
+    /// Emissions per inhabitant, unrounded (needs a population).
+    pub per_capita_t: Option<Decimal>,
+    /// The factor applied to each carrier, with its provenance.
+    pub factors: Vec<FactorUsed>,
+    /// Plausibility warnings (the result is still complete).
+    pub warnings: Vec<String>,
+    /// The engine version.
+    pub engine_version: &'static str,
+}
+
+/// An error tied to the input: which line, which column, which value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// The input line, when known.
+    pub line: Option<u64>,
+    /// The column it concerns.
+    pub column: &'static str,
+    /// The offending value.
+    pub value: String,
+    /// What is wrong.
+    pub error: Error,
+}
+
+const SLOTS: usize = Carrier::ALL.len() + 1;
+
+#[derive(Clone, Debug, Default)]
+struct Acc {
+    present: bool,
+    energy: Energy,
+    emissions: Emissions,
+    lines: Vec<u64>,
+    inputs: Vec<(ActivityUnit, Decimal)>,
+}
+
+/// Adds activity rows up into cells; see the module docs.
+#[derive(Debug)]
+pub struct InventoryBuilder<'r> {
+    spec: InventorySpec,
+    release: &'r Release,
+    cells: Vec<Acc>,
+}
+
+fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
+    sector.index() * SLOTS + carrier.map_or(SLOTS - 1, Carrier::index)
+}
+
+fn energy_units() -> String {
+    "MWh, kWh, GWh, GJ, TJ or toe".into()
+}
+
+impl<'r> InventoryBuilder<'r> {
+    /// A builder for `spec`, using `release` for defaults, NCVs and densities.
+    pub fn new(spec: InventorySpec, release: &'r Release) -> InventoryBuilder<'r> {
+        InventoryBuilder { spec, release, cells: vec![Acc::default(); Sector::ALL.len() * SLOTS] }
+    }
+
+    /// The inventory being built.
+    pub fn spec(&self) -> &InventorySpec {
+        &self.spec
+    }
+
+    /// Checks an activity row and converts its amount, without adding it.
+    pub fn convert(&self, a: &Activity) -> Result<Quantity, Located> {
+        let loc = |column: &'static str, value: String, error: Error| Located { line: a.line, column, value, error };
+        let sector = a.sector;
+        match (sector.is_energy(), a.carrier) {
+            (true, None) => return Err(loc("carrier", String::new(), Error::CarrierRequired { sector })),
+            (false, Some(c)) => {
+                return Err(loc("carrier", c.to_string(), Error::CarrierNotAllowed { sector, carrier: c }));
+            }
+            (true, Some(c)) if !sector.accepts(c) => {
+                return Err(loc("carrier", c.to_string(), Error::TransportCarrier { sector, carrier: c }));
+            }
+            _ => {}
+        }
+        if a.amount.is_sign_negative() && !a.amount.is_zero() {
+            return Err(loc("amount", a.amount.to_string(), Error::NegativeAmount { value: a.amount }));
+        }
+        if a.amount > MAX_AMOUNT {
+            return Err(loc("amount", a.amount.to_string(), Error::AmountTooLarge { value: a.amount }));
+        }
+        let unit_err = |what: String, expected: String| {
+            loc("unit", a.unit.symbol().into(), Error::UnitMismatch { unit: a.unit.symbol().into(), what, expected })
+        };
+        let Some(carrier) = a.carrier else {
+            let expected = match self.spec.gases {
+                GasBasis::Co2 => ActivityUnit::TonneCo2,
+                GasBasis::Co2e => ActivityUnit::TonneCo2e,
+            };
+            return if a.unit == expected {
+                Emissions::from_tonnes(a.amount)
+                    .map(Quantity::Emissions)
+                    .map_err(|e| loc("amount", a.amount.to_string(), e))
+            } else if matches!(a.unit, ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e) {
+                Err(unit_err(
+                    format!("an inventory reporting {} (gases = {})", self.spec.gases.unit(), self.spec.gases),
+                    format!("{expected}"),
+                ))
+            } else {
+                Err(unit_err(format!("non-energy sector '{sector}'"), "tCO2 or tCO2e (emissions entered directly)".into()))
+            };
+        };
+        let mj_per_unit = match a.unit {
+            ActivityUnit::Energy(u) => u.megajoules(),
+            ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => {
+                return Err(unit_err(format!("energy sector '{sector}'"), energy_units()));
+            }
+            fuel_unit => {
+                if !carrier.is_fuel() {
+                    return Err(unit_err(format!("carrier '{carrier}'"), energy_units()));
+                }
+                let props = self.release.properties();
+                let missing = |property| {
+                    loc(
+                        "unit",
+                        fuel_unit.symbol().into(),
+                        Error::MissingFuelProperty {
+                            carrier,
+                            unit: fuel_unit.symbol().into(),
+                            property,
+                            release: self.release.id().into(),
+                        },
+                    )
+                };
+                let ncv = props.ncv(carrier).ok_or_else(|| missing("net calorific value"))?.value;
+                // MJ per unit: t × NCV (GJ/t) × 1000; L → t is × density (kg/L) / 1000.
+                let per_unit = match fuel_unit {
+                    ActivityUnit::Kilogram => Some(ncv),
+                    ActivityUnit::Tonne => ncv.checked_mul(Decimal::ONE_THOUSAND),
+                    ActivityUnit::Litre | ActivityUnit::CubicMetre => {
+                        let d = props.density(carrier).ok_or_else(|| missing("density"))?.value;
+                        let per_litre = ncv.checked_mul(d);
+                        if fuel_unit == ActivityUnit::Litre {
+                            per_litre
+                        } else {
+                            per_litre.and_then(|x| x.checked_mul(Decimal::ONE_THOUSAND))
+                        }
+                    }
+                    _ => None,
+                };
+                per_unit.ok_or_else(|| loc("amount", a.amount.to_string(), Error::overflow("fuel conversion")))?
+            }
+        };
+        a.amount
+            .checked_mul(mj_per_unit)
+            .map(|mj| Quantity::Energy(Energy::from_megajoules(mj)))
+            .ok_or_else(|| loc("amount", a.amount.to_string(), Error::overflow("energy")))
+    }
+
+    /// Adds a row: it is checked, converted to energy (or emissions for non-energy sectors)
+    /// and added to its cell.
+    pub fn add(&mut self, a: &Activity) -> Result<(), Located> {
+        let q = self.convert(a)?;
+        let acc = &mut self.cells[slot(a.sector, a.carrier)];
+        let overflow = |e: Error| Located { line: a.line, column: "amount", value: a.amount.to_string(), error: e };
+        match q {
+            Quantity::Energy(e) => acc.energy = acc.energy.checked_add(e).map_err(overflow)?,
+            Quantity::Emissions(e) => acc.emissions = acc.emissions.checked_add(e).map_err(overflow)?,
+        }
+        acc.present = true;
+        if let Some(l) = a.line {
+            acc.lines.push(l);
+        }
+        match acc.inputs.iter_mut().find(|(u, _)| *u == a.unit) {
+            Some((_, sum)) => {
+                *sum = sum.checked_add(a.amount).ok_or_else(|| overflow(Error::overflow("amount sum")))?;
+            }
+            None => acc.inputs.push((a.unit, a.amount)),
+        }
+        Ok(())
+    }
+
+    /// Applies the factors and returns the inventory, or every problem found.
+    ///
+    /// `overrides` are the user's factors; one with [`OverrideScope::Inventory`] wins over one
+    /// with [`OverrideScope::Batch`], which wins over the release.
+    pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Located>> {
+        let InventoryBuilder { spec, release, cells } = self;
+        let mut problems = Vec::new();
+        let mut factors: Vec<FactorUsed> = Vec::new();
+        let mut warnings = Vec::new();
+        let mut out_cells = Vec::new();
+        let zero = Subtotal { key: (), energy: Energy::ZERO, emissions: Emissions::ZERO };
+        let mut by_carrier: Vec<Option<Subtotal<()>>> = vec![None; Carrier::ALL.len()];
+        let mut sectors = Vec::new();
+        let mut total_energy = Energy::ZERO;
+        let mut total_emissions = Emissions::ZERO;
+        let mut failed_carriers: Vec<Carrier> = Vec::new();
+
+        for &sector in Sector::ALL {
+            let mut sector_total: Option<Subtotal<()>> = None;
+            let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
+            for carrier in carriers {
+                let acc = &cells[slot(sector, carrier)];
+                if !acc.present {
+                    continue;
+                }
+                let first_line = acc.lines.first().copied();
+                let (energy, factor, emissions) = match carrier {
+                    None => (None, None, acc.emissions),
+                    Some(c) => {
+                        let used = match factors.iter().find(|f| f.carrier == c) {
+                            Some(f) => f.clone(),
+                            None if failed_carriers.contains(&c) => continue,
+                            None => match resolve(&spec, release, c, overrides) {
+                                Ok(f) => {
+                                    if let Provenance::FactorSet { com: false, set, .. } = &f.provenance {
+                                        warnings.push(format!(
+                                            "the {c} factor for {} comes from {set}, which is not a Covenant of Mayors set",
+                                            spec.country
+                                        ));
+                                    }
+                                    if let Provenance::FactorSet { note, set, .. } = &f.provenance {
+                                        if note.starts_with("suspect") {
+                                            warnings.push(format!("the {c} factor from {set} is {note}"));
+                                        }
+                                    }
+                                    factors.push(f.clone());
+                                    f
+                                }
+                                Err(e) => {
+                                    failed_carriers.push(c);
+                                    problems.push(Located { line: first_line, column: "carrier", value: c.to_string(), error: e });
+                                    continue;
+                                }
+                            },
+                        };
+                        match acc.energy * used.factor {
+                            Ok(em) => (Some(acc.energy), Some(used.factor), em),
+                            Err(e) => {
+                                problems.push(Located { line: first_line, column: "amount", value: String::new(), error: e });
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let add = |t: &mut Option<Subtotal<()>>| -> Result<()> {
+                    let cur = t.get_or_insert(zero.clone());
+                    cur.energy = cur.energy.checked_add(energy.unwrap_or_default())?;
+                    cur.emissions = cur.emissions.checked_add(emissions)?;
+                    Ok(())
+                };
+                let sums = add(&mut sector_total)
+                    .and_then(|()| carrier.map_or(Ok(()), |c| add(&mut by_carrier[c.index()])))
+                    .and_then(|()| {
+                        total_energy = total_energy.checked_add(energy.unwrap_or_default())?;
+                        total_emissions = total_emissions.checked_add(emissions)?;
+                        Ok(())
+                    });
+                if let Err(e) = sums {
+                    problems.push(Located { line: first_line, column: "amount", value: String::new(), error: e });
+                    continue;
+                }
+                let inputs = acc
+                    .inputs
+                    .iter()
+                    .map(|&(unit, amount)| conversion(release, carrier, unit, amount))
+                    .collect();
+                out_cells.push(Cell {
+                    sector,
+                    carrier,
+                    energy,
+                    factor,
+                    emissions,
+                    lines: acc.lines.clone(),
+                    inputs,
+                });
+            }
+            if let Some(t) = sector_total {
+                sectors.push(Subtotal { key: sector, energy: t.energy, emissions: t.emissions });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        for &s in Sector::ALL.iter().filter(|s| s.is_key()) {
+            if !sectors.iter().any(|t| t.key == s) {
+                warnings.push(format!("key sector '{s}' has no activity data"));
+            }
+        }
+        let carriers = Carrier::ALL
+            .iter()
+            .zip(by_carrier)
+            .filter_map(|(&c, t)| t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions }))
+            .collect();
+        factors.sort_by_key(|f| f.carrier);
+        let per_capita_t = spec.population.map(|p| total_emissions.per_capita(p));
+        Ok(Inventory {
+            release: release.id().to_string(),
+            spec,
+            cells: out_cells,
+            sectors,
+            carriers,
+            total_energy,
+            total_emissions,
+            per_capita_t,
+            factors,
+            warnings,
+            engine_version: ENGINE_VERSION,
+        })
+    }
+}
+
+/// An activity amount converted to what the engine adds up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// Final energy (energy sectors).
+    Energy(Energy),
+    /// Emissions entered directly (non-energy sectors).
+    Emissions(Emissions),
+}
+
+fn conversion(release: &Release, carrier: Option<Carrier>, unit: ActivityUnit, amount: Decimal) -> Conversion {
+    let props = release.properties();
+    let (ncv, density) = match (carrier, unit) {
+        (Some(c), ActivityUnit::Kilogram | ActivityUnit::Tonne) => (props.ncv(c).cloned(), None),
+        (Some(c), ActivityUnit::Litre | ActivityUnit::CubicMetre) => (props.ncv(c).cloned(), props.density(c).cloned()),
+        _ => (None, None),
+    };
+    let per_unit = match unit {
+        ActivityUnit::Energy(u) => Some(u.megajoules()),
+        ActivityUnit::Kilogram => ncv.as_ref().map(|n| n.value),
+        ActivityUnit::Tonne => ncv.as_ref().map(|n| n.value * Decimal::ONE_THOUSAND),
+        ActivityUnit::Litre => ncv.as_ref().zip(density.as_ref()).map(|(n, d)| n.value * d.value),
+        ActivityUnit::CubicMetre => {
+            ncv.as_ref().zip(density.as_ref()).map(|(n, d)| n.value * d.value * Decimal::ONE_THOUSAND)
+        }
+        ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
+    };
+    let energy = per_unit.and_then(|k| amount.checked_mul(k)).map(Energy::from_megajoules).unwrap_or_default();
+    Conversion { amount, unit, ncv, density, energy }
+}
+
+fn resolve(
+    spec: &InventorySpec,
+    release: &Release,
+    carrier: Carrier,
+    overrides: &[&FactorOverride],
+) -> Result<FactorUsed> {
+    let user = overrides
+        .iter()
+        .filter(|o| o.carrier == carrier)
+        .max_by_key(|o| o.scope);
+    if let Some(o) = user {
+        return Ok(FactorUsed {
+            carrier,
+            factor: o.factor,
+            provenance: Provenance::UserOverride { source: o.source.clone(), scope: o.scope, line: o.line },
+        });
+    }
+    let (set, rec) = release
+        .factor(carrier, spec.country, spec.year, spec.approach, spec.gases)
+        .ok_or_else(|| Error::MissingFactor {
+            carrier,
+            country: spec.country,
+            year: spec.year,
+            approach: spec.approach,
+            gases: spec.gases,
+            release: release.id().into(),
+            hint: release.missing_factor_hint(carrier, spec.country, spec.approach, spec.gases),
+        })?;
+    Ok(FactorUsed {
+        carrier,
+        factor: rec.factor,
+        provenance: Provenance::FactorSet {
+            set: set.id().to_string(),
+            release: release.id().to_string(),
+            com: set.is_com(),
+            source_id: rec.source.clone(),
+            citation: set.citation(&rec.source).unwrap_or_default().to_string(),
+            tag: rec.tag,
+            note: rec.note.clone(),
+            country: rec.country,
+            year: rec.year,
+        },
+    })
+}
+
+/// Computes one inventory from activity rows and overrides (a convenience over
+/// [`InventoryBuilder`]).
+pub fn compute(
+    spec: InventorySpec,
+    release: &Release,
+    activities: &[Activity],
+    overrides: &[FactorOverride],
+) -> Result<Inventory, Vec<Located>> {
+    let mut b = InventoryBuilder::new(spec, release);
+    let mut problems = Vec::new();
+    for a in activities {
+        if let Err(e) = b.add(a) {
+            problems.push(e);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let refs: Vec<&FactorOverride> = overrides.iter().collect();
+    b.finish(&refs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::factors::Catalog;
+    use crate::quantity::EnergyUnit;
+    use rust_decimal_macros::dec;
+
+    fn spec() -> InventorySpec {
+        InventorySpec::baseline("t", Country::parse("IT").unwrap(), 2010)
+    }
+
+    fn act(sector: Sector, carrier: Option<Carrier>, amount: Decimal, unit: ActivityUnit) -> Activity {
+        Activity { sector, carrier, amount, unit, line: Some(2) }
+    }
+
+    const MWH: ActivityUnit = ActivityUnit::Energy(EnergyUnit::MegawattHour);
+
+    #[test]
+    fn mini_bei() {
+        // Electricity uses the JRC 2024 national factor for Italy 2010 (0.421 t/MWh).
+        let r = Catalog::embedded().newest();
+        let rows = [
+            act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(40000), MWH),
+            act(Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(120000), MWH),
+            act(Sector::PrivateTransport, Some(Carrier::Diesel), dec!(60000), MWH),
+            act(Sector::PrivateTransport, Some(Carrier::Gasoline), dec!(40000), MWH),
+            act(Sector::Waste, None, dec!(1500), ActivityUnit::TonneCo2),
+        ];
+        let inv = compute(spec(), r, &rows, &[]).unwrap();
+        // 40000×0.421 + 120000×0.202 + 60000×0.267 + 40000×0.249 + 1500
+        assert_eq!(inv.total_emissions.tonnes(), dec!(16840) + dec!(24240) + dec!(16020) + dec!(9960) + dec!(1500));
+        assert_eq!(inv.total_energy.mwh(), dec!(260000));
+        assert_eq!(inv.cells.len(), 5);
+        assert_eq!(inv.sectors.len(), 3);
+        assert!(inv.warnings.iter().any(|w| w.contains("municipal_buildings")));
+    }
+
+    #[test]
+    fn same_cell_rows_add_up_and_zero_is_not_missing() {
+        let r = Catalog::embedded().newest();
+        let rows = [
+            act(Sector::PublicLighting, Some(Carrier::Electricity), dec!(3367.4), MWH),
+            act(Sector::PublicLighting, Some(Carrier::Electricity), dec!(4458.33), MWH),
+            act(Sector::MunicipalBuildings, Some(Carrier::Diesel), dec!(0), MWH),
+        ];
+        let inv = compute(spec(), r, &rows, &[]).unwrap();
+        assert_eq!(inv.cells.len(), 2);
+        assert_eq!(inv.cells[0].energy.unwrap().mwh(), dec!(0));
+        assert_eq!(inv.cells[1].energy.unwrap().mwh(), dec!(7825.73));
+        assert_eq!(inv.cells[1].lines, vec![2, 2]);
+    }
+
+    #[test]
+    fn overrides_win_in_order() {
+        let r = Catalog::embedded().newest();
+        let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatCold), dec!(100), MWH)];
+        assert!(compute(spec(), r, &rows, &[]).unwrap_err()[0].error.to_string().contains("no default factor"));
+        let batch = FactorOverride {
+            carrier: Carrier::HeatCold,
+            factor: EmissionFactor::t_per_mwh(dec!(0.3)).unwrap(),
+            source: None,
+            scope: OverrideScope::Batch,
+            line: Some(2),
+        };
+        let own = FactorOverride { factor: EmissionFactor::t_per_mwh(dec!(0.347)).unwrap(), scope: OverrideScope::Inventory, source: Some("local".into()), ..batch.clone() };
+        let inv = compute(spec(), r, &rows, &[own.clone(), batch.clone()]).unwrap();
+        assert_eq!(inv.total_emissions.tonnes(), dec!(34.7));
+        assert_eq!(inv.factors[0].provenance.short(), "local");
+        let inv = compute(spec(), r, &rows, &[batch]).unwrap();
+        assert_eq!(inv.factors[0].provenance.short(), "user factor (factors.csv line 2)");
+    }
+
+    #[test]
+    fn fuel_quantities_convert_with_ncv_and_density() {
+        let r = Catalog::embedded().newest();
+        // methodology-2 N6: 10 000 L diesel × 0.84 kg/L × 43.0 GJ/t = 361.2 GJ = 100.333… MWh.
+        let rows = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(10000), ActivityUnit::Litre)];
+        let inv = compute(spec(), r, &rows, &[]).unwrap();
+        assert_eq!(inv.total_energy.get(EnergyUnit::Gigajoule), dec!(361.2));
+        assert_eq!(crate::quantity::round_for_display(inv.total_energy.mwh(), 3), dec!(100.333));
+        // 361.2 GJ × 0.267 t/MWh / 3.6 = 26.789 t exactly.
+        assert_eq!(inv.total_emissions.tonnes(), dec!(26.789));
+        let conv = &inv.cells[0].inputs[0];
+        assert_eq!(conv.density.as_ref().unwrap().value, dec!(0.84));
+        assert_eq!(conv.energy, inv.total_energy);
+        let t = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(8.4), ActivityUnit::Tonne)];
+        assert_eq!(compute(spec(), r, &t, &[]).unwrap().total_energy, inv.total_energy);
+        let kg = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(8400), ActivityUnit::Kilogram)];
+        assert_eq!(compute(spec(), r, &kg, &[]).unwrap().total_energy, inv.total_energy);
+        let m3 = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(10), ActivityUnit::CubicMetre)];
+        assert_eq!(compute(spec(), r, &m3, &[]).unwrap().total_energy, inv.total_energy);
+    }
+
+    #[test]
+    fn unit_and_sector_errors() {
+        let r = Catalog::embedded().newest();
+        let b = InventoryBuilder::new(spec(), r);
+        let err = |a: Activity| b.convert(&a).unwrap_err().error.to_string();
+        assert!(err(act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(1), ActivityUnit::CubicMetre)).contains("does not fit carrier 'electricity'"));
+        assert!(err(act(Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(1), ActivityUnit::CubicMetre)).contains("no density"));
+        assert!(err(act(Sector::ResidentialBuildings, None, dec!(1), MWH)).contains("needs a carrier"));
+        assert!(err(act(Sector::Waste, Some(Carrier::Diesel), dec!(1), MWH)).contains("non-energy"));
+        assert!(err(act(Sector::Waste, None, dec!(1), MWH)).contains("tCO2 or tCO2e"));
+        assert!(err(act(Sector::Waste, None, dec!(1), ActivityUnit::TonneCo2e)).contains("gases = co2"));
+        assert!(err(act(Sector::PublicTransport, Some(Carrier::HeatCold), dec!(1), MWH)).contains("JRC rejects"));
+        assert!(err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(-1), MWH)).contains("negative"));
+        assert!(err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(1e16), MWH)).contains("maximum"));
+        assert!(err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(1), ActivityUnit::TonneCo2)).contains("energy sector"));
+    }
+
+    #[test]
+    fn gas_basis_changes_the_numbers() {
+        let r = Catalog::embedded().newest();
+        let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatingOil), dec!(1000), MWH)];
+        let co2 = compute(spec(), r, &rows, &[]).unwrap();
+        let co2e = compute(InventorySpec { gases: GasBasis::Co2e, ..spec() }, r, &rows, &[]).unwrap();
+        assert_eq!(co2.total_emissions.tonnes(), dec!(267));
+        assert_eq!(co2e.total_emissions.tonnes(), dec!(268));
+    }
+
+    #[test]
+    fn non_com_factor_is_flagged() {
+        let r = Catalog::embedded().newest();
+        let s = InventorySpec::baseline("br", Country::parse("BR").unwrap(), 2020);
+        let rows = [act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(1000), MWH)];
+        let inv = compute(s, r, &rows, &[]).unwrap();
+        assert_eq!(inv.total_emissions.tonnes(), dec!(113));
+        assert!(inv.warnings.iter().any(|w| w.contains("not a Covenant of Mayors set")));
+        assert!(inv.factors[0].provenance.short().contains("not a CoM factor"));
+    }
+}

@@ -1,0 +1,660 @@
+//! Unit-safe, exact quantities: energy, emission factors, emissions, population.
+//!
+//! # The bridge between `uom` and `rust_decimal`
+//!
+//! `uom` cannot store a `Decimal` (its storage types are fixed by cargo features), so the
+//! accounting uses small `Decimal` newtypes shaped like uom's quantities: one type per
+//! dimension, a private value in one base unit, and units only at the boundary.
+//!
+//! * [`Energy`] is stored in **megajoules**. Every energy unit of the batch format is an exact
+//!   decimal multiple of 1 MJ (kWh 3.6, MWh 3 600, GWh 3 600 000, GJ 1 000, TJ 1 000 000,
+//!   toe 41 868), and so is every fuel quantity converted with a decimal NCV and density.
+//!   Reading an input is therefore a multiplication, never a division, and sums of energy are
+//!   exact.
+//! * [`EmissionFactor`] is stored in t/MWh, the unit of the CoM template.
+//! * [`Emissions`] is stored in **1/3 600 t** (the product of MJ and t/MWh), so that
+//!   `energy × factor` and every sum of emissions are exact; a value is divided by 3 600 once,
+//!   when it is read in tonnes.
+//! * `Energy + Emissions` does not compile; `Energy * EmissionFactor` gives `Emissions`.
+//!
+//! The unit definitions come from `uom`: [`EnergyUnit::megajoules`] is checked against uom's
+//! conversion coefficients in the tests, and [`Energy::to_si`] / [`Energy::from_si`] (likewise
+//! for the other quantities) convert to and from `uom::si::f64` quantities for callers who
+//! work in uom. Floats appear only in those bridge functions, never in the accounting.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Mul;
+use std::str::FromStr;
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+
+/// Units that uom lacks: the tonne of oil equivalent and the tonne per megawatt hour.
+pub mod units {
+    /// Extra energy units.
+    pub mod energy {
+        unit! {
+            system: uom::si;
+            quantity: uom::si::energy;
+            /// Tonne of oil equivalent (IEA convention: 41.868 GJ).
+            @tonne_of_oil_equivalent: 4.186_8_E10; "toe", "tonne of oil equivalent",
+                "tonnes of oil equivalent";
+        }
+    }
+    /// Extra emission-intensity units.
+    pub mod mass_per_energy {
+        unit! {
+            system: uom::si;
+            quantity: uom::si::mass_per_energy;
+            /// Tonne per megawatt hour, the unit of CoM emission factors.
+            @tonne_per_megawatt_hour: 1.0_E3 / 3.6_E9; "t/MWh", "tonne per megawatt hour",
+                "tonnes per megawatt hour";
+        }
+    }
+}
+
+const MJ_PER_MWH: Decimal = Decimal::from_parts(3600, 0, 0, false, 0);
+
+/// The largest amount accepted in one input cell (10^15 of its unit). Larger amounts are
+/// rejected as implausible before any arithmetic, so that sums of millions of rows cannot
+/// overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// An energy unit accepted for activity data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EnergyUnit {
+    /// Kilowatt hour.
+    #[serde(rename = "kWh")]
+    KilowattHour,
+    /// Megawatt hour (the unit of the CoM template).
+    #[serde(rename = "MWh")]
+    MegawattHour,
+    /// Gigawatt hour.
+    #[serde(rename = "GWh")]
+    GigawattHour,
+    /// Gigajoule.
+    #[serde(rename = "GJ")]
+    Gigajoule,
+    /// Terajoule.
+    #[serde(rename = "TJ")]
+    Terajoule,
+    /// Tonne of oil equivalent (41.868 GJ).
+    #[serde(rename = "toe")]
+    TonneOfOilEquivalent,
+}
+
+impl EnergyUnit {
+    /// Every energy unit.
+    pub const ALL: &'static [EnergyUnit] = &[
+        EnergyUnit::KilowattHour,
+        EnergyUnit::MegawattHour,
+        EnergyUnit::GigawattHour,
+        EnergyUnit::Gigajoule,
+        EnergyUnit::Terajoule,
+        EnergyUnit::TonneOfOilEquivalent,
+    ];
+
+    /// Megajoules in one of this unit (exact).
+    pub const fn megajoules(self) -> Decimal {
+        match self {
+            EnergyUnit::KilowattHour => Decimal::from_parts(36, 0, 0, false, 1),
+            EnergyUnit::MegawattHour => MJ_PER_MWH,
+            EnergyUnit::GigawattHour => Decimal::from_parts(3_600_000, 0, 0, false, 0),
+            EnergyUnit::Gigajoule => Decimal::from_parts(1000, 0, 0, false, 0),
+            EnergyUnit::Terajoule => Decimal::from_parts(1_000_000, 0, 0, false, 0),
+            EnergyUnit::TonneOfOilEquivalent => Decimal::from_parts(41868, 0, 0, false, 0),
+        }
+    }
+
+    /// The symbol used in CSV files.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            EnergyUnit::KilowattHour => "kWh",
+            EnergyUnit::MegawattHour => "MWh",
+            EnergyUnit::GigawattHour => "GWh",
+            EnergyUnit::Gigajoule => "GJ",
+            EnergyUnit::Terajoule => "TJ",
+            EnergyUnit::TonneOfOilEquivalent => "toe",
+        }
+    }
+}
+
+/// A unit of an activity row: energy, a fuel quantity, or emissions entered directly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActivityUnit {
+    /// An energy unit.
+    Energy(EnergyUnit),
+    /// Kilogram of fuel.
+    Kilogram,
+    /// Tonne of fuel.
+    Tonne,
+    /// Litre of fuel.
+    Litre,
+    /// Cubic metre of fuel.
+    CubicMetre,
+    /// Tonne of CO2 (non-energy sectors).
+    TonneCo2,
+    /// Tonne of CO2-equivalent (non-energy sectors).
+    TonneCo2e,
+}
+
+impl ActivityUnit {
+    /// Every unit, in the order of the batch format.
+    pub const ALL: &'static [ActivityUnit] = &[
+        ActivityUnit::Energy(EnergyUnit::MegawattHour),
+        ActivityUnit::Energy(EnergyUnit::KilowattHour),
+        ActivityUnit::Energy(EnergyUnit::GigawattHour),
+        ActivityUnit::Energy(EnergyUnit::Gigajoule),
+        ActivityUnit::Energy(EnergyUnit::Terajoule),
+        ActivityUnit::Energy(EnergyUnit::TonneOfOilEquivalent),
+        ActivityUnit::Litre,
+        ActivityUnit::CubicMetre,
+        ActivityUnit::Kilogram,
+        ActivityUnit::Tonne,
+        ActivityUnit::TonneCo2,
+        ActivityUnit::TonneCo2e,
+    ];
+
+    /// The symbol used in CSV files.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            ActivityUnit::Energy(u) => u.symbol(),
+            ActivityUnit::Kilogram => "kg",
+            ActivityUnit::Tonne => "t",
+            ActivityUnit::Litre => "L",
+            ActivityUnit::CubicMetre => "m3",
+            ActivityUnit::TonneCo2 => "tCO2",
+            ActivityUnit::TonneCo2e => "tCO2e",
+        }
+    }
+
+    /// Parses a unit symbol exactly (units are case-sensitive: `mWh` is not `MWh`).
+    pub fn parse(s: &str) -> Result<Self, crate::taxonomy::UnknownCode> {
+        let t = s.trim();
+        Self::ALL.iter().copied().find(|u| u.symbol() == t).ok_or_else(|| {
+            crate::taxonomy::UnknownCode {
+                what: "unit",
+                given: t.to_string(),
+                suggestion: Self::ALL
+                    .iter()
+                    .map(|u| u.symbol())
+                    .find(|u| u.eq_ignore_ascii_case(t))
+                    .or_else(|| crate::taxonomy::nearest(t, Self::ALL.iter().map(|u| u.symbol()))),
+                valid: Self::ALL.iter().map(|u| u.symbol()).collect(),
+            }
+        })
+    }
+}
+
+impl fmt::Display for ActivityUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+impl FromStr for ActivityUnit {
+    type Err = crate::taxonomy::UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl Serialize for ActivityUnit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.symbol())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivityUnit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ActivityUnit::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Why a decimal cell was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecimalSyntax {
+    /// The cell is empty.
+    Empty,
+    /// Not a plain decimal (`12`, `12.5`, `-0.25`): exponents, thousands separators, decimal
+    /// commas, `NaN` and `inf` are refused.
+    NotADecimal,
+    /// More digits than a 96-bit decimal holds.
+    TooLong,
+}
+
+impl fmt::Display for DecimalSyntax {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecimalSyntax::Empty => "the cell is empty",
+            DecimalSyntax::NotADecimal => {
+                "expected a plain decimal number with '.' as the decimal point and no thousands separators or exponent"
+            }
+            DecimalSyntax::TooLong => "the number has more than 28 significant digits",
+        })
+    }
+}
+
+/// Parses a plain decimal: an optional sign, digits, and an optional `.` with digits.
+///
+/// Stricter than `Decimal::from_str`, which also takes `_` separators and rounds long inputs.
+pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(DecimalSyntax::Empty);
+    }
+    let b = t.as_bytes();
+    let body = match b[0] {
+        b'+' | b'-' => &b[1..],
+        _ => b,
+    };
+    let mut digits = 0usize;
+    let mut dots = 0usize;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return Err(DecimalSyntax::NotADecimal),
+        }
+    }
+    if digits == 0 || dots > 1 {
+        return Err(DecimalSyntax::NotADecimal);
+    }
+    let significant = body.iter().skip_while(|&&c| c == b'0' || c == b'.').filter(|c| c.is_ascii_digit()).count();
+    if significant > 28 || digits > 56 {
+        return Err(DecimalSyntax::TooLong);
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    Decimal::from_str_exact(t).map_err(|_| DecimalSyntax::TooLong)
+}
+
+/// Writes a decimal in full, without exponent and without trailing zeros (`1514.3500` → `1514.35`).
+pub fn format_decimal(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Rounds for display only, half away from zero (the rounding convention of the CoM template's
+/// spreadsheets). Never used on values that are summed afterwards.
+pub fn round_for_display(d: Decimal, dp: u32) -> Decimal {
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+macro_rules! decimal_string_serde {
+    ($t:ty, $get:expr) => {
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let f: fn(&$t) -> Decimal = $get;
+                s.serialize_str(&format_decimal(f(self)))
+            }
+        }
+    };
+}
+
+/// An amount of final energy, stored exactly in megajoules.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Energy {
+    mj: Decimal,
+}
+
+impl Energy {
+    /// No energy.
+    pub const ZERO: Energy = Energy { mj: Decimal::ZERO };
+
+    /// An energy of `value` in `unit`.
+    pub fn new(value: Decimal, unit: EnergyUnit) -> Result<Energy, Error> {
+        value
+            .checked_mul(unit.megajoules())
+            .map(|mj| Energy { mj })
+            .ok_or_else(|| Error::overflow(format!("{value} {}", unit.symbol())))
+    }
+
+    /// An energy in megawatt hours.
+    pub fn from_mwh(value: Decimal) -> Result<Energy, Error> {
+        Energy::new(value, EnergyUnit::MegawattHour)
+    }
+
+    /// An energy in megajoules (the base unit).
+    pub const fn from_megajoules(mj: Decimal) -> Energy {
+        Energy { mj }
+    }
+
+    /// The value in megajoules (exact).
+    pub const fn megajoules(self) -> Decimal {
+        self.mj
+    }
+
+    /// The value in `unit`. Exact where the quotient terminates within 28 digits (always for
+    /// kWh, MWh, GWh, GJ and TJ inputs read back in the same unit).
+    pub fn get(self, unit: EnergyUnit) -> Decimal {
+        (self.mj / unit.megajoules()).normalize()
+    }
+
+    /// The value in MWh.
+    pub fn mwh(self) -> Decimal {
+        self.get(EnergyUnit::MegawattHour)
+    }
+
+    /// The sum, or an overflow error.
+    pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
+        self.mj.checked_add(other.mj).map(|mj| Energy { mj }).ok_or_else(|| Error::overflow("energy sum"))
+    }
+
+    /// Scales by a pure number (exact).
+    pub fn checked_scale(self, k: Decimal) -> Result<Energy, Error> {
+        self.mj.checked_mul(k).map(|mj| Energy { mj }).ok_or_else(|| Error::overflow("energy"))
+    }
+
+    /// This energy as a uom quantity (lossy: f64).
+    pub fn to_si(self) -> uom::si::f64::Energy {
+        uom::si::f64::Energy::new::<uom::si::energy::megajoule>(self.mj.to_f64().unwrap_or(f64::NAN))
+    }
+
+    /// A uom energy as an exact-decimal energy (the float's decimal expansion, to 28 digits).
+    pub fn from_si(e: uom::si::f64::Energy) -> Result<Energy, Error> {
+        let mj = e.get::<uom::si::energy::megajoule>();
+        Decimal::from_f64(mj).map(|mj| Energy { mj }).ok_or_else(|| Error::overflow(format!("{mj} MJ")))
+    }
+}
+
+decimal_string_serde!(Energy, |e| e.mwh());
+
+impl fmt::Display for Energy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} MWh", format_decimal(self.mwh()))
+    }
+}
+
+/// An emission factor in t per MWh of final energy (t CO2 or t CO2-eq, as the inventory says).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EmissionFactor {
+    t_per_mwh: Decimal,
+}
+
+impl EmissionFactor {
+    /// A factor in t/MWh; negative factors are refused.
+    pub fn t_per_mwh(value: Decimal) -> Result<EmissionFactor, Error> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(Error::NegativeFactor { value });
+        }
+        Ok(EmissionFactor { t_per_mwh: value })
+    }
+
+    /// The value in t/MWh.
+    pub const fn value(self) -> Decimal {
+        self.t_per_mwh
+    }
+
+    /// This factor as a uom emission intensity (lossy: f64).
+    pub fn to_si(self) -> uom::si::f64::MassPerEnergy {
+        uom::si::f64::MassPerEnergy::new::<units::mass_per_energy::tonne_per_megawatt_hour>(
+            self.t_per_mwh.to_f64().unwrap_or(f64::NAN),
+        )
+    }
+}
+
+decimal_string_serde!(EmissionFactor, |f| f.t_per_mwh);
+
+impl fmt::Display for EmissionFactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} t/MWh", format_decimal(self.t_per_mwh))
+    }
+}
+
+/// Emissions in t CO2 or t CO2-eq, stored exactly in units of 1/3 600 t.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Emissions {
+    raw: Decimal,
+}
+
+impl Emissions {
+    /// No emissions.
+    pub const ZERO: Emissions = Emissions { raw: Decimal::ZERO };
+
+    /// Emissions given in tonnes (non-energy sectors).
+    pub fn from_tonnes(t: Decimal) -> Result<Emissions, Error> {
+        t.checked_mul(MJ_PER_MWH).map(|raw| Emissions { raw }).ok_or_else(|| Error::overflow(format!("{t} t")))
+    }
+
+    /// The value in tonnes: one division, at the edge.
+    pub fn tonnes(self) -> Decimal {
+        (self.raw / MJ_PER_MWH).normalize()
+    }
+
+    /// The sum, or an overflow error.
+    pub fn checked_add(self, other: Emissions) -> Result<Emissions, Error> {
+        self.raw
+            .checked_add(other.raw)
+            .map(|raw| Emissions { raw })
+            .ok_or_else(|| Error::overflow("emissions sum"))
+    }
+
+    /// The difference `self − other` (may be negative), in tonnes.
+    pub fn minus_tonnes(self, other: Emissions) -> Option<Decimal> {
+        self.raw.checked_sub(other.raw).map(|d| (d / MJ_PER_MWH).normalize())
+    }
+
+    /// Scales by a pure number (exact where the product fits).
+    pub fn checked_scale(self, k: Decimal) -> Result<Emissions, Error> {
+        self.raw.checked_mul(k).map(|raw| Emissions { raw }).ok_or_else(|| Error::overflow("emissions"))
+    }
+
+    /// Emissions per inhabitant, in t per inhabitant (one division).
+    pub fn per_capita(self, population: Population) -> Decimal {
+        (self.raw / MJ_PER_MWH / Decimal::from(population.get())).normalize()
+    }
+
+    /// `(self − base) / base × 100`, the change in percent; `None` when the base is zero.
+    pub fn change_pct(self, base: Emissions) -> Option<Decimal> {
+        if base.raw.is_zero() {
+            return None;
+        }
+        let diff = self.raw.checked_sub(base.raw)?;
+        diff.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(base.raw).map(|d| d.normalize())
+    }
+
+    /// The exact internal comparison (for tests and invariants).
+    pub fn cmp_exact(&self, other: &Emissions) -> Ordering {
+        self.raw.cmp(&other.raw)
+    }
+
+    /// These emissions as a uom mass (lossy: f64).
+    pub fn to_si(self) -> uom::si::f64::Mass {
+        uom::si::f64::Mass::new::<uom::si::mass::ton>(self.tonnes().to_f64().unwrap_or(f64::NAN))
+    }
+}
+
+decimal_string_serde!(Emissions, |e| e.tonnes());
+
+impl fmt::Display for Emissions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} t", format_decimal(self.tonnes()))
+    }
+}
+
+impl Mul<EmissionFactor> for Energy {
+    type Output = Result<Emissions, Error>;
+    /// Energy × factor = emissions, exactly (MJ × t/MWh = 1/3 600 t).
+    fn mul(self, f: EmissionFactor) -> Self::Output {
+        self.mj
+            .checked_mul(f.t_per_mwh)
+            .map(|raw| Emissions { raw })
+            .ok_or_else(|| Error::overflow(format!("{self} × {f}")))
+    }
+}
+
+impl Mul<Energy> for EmissionFactor {
+    type Output = Result<Emissions, Error>;
+    fn mul(self, e: Energy) -> Self::Output {
+        e * self
+    }
+}
+
+/// Inhabitants, a positive whole number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u64")]
+pub struct Population(std::num::NonZeroU64);
+
+impl Population {
+    /// A population; zero is refused.
+    pub fn new(n: u64) -> Option<Population> {
+        std::num::NonZeroU64::new(n).map(Population)
+    }
+
+    /// The number of inhabitants.
+    pub const fn get(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl TryFrom<u64> for Population {
+    type Error = &'static str;
+    fn try_from(n: u64) -> Result<Self, Self::Error> {
+        Population::new(n).ok_or("population must be at least 1")
+    }
+}
+
+impl From<Population> for u64 {
+    fn from(p: Population) -> u64 {
+        p.get()
+    }
+}
+
+impl FromStr for EnergyUnit {
+    type Err = crate::taxonomy::UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match ActivityUnit::parse(s)? {
+            ActivityUnit::Energy(u) => Ok(u),
+            other => Err(crate::taxonomy::UnknownCode {
+                what: "energy unit",
+                given: other.symbol().to_string(),
+                suggestion: None,
+                valid: EnergyUnit::ALL.iter().map(|u| u.symbol()).collect(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+    use uom::si::energy::{gigajoule, gigawatt_hour, kilowatt_hour, megajoule, megawatt_hour, terajoule};
+    use uom::si::f64::Energy as SiEnergy;
+
+    fn si_megajoules(u: EnergyUnit) -> f64 {
+        let one = match u {
+            EnergyUnit::KilowattHour => SiEnergy::new::<kilowatt_hour>(1.0),
+            EnergyUnit::MegawattHour => SiEnergy::new::<megawatt_hour>(1.0),
+            EnergyUnit::GigawattHour => SiEnergy::new::<gigawatt_hour>(1.0),
+            EnergyUnit::Gigajoule => SiEnergy::new::<gigajoule>(1.0),
+            EnergyUnit::Terajoule => SiEnergy::new::<terajoule>(1.0),
+            EnergyUnit::TonneOfOilEquivalent => {
+                SiEnergy::new::<units::energy::tonne_of_oil_equivalent>(1.0)
+            }
+        };
+        one.get::<megajoule>()
+    }
+
+    #[test]
+    fn unit_constants_agree_with_uom() {
+        for &u in EnergyUnit::ALL {
+            let ours = u.megajoules().to_f64().unwrap();
+            let theirs = si_megajoules(u);
+            assert!(((ours - theirs) / theirs).abs() < 1e-12, "{u:?}: {ours} vs {theirs}");
+        }
+    }
+
+    #[test]
+    fn exact_conversions() {
+        let e = Energy::new(dec!(1234.5), EnergyUnit::KilowattHour).unwrap();
+        assert_eq!(e.get(EnergyUnit::MegawattHour), dec!(1.2345));
+        assert_eq!(Energy::new(dec!(2), EnergyUnit::GigawattHour).unwrap().mwh(), dec!(2000));
+        assert_eq!(Energy::new(dec!(1), EnergyUnit::TonneOfOilEquivalent).unwrap().mwh(), dec!(11.63));
+        assert_eq!(Energy::new(dec!(1), EnergyUnit::TonneOfOilEquivalent).unwrap().get(EnergyUnit::Gigajoule), dec!(41.868));
+        assert_eq!(Energy::new(dec!(36), EnergyUnit::Gigajoule).unwrap().mwh(), dec!(10));
+    }
+
+    #[test]
+    fn factor_times_energy_is_emissions() {
+        let e = Energy::from_mwh(dec!(1954.0)).unwrap();
+        let f = EmissionFactor::t_per_mwh(dec!(0.775)).unwrap();
+        let em = (e * f).unwrap();
+        assert_eq!(em.tonnes(), dec!(1514.35));
+        assert_eq!(serde_json::to_string(&em).unwrap(), "\"1514.35\"");
+        assert_eq!((f * e).unwrap(), em);
+        let gj = Energy::new(dec!(1), EnergyUnit::Gigajoule).unwrap();
+        assert_eq!((gj * EmissionFactor::t_per_mwh(dec!(0.36)).unwrap()).unwrap().tonnes(), dec!(0.1));
+    }
+
+    #[test]
+    fn negative_factors_are_refused() {
+        assert!(EmissionFactor::t_per_mwh(dec!(-0.1)).is_err());
+        assert!(EmissionFactor::t_per_mwh(dec!(0)).is_ok());
+    }
+
+    #[test]
+    fn per_capita_and_change() {
+        let em = Emissions::from_tonnes(dec!(394371.97)).unwrap();
+        let p = Population::new(71388).unwrap();
+        assert_eq!(round_for_display(em.per_capita(p), 2), dec!(5.52));
+        let base = Emissions::from_tonnes(dec!(500000)).unwrap();
+        let mei = Emissions::from_tonnes(dec!(450000)).unwrap();
+        assert_eq!(mei.change_pct(base), Some(dec!(-10)));
+        assert_eq!(mei.change_pct(Emissions::ZERO), None);
+        assert!(Population::new(0).is_none());
+    }
+
+    #[test]
+    fn strict_decimal_grammar() {
+        assert_eq!(parse_decimal(" 12.50 "), Ok(dec!(12.50)));
+        assert_eq!(parse_decimal("-0.25"), Ok(dec!(-0.25)));
+        assert_eq!(parse_decimal("+3"), Ok(dec!(3)));
+        assert_eq!(parse_decimal(".5"), Ok(dec!(0.5)));
+        for bad in ["1e5", "1,5", "1 000", "1_000", "NaN", "inf", "-", ".", "1.2.3", "0x10", "١٢"] {
+            assert_eq!(parse_decimal(bad), Err(DecimalSyntax::NotADecimal), "{bad}");
+        }
+        assert_eq!(parse_decimal(""), Err(DecimalSyntax::Empty));
+        assert_eq!(parse_decimal("1234567890123456789012345678901"), Err(DecimalSyntax::TooLong));
+        assert_eq!(parse_decimal("0.000000000000000000000000001"), Ok(dec!(0.000000000000000000000000001)));
+    }
+
+    #[test]
+    fn max_amount_is_ten_to_the_fifteen() {
+        assert_eq!(MAX_AMOUNT, dec!(1000000000000000));
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        let huge = Energy::from_megajoules(Decimal::MAX);
+        assert!(huge.checked_add(huge).is_err());
+        assert!((huge * EmissionFactor::t_per_mwh(dec!(2)).unwrap()).is_err());
+        assert!(Energy::new(Decimal::MAX, EnergyUnit::GigawattHour).is_err());
+    }
+
+    #[test]
+    fn uom_bridge_round_trips() {
+        let e = Energy::new(dec!(123.456), EnergyUnit::MegawattHour).unwrap();
+        let back = Energy::from_si(e.to_si()).unwrap();
+        let rel = ((back.megajoules() - e.megajoules()) / e.megajoules()).abs();
+        assert!(rel < dec!(0.000000000001), "{rel}");
+        let f = EmissionFactor::t_per_mwh(dec!(0.366)).unwrap().to_si();
+        let m = f * e.to_si();
+        let t = m.get::<uom::si::mass::ton>();
+        assert!((t - 45.184_896).abs() < 1e-9, "{t}");
+    }
+
+    #[test]
+    fn display_and_format() {
+        assert_eq!(format_decimal(dec!(1514.3500)), "1514.35");
+        assert_eq!(format_decimal(dec!(0.0000001)), "0.0000001");
+        assert_eq!(format_decimal(dec!(1000000000000)), "1000000000000");
+        assert_eq!(Energy::from_mwh(dec!(5)).unwrap().to_string(), "5 MWh");
+        assert_eq!(round_for_display(dec!(2.345), 2), dec!(2.35));
+        assert_eq!(round_for_display(dec!(-2.345), 2), dec!(-2.35));
+    }
+}

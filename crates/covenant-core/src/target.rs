@@ -1,0 +1,174 @@
+//! Reduction targets and monitoring comparisons.
+//!
+//! * Absolute target: `(1 − r) × BEI total`.
+//! * Per-capita target: `(1 − r) × BEI per capita`; its equivalent absolute value for a
+//!   target-year population `P_t` is `(1 − r) × BEI total × P_t / P_BEI` (divided last).
+//! * Change of a monitoring inventory: `(MEI − BEI) / BEI × 100`, or the change of the
+//!   per-capita values when the baseline's target is per capita.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::inventory::{Inventory, TargetSpec};
+use crate::quantity::Population;
+use crate::taxonomy::TargetKind;
+
+/// A target evaluated against its baseline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetResult {
+    /// The target year.
+    pub year: u16,
+    /// Absolute or per capita.
+    pub kind: TargetKind,
+    /// The reduction in percent.
+    pub reduction_pct: Decimal,
+    /// Allowed emissions in the target year, in t (for a per-capita target: needs the
+    /// target-year population).
+    pub emissions_t: Option<Decimal>,
+    /// Allowed emissions per inhabitant in the target year (needs the baseline population).
+    pub per_capita_t: Option<Decimal>,
+}
+
+fn remaining_share(pct: Decimal) -> Result<Decimal> {
+    if pct < Decimal::ZERO || pct > Decimal::ONE_HUNDRED {
+        return Err(Error::Target(format!("target reduction {pct} % is outside 0-100 %")));
+    }
+    Ok((Decimal::ONE_HUNDRED - pct) / Decimal::ONE_HUNDRED)
+}
+
+/// Evaluates a target set against a baseline inventory.
+pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResult> {
+    if target.year <= baseline.spec.year {
+        return Err(Error::Target(format!(
+            "target year {} is not after the inventory year {}",
+            target.year, baseline.spec.year
+        )));
+    }
+    let share = remaining_share(target.reduction_pct)?;
+    let allowed = baseline.total_emissions.checked_scale(share)?;
+    let per_capita = |p: Population| allowed.per_capita(p);
+    let (emissions_t, per_capita_t) = match target.kind {
+        TargetKind::Absolute => (Some(allowed.tonnes()), baseline.spec.population.map(per_capita)),
+        TargetKind::PerCapita => {
+            let pop = baseline.spec.population.ok_or_else(|| {
+                Error::Target("a per-capita target needs the population of the inventory year".into())
+            })?;
+            let equivalent = match target.population {
+                Some(pt) => Some(
+                    allowed
+                        .checked_scale(Decimal::from(pt.get()))?
+                        .per_capita(pop),
+                ),
+                None => None,
+            };
+            (equivalent, Some(per_capita(pop)))
+        }
+    };
+    Ok(TargetResult { year: target.year, kind: target.kind, reduction_pct: target.reduction_pct, emissions_t, per_capita_t })
+}
+
+/// The change of a monitoring inventory against its baseline, in percent (negative is a
+/// reduction): of the per-capita values when the baseline's target is per capita, else of the
+/// totals. `None` when the baseline total is zero or a needed population is missing.
+pub fn change_vs_baseline(monitoring: &Inventory, baseline: &Inventory) -> Option<Decimal> {
+    let per_capita = baseline.spec.target.as_ref().is_some_and(|t| t.kind == TargetKind::PerCapita);
+    if per_capita {
+        let pb = baseline.spec.population?;
+        let pm = monitoring.spec.population?;
+        // (E_m / P_m) / (E_b / P_b) − 1 = (E_m × P_b − E_b × P_m) / (E_b × P_m)
+        let em = monitoring.total_emissions.checked_scale(Decimal::from(pb.get())).ok()?;
+        let eb = baseline.total_emissions.checked_scale(Decimal::from(pm.get())).ok()?;
+        em.change_pct(eb)
+    } else {
+        monitoring.total_emissions.change_pct(baseline.total_emissions)
+    }
+}
+
+/// Why a monitoring inventory is not strictly comparable with its baseline.
+pub fn comparability_warnings(monitoring: &Inventory, baseline: &Inventory) -> Vec<String> {
+    let mut w = Vec::new();
+    let (m, b) = (&monitoring.spec, &baseline.spec);
+    if m.approach != b.approach {
+        w.push(format!("approach {} differs from its baseline's {}: the inventories are not comparable", m.approach, b.approach));
+    }
+    if m.gases != b.gases {
+        w.push(format!("gases {} differ from its baseline's {}: the inventories are not comparable", m.gases, b.gases));
+    }
+    if monitoring.release != baseline.release {
+        w.push(format!("factor release {} differs from its baseline's {}", monitoring.release, baseline.release));
+    }
+    if m.year < b.year {
+        w.push(format!("monitoring year {} is before its baseline year {}", m.year, b.year));
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::country::Country;
+    use crate::factors::Catalog;
+    use crate::inventory::{Activity, InventorySpec, compute};
+    use crate::quantity::{ActivityUnit, EnergyUnit};
+    use crate::taxonomy::{Sector, TargetKind};
+    use rust_decimal_macros::dec;
+
+    fn inv(total_t: Decimal, population: Option<u64>, target: Option<TargetSpec>) -> Inventory {
+        let spec = InventorySpec {
+            population: population.and_then(Population::new),
+            target,
+            ..InventorySpec::baseline("b", Country::parse("IT").unwrap(), 2010)
+        };
+        let rows = [Activity { sector: Sector::Waste, carrier: None, amount: total_t, unit: ActivityUnit::TonneCo2, line: None }];
+        compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap()
+    }
+
+    fn target(kind: TargetKind, pct: Decimal, population: Option<u64>) -> TargetSpec {
+        TargetSpec { year: 2030, reduction_pct: pct, kind, population: population.and_then(Population::new) }
+    }
+
+    #[test]
+    fn absolute_targets_t13() {
+        let b = inv(dec!(89330), None, None);
+        let e = |pct| evaluate(&b, &target(TargetKind::Absolute, pct, None)).unwrap().emissions_t.unwrap();
+        assert_eq!(e(dec!(20)), dec!(71464));
+        assert_eq!(e(dec!(40)), dec!(53598));
+        assert_eq!(e(dec!(55)), dec!(40198.5));
+        assert_eq!(e(dec!(100)), dec!(0));
+    }
+
+    #[test]
+    fn per_capita_target_t11_and_change_t12() {
+        let t = target(TargetKind::PerCapita, dec!(20), Some(110_000));
+        let b = inv(dec!(500000), Some(100_000), Some(t.clone()));
+        let r = evaluate(&b, &t).unwrap();
+        assert_eq!(r.per_capita_t, Some(dec!(4)));
+        assert_eq!(r.emissions_t, Some(dec!(440000)));
+        let m = inv(dec!(450000), Some(110_000), None);
+        // 4.0909… / 5 − 1 = −18.18 %
+        let c = change_vs_baseline(&m, &b).unwrap();
+        assert_eq!(crate::quantity::round_for_display(c, 2), dec!(-18.18));
+        let plain = inv(dec!(500000), Some(100_000), None);
+        assert_eq!(change_vs_baseline(&m, &plain), Some(dec!(-10)));
+    }
+
+    #[test]
+    fn target_errors() {
+        let b = inv(dec!(100), None, None);
+        assert!(evaluate(&b, &target(TargetKind::PerCapita, dec!(20), None)).unwrap_err().to_string().contains("population"));
+        assert!(evaluate(&b, &target(TargetKind::Absolute, dec!(120), None)).is_err());
+        let past = TargetSpec { year: 2005, ..target(TargetKind::Absolute, dec!(20), None) };
+        assert!(evaluate(&b, &past).unwrap_err().to_string().contains("not after"));
+        let _ = EnergyUnit::MegawattHour;
+    }
+
+    #[test]
+    fn comparability() {
+        let b = inv(dec!(100), None, None);
+        let mut m = inv(dec!(90), None, None);
+        assert!(comparability_warnings(&m, &b).is_empty());
+        m.spec.gases = crate::taxonomy::GasBasis::Co2e;
+        assert_eq!(comparability_warnings(&m, &b).len(), 1);
+    }
+}

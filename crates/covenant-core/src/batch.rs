@@ -17,7 +17,8 @@ use serde::Serialize;
 use crate::country::Country;
 use crate::factors::{Catalog, Release};
 use crate::inventory::{
-    Activity, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Located, OverrideScope, TargetSpec,
+    Activity, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Located, OverrideScope,
+    TargetSpec,
 };
 use crate::quantity::{ActivityUnit, EmissionFactor, Population, format_decimal, parse_decimal};
 use crate::target::{self, TargetResult};
@@ -97,7 +98,11 @@ pub fn run<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput 
 }
 
 /// [`run`], reporting progress every 65 536 activity rows.
-pub fn run_with_progress<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog, progress: Progress<'_>) -> BatchOutput {
+pub fn run_with_progress<R: Read>(
+    input: BatchInput<'_, R>,
+    catalog: &Catalog,
+    progress: Progress<'_>,
+) -> BatchOutput {
     let mut st = State::default();
     let specs = read_inventories(input.inventories.0, input.inventories.1, catalog, &mut st);
     let overrides = match input.factors {
@@ -110,7 +115,15 @@ pub fn run_with_progress<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog, p
         .map(|e| e.release.map(|r| InventoryBuilder::new(e.spec.clone(), r)))
         .collect();
     let mut rows = vec![0u64; specs.entries.len()];
-    read_activity(input.activity.0, input.activity.1, &specs, &mut builders, &mut rows, &mut st, progress);
+    read_activity(
+        input.activity.0,
+        input.activity.1,
+        &specs,
+        &mut builders,
+        &mut rows,
+        &mut st,
+        progress,
+    );
     finish(input.inventories.0, input.activity.0, specs, overrides, builders, &rows, st)
 }
 
@@ -123,7 +136,15 @@ struct State {
 }
 
 impl State {
-    fn error(&mut self, file: &str, line: u64, inv: Option<(usize, &str)>, column: Option<&str>, value: Option<&str>, message: String) {
+    fn error(
+        &mut self,
+        file: &str,
+        line: u64,
+        inv: Option<(usize, &str)>,
+        column: Option<&str>,
+        value: Option<&str>,
+        message: String,
+    ) {
         if let Some((i, _)) = inv {
             if let Some(r) = self.rejected.get_mut(i) {
                 *r = true;
@@ -176,7 +197,14 @@ impl Columns {
         let mut ok = true;
         for (i, n) in names.iter().enumerate() {
             if let Some(j) = names[..i].iter().position(|m| m == n) {
-                st.error(file, 1, None, Some(n), None, format!("duplicate column (columns {} and {})", j + 1, i + 1));
+                st.error(
+                    file,
+                    1,
+                    None,
+                    Some(n),
+                    None,
+                    format!("duplicate column (columns {} and {})", j + 1, i + 1),
+                );
                 ok = false;
             }
         }
@@ -194,7 +222,17 @@ impl Columns {
         }
         for r in required {
             if !names.iter().any(|n| n == r) {
-                st.error(file, 1, None, Some(r), None, format!("missing required column; the header must name {}", required.join(", ")));
+                st.error(
+                    file,
+                    1,
+                    None,
+                    Some(r),
+                    None,
+                    format!(
+                        "missing required column; the header must name {}",
+                        required.join(", ")
+                    ),
+                );
                 ok = false;
             }
         }
@@ -208,13 +246,25 @@ impl Columns {
 }
 
 /// Reads the header record; reports an empty file.
-fn open<R: Read>(file: &str, r: R, st: &mut State, required: &[&str]) -> Option<(csv::Reader<R>, csv::StringRecord)> {
+fn open<R: Read>(
+    file: &str,
+    r: R,
+    st: &mut State,
+    required: &[&str],
+) -> Option<(csv::Reader<R>, csv::StringRecord)> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(r);
     let mut header = csv::StringRecord::new();
     match rdr.read_record(&mut header) {
         Ok(true) => Some((rdr, header)),
         Ok(false) => {
-            st.error(file, 1, None, None, None, format!("the file is empty; expected a header row naming {}", required.join(", ")));
+            st.error(
+                file,
+                1,
+                None,
+                None,
+                None,
+                format!("the file is empty; expected a header row naming {}", required.join(", ")),
+            );
             None
         }
         Err(e) => {
@@ -231,7 +281,9 @@ fn csv_message(e: &csv::Error) -> String {
             err.field() + 1
         ),
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("the row has {len} fields but the header has {expected_len}; check delimiters (',') and quoting")
+            format!(
+                "the row has {len} fields but the header has {expected_len}; check delimiters (',') and quoting"
+            )
         }
         csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
         _ => e.to_string(),
@@ -312,10 +364,17 @@ fn parse_population(s: &str) -> Result<Population, String> {
         .ok_or_else(|| "expected a whole number of inhabitants of at least 1".into())
 }
 
-fn read_inventories<'c, R: Read>(file: &str, r: R, catalog: &'c Catalog, st: &mut State) -> Specs<'c> {
+fn read_inventories<'c, R: Read>(
+    file: &str,
+    r: R,
+    catalog: &'c Catalog,
+    st: &mut State,
+) -> Specs<'c> {
     let mut specs = Specs::default();
     let Some((rdr, header)) = open(file, r, st, INV_REQUIRED) else { return specs };
-    let Some(cols) = Columns::read(file, &header, INV_REQUIRED, INV_OPTIONAL, st) else { return specs };
+    let Some(cols) = Columns::read(file, &header, INV_REQUIRED, INV_OPTIONAL, st) else {
+        return specs;
+    };
     for_rows(file, rdr, st, |line, rec, st| {
         let g = |k| cols.get(rec, k);
         let id = g(0);
@@ -327,12 +386,23 @@ fn read_inventories<'c, R: Read>(file: &str, r: R, catalog: &'c Catalog, st: &mu
             st.error(file, line, Some((index, id)), Some(col), Some(value), msg);
         };
         if id.is_empty() {
-            err(st, "inventory_id", id, "the inventory id is empty; expected a unique non-empty key".into());
+            err(
+                st,
+                "inventory_id",
+                id,
+                "the inventory id is empty; expected a unique non-empty key".into(),
+            );
         } else if let Some(&first) = specs.by_id.get(id) {
             let first_line = specs.entries[first].line;
-            err(st, "inventory_id", id, format!("duplicate inventory id (first defined on line {first_line})"));
+            err(
+                st,
+                "inventory_id",
+                id,
+                format!("duplicate inventory id (first defined on line {first_line})"),
+            );
         }
-        let country = Country::parse(g(1)).map_err(|e| err(st, "country", g(1), e.to_string())).ok();
+        let country =
+            Country::parse(g(1)).map_err(|e| err(st, "country", g(1), e.to_string())).ok();
         let year = parse_year(g(2)).map_err(|m| err(st, "year", g(2), m)).ok();
         let kind = if g(4).is_empty() {
             Some(InventoryKind::Baseline)
@@ -341,10 +411,20 @@ fn read_inventories<'c, R: Read>(file: &str, r: R, catalog: &'c Catalog, st: &mu
         };
         let baseline_id = Some(g(5).to_string()).filter(|s| !s.is_empty());
         if kind == Some(InventoryKind::Monitoring) && baseline_id.is_none() {
-            err(st, "baseline_id", "", "a monitoring inventory needs the inventory_id of its baseline".into());
+            err(
+                st,
+                "baseline_id",
+                "",
+                "a monitoring inventory needs the inventory_id of its baseline".into(),
+            );
         }
         if kind == Some(InventoryKind::Baseline) && baseline_id.is_some() {
-            st.warn(file, line, Some(id), "baseline_id is ignored on a baseline inventory (kind = baseline)".into());
+            st.warn(
+                file,
+                line,
+                Some(id),
+                "baseline_id is ignored on a baseline inventory (kind = baseline)".into(),
+            );
         }
         let population = if g(6).is_empty() {
             None
@@ -361,10 +441,22 @@ fn read_inventories<'c, R: Read>(file: &str, r: R, catalog: &'c Catalog, st: &mu
         } else {
             GasBasis::parse_code(g(8)).map_err(|e| err(st, "gases", g(8), e.to_string())).ok()
         };
-        let release = catalog.release(Some(g(9))).map_err(|e| err(st, "factor_set", g(9), e.to_string())).ok();
-        let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| err(st, c, v, m));
-        if let (false, Some(country), Some(year), Some(kind), Some(approach), Some(gases), Some(release)) =
-            (bad, country, year, kind, approach, gases, release)
+        let release = catalog
+            .release(Some(g(9)))
+            .map_err(|e| err(st, "factor_set", g(9), e.to_string()))
+            .ok();
+        let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| {
+            err(st, c, v, m)
+        });
+        if let (
+            false,
+            Some(country),
+            Some(year),
+            Some(kind),
+            Some(approach),
+            Some(gases),
+            Some(release),
+        ) = (bad, country, year, kind, approach, gases, release)
         {
             let spec = InventorySpec {
                 id: id.to_string(),
@@ -387,7 +479,11 @@ fn read_inventories<'c, R: Read>(file: &str, r: R, catalog: &'c Catalog, st: &mu
             }
             // A placeholder keeps indices aligned so later rows for this id are attributed.
             specs.entries.push(Entry {
-                spec: InventorySpec::baseline(id, Country::parse("XK").unwrap_or_else(|_| unreachable!()), 2000),
+                spec: InventorySpec::baseline(
+                    id,
+                    Country::parse("XK").unwrap_or_else(|_| unreachable!()),
+                    2000,
+                ),
                 line,
                 release: None,
             });
@@ -415,26 +511,42 @@ fn read_target(
 ) -> Option<TargetSpec> {
     if year_s.is_empty() && pct_s.is_empty() {
         if !kind_s.is_empty() || !pop_s.is_empty() {
-            let (c, v) = if kind_s.is_empty() { ("target_population", pop_s) } else { ("target_kind", kind_s) };
+            let (c, v) = if kind_s.is_empty() {
+                ("target_population", pop_s)
+            } else {
+                ("target_kind", kind_s)
+            };
             err(c, v, "a target needs target_year and target_reduction_pct".into());
         }
         return None;
     }
     if year_s.is_empty() || pct_s.is_empty() {
-        let (c, v) = if year_s.is_empty() { ("target_year", year_s) } else { ("target_reduction_pct", pct_s) };
+        let (c, v) = if year_s.is_empty() {
+            ("target_year", year_s)
+        } else {
+            ("target_reduction_pct", pct_s)
+        };
         err(c, v, "target_year and target_reduction_pct go together: give both or neither".into());
         return None;
     }
     let ty = parse_year(year_s).map_err(|m| err("target_year", year_s, m)).ok();
     if let (Some(ty), Some(y)) = (ty, year) {
         if ty <= y {
-            err("target_year", year_s, format!("the target year must be after the inventory year {y}"));
+            err(
+                "target_year",
+                year_s,
+                format!("the target year must be after the inventory year {y}"),
+            );
         }
     }
     let pct = match parse_decimal(pct_s) {
         Ok(p) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p),
         Ok(_) => {
-            err("target_reduction_pct", pct_s, "expected a reduction in percent, more than 0 and at most 100".into());
+            err(
+                "target_reduction_pct",
+                pct_s,
+                "expected a reduction in percent, more than 0 and at most 100".into(),
+            );
             None
         }
         Err(e) => {
@@ -448,7 +560,11 @@ fn read_target(
         TargetKind::parse_code(kind_s).map_err(|e| err("target_kind", kind_s, e.to_string())).ok()
     };
     if kind == Some(TargetKind::PerCapita) && population.is_none() {
-        err("population", "", "a per-capita target needs the population of the inventory year".into());
+        err(
+            "population",
+            "",
+            "a per-capita target needs the population of the inventory year".into(),
+        );
     }
     let tpop = if pop_s.is_empty() {
         None
@@ -470,12 +586,18 @@ fn link_baselines(file: &str, specs: &mut Specs<'_>, st: &mut State) {
         let msg = match target {
             None => Some(format!("baseline '{b}' is not an inventory of this file")),
             Some(j) if j == i => Some("an inventory cannot be its own baseline".into()),
-            Some(j) if specs.entries[j].release.is_some() && specs.entries[j].spec.kind == InventoryKind::Monitoring => {
-                Some(format!("baseline '{b}' is itself a monitoring inventory; monitoring inventories refer to a baseline (kind = baseline)"))
+            Some(j)
+                if specs.entries[j].release.is_some()
+                    && specs.entries[j].spec.kind == InventoryKind::Monitoring =>
+            {
+                Some(format!(
+                    "baseline '{b}' is itself a monitoring inventory; monitoring inventories refer to a baseline (kind = baseline)"
+                ))
             }
             Some(j) => {
                 let base = &specs.entries[j].spec;
-                let per_capita = base.target.as_ref().is_some_and(|t| t.kind == TargetKind::PerCapita);
+                let per_capita =
+                    base.target.as_ref().is_some_and(|t| t.kind == TargetKind::PerCapita);
                 (per_capita && specs.entries[i].spec.population.is_none()).then(|| {
                     format!("baseline '{b}' has a per-capita target, so this inventory needs a population")
                 })
@@ -510,14 +632,22 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
     };
     let mut seen: HashMap<(Option<usize>, Carrier), u64> = HashMap::new();
     for_rows(file, rdr, st, |line, rec, st| {
-        let (carrier_s, factor_s, id, source) = (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3));
+        let (carrier_s, factor_s, id, source) =
+            (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3));
         let inv = if id.is_empty() {
             None
         } else {
             match specs.by_id.get(id) {
                 Some(&i) => Some(i),
                 None => {
-                    st.error(file, line, None, Some("inventory_id"), Some(id), "no inventory with this id in the inventories file".into());
+                    st.error(
+                        file,
+                        line,
+                        None,
+                        Some("inventory_id"),
+                        Some(id),
+                        "no inventory with this id in the inventories file".into(),
+                    );
                     return;
                 }
             }
@@ -540,7 +670,16 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
             .ok();
         if let (Some(carrier), Some(factor)) = (carrier, factor) {
             if let Some(first) = seen.insert((inv, carrier), line) {
-                st.error(file, line, target, Some("carrier"), Some(carrier_s), format!("a factor for this carrier and inventory is already given on line {first}"));
+                st.error(
+                    file,
+                    line,
+                    target,
+                    Some("carrier"),
+                    Some(carrier_s),
+                    format!(
+                        "a factor for this carrier and inventory is already given on line {first}"
+                    ),
+                );
                 ok = false;
             }
             let o = FactorOverride {
@@ -602,9 +741,10 @@ fn read_activity<'c, R: Read>(
                     let msg = if id.is_empty() {
                         "the inventory id is empty".to_string()
                     } else {
-                        let hint = crate::taxonomy::nearest(id, specs.by_id.keys().map(String::as_str))
-                            .map(|s| format!(" (did you mean '{s}'?)"))
-                            .unwrap_or_default();
+                        let hint =
+                            crate::taxonomy::nearest(id, specs.by_id.keys().map(String::as_str))
+                                .map(|s| format!(" (did you mean '{s}'?)"))
+                                .unwrap_or_default();
                         format!("no inventory with this id in the inventories file{hint}")
                     };
                     st.error(file, line, None, Some("inventory_id"), Some(id), msg);
@@ -614,18 +754,27 @@ fn read_activity<'c, R: Read>(
         };
         rows[idx] += 1;
         let target = Some((idx, id));
-        let (sector_s, amount_s, unit_s, carrier_s) = (cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3), cols.get(rec, 4));
-        let sector = Sector::parse_code(sector_s).map_err(|e| st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string()));
+        let (sector_s, amount_s, unit_s, carrier_s) =
+            (cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3), cols.get(rec, 4));
+        let sector = Sector::parse_code(sector_s).map_err(|e| {
+            st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string())
+        });
         let carrier = if carrier_s.is_empty() {
             Ok(None)
         } else {
-            Carrier::parse_code(carrier_s)
-                .map(Some)
-                .map_err(|e| st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string()))
+            Carrier::parse_code(carrier_s).map(Some).map_err(|e| {
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string())
+            })
         };
-        let amount = parse_decimal(amount_s).map_err(|e| st.error(file, line, target, Some("amount"), Some(amount_s), e.to_string()));
-        let unit = ActivityUnit::parse(unit_s).map_err(|e| st.error(file, line, target, Some("unit"), Some(unit_s), e.to_string()));
-        let (Ok(sector), Ok(carrier), Ok(amount), Ok(unit)) = (sector, carrier, amount, unit) else { return };
+        let amount = parse_decimal(amount_s).map_err(|e| {
+            st.error(file, line, target, Some("amount"), Some(amount_s), e.to_string())
+        });
+        let unit = ActivityUnit::parse(unit_s)
+            .map_err(|e| st.error(file, line, target, Some("unit"), Some(unit_s), e.to_string()));
+        let (Ok(sector), Ok(carrier), Ok(amount), Ok(unit)) = (sector, carrier, amount, unit)
+        else {
+            return;
+        };
         let Some(b) = builders[idx].as_mut() else { return };
         let a = Activity { sector, carrier, amount, unit, line: Some(line) };
         if let Err(e) = b.add(&a) {
@@ -661,7 +810,14 @@ fn finish(
         }
         if rows[i] == 0 && !st.rejected[i] {
             let id = entry.spec.id.clone();
-            st.error(inv_file, entry.line, Some((i, &id)), None, None, format!("inventory '{id}' has no rows in {act_file}"));
+            st.error(
+                inv_file,
+                entry.line,
+                Some((i, &id)),
+                None,
+                None,
+                format!("inventory '{id}' has no rows in {act_file}"),
+            );
         }
         if st.rejected[i] {
             computed.push(None);
@@ -713,7 +869,14 @@ fn finish(
             Some(Ok(t)) => Some(t),
             Some(Err(e)) => {
                 let id = inv.spec.id.clone();
-                st.error(inv_file, entry.line, Some((i, &id)), Some("target_year"), None, e.to_string());
+                st.error(
+                    inv_file,
+                    entry.line,
+                    Some((i, &id)),
+                    Some("target_year"),
+                    None,
+                    e.to_string(),
+                );
                 results.push(None);
                 continue;
             }
@@ -721,10 +884,20 @@ fn finish(
         for w in &inv.warnings {
             st.warn(inv_file, entry.line, Some(&inv.spec.id), w.clone());
         }
-        results.push(Some(BatchInventory { inventory: inv.clone(), target, change_vs_baseline_pct: change }));
+        results.push(Some(BatchInventory {
+            inventory: inv.clone(),
+            target,
+            change_vs_baseline_pct: change,
+        }));
     }
-    st.errors.sort_by(|a, b| (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line)));
-    BatchOutput { inventories: results.into_iter().flatten().collect(), errors: st.errors, warnings: st.warnings }
+    st.errors.sort_by(|a, b| {
+        (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line))
+    });
+    BatchOutput {
+        inventories: results.into_iter().flatten().collect(),
+        errors: st.errors,
+        warnings: st.warnings,
+    }
 }
 
 fn opt(d: Option<Decimal>) -> String {
@@ -732,8 +905,15 @@ fn opt(d: Option<Decimal>) -> String {
 }
 
 /// The columns of `emissions.csv`.
-pub const EMISSIONS_HEADER: [&str; 7] =
-    ["inventory_id", "sector", "carrier", "energy_mwh", "factor_t_per_mwh", "factor_source", "emissions_t"];
+pub const EMISSIONS_HEADER: [&str; 7] = [
+    "inventory_id",
+    "sector",
+    "carrier",
+    "energy_mwh",
+    "factor_t_per_mwh",
+    "factor_source",
+    "emissions_t",
+];
 
 /// The columns of `summary.csv`.
 pub const SUMMARY_HEADER: [&str; 19] = [
@@ -769,7 +949,10 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resul
     for r in results {
         let inv = &r.inventory;
         for c in &inv.cells {
-            let source = c.carrier.and_then(|k| inv.factors.iter().find(|f| f.carrier == k)).map(|f| f.provenance.short());
+            let source = c
+                .carrier
+                .and_then(|k| inv.factors.iter().find(|f| f.carrier == k))
+                .map(|f| f.provenance.short());
             out.write_record([
                 inv.spec.id.as_str(),
                 c.sector.code(),
@@ -882,7 +1065,8 @@ mod tests {
     }
 
     const INV: &str = "inventory_id,country,year,population\nA,IT,2010,1000\n";
-    const ACT: &str = "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
+    const ACT: &str =
+        "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
 
     fn messages(out: &BatchOutput) -> Vec<String> {
         out.errors.iter().map(ToString::to_string).collect()
@@ -896,7 +1080,12 @@ mod tests {
         let mut buf = Vec::new();
         write_summary(&mut buf, &out.inventories).unwrap();
         let text = String::from_utf8(buf).unwrap();
-        assert!(text.lines().nth(1).unwrap().starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.1,1000,100,20.2,0.0202,"));
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.1,1000,100,20.2,0.0202,")
+        );
     }
 
     #[test]
@@ -919,7 +1108,13 @@ mod tests {
         let out = run_str(INV, act, None);
         let m = messages(&out);
         assert_eq!(m.len(), 5, "{m:#?}");
-        assert!(m[0].starts_with("activity.csv:2: column 'sector', value 'residental_buildings': unknown sector code"), "{}", m[0]);
+        assert!(
+            m[0].starts_with(
+                "activity.csv:2: column 'sector', value 'residental_buildings': unknown sector code"
+            ),
+            "{}",
+            m[0]
+        );
         assert!(m[0].contains("did you mean 'residential_buildings'"));
         assert!(m[1].contains("did you mean 'natural_gas'"));
         assert!(m[2].contains("no thousands separators or exponent"));
@@ -948,7 +1143,10 @@ mod tests {
                    D,IT,2010,monitoring,E\nE,IT,2010,monitoring,D\n";
         let act = "inventory_id,sector,carrier,amount,unit\nA,waste,,1,tCO2\n";
         let m = messages(&run_str(inv, act, None));
-        assert!(m.iter().any(|e| e.starts_with("inventories.csv:2: column 'baseline_id'")), "{m:#?}");
+        assert!(
+            m.iter().any(|e| e.starts_with("inventories.csv:2: column 'baseline_id'")),
+            "{m:#?}"
+        );
         assert!(m.iter().any(|e| e.contains("'Z' is not an inventory")));
         assert!(m.iter().any(|e| e.contains("its own baseline")));
         assert_eq!(m.iter().filter(|e| e.contains("is itself a monitoring inventory")).count(), 2);
@@ -956,7 +1154,8 @@ mod tests {
 
     #[test]
     fn overrides_from_factors_csv() {
-        let fac = "carrier,factor,inventory_id,source\nnatural_gas,0.3,,batch\nnatural_gas,0.25,A,own\n";
+        let fac =
+            "carrier,factor,inventory_id,source\nnatural_gas,0.3,,batch\nnatural_gas,0.25,A,own\n";
         let out = run_str(INV, ACT, Some(fac));
         assert!(out.errors.is_empty(), "{:?}", messages(&out));
         assert_eq!(out.inventories[0].inventory.total_emissions.tonnes(), dec!(25));
@@ -969,7 +1168,10 @@ mod tests {
     #[test]
     fn empty_and_header_only_files() {
         assert!(messages(&run_str("", ACT, None))[0].contains("the file is empty"));
-        assert!(messages(&run_str("inventory_id,country,year\n", ACT, None))[0].contains("no inventories"));
+        assert!(
+            messages(&run_str("inventory_id,country,year\n", ACT, None))[0]
+                .contains("no inventories")
+        );
         let m = messages(&run_str(INV, "inventory_id,sector,carrier,amount,unit\n", None));
         assert!(m[0].contains("has no rows in activity.csv"), "{m:?}");
     }

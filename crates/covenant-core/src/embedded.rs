@@ -6,8 +6,14 @@
 pub(crate) const FILES: &[(&str, &str)] = &[
     ("com-fuels/2024.1/factors.csv", include_str!("../factors/com-fuels/2024.1/factors.csv")),
     ("com-fuels/2024.1/sources.csv", include_str!("../factors/com-fuels/2024.1/sources.csv")),
-    ("fuel-properties/2024.1/properties.csv", include_str!("../factors/fuel-properties/2024.1/properties.csv")),
-    ("fuel-properties/2024.1/sources.csv", include_str!("../factors/fuel-properties/2024.1/sources.csv")),
+    (
+        "fuel-properties/2024.1/properties.csv",
+        include_str!("../factors/fuel-properties/2024.1/properties.csv"),
+    ),
+    (
+        "fuel-properties/2024.1/sources.csv",
+        include_str!("../factors/fuel-properties/2024.1/sources.csv"),
+    ),
     ("gwp/2024.1/gwp.csv", include_str!("../factors/gwp/2024.1/gwp.csv")),
     ("gwp/2024.1/sources.csv", include_str!("../factors/gwp/2024.1/sources.csv")),
     ("jrc-neefe/2024.1/factors.csv", include_str!("../factors/jrc-neefe/2024.1/factors.csv")),
@@ -44,7 +50,10 @@ mod tests {
         walk(&base, &base, &mut on_disk);
         on_disk.sort();
         let embedded: Vec<_> = super::FILES.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(on_disk, embedded, "factors/ and embedded.rs disagree: add the new file to FILES");
+        assert_eq!(
+            on_disk, embedded,
+            "factors/ and embedded.rs disagree: add the new file to FILES"
+        );
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub enum Error {
         value: Decimal,
     },
     /// No factor exists for a carrier in the chosen release.
-    #[error("no {gases} emission factor for carrier '{carrier}' ({approach} approach, {country} {year}) in release {release}: {hint}")]
+    #[error(
+        "no {gases} emission factor for carrier '{carrier}' ({approach} approach, {country} {year}) in release {release}: {hint}"
+    )]
     MissingFactor {
         /// The carrier.
         carrier: Carrier,
@@ -63,7 +65,9 @@ pub enum Error {
         expected: String,
     },
     /// A fuel quantity needs a calorific value or density the release does not have.
-    #[error("cannot convert {unit} of '{carrier}' to energy: release {release} has no {property} for it; give the amount in MWh (or another energy unit)")]
+    #[error(
+        "cannot convert {unit} of '{carrier}' to energy: release {release} has no {property} for it; give the amount in MWh (or another energy unit)"
+    )]
     MissingFuelProperty {
         /// The carrier.
         carrier: Carrier,
@@ -81,7 +85,9 @@ pub enum Error {
         sector: Sector,
     },
     /// A carrier given for a non-energy sector.
-    #[error("sector '{sector}' is a non-energy sector: leave the carrier empty and give emissions in tCO2 or tCO2e (got carrier '{carrier}')")]
+    #[error(
+        "sector '{sector}' is a non-energy sector: leave the carrier empty and give emissions in tCO2 or tCO2e (got carrier '{carrier}')"
+    )]
     CarrierNotAllowed {
         /// The sector.
         sector: Sector,
@@ -89,7 +95,9 @@ pub enum Error {
         carrier: Carrier,
     },
     /// A transport sector with heat/cold, solar thermal or geothermal.
-    #[error("transport sector '{sector}' cannot use carrier '{carrier}' (the JRC rejects transport with heat_cold, solar_thermal or geothermal)")]
+    #[error(
+        "transport sector '{sector}' cannot use carrier '{carrier}' (the JRC rejects transport with heat_cold, solar_thermal or geothermal)"
+    )]
     TransportCarrier {
         /// The sector.
         sector: Sector,

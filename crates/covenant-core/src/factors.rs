@@ -69,7 +69,9 @@ impl SetId {
     pub fn parse(s: &str) -> Option<SetId> {
         let (name, revision) = s.trim().split_once('@')?;
         let ok = |p: &str| {
-            !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
         };
         (ok(name) && ok(revision)).then(|| SetId { name: name.into(), revision: revision.into() })
     }
@@ -129,10 +131,12 @@ fn header_index(
     wanted
         .iter()
         .map(|w| {
-            headers.iter().position(|h| h.trim().eq_ignore_ascii_case(w)).ok_or_else(|| Error::FactorData {
-                file: file.into(),
-                line: 1,
-                message: format!("missing column '{w}'"),
+            headers.iter().position(|h| h.trim().eq_ignore_ascii_case(w)).ok_or_else(|| {
+                Error::FactorData {
+                    file: file.into(),
+                    line: 1,
+                    message: format!("missing column '{w}'"),
+                }
             })
         })
         .collect()
@@ -166,7 +170,11 @@ fn parse_sources(file: &str, text: &str) -> Result<BTreeMap<String, String>> {
     for row in read_rows(file, text, &["id", "citation"])? {
         let (line, v) = row?;
         if out.insert(v[0].clone(), v[1].clone()).is_some() {
-            return Err(Error::FactorData { file: file.into(), line, message: format!("duplicate source id '{}'", v[0]) });
+            return Err(Error::FactorData {
+                file: file.into(),
+                line,
+                message: format!("duplicate source id '{}'", v[0]),
+            });
         }
     }
     Ok(out)
@@ -182,7 +190,10 @@ impl FactorSet {
         let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
         let mut records = Vec::new();
         let mut index = HashMap::new();
-        let cols = ["carrier", "country", "year", "approach", "gases", "value", "unit", "tag", "source", "note"];
+        let cols = [
+            "carrier", "country", "year", "approach", "gases", "value", "unit", "tag", "source",
+            "note",
+        ];
         for row in read_rows(&ffile, factors_csv, &cols)? {
             let (line, v) = row?;
             let bad = |message: String| Error::FactorData { file: ffile.clone(), line, message };
@@ -195,7 +206,10 @@ impl FactorSet {
             let year = if v[2].is_empty() {
                 None
             } else {
-                Some(v[2].parse::<u16>().map_err(|_| bad(format!("year '{}' is not a year", v[2])))?)
+                Some(
+                    v[2].parse::<u16>()
+                        .map_err(|_| bad(format!("year '{}' is not a year", v[2])))?,
+                )
             };
             let approach = Approach::parse_code(&v[3]).map_err(|e| bad(e.to_string()))?;
             let gases = GasBasis::parse_code(&v[4]).map_err(|e| bad(e.to_string()))?;
@@ -210,7 +224,10 @@ impl FactorSet {
             }
             let key = (carrier, country, year, approach, gases);
             if index.insert(key, records.len()).is_some() {
-                return Err(bad(format!("duplicate factor for {carrier} {} {} {approach} {gases}", v[1], v[2])));
+                return Err(bad(format!(
+                    "duplicate factor for {carrier} {} {} {approach} {gases}",
+                    v[1], v[2]
+                )));
             }
             records.push(FactorRecord {
                 carrier,
@@ -282,7 +299,10 @@ impl FactorSet {
         gases: GasBasis,
     ) -> Option<(u16, u16)> {
         let years = self.records.iter().filter(|r| {
-            r.carrier == carrier && r.country == Some(country) && r.approach == approach && r.gases == gases
+            r.carrier == carrier
+                && r.country == Some(country)
+                && r.approach == approach
+                && r.gases == gases
         });
         years.filter_map(|r| r.year).fold(None, |acc, y| match acc {
             None => Some((y, y)),
@@ -321,7 +341,11 @@ impl PropertySet {
         let file = format!("{}/properties.csv", id.dir());
         let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
         let mut out = PropertySet::default();
-        for row in read_rows(&file, properties_csv, &["carrier", "property", "value", "unit", "tag", "source", "note"])? {
+        for row in read_rows(
+            &file,
+            properties_csv,
+            &["carrier", "property", "value", "unit", "tag", "source", "note"],
+        )? {
             let (line, v) = row?;
             let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
             let carrier = Carrier::parse_code(&v[0]).map_err(|e| bad(e.to_string()))?;
@@ -330,14 +354,26 @@ impl PropertySet {
                 return Err(bad(format!("value {value} must be > 0")));
             }
             let tag = Tag::parse(&v[4]).map_err(bad)?;
-            let source = sources.get(&v[5]).ok_or_else(|| bad(format!("source '{}' is not in sources.csv", v[5])))?;
+            let source = sources
+                .get(&v[5])
+                .ok_or_else(|| bad(format!("source '{}' is not in sources.csv", v[5])))?;
             let (map, unit) = match (v[1].as_str(), v[3].as_str()) {
                 ("ncv", "GJ/t") => (&mut out.ncv, "GJ/t"),
                 ("density", "kg/L") => (&mut out.density, "kg/L"),
-                (p, u) => return Err(bad(format!("property '{p}' in '{u}': expected ncv in GJ/t or density in kg/L"))),
+                (p, u) => {
+                    return Err(bad(format!(
+                        "property '{p}' in '{u}': expected ncv in GJ/t or density in kg/L"
+                    )));
+                }
             };
-            let prop =
-                FuelProperty { value, unit, tag, source: source.clone(), note: v[6].clone(), set: Some(id.to_string()) };
+            let prop = FuelProperty {
+                value,
+                unit,
+                tag,
+                source: source.clone(),
+                note: v[6].clone(),
+                set: Some(id.to_string()),
+            };
             if map.insert(carrier, prop).is_some() {
                 return Err(bad(format!("duplicate {} for {carrier}", v[1])));
             }
@@ -378,7 +414,9 @@ fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<Vec<Gwp>> {
         let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
         let value = parse_decimal(&v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
         Tag::parse(&v[3]).map_err(bad)?;
-        let source = sources.get(&v[4]).ok_or_else(|| bad(format!("source '{}' is not in sources.csv", v[4])))?;
+        let source = sources
+            .get(&v[4])
+            .ok_or_else(|| bad(format!("source '{}' is not in sources.csv", v[4])))?;
         let entry = partial.entry(v[0].clone()).or_insert((None, None, source.clone()));
         let slot = match v[1].as_str() {
             "ch4" => &mut entry.0,
@@ -393,7 +431,11 @@ fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<Vec<Gwp>> {
         .into_iter()
         .map(|(code, (ch4, n2o, source))| match (ch4, n2o) {
             (Some(ch4), Some(n2o)) => Ok(Gwp { code, ch4, n2o, source }),
-            _ => Err(Error::FactorData { file: file.clone(), line: 0, message: format!("{code} needs both ch4 and n2o") }),
+            _ => Err(Error::FactorData {
+                file: file.clone(),
+                line: 0,
+                message: format!("{code} needs both ch4 and n2o"),
+            }),
         })
         .collect()
 }
@@ -504,11 +546,20 @@ impl Release {
         let supply = "give one in factors.csv (column factor, t/MWh) with its source";
         match carrier {
             Carrier::Electricity => {
-                let set = if self.electricity.covers(carrier, country) { &self.electricity } else { &self.partner_grid };
+                let set = if self.electricity.covers(carrier, country) {
+                    &self.electricity
+                } else {
+                    &self.partner_grid
+                };
                 match set.year_range(carrier, country, approach, gases) {
-                    Some((a, b)) => format!("{} has {country} for {a}-{b} only; {supply}", set.id()),
+                    Some((a, b)) => {
+                        format!("{} has {country} for {a}-{b} only; {supply}", set.id())
+                    }
                     None if set.covers(carrier, country) => {
-                        format!("{} has no {approach}/{gases} series for {country}; {supply}", set.id())
+                        format!(
+                            "{} has no {approach}/{gases} series for {country}; {supply}",
+                            set.id()
+                        )
                     }
                     None => format!(
                         "no national factor for {country} is shipped ({} covers EU, EFTA, UK and 26 partner countries; {} 18 more); {supply}",
@@ -521,7 +572,9 @@ impl Release {
                 "district heat/cold has no default factor: it depends on the local heat supply (methodology: EFH); {supply}"
             ),
             Carrier::OtherFossil => {
-                format!("'other fossil fuels' has no default factor (the fuel mix is not known); {supply}")
+                format!(
+                    "'other fossil fuels' has no default factor (the fuel mix is not known); {supply}"
+                )
             }
             _ if approach == Approach::Lca => format!(
                 "no verified CoM LCA factor for fuels exists in any shipped set (a documented gap); {supply}"
@@ -552,10 +605,23 @@ impl Catalog {
     /// directory (`releases.csv`, `jrc-neefe/2024.1/factors.csv`, …), or `None` if absent.
     pub fn parse(read: impl Fn(&str) -> Option<String>) -> Result<Catalog> {
         let need = |path: String| {
-            read(&path).ok_or(Error::FactorData { file: path, line: 0, message: "file not found".into() })
+            read(&path).ok_or(Error::FactorData {
+                file: path,
+                line: 0,
+                message: "file not found".into(),
+            })
         };
         let releases_csv = need("releases.csv".into())?;
-        let cols = ["release", "date", "fuels", "electricity", "partner_grid", "fuel_properties", "gwp", "description"];
+        let cols = [
+            "release",
+            "date",
+            "fuels",
+            "electricity",
+            "partner_grid",
+            "fuel_properties",
+            "gwp",
+            "description",
+        ];
         let mut releases: Vec<Release> = Vec::new();
         for row in read_rows("releases.csv", &releases_csv, &cols)? {
             let (line, v) = row?;
@@ -606,7 +672,11 @@ impl Catalog {
             releases.push(release);
         }
         if releases.is_empty() {
-            return Err(Error::FactorData { file: "releases.csv".into(), line: 1, message: "no release".into() });
+            return Err(Error::FactorData {
+                file: "releases.csv".into(),
+                line: 1,
+                message: "no release".into(),
+            });
         }
         Ok(Catalog { releases })
     }
@@ -626,10 +696,17 @@ impl Catalog {
     pub fn release(&self, id: Option<&str>) -> Result<&Release> {
         match id.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(self.newest()),
-            Some(id) => self.releases.iter().find(|r| r.id == id).ok_or_else(|| Error::UnknownRelease {
-                given: id.into(),
-                available: self.releases.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", "),
-            }),
+            Some(id) => {
+                self.releases.iter().find(|r| r.id == id).ok_or_else(|| Error::UnknownRelease {
+                    given: id.into(),
+                    available: self
+                        .releases
+                        .iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+            }
         }
     }
 
@@ -662,7 +739,8 @@ mod tests {
     #[test]
     fn neefe_oracles() {
         let r = Catalog::embedded().newest();
-        let get = |cc, y, a, g| r.factor(Carrier::Electricity, c(cc), y, a, g).unwrap().1.factor.value();
+        let get =
+            |cc, y, a, g| r.factor(Carrier::Electricity, c(cc), y, a, g).unwrap().1.factor.value();
         // methodology-2 N1 and N2 (3-decimal rounding of the XLSX values).
         assert_eq!(get("IT", 2005, Approach::Ipcc, GasBasis::Co2), dec!(0.497));
         assert_eq!(get("DE", 2010, Approach::Lca, GasBasis::Co2e), dec!(0.590));
@@ -677,13 +755,19 @@ mod tests {
     #[test]
     fn partner_countries_use_the_non_com_set() {
         let r = Catalog::embedded().newest();
-        let (set, rec) = r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).unwrap();
+        let (set, rec) =
+            r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).unwrap();
         assert!(!set.is_com());
         assert_eq!(rec.factor.value(), dec!(0.113));
         assert!(set.citation(&rec.source).unwrap().starts_with("NOT A CoM FACTOR"));
-        assert!(r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2e).is_none());
-        assert!(r.factor(Carrier::Electricity, c("GR"), 2023, Approach::Ipcc, GasBasis::Co2).is_none());
-        let hint = r.missing_factor_hint(Carrier::Electricity, c("GR"), Approach::Ipcc, GasBasis::Co2);
+        assert!(
+            r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2e).is_none()
+        );
+        assert!(
+            r.factor(Carrier::Electricity, c("GR"), 2023, Approach::Ipcc, GasBasis::Co2).is_none()
+        );
+        let hint =
+            r.missing_factor_hint(Carrier::Electricity, c("GR"), Approach::Ipcc, GasBasis::Co2);
         assert!(hint.contains("1990-2021"), "{hint}");
     }
 
@@ -708,11 +792,27 @@ mod tests {
         // Each derived value is the IPCC 2006 default (kg/TJ, given in the note) × 3.6e-6,
         // rounded half away from zero to 3 decimals.
         let r = Catalog::embedded().newest();
-        for rec in r.fuels().records().iter().filter(|r| r.tag == Tag::Derived && r.note.contains("kg CO2/TJ")) {
+        for rec in r
+            .fuels()
+            .records()
+            .iter()
+            .filter(|r| r.tag == Tag::Derived && r.note.contains("kg CO2/TJ"))
+        {
             let after_colon = rec.note.split(':').nth(1).unwrap();
-            let kg: String = after_colon.split("kg").next().unwrap().chars().filter(char::is_ascii_digit).collect();
+            let kg: String = after_colon
+                .split("kg")
+                .next()
+                .unwrap()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             let exact = Decimal::from_str_exact(&kg).unwrap() * dec!(0.0000036);
-            assert_eq!(crate::quantity::round_for_display(exact, 3), rec.factor.value(), "{}", rec.carrier);
+            assert_eq!(
+                crate::quantity::round_for_display(exact, 3),
+                rec.factor.value(),
+                "{}",
+                rec.carrier
+            );
         }
     }
 
@@ -721,12 +821,28 @@ mod tests {
         let id = SetId::parse("x@1").unwrap();
         let sources = "id,citation\ns,somewhere\n";
         let head = "carrier,country,year,approach,gases,value,unit,tag,source,note\n";
-        let e = FactorSet::parse(id.clone(), true, &format!("{head}diesel,,,lca,co2e,0.305,t/MWh,U,s,\n"), sources);
+        let e = FactorSet::parse(
+            id.clone(),
+            true,
+            &format!("{head}diesel,,,lca,co2e,0.305,t/MWh,U,s,\n"),
+            sources,
+        );
         assert!(e.unwrap_err().to_string().contains("never shipped"));
-        let e = FactorSet::parse(id.clone(), true, &format!("{head}diesel,,,ipcc,co2,0.3,t/MWh,V,t,\n"), sources);
+        let e = FactorSet::parse(
+            id.clone(),
+            true,
+            &format!("{head}diesel,,,ipcc,co2,0.3,t/MWh,V,t,\n"),
+            sources,
+        );
         assert!(e.unwrap_err().to_string().contains("not in sources.csv"));
-        let dup = format!("{head}diesel,,,ipcc,co2,0.3,t/MWh,V,s,\ndiesel,,,ipcc,co2,0.4,t/MWh,V,s,\n");
-        assert!(FactorSet::parse(id.clone(), true, &dup, sources).unwrap_err().to_string().contains("duplicate"));
+        let dup =
+            format!("{head}diesel,,,ipcc,co2,0.3,t/MWh,V,s,\ndiesel,,,ipcc,co2,0.4,t/MWh,V,s,\n");
+        assert!(
+            FactorSet::parse(id.clone(), true, &dup, sources)
+                .unwrap_err()
+                .to_string()
+                .contains("duplicate")
+        );
         let neg = format!("{head}diesel,,,ipcc,co2,-0.3,t/MWh,V,s,\n");
         assert!(FactorSet::parse(id, true, &neg, sources).is_err());
     }

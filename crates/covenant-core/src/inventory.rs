@@ -165,7 +165,9 @@ impl Provenance {
                 }
             }
             Provenance::UserOverride { source: Some(s), .. } if !s.is_empty() => s.clone(),
-            Provenance::UserOverride { line: Some(l), .. } => format!("user factor (factors.csv line {l})"),
+            Provenance::UserOverride { line: Some(l), .. } => {
+                format!("user factor (factors.csv line {l})")
+            }
             Provenance::UserOverride { .. } => "user factor".into(),
         }
     }
@@ -307,26 +309,53 @@ impl<'r> InventoryBuilder<'r> {
 
     /// Checks an activity row and converts its amount, without adding it.
     pub fn convert(&self, a: &Activity) -> Result<Quantity, Located> {
-        let loc = |column: &'static str, value: String, error: Error| Located { line: a.line, column, value, error };
+        let loc = |column: &'static str, value: String, error: Error| Located {
+            line: a.line,
+            column,
+            value,
+            error,
+        };
         let sector = a.sector;
         match (sector.is_energy(), a.carrier) {
-            (true, None) => return Err(loc("carrier", String::new(), Error::CarrierRequired { sector })),
+            (true, None) => {
+                return Err(loc("carrier", String::new(), Error::CarrierRequired { sector }));
+            }
             (false, Some(c)) => {
-                return Err(loc("carrier", c.to_string(), Error::CarrierNotAllowed { sector, carrier: c }));
+                return Err(loc(
+                    "carrier",
+                    c.to_string(),
+                    Error::CarrierNotAllowed { sector, carrier: c },
+                ));
             }
             (true, Some(c)) if !sector.accepts(c) => {
-                return Err(loc("carrier", c.to_string(), Error::TransportCarrier { sector, carrier: c }));
+                return Err(loc(
+                    "carrier",
+                    c.to_string(),
+                    Error::TransportCarrier { sector, carrier: c },
+                ));
             }
             _ => {}
         }
         if a.amount.is_sign_negative() && !a.amount.is_zero() {
-            return Err(loc("amount", a.amount.to_string(), Error::NegativeAmount { value: a.amount }));
+            return Err(loc(
+                "amount",
+                a.amount.to_string(),
+                Error::NegativeAmount { value: a.amount },
+            ));
         }
         if a.amount > MAX_AMOUNT {
-            return Err(loc("amount", a.amount.to_string(), Error::AmountTooLarge { value: a.amount }));
+            return Err(loc(
+                "amount",
+                a.amount.to_string(),
+                Error::AmountTooLarge { value: a.amount },
+            ));
         }
         let unit_err = |what: String, expected: String| {
-            loc("unit", a.unit.symbol().into(), Error::UnitMismatch { unit: a.unit.symbol().into(), what, expected })
+            loc(
+                "unit",
+                a.unit.symbol().into(),
+                Error::UnitMismatch { unit: a.unit.symbol().into(), what, expected },
+            )
         };
         let Some(carrier) = a.carrier else {
             let expected = match self.spec.gases {
@@ -339,11 +368,18 @@ impl<'r> InventoryBuilder<'r> {
                     .map_err(|e| loc("amount", a.amount.to_string(), e))
             } else if matches!(a.unit, ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e) {
                 Err(unit_err(
-                    format!("an inventory reporting {} (gases = {})", self.spec.gases.unit(), self.spec.gases),
+                    format!(
+                        "an inventory reporting {} (gases = {})",
+                        self.spec.gases.unit(),
+                        self.spec.gases
+                    ),
                     format!("{expected}"),
                 ))
             } else {
-                Err(unit_err(format!("non-energy sector '{sector}'"), "tCO2 or tCO2e (emissions entered directly)".into()))
+                Err(unit_err(
+                    format!("non-energy sector '{sector}'"),
+                    "tCO2 or tCO2e (emissions entered directly)".into(),
+                ))
             };
         };
         let mj_per_unit = match a.unit {
@@ -384,7 +420,9 @@ impl<'r> InventoryBuilder<'r> {
                     }
                     _ => None,
                 };
-                per_unit.ok_or_else(|| loc("amount", a.amount.to_string(), Error::overflow("fuel conversion")))?
+                per_unit.ok_or_else(|| {
+                    loc("amount", a.amount.to_string(), Error::overflow("fuel conversion"))
+                })?
             }
         };
         a.amount
@@ -398,10 +436,17 @@ impl<'r> InventoryBuilder<'r> {
     pub fn add(&mut self, a: &Activity) -> Result<(), Located> {
         let q = self.convert(a)?;
         let acc = &mut self.cells[slot(a.sector, a.carrier)];
-        let overflow = |e: Error| Located { line: a.line, column: "amount", value: a.amount.to_string(), error: e };
+        let overflow = |e: Error| Located {
+            line: a.line,
+            column: "amount",
+            value: a.amount.to_string(),
+            error: e,
+        };
         match q {
             Quantity::Energy(e) => acc.energy = acc.energy.checked_add(e).map_err(overflow)?,
-            Quantity::Emissions(e) => acc.emissions = acc.emissions.checked_add(e).map_err(overflow)?,
+            Quantity::Emissions(e) => {
+                acc.emissions = acc.emissions.checked_add(e).map_err(overflow)?
+            }
         }
         acc.present = true;
         if let Some(l) = a.line {
@@ -409,7 +454,9 @@ impl<'r> InventoryBuilder<'r> {
         }
         match acc.inputs.iter_mut().find(|(u, _)| *u == a.unit) {
             Some((_, sum)) => {
-                *sum = sum.checked_add(a.amount).ok_or_else(|| overflow(Error::overflow("amount sum")))?;
+                *sum = sum
+                    .checked_add(a.amount)
+                    .ok_or_else(|| overflow(Error::overflow("amount sum")))?;
             }
             None => acc.inputs.push((a.unit, a.amount)),
         }
@@ -450,7 +497,9 @@ impl<'r> InventoryBuilder<'r> {
                             None if failed_carriers.contains(&c) => continue,
                             None => match resolve(&spec, release, c, overrides) {
                                 Ok(f) => {
-                                    if let Provenance::FactorSet { com: false, set, .. } = &f.provenance {
+                                    if let Provenance::FactorSet { com: false, set, .. } =
+                                        &f.provenance
+                                    {
                                         warnings.push(format!(
                                             "the {c} factor for {} comes from {set}, which is not a Covenant of Mayors set",
                                             spec.country
@@ -458,7 +507,9 @@ impl<'r> InventoryBuilder<'r> {
                                     }
                                     if let Provenance::FactorSet { note, set, .. } = &f.provenance {
                                         if note.starts_with("suspect") {
-                                            warnings.push(format!("the {c} factor from {set} is {note}"));
+                                            warnings.push(format!(
+                                                "the {c} factor from {set} is {note}"
+                                            ));
                                         }
                                     }
                                     factors.push(f.clone());
@@ -466,7 +517,12 @@ impl<'r> InventoryBuilder<'r> {
                                 }
                                 Err(e) => {
                                     failed_carriers.push(c);
-                                    problems.push(Located { line: first_line, column: "carrier", value: c.to_string(), error: e });
+                                    problems.push(Located {
+                                        line: first_line,
+                                        column: "carrier",
+                                        value: c.to_string(),
+                                        error: e,
+                                    });
                                     continue;
                                 }
                             },
@@ -474,7 +530,12 @@ impl<'r> InventoryBuilder<'r> {
                         match acc.energy * used.factor {
                             Ok(em) => (Some(acc.energy), Some(used.factor), em),
                             Err(e) => {
-                                problems.push(Located { line: first_line, column: "amount", value: String::new(), error: e });
+                                problems.push(Located {
+                                    line: first_line,
+                                    column: "amount",
+                                    value: String::new(),
+                                    error: e,
+                                });
                                 continue;
                             }
                         }
@@ -494,7 +555,12 @@ impl<'r> InventoryBuilder<'r> {
                         Ok(())
                     });
                 if let Err(e) = sums {
-                    problems.push(Located { line: first_line, column: "amount", value: String::new(), error: e });
+                    problems.push(Located {
+                        line: first_line,
+                        column: "amount",
+                        value: String::new(),
+                        error: e,
+                    });
                     continue;
                 }
                 let inputs = acc
@@ -527,7 +593,9 @@ impl<'r> InventoryBuilder<'r> {
         let carriers = Carrier::ALL
             .iter()
             .zip(by_carrier)
-            .filter_map(|(&c, t)| t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions }))
+            .filter_map(|(&c, t)| {
+                t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
+            })
             .collect();
         factors.sort_by_key(|f| f.carrier);
         let per_capita_t = spec.population.map(|p| total_emissions.per_capita(p));
@@ -556,11 +624,18 @@ pub enum Quantity {
     Emissions(Emissions),
 }
 
-fn conversion(release: &Release, carrier: Option<Carrier>, unit: ActivityUnit, amount: Decimal) -> Conversion {
+fn conversion(
+    release: &Release,
+    carrier: Option<Carrier>,
+    unit: ActivityUnit,
+    amount: Decimal,
+) -> Conversion {
     let props = release.properties();
     let (ncv, density) = match (carrier, unit) {
         (Some(c), ActivityUnit::Kilogram | ActivityUnit::Tonne) => (props.ncv(c).cloned(), None),
-        (Some(c), ActivityUnit::Litre | ActivityUnit::CubicMetre) => (props.ncv(c).cloned(), props.density(c).cloned()),
+        (Some(c), ActivityUnit::Litre | ActivityUnit::CubicMetre) => {
+            (props.ncv(c).cloned(), props.density(c).cloned())
+        }
         _ => (None, None),
     };
     let per_unit = match unit {
@@ -568,12 +643,16 @@ fn conversion(release: &Release, carrier: Option<Carrier>, unit: ActivityUnit, a
         ActivityUnit::Kilogram => ncv.as_ref().map(|n| n.value),
         ActivityUnit::Tonne => ncv.as_ref().map(|n| n.value * Decimal::ONE_THOUSAND),
         ActivityUnit::Litre => ncv.as_ref().zip(density.as_ref()).map(|(n, d)| n.value * d.value),
-        ActivityUnit::CubicMetre => {
-            ncv.as_ref().zip(density.as_ref()).map(|(n, d)| n.value * d.value * Decimal::ONE_THOUSAND)
-        }
+        ActivityUnit::CubicMetre => ncv
+            .as_ref()
+            .zip(density.as_ref())
+            .map(|(n, d)| n.value * d.value * Decimal::ONE_THOUSAND),
         ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
     };
-    let energy = per_unit.and_then(|k| amount.checked_mul(k)).map(Energy::from_megajoules).unwrap_or_default();
+    let energy = per_unit
+        .and_then(|k| amount.checked_mul(k))
+        .map(Energy::from_megajoules)
+        .unwrap_or_default();
     Conversion { amount, unit, ncv, density, energy }
 }
 
@@ -583,15 +662,16 @@ fn resolve(
     carrier: Carrier,
     overrides: &[&FactorOverride],
 ) -> Result<FactorUsed> {
-    let user = overrides
-        .iter()
-        .filter(|o| o.carrier == carrier)
-        .max_by_key(|o| o.scope);
+    let user = overrides.iter().filter(|o| o.carrier == carrier).max_by_key(|o| o.scope);
     if let Some(o) = user {
         return Ok(FactorUsed {
             carrier,
             factor: o.factor,
-            provenance: Provenance::UserOverride { source: o.source.clone(), scope: o.scope, line: o.line },
+            provenance: Provenance::UserOverride {
+                source: o.source.clone(),
+                scope: o.scope,
+                line: o.line,
+            },
         });
     }
     let (set, rec) = release
@@ -655,7 +735,12 @@ mod tests {
         InventorySpec::baseline("t", Country::parse("IT").unwrap(), 2010)
     }
 
-    fn act(sector: Sector, carrier: Option<Carrier>, amount: Decimal, unit: ActivityUnit) -> Activity {
+    fn act(
+        sector: Sector,
+        carrier: Option<Carrier>,
+        amount: Decimal,
+        unit: ActivityUnit,
+    ) -> Activity {
         Activity { sector, carrier, amount, unit, line: Some(2) }
     }
 
@@ -674,7 +759,10 @@ mod tests {
         ];
         let inv = compute(spec(), r, &rows, &[]).unwrap();
         // 40000×0.421 + 120000×0.202 + 60000×0.267 + 40000×0.249 + 1500
-        assert_eq!(inv.total_emissions.tonnes(), dec!(16840) + dec!(24240) + dec!(16020) + dec!(9960) + dec!(1500));
+        assert_eq!(
+            inv.total_emissions.tonnes(),
+            dec!(16840) + dec!(24240) + dec!(16020) + dec!(9960) + dec!(1500)
+        );
         assert_eq!(inv.total_energy.mwh(), dec!(260000));
         assert_eq!(inv.cells.len(), 5);
         assert_eq!(inv.sectors.len(), 3);
@@ -700,7 +788,12 @@ mod tests {
     fn overrides_win_in_order() {
         let r = Catalog::embedded().newest();
         let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatCold), dec!(100), MWH)];
-        assert!(compute(spec(), r, &rows, &[]).unwrap_err()[0].error.to_string().contains("no default factor"));
+        assert!(
+            compute(spec(), r, &rows, &[]).unwrap_err()[0]
+                .error
+                .to_string()
+                .contains("no default factor")
+        );
         let batch = FactorOverride {
             carrier: Carrier::HeatCold,
             factor: EmissionFactor::t_per_mwh(dec!(0.3)).unwrap(),
@@ -708,7 +801,12 @@ mod tests {
             scope: OverrideScope::Batch,
             line: Some(2),
         };
-        let own = FactorOverride { factor: EmissionFactor::t_per_mwh(dec!(0.347)).unwrap(), scope: OverrideScope::Inventory, source: Some("local".into()), ..batch.clone() };
+        let own = FactorOverride {
+            factor: EmissionFactor::t_per_mwh(dec!(0.347)).unwrap(),
+            scope: OverrideScope::Inventory,
+            source: Some("local".into()),
+            ..batch.clone()
+        };
         let inv = compute(spec(), r, &rows, &[own.clone(), batch.clone()]).unwrap();
         assert_eq!(inv.total_emissions.tonnes(), dec!(34.7));
         assert_eq!(inv.factors[0].provenance.short(), "local");
@@ -720,7 +818,8 @@ mod tests {
     fn fuel_quantities_convert_with_ncv_and_density() {
         let r = Catalog::embedded().newest();
         // methodology-2 N6: 10 000 L diesel × 0.84 kg/L × 43.0 GJ/t = 361.2 GJ = 100.333… MWh.
-        let rows = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(10000), ActivityUnit::Litre)];
+        let rows =
+            [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(10000), ActivityUnit::Litre)];
         let inv = compute(spec(), r, &rows, &[]).unwrap();
         assert_eq!(inv.total_energy.get(EnergyUnit::Gigajoule), dec!(361.2));
         assert_eq!(crate::quantity::round_for_display(inv.total_energy.mwh(), 3), dec!(100.333));
@@ -729,11 +828,22 @@ mod tests {
         let conv = &inv.cells[0].inputs[0];
         assert_eq!(conv.density.as_ref().unwrap().value, dec!(0.84));
         assert_eq!(conv.energy, inv.total_energy);
-        let t = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(8.4), ActivityUnit::Tonne)];
+        let t =
+            [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(8.4), ActivityUnit::Tonne)];
         assert_eq!(compute(spec(), r, &t, &[]).unwrap().total_energy, inv.total_energy);
-        let kg = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(8400), ActivityUnit::Kilogram)];
+        let kg = [act(
+            Sector::MunicipalFleet,
+            Some(Carrier::Diesel),
+            dec!(8400),
+            ActivityUnit::Kilogram,
+        )];
         assert_eq!(compute(spec(), r, &kg, &[]).unwrap().total_energy, inv.total_energy);
-        let m3 = [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(10), ActivityUnit::CubicMetre)];
+        let m3 = [act(
+            Sector::MunicipalFleet,
+            Some(Carrier::Diesel),
+            dec!(10),
+            ActivityUnit::CubicMetre,
+        )];
         assert_eq!(compute(spec(), r, &m3, &[]).unwrap().total_energy, inv.total_energy);
     }
 
@@ -742,16 +852,55 @@ mod tests {
         let r = Catalog::embedded().newest();
         let b = InventoryBuilder::new(spec(), r);
         let err = |a: Activity| b.convert(&a).unwrap_err().error.to_string();
-        assert!(err(act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(1), ActivityUnit::CubicMetre)).contains("does not fit carrier 'electricity'"));
-        assert!(err(act(Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(1), ActivityUnit::CubicMetre)).contains("no density"));
-        assert!(err(act(Sector::ResidentialBuildings, None, dec!(1), MWH)).contains("needs a carrier"));
-        assert!(err(act(Sector::Waste, Some(Carrier::Diesel), dec!(1), MWH)).contains("non-energy"));
+        assert!(
+            err(act(
+                Sector::ResidentialBuildings,
+                Some(Carrier::Electricity),
+                dec!(1),
+                ActivityUnit::CubicMetre
+            ))
+            .contains("does not fit carrier 'electricity'")
+        );
+        assert!(
+            err(act(
+                Sector::ResidentialBuildings,
+                Some(Carrier::NaturalGas),
+                dec!(1),
+                ActivityUnit::CubicMetre
+            ))
+            .contains("no density")
+        );
+        assert!(
+            err(act(Sector::ResidentialBuildings, None, dec!(1), MWH)).contains("needs a carrier")
+        );
+        assert!(
+            err(act(Sector::Waste, Some(Carrier::Diesel), dec!(1), MWH)).contains("non-energy")
+        );
         assert!(err(act(Sector::Waste, None, dec!(1), MWH)).contains("tCO2 or tCO2e"));
-        assert!(err(act(Sector::Waste, None, dec!(1), ActivityUnit::TonneCo2e)).contains("gases = co2"));
-        assert!(err(act(Sector::PublicTransport, Some(Carrier::HeatCold), dec!(1), MWH)).contains("JRC rejects"));
-        assert!(err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(-1), MWH)).contains("negative"));
-        assert!(err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(1e16), MWH)).contains("maximum"));
-        assert!(err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(1), ActivityUnit::TonneCo2)).contains("energy sector"));
+        assert!(
+            err(act(Sector::Waste, None, dec!(1), ActivityUnit::TonneCo2e)).contains("gases = co2")
+        );
+        assert!(
+            err(act(Sector::PublicTransport, Some(Carrier::HeatCold), dec!(1), MWH))
+                .contains("JRC rejects")
+        );
+        assert!(
+            err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(-1), MWH))
+                .contains("negative")
+        );
+        assert!(
+            err(act(Sector::PublicTransport, Some(Carrier::Diesel), dec!(1e16), MWH))
+                .contains("maximum")
+        );
+        assert!(
+            err(act(
+                Sector::PublicTransport,
+                Some(Carrier::Diesel),
+                dec!(1),
+                ActivityUnit::TonneCo2
+            ))
+            .contains("energy sector")
+        );
     }
 
     #[test]
@@ -759,7 +908,8 @@ mod tests {
         let r = Catalog::embedded().newest();
         let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatingOil), dec!(1000), MWH)];
         let co2 = compute(spec(), r, &rows, &[]).unwrap();
-        let co2e = compute(InventorySpec { gases: GasBasis::Co2e, ..spec() }, r, &rows, &[]).unwrap();
+        let co2e =
+            compute(InventorySpec { gases: GasBasis::Co2e, ..spec() }, r, &rows, &[]).unwrap();
         assert_eq!(co2.total_emissions.tonnes(), dec!(267));
         assert_eq!(co2e.total_emissions.tonnes(), dec!(268));
     }

@@ -265,7 +265,8 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     if digits == 0 || dots > 1 {
         return Err(DecimalSyntax::NotADecimal);
     }
-    let significant = body.iter().skip_while(|&&c| c == b'0' || c == b'.').filter(|c| c.is_ascii_digit()).count();
+    let significant =
+        body.iter().skip_while(|&&c| c == b'0' || c == b'.').filter(|c| c.is_ascii_digit()).count();
     if significant > 28 || digits > 56 {
         return Err(DecimalSyntax::TooLong);
     }
@@ -341,7 +342,10 @@ impl Energy {
 
     /// The sum, or an overflow error.
     pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
-        self.mj.checked_add(other.mj).map(|mj| Energy { mj }).ok_or_else(|| Error::overflow("energy sum"))
+        self.mj
+            .checked_add(other.mj)
+            .map(|mj| Energy { mj })
+            .ok_or_else(|| Error::overflow("energy sum"))
     }
 
     /// Scales by a pure number (exact).
@@ -351,13 +355,17 @@ impl Energy {
 
     /// This energy as a uom quantity (lossy: f64).
     pub fn to_si(self) -> uom::si::f64::Energy {
-        uom::si::f64::Energy::new::<uom::si::energy::megajoule>(self.mj.to_f64().unwrap_or(f64::NAN))
+        uom::si::f64::Energy::new::<uom::si::energy::megajoule>(
+            self.mj.to_f64().unwrap_or(f64::NAN),
+        )
     }
 
     /// A uom energy as an exact-decimal energy (the float's decimal expansion, to 28 digits).
     pub fn from_si(e: uom::si::f64::Energy) -> Result<Energy, Error> {
         let mj = e.get::<uom::si::energy::megajoule>();
-        Decimal::from_f64(mj).map(|mj| Energy { mj }).ok_or_else(|| Error::overflow(format!("{mj} MJ")))
+        Decimal::from_f64(mj)
+            .map(|mj| Energy { mj })
+            .ok_or_else(|| Error::overflow(format!("{mj} MJ")))
     }
 }
 
@@ -417,7 +425,9 @@ impl Emissions {
 
     /// Emissions given in tonnes (non-energy sectors).
     pub fn from_tonnes(t: Decimal) -> Result<Emissions, Error> {
-        t.checked_mul(MJ_PER_MWH).map(|raw| Emissions { raw }).ok_or_else(|| Error::overflow(format!("{t} t")))
+        t.checked_mul(MJ_PER_MWH)
+            .map(|raw| Emissions { raw })
+            .ok_or_else(|| Error::overflow(format!("{t} t")))
     }
 
     /// The value in tonnes: one division, at the edge.
@@ -440,7 +450,10 @@ impl Emissions {
 
     /// Scales by a pure number (exact where the product fits).
     pub fn checked_scale(self, k: Decimal) -> Result<Emissions, Error> {
-        self.raw.checked_mul(k).map(|raw| Emissions { raw }).ok_or_else(|| Error::overflow("emissions"))
+        self.raw
+            .checked_mul(k)
+            .map(|raw| Emissions { raw })
+            .ok_or_else(|| Error::overflow("emissions"))
     }
 
     /// Emissions per inhabitant, in t per inhabitant (one division).
@@ -543,7 +556,9 @@ impl FromStr for EnergyUnit {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
-    use uom::si::energy::{gigajoule, gigawatt_hour, kilowatt_hour, megajoule, megawatt_hour, terajoule};
+    use uom::si::energy::{
+        gigajoule, gigawatt_hour, kilowatt_hour, megajoule, megawatt_hour, terajoule,
+    };
     use uom::si::f64::Energy as SiEnergy;
 
     fn si_megajoules(u: EnergyUnit) -> f64 {
@@ -574,8 +589,16 @@ mod tests {
         let e = Energy::new(dec!(1234.5), EnergyUnit::KilowattHour).unwrap();
         assert_eq!(e.get(EnergyUnit::MegawattHour), dec!(1.2345));
         assert_eq!(Energy::new(dec!(2), EnergyUnit::GigawattHour).unwrap().mwh(), dec!(2000));
-        assert_eq!(Energy::new(dec!(1), EnergyUnit::TonneOfOilEquivalent).unwrap().mwh(), dec!(11.63));
-        assert_eq!(Energy::new(dec!(1), EnergyUnit::TonneOfOilEquivalent).unwrap().get(EnergyUnit::Gigajoule), dec!(41.868));
+        assert_eq!(
+            Energy::new(dec!(1), EnergyUnit::TonneOfOilEquivalent).unwrap().mwh(),
+            dec!(11.63)
+        );
+        assert_eq!(
+            Energy::new(dec!(1), EnergyUnit::TonneOfOilEquivalent)
+                .unwrap()
+                .get(EnergyUnit::Gigajoule),
+            dec!(41.868)
+        );
         assert_eq!(Energy::new(dec!(36), EnergyUnit::Gigajoule).unwrap().mwh(), dec!(10));
     }
 
@@ -588,7 +611,10 @@ mod tests {
         assert_eq!(serde_json::to_string(&em).unwrap(), "\"1514.35\"");
         assert_eq!((f * e).unwrap(), em);
         let gj = Energy::new(dec!(1), EnergyUnit::Gigajoule).unwrap();
-        assert_eq!((gj * EmissionFactor::t_per_mwh(dec!(0.36)).unwrap()).unwrap().tonnes(), dec!(0.1));
+        assert_eq!(
+            (gj * EmissionFactor::t_per_mwh(dec!(0.36)).unwrap()).unwrap().tonnes(),
+            dec!(0.1)
+        );
     }
 
     #[test]
@@ -615,12 +641,16 @@ mod tests {
         assert_eq!(parse_decimal("-0.25"), Ok(dec!(-0.25)));
         assert_eq!(parse_decimal("+3"), Ok(dec!(3)));
         assert_eq!(parse_decimal(".5"), Ok(dec!(0.5)));
-        for bad in ["1e5", "1,5", "1 000", "1_000", "NaN", "inf", "-", ".", "1.2.3", "0x10", "١٢"] {
+        for bad in ["1e5", "1,5", "1 000", "1_000", "NaN", "inf", "-", ".", "1.2.3", "0x10", "١٢"]
+        {
             assert_eq!(parse_decimal(bad), Err(DecimalSyntax::NotADecimal), "{bad}");
         }
         assert_eq!(parse_decimal(""), Err(DecimalSyntax::Empty));
         assert_eq!(parse_decimal("1234567890123456789012345678901"), Err(DecimalSyntax::TooLong));
-        assert_eq!(parse_decimal("0.000000000000000000000000001"), Ok(dec!(0.000000000000000000000000001)));
+        assert_eq!(
+            parse_decimal("0.000000000000000000000000001"),
+            Ok(dec!(0.000000000000000000000000001))
+        );
     }
 
     #[test]

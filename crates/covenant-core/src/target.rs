@@ -52,20 +52,24 @@ pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResul
         TargetKind::Absolute => (Some(allowed.tonnes()), baseline.spec.population.map(per_capita)),
         TargetKind::PerCapita => {
             let pop = baseline.spec.population.ok_or_else(|| {
-                Error::Target("a per-capita target needs the population of the inventory year".into())
+                Error::Target(
+                    "a per-capita target needs the population of the inventory year".into(),
+                )
             })?;
             let equivalent = match target.population {
-                Some(pt) => Some(
-                    allowed
-                        .checked_scale(Decimal::from(pt.get()))?
-                        .per_capita(pop),
-                ),
+                Some(pt) => Some(allowed.checked_scale(Decimal::from(pt.get()))?.per_capita(pop)),
                 None => None,
             };
             (equivalent, Some(per_capita(pop)))
         }
     };
-    Ok(TargetResult { year: target.year, kind: target.kind, reduction_pct: target.reduction_pct, emissions_t, per_capita_t })
+    Ok(TargetResult {
+        year: target.year,
+        kind: target.kind,
+        reduction_pct: target.reduction_pct,
+        emissions_t,
+        per_capita_t,
+    })
 }
 
 /// The change of a monitoring inventory against its baseline, in percent (negative is a
@@ -90,13 +94,22 @@ pub fn comparability_warnings(monitoring: &Inventory, baseline: &Inventory) -> V
     let mut w = Vec::new();
     let (m, b) = (&monitoring.spec, &baseline.spec);
     if m.approach != b.approach {
-        w.push(format!("approach {} differs from its baseline's {}: the inventories are not comparable", m.approach, b.approach));
+        w.push(format!(
+            "approach {} differs from its baseline's {}: the inventories are not comparable",
+            m.approach, b.approach
+        ));
     }
     if m.gases != b.gases {
-        w.push(format!("gases {} differ from its baseline's {}: the inventories are not comparable", m.gases, b.gases));
+        w.push(format!(
+            "gases {} differ from its baseline's {}: the inventories are not comparable",
+            m.gases, b.gases
+        ));
     }
     if monitoring.release != baseline.release {
-        w.push(format!("factor release {} differs from its baseline's {}", monitoring.release, baseline.release));
+        w.push(format!(
+            "factor release {} differs from its baseline's {}",
+            monitoring.release, baseline.release
+        ));
     }
     if m.year < b.year {
         w.push(format!("monitoring year {} is before its baseline year {}", m.year, b.year));
@@ -120,18 +133,31 @@ mod tests {
             target,
             ..InventorySpec::baseline("b", Country::parse("IT").unwrap(), 2010)
         };
-        let rows = [Activity { sector: Sector::Waste, carrier: None, amount: total_t, unit: ActivityUnit::TonneCo2, line: None }];
+        let rows = [Activity {
+            sector: Sector::Waste,
+            carrier: None,
+            amount: total_t,
+            unit: ActivityUnit::TonneCo2,
+            line: None,
+        }];
         compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap()
     }
 
     fn target(kind: TargetKind, pct: Decimal, population: Option<u64>) -> TargetSpec {
-        TargetSpec { year: 2030, reduction_pct: pct, kind, population: population.and_then(Population::new) }
+        TargetSpec {
+            year: 2030,
+            reduction_pct: pct,
+            kind,
+            population: population.and_then(Population::new),
+        }
     }
 
     #[test]
     fn absolute_targets_t13() {
         let b = inv(dec!(89330), None, None);
-        let e = |pct| evaluate(&b, &target(TargetKind::Absolute, pct, None)).unwrap().emissions_t.unwrap();
+        let e = |pct| {
+            evaluate(&b, &target(TargetKind::Absolute, pct, None)).unwrap().emissions_t.unwrap()
+        };
         assert_eq!(e(dec!(20)), dec!(71464));
         assert_eq!(e(dec!(40)), dec!(53598));
         assert_eq!(e(dec!(55)), dec!(40198.5));
@@ -156,7 +182,12 @@ mod tests {
     #[test]
     fn target_errors() {
         let b = inv(dec!(100), None, None);
-        assert!(evaluate(&b, &target(TargetKind::PerCapita, dec!(20), None)).unwrap_err().to_string().contains("population"));
+        assert!(
+            evaluate(&b, &target(TargetKind::PerCapita, dec!(20), None))
+                .unwrap_err()
+                .to_string()
+                .contains("population")
+        );
         assert!(evaluate(&b, &target(TargetKind::Absolute, dec!(120), None)).is_err());
         let past = TargetSpec { year: 2005, ..target(TargetKind::Absolute, dec!(20), None) };
         assert!(evaluate(&b, &past).unwrap_err().to_string().contains("not after"));

@@ -35,7 +35,10 @@ impl fmt::Display for UnknownCode {
 impl std::error::Error for UnknownCode {}
 
 /// The valid code nearest to `given`, if it is close enough to be a plausible typo.
-pub(crate) fn nearest<'a>(given: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    given: &str,
+    valid: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = given.to_ascii_lowercase();
     let mut best: Option<(&str, f64)> = None;
     for v in valid {
@@ -173,8 +176,13 @@ impl Sector {
     pub const fn group(self) -> SectorGroup {
         use Sector::*;
         match self {
-            MunicipalBuildings | TertiaryBuildings | ResidentialBuildings | PublicLighting
-            | IndustryNonEts | IndustryEts | BuildingsNotAllocated => SectorGroup::Buildings,
+            MunicipalBuildings
+            | TertiaryBuildings
+            | ResidentialBuildings
+            | PublicLighting
+            | IndustryNonEts
+            | IndustryEts
+            | BuildingsNotAllocated => SectorGroup::Buildings,
             MunicipalFleet | PublicTransport | PrivateTransport | TransportNotAllocated => {
                 SectorGroup::Transport
             }

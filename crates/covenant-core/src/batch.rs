@@ -245,14 +245,85 @@ impl Columns {
     }
 }
 
+/// A reader that turns CRLF line ends into LF, so that the csv reader's line numbers are right
+/// (it counts a CRLF record's start on the line before). A lone CR is kept.
+#[derive(Debug)]
+pub struct CrlfToLf<R> {
+    inner: R,
+    /// A CR read at the end of the previous chunk, not yet known to precede an LF.
+    pending_cr: bool,
+    /// A byte already converted, owed to a caller with a one-byte buffer.
+    pushback: Option<u8>,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    /// Wraps a reader.
+    pub fn new(inner: R) -> CrlfToLf<R> {
+        CrlfToLf { inner, pending_cr: false, pushback: None }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if let Some(b) = self.pushback.take() {
+            buf[0] = b;
+            return Ok(1);
+        }
+        if buf.len() == 1 {
+            // Too small to look ahead: read through a two-byte buffer.
+            let mut two = [0u8; 2];
+            let n = self.read(&mut two)?;
+            if n == 2 {
+                self.pushback = Some(two[1]);
+            }
+            if n > 0 {
+                buf[0] = two[0];
+            }
+            return Ok(n.min(1));
+        }
+        loop {
+            let start = usize::from(self.pending_cr);
+            if self.pending_cr {
+                buf[0] = b'\r';
+                self.pending_cr = false;
+            }
+            let n = self.inner.read(&mut buf[start..])?;
+            let total = start + n;
+            let (mut w, mut i) = (0, 0);
+            while i < total {
+                let c = buf[i];
+                if c == b'\r' && i + 1 == total && n > 0 {
+                    // A CR at the end of the chunk: decide with the next chunk.
+                    self.pending_cr = true;
+                    break;
+                }
+                if c == b'\r' && i + 1 < total && buf[i + 1] == b'\n' {
+                    i += 1;
+                    continue;
+                }
+                buf[w] = c;
+                w += 1;
+                i += 1;
+            }
+            if w > 0 || !self.pending_cr {
+                return Ok(w);
+            }
+        }
+    }
+}
+
 /// Reads the header record; reports an empty file.
 fn open<R: Read>(
     file: &str,
     r: R,
     st: &mut State,
     required: &[&str],
-) -> Option<(csv::Reader<R>, csv::StringRecord)> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(r);
+) -> Option<(csv::Reader<CrlfToLf<R>>, csv::StringRecord)> {
+    let mut rdr =
+        csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(CrlfToLf::new(r));
     let mut header = csv::StringRecord::new();
     match rdr.read_record(&mut header) {
         Ok(true) => Some((rdr, header)),
@@ -293,7 +364,7 @@ fn csv_message(e: &csv::Error) -> String {
 /// Calls `f` for every data row; row errors are reported and skipped.
 fn for_rows<R: Read>(
     file: &str,
-    mut rdr: csv::Reader<R>,
+    mut rdr: csv::Reader<CrlfToLf<R>>,
     st: &mut State,
     mut f: impl FnMut(u64, &csv::StringRecord, &mut State),
 ) {
@@ -1163,6 +1234,26 @@ mod tests {
         let out = run_str(INV, ACT, Some(bad));
         assert!(messages(&out)[0].contains("negative"));
         assert!(out.inventories.is_empty(), "a bad batch-wide factor rejects every inventory");
+    }
+
+    #[test]
+    fn crlf_does_not_shift_line_numbers() {
+        for text in ["h\r\na\r\nb\r\n", "h\na\nb\n", "h\r\na\nb\r\n"] {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(CrlfToLf::new(text.as_bytes()));
+            let lines: Vec<u64> =
+                rdr.records().map(|r| r.unwrap().position().unwrap().line()).collect();
+            assert_eq!(lines, vec![1, 2, 3], "{text:?}");
+        }
+        // A CR split across reads, a lone CR, and tiny buffers.
+        let mut out = Vec::new();
+        let mut r = CrlfToLf::new(std::io::Read::chain(&b"a\r"[..], &b"\nb\rc\r"[..]));
+        let mut one = [0u8; 1];
+        while r.read(&mut one).unwrap() == 1 {
+            out.push(one[0]);
+        }
+        assert_eq!(out, b"a\nb\rc\r");
     }
 
     #[test]

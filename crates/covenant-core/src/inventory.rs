@@ -212,7 +212,7 @@ pub struct Cell {
     pub factor: Option<EmissionFactor>,
     /// Emissions.
     pub emissions: Emissions,
-    /// The input lines that were added up.
+    /// The input lines that were added up, in ascending order.
     pub lines: Vec<u64>,
     /// The quantities as given, by unit, with their conversions.
     pub inputs: Vec<Conversion>,
@@ -563,20 +563,15 @@ impl<'r> InventoryBuilder<'r> {
                     });
                     continue;
                 }
-                let inputs = acc
+                let mut inputs: Vec<Conversion> = acc
                     .inputs
                     .iter()
                     .map(|&(unit, amount)| conversion(release, carrier, unit, amount))
                     .collect();
-                out_cells.push(Cell {
-                    sector,
-                    carrier,
-                    energy,
-                    factor,
-                    emissions,
-                    lines: acc.lines.clone(),
-                    inputs,
-                });
+                inputs.sort_by_key(|c| c.unit);
+                let mut lines = acc.lines.clone();
+                lines.sort_unstable();
+                out_cells.push(Cell { sector, carrier, energy, factor, emissions, lines, inputs });
             }
             if let Some(t) = sector_total {
                 sectors.push(Subtotal { key: sector, energy: t.energy, emissions: t.emissions });

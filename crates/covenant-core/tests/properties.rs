@@ -1,0 +1,191 @@
+//! Property tests of the engine's invariants: totals conserve, row order does not matter,
+//! emissions scale linearly with activity, unit conversions round-trip, and no input panics.
+#![cfg(not(target_arch = "wasm32"))]
+
+use covenant_core::batch::{self, BatchInput};
+use covenant_core::factors::Catalog;
+use covenant_core::inventory::{
+    Activity, FactorOverride, Inventory, InventorySpec, OverrideScope, compute,
+};
+use covenant_core::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, EnergyUnit};
+use covenant_core::{Carrier, Country, Sector};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// A decimal with up to `dp` decimals and at most 10^9 in size: exact arithmetic is guaranteed.
+fn amount(dp: u32) -> impl Strategy<Value = Decimal> {
+    (0i64..1_000_000_000_000, 0..=dp).prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+fn energy_unit() -> impl Strategy<Value = ActivityUnit> {
+    prop::sample::select(EnergyUnit::ALL.to_vec()).prop_map(ActivityUnit::Energy)
+}
+
+fn activity() -> impl Strategy<Value = Activity> {
+    let energy =
+        (prop::sample::select(Sector::ALL.to_vec()), prop::sample::select(Carrier::ALL.to_vec()))
+            .prop_filter("energy sector accepting the carrier", |(s, c)| {
+                s.is_energy() && s.accepts(*c)
+            });
+    prop_oneof![
+        4 => (energy, amount(3), energy_unit()).prop_map(|((sector, carrier), amount, unit)| Activity {
+            sector, carrier: Some(carrier), amount, unit, line: None
+        }),
+        1 => (prop::sample::select(vec![Sector::Waste, Sector::Wastewater, Sector::OtherNonEnergy]), amount(3))
+            .prop_map(|(sector, amount)| Activity { sector, carrier: None, amount, unit: ActivityUnit::TonneCo2, line: None }),
+    ]
+}
+
+fn rows() -> impl Strategy<Value = Vec<Activity>> {
+    prop::collection::vec(activity(), 1..40).prop_map(|mut v| {
+        for (i, a) in v.iter_mut().enumerate() {
+            a.line = Some(i as u64 + 2);
+        }
+        v
+    })
+}
+
+/// Every carrier gets a factor (heat/cold and other fossil fuels have no default).
+fn overrides() -> Vec<FactorOverride> {
+    [(Carrier::HeatCold, Decimal::new(347, 3)), (Carrier::OtherFossil, Decimal::new(2795, 4))]
+        .into_iter()
+        .map(|(carrier, f)| FactorOverride {
+            carrier,
+            factor: EmissionFactor::t_per_mwh(f).unwrap(),
+            source: Some("test".into()),
+            scope: OverrideScope::Batch,
+            line: None,
+        })
+        .collect()
+}
+
+fn spec() -> InventorySpec {
+    InventorySpec::baseline("p", Country::parse("DE").unwrap(), 2015)
+}
+
+fn inventory(rows: &[Activity]) -> Inventory {
+    compute(spec(), Catalog::embedded().newest(), rows, &overrides()).unwrap()
+}
+
+fn sum_emissions<'a>(it: impl Iterator<Item = &'a Emissions>) -> Emissions {
+    it.fold(Emissions::ZERO, |a, b| a.checked_add(*b).unwrap())
+}
+
+fn sum_energy<'a>(it: impl Iterator<Item = &'a Energy>) -> Energy {
+    it.fold(Energy::ZERO, |a, b| a.checked_add(*b).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn totals_conserve(rows in rows()) {
+        let inv = inventory(&rows);
+        let cells = sum_emissions(inv.cells.iter().map(|c| &c.emissions));
+        let sectors = sum_emissions(inv.sectors.iter().map(|s| &s.emissions));
+        let non_energy = sum_emissions(inv.cells.iter().filter(|c| c.carrier.is_none()).map(|c| &c.emissions));
+        let carriers = sum_emissions(inv.carriers.iter().map(|c| &c.emissions)).checked_add(non_energy).unwrap();
+        prop_assert_eq!(cells, inv.total_emissions);
+        prop_assert_eq!(sectors, inv.total_emissions);
+        prop_assert_eq!(carriers, inv.total_emissions);
+        let e_cells = sum_energy(inv.cells.iter().filter_map(|c| c.energy.as_ref()));
+        prop_assert_eq!(e_cells, inv.total_energy);
+        prop_assert_eq!(sum_energy(inv.sectors.iter().map(|s| &s.energy)), inv.total_energy);
+        prop_assert_eq!(sum_energy(inv.carriers.iter().map(|s| &s.energy)), inv.total_energy);
+        // The energy of every row is in exactly one cell.
+        let mut direct = Energy::ZERO;
+        for a in rows.iter().filter(|a| a.carrier.is_some()) {
+            let ActivityUnit::Energy(u) = a.unit else { unreachable!() };
+            direct = direct.checked_add(Energy::new(a.amount, u).unwrap()).unwrap();
+        }
+        prop_assert_eq!(direct, inv.total_energy);
+    }
+
+    #[test]
+    fn row_order_does_not_matter(rows in rows(), seed in any::<u64>()) {
+        let mut shuffled = rows.clone();
+        // A deterministic Fisher-Yates shuffle from the seed.
+        let mut s = seed;
+        for i in (1..shuffled.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        prop_assert_eq!(inventory(&rows), inventory(&shuffled));
+    }
+
+    #[test]
+    fn emissions_scale_linearly(rows in rows(), k in 1u32..1000) {
+        let k = Decimal::from(k);
+        let scaled: Vec<Activity> = rows.iter().map(|a| Activity { amount: a.amount * k, ..a.clone() }).collect();
+        let (a, b) = (inventory(&rows), inventory(&scaled));
+        prop_assert_eq!(a.cells.len(), b.cells.len());
+        for (x, y) in a.cells.iter().zip(&b.cells) {
+            prop_assert_eq!(x.emissions.checked_scale(k).unwrap(), y.emissions);
+        }
+        prop_assert_eq!(a.total_emissions.checked_scale(k).unwrap(), b.total_emissions);
+        prop_assert_eq!(a.total_energy.checked_scale(k).unwrap(), b.total_energy);
+    }
+
+    #[test]
+    fn unit_conversions_round_trip(v in amount(6), from in prop::sample::select(EnergyUnit::ALL.to_vec()), to in prop::sample::select(EnergyUnit::ALL.to_vec())) {
+        let e = Energy::new(v, from).unwrap();
+        // Exactly back in the same unit.
+        prop_assert_eq!(e.get(from), v.normalize());
+        // Through another unit and back: within 1e-12 relative (exact unless a division by
+        // 3.6 or 41.868 does not terminate within 28 digits).
+        let there = e.get(to);
+        let back = Energy::new(there, to).unwrap().get(from);
+        if !v.is_zero() {
+            let rel = ((back - v) / v).abs();
+            prop_assert!(rel < Decimal::new(1, 12), "{} {:?} -> {} {:?} -> {}", v, from, there, to, back);
+        }
+        // kWh, MWh, GWh and toe convert to MWh exactly.
+        if matches!(from, EnergyUnit::KilowattHour | EnergyUnit::MegawattHour | EnergyUnit::GigawattHour | EnergyUnit::TonneOfOilEquivalent) {
+            prop_assert_eq!(e.mwh() * Decimal::from(3600), e.megajoules());
+        }
+    }
+
+    #[test]
+    fn batch_reader_never_panics_on_bytes(inv in prop::collection::vec(any::<u8>(), 0..300), act in prop::collection::vec(any::<u8>(), 0..300)) {
+        let out = batch::run(BatchInput { inventories: ("i", &inv[..]), activity: ("a", &act[..]), factors: None }, Catalog::embedded());
+        // Garbage in gives errors or (rarely) a valid result, never a panic.
+        prop_assert!(!out.errors.is_empty() || !out.inventories.is_empty());
+    }
+
+    #[test]
+    fn batch_reader_never_panics_on_text(inv in "[a-z_,0-9\\.\\-\n\" ]{0,200}", act in "[a-zA-Z_,0-9\\.\\-\n\" ]{0,300}") {
+        let header_inv = format!("inventory_id,country,year,population\n{inv}");
+        let header_act = format!("inventory_id,sector,carrier,amount,unit\n{act}");
+        let out = batch::run(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None }, Catalog::embedded());
+        for e in &out.errors {
+            prop_assert!(!e.message.is_empty());
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn crlf_reader_matches_replace(bytes in prop::collection::vec(prop::sample::select(vec![b'a', b'\r', b'\n', b',']), 0..200), chunk in 1usize..7) {
+        use std::io::Read;
+        // An inner reader that returns at most `chunk` bytes per call.
+        struct Chunky<'a>(&'a [u8], usize);
+        impl Read for Chunky<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut out = Vec::new();
+        let mut r = batch::CrlfToLf::new(Chunky(&bytes, chunk));
+        let mut buf = vec![0u8; chunk];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 { break; }
+            out.extend_from_slice(&buf[..n]);
+        }
+        let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n");
+        prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+}

@@ -155,7 +155,7 @@ impl State {
             line,
             inventory_id: inv.map(|(_, id)| id.to_string()),
             column: column.map(str::to_string),
-            value: value.map(str::to_string),
+            value: value.filter(|v| !v.is_empty()).map(str::to_string),
             message,
         });
     }
@@ -175,6 +175,7 @@ impl State {
 /// The columns of one file: required and optional names, their positions.
 struct Columns {
     pos: Vec<Option<usize>>,
+    width: usize,
 }
 
 impl Columns {
@@ -236,7 +237,21 @@ impl Columns {
                 ok = false;
             }
         }
-        ok.then(|| Columns { pos: all.iter().map(|w| names.iter().position(|n| n == w)).collect() })
+        ok.then(|| Columns {
+            pos: all.iter().map(|w| names.iter().position(|n| n == w)).collect(),
+            width: names.len(),
+        })
+    }
+
+    /// The message for a row whose field count differs from the header's, if it does.
+    fn ragged(&self, rec: &csv::StringRecord) -> Option<String> {
+        (rec.len() != self.width).then(|| {
+            format!(
+                "the row has {} fields but the header has {}; check delimiters (',') and quoting",
+                rec.len(),
+                self.width
+            )
+        })
     }
 
     /// The trimmed cell of column number `k` (in required-then-optional order), or "".
@@ -323,7 +338,7 @@ fn open<R: Read>(
     required: &[&str],
 ) -> Option<(csv::Reader<CrlfToLf<R>>, csv::StringRecord)> {
     let mut rdr =
-        csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(CrlfToLf::new(r));
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(CrlfToLf::new(r));
     let mut header = csv::StringRecord::new();
     match rdr.read_record(&mut header) {
         Ok(true) => Some((rdr, header)),
@@ -397,6 +412,14 @@ struct Entry<'c> {
     release: Option<&'c Release>,
 }
 
+impl Entry<'_> {
+    /// A rejected inventory: keeps indices aligned so later rows for its id are attributed.
+    fn placeholder(id: &str, line: u64) -> Self {
+        let country = Country::all().next().expect("the country table is not empty");
+        Entry { spec: InventorySpec::baseline(id, country, 2000), line, release: None }
+    }
+}
+
 #[derive(Default)]
 struct Specs<'c> {
     entries: Vec<Entry<'c>>,
@@ -449,8 +472,17 @@ fn read_inventories<'c, R: Read>(
     for_rows(file, rdr, st, |line, rec, st| {
         let g = |k| cols.get(rec, k);
         let id = g(0);
-        let mut bad = false;
         let index = specs.entries.len();
+        if let Some(m) = cols.ragged(rec) {
+            st.rejected.resize(index + 1, true);
+            st.error(file, line, Some((index, id)), None, None, m);
+            if !id.is_empty() && !specs.by_id.contains_key(id) {
+                specs.by_id.insert(id.to_string(), index);
+            }
+            specs.entries.push(Entry::placeholder(id, line));
+            return;
+        }
+        let mut bad = false;
         let mut err = |st: &mut State, col: &str, value: &str, msg: String| {
             bad = true;
             st.rejected.resize(index + 1, false);
@@ -549,15 +581,7 @@ fn read_inventories<'c, R: Read>(
                 specs.by_id.insert(id.to_string(), index);
             }
             // A placeholder keeps indices aligned so later rows for this id are attributed.
-            specs.entries.push(Entry {
-                spec: InventorySpec::baseline(
-                    id,
-                    Country::parse("XK").unwrap_or_else(|_| unreachable!()),
-                    2000,
-                ),
-                line,
-                release: None,
-            });
+            specs.entries.push(Entry::placeholder(id, line));
         }
         st.rejected.resize(specs.entries.len(), false);
         if bad {
@@ -724,6 +748,11 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
             }
         };
         let target = inv.map(|i| (i, id));
+        if let Some(m) = cols.ragged(rec) {
+            st.error(file, line, target, None, None, m);
+            out.poisoned |= inv.is_none();
+            return;
+        }
         let mut ok = true;
         let carrier = Carrier::parse_code(carrier_s)
             .map_err(|e| {
@@ -825,6 +854,10 @@ fn read_activity<'c, R: Read>(
         };
         rows[idx] += 1;
         let target = Some((idx, id));
+        if let Some(m) = cols.ragged(rec) {
+            st.error(file, line, target, None, None, m);
+            return;
+        }
         let (sector_s, amount_s, unit_s, carrier_s) =
             (cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3), cols.get(rec, 4));
         let sector = Sector::parse_code(sector_s).map_err(|e| {

@@ -47,7 +47,7 @@ pub(crate) fn nearest<'a>(
         } else if v.contains(lower.as_str()) && lower.len() >= 3 {
             0.9
         } else {
-            strsim::jaro_winkler(&lower, v)
+            strsim::jaro_winkler(&lower, &v.to_ascii_lowercase())
         };
         if best.is_none_or(|(_, b)| score > b) {
             best = Some((v, score));

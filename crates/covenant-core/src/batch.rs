@@ -145,10 +145,10 @@ impl State {
         value: Option<&str>,
         message: String,
     ) {
-        if let Some((i, _)) = inv {
-            if let Some(r) = self.rejected.get_mut(i) {
-                *r = true;
-            }
+        if let Some((i, _)) = inv
+            && let Some(r) = self.rejected.get_mut(i)
+        {
+            *r = true;
         }
         self.errors.push(InputError {
             file: file.into(),
@@ -549,7 +549,7 @@ fn read_inventories<'c, R: Read>(
             .map_err(|e| err(st, "factor_set", g(9), e.to_string()))
             .ok();
         let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| {
-            err(st, c, v, m)
+            err(st, c, v, m);
         });
         if let (
             false,
@@ -625,14 +625,10 @@ fn read_target(
         return None;
     }
     let ty = parse_year(year_s).map_err(|m| err("target_year", year_s, m)).ok();
-    if let (Some(ty), Some(y)) = (ty, year) {
-        if ty <= y {
-            err(
-                "target_year",
-                year_s,
-                format!("the target year must be after the inventory year {y}"),
-            );
-        }
+    if let (Some(ty), Some(y)) = (ty, year)
+        && ty <= y
+    {
+        err("target_year", year_s, format!("the target year must be after the inventory year {y}"));
     }
     let pct = match parse_decimal(pct_s) {
         Ok(p) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p),
@@ -826,7 +822,7 @@ fn read_activity<'c, R: Read>(
     let mut last: Option<(String, usize)> = None;
     for_rows(file, rdr, st, |line, rec, st| {
         count += 1;
-        if count % 65_536 == 0 {
+        if count.is_multiple_of(65_536) {
             progress(count);
         }
         let id = cols.get(rec, 0);
@@ -861,17 +857,17 @@ fn read_activity<'c, R: Read>(
         let (sector_s, amount_s, unit_s, carrier_s) =
             (cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3), cols.get(rec, 4));
         let sector = Sector::parse_code(sector_s).map_err(|e| {
-            st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string())
+            st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string());
         });
         let carrier = if carrier_s.is_empty() {
             Ok(None)
         } else {
             Carrier::parse_code(carrier_s).map(Some).map_err(|e| {
-                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string())
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string());
             })
         };
         let amount = parse_decimal(amount_s).map_err(|e| {
-            st.error(file, line, target, Some("amount"), Some(amount_s), e.to_string())
+            st.error(file, line, target, Some("amount"), Some(amount_s), e.to_string());
         });
         let unit = ActivityUnit::parse(unit_s)
             .map_err(|e| st.error(file, line, target, Some("unit"), Some(unit_s), e.to_string()));

@@ -266,7 +266,7 @@ pub struct Located {
     /// The offending value.
     pub value: String,
     /// What is wrong.
-    pub error: Error,
+    pub error: Box<Error>,
 }
 
 const SLOTS: usize = Carrier::ALL.len() + 1;
@@ -313,7 +313,7 @@ impl<'r> InventoryBuilder<'r> {
             line: a.line,
             column,
             value,
-            error,
+            error: Box::new(error),
         };
         let sector = a.sector;
         match (sector.is_energy(), a.carrier) {
@@ -440,12 +440,12 @@ impl<'r> InventoryBuilder<'r> {
             line: a.line,
             column: "amount",
             value: a.amount.to_string(),
-            error: e,
+            error: Box::new(e),
         };
         match q {
             Quantity::Energy(e) => acc.energy = acc.energy.checked_add(e).map_err(overflow)?,
             Quantity::Emissions(e) => {
-                acc.emissions = acc.emissions.checked_add(e).map_err(overflow)?
+                acc.emissions = acc.emissions.checked_add(e).map_err(overflow)?;
             }
         }
         acc.present = true;
@@ -505,12 +505,11 @@ impl<'r> InventoryBuilder<'r> {
                                             spec.country
                                         ));
                                     }
-                                    if let Provenance::FactorSet { note, set, .. } = &f.provenance {
-                                        if note.starts_with("suspect") {
-                                            warnings.push(format!(
-                                                "the {c} factor from {set} is {note}"
-                                            ));
-                                        }
+                                    if let Provenance::FactorSet { note, set, .. } = &f.provenance
+                                        && note.starts_with("suspect")
+                                    {
+                                        warnings
+                                            .push(format!("the {c} factor from {set} is {note}"));
                                     }
                                     factors.push(f.clone());
                                     f
@@ -521,7 +520,7 @@ impl<'r> InventoryBuilder<'r> {
                                         line: first_line,
                                         column: "carrier",
                                         value: c.to_string(),
-                                        error: e,
+                                        error: Box::new(e),
                                     });
                                     continue;
                                 }
@@ -534,7 +533,7 @@ impl<'r> InventoryBuilder<'r> {
                                     line: first_line,
                                     column: "amount",
                                     value: String::new(),
-                                    error: e,
+                                    error: Box::new(e),
                                 });
                                 continue;
                             }
@@ -559,7 +558,7 @@ impl<'r> InventoryBuilder<'r> {
                         line: first_line,
                         column: "amount",
                         value: String::new(),
-                        error: e,
+                        error: Box::new(e),
                     });
                     continue;
                 }

@@ -4,7 +4,7 @@
 //! exactly, with every number able to say where it came from.
 //!
 //! * [`taxonomy`]: the SECAP sectors and energy carriers as enums with stable codes.
-//! * [`quantity`]: unit-safe exact quantities. [`Energy`] × [`EmissionFactor`] gives
+//! * [`quantity`](mod@quantity): unit-safe exact quantities. [`Energy`] × [`EmissionFactor`] gives
 //!   [`Emissions`]; energy cannot be added to emissions. Decimals, never floats, in the
 //!   accounting.
 //! * [`factors`]: the embedded factor releases (CoM default fuel factors, JRC 2024 national

@@ -252,6 +252,9 @@ fn batch_command(
             )?;
         }
     }
+    // The process ends right after: let the OS reclaim the results instead of freeing them one
+    // by one (a measurable share of a large batch's run time).
+    std::mem::forget(out);
     Ok(if failed { EXIT_INPUT } else { EXIT_OK })
 }
 
@@ -341,7 +344,7 @@ fn write_set(set: &FactorSet, stdout: &mut dyn Write) -> Result<()> {
             r.tag.letter(),
             &id,
             &r.source,
-            set.citation(&r.source).unwrap_or(""),
+            set.citation(&r.source).map_or("", |c| c),
             &r.note,
         ])?;
     }

@@ -256,7 +256,7 @@ impl Columns {
 
     /// The trimmed cell of column number `k` (in required-then-optional order), or "".
     fn get<'r>(&self, rec: &'r csv::StringRecord, k: usize) -> &'r str {
-        self.pos[k].and_then(|i| rec.get(i)).map_or("", str::trim)
+        self.pos[k].and_then(|i| rec.get(i)).map_or("", crate::quantity::trim_ascii_fast)
     }
 }
 
@@ -307,7 +307,11 @@ impl<R: Read> Read for CrlfToLf<R> {
             }
             let n = self.inner.read(&mut buf[start..])?;
             let total = start + n;
-            let (mut w, mut i) = (0, 0);
+            // Fast path: no CR in the chunk (LF files), nothing to move.
+            let Some(first_cr) = memchr::memchr(b'\r', &buf[..total]) else {
+                return Ok(total);
+            };
+            let (mut w, mut i) = (first_cr, first_cr);
             while i < total {
                 let c = buf[i];
                 if c == b'\r' && i + 1 == total && n > 0 {
@@ -939,7 +943,8 @@ fn finish(
         }
     }
     // Monitoring inventories need their baseline.
-    let mut results: Vec<Option<BatchInventory>> = Vec::with_capacity(computed.len());
+    type Extras = (Option<TargetResult>, Option<Decimal>);
+    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
     for (i, inv) in computed.iter().enumerate() {
         let Some(inv) = inv else {
             results.push(None);
@@ -984,20 +989,20 @@ fn finish(
         for w in &inv.warnings {
             st.warn(inv_file, entry.line, Some(&inv.spec.id), w.clone());
         }
-        results.push(Some(BatchInventory {
-            inventory: inv.clone(),
-            target,
-            change_vs_baseline_pct: change,
-        }));
+        results.push(Some((target, change)));
     }
+    let inventories = computed
+        .into_iter()
+        .zip(results)
+        .filter_map(|(inv, extras)| {
+            let (target, change_vs_baseline_pct) = extras?;
+            Some(BatchInventory { inventory: inv?, target, change_vs_baseline_pct })
+        })
+        .collect();
     st.errors.sort_by(|a, b| {
         (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line))
     });
-    BatchOutput {
-        inventories: results.into_iter().flatten().collect(),
-        errors: st.errors,
-        warnings: st.warnings,
-    }
+    BatchOutput { inventories, errors: st.errors, warnings: st.warnings }
 }
 
 fn opt(d: Option<Decimal>) -> String {
@@ -1046,22 +1051,30 @@ pub const ERRORS_HEADER: [&str; 6] = ["file", "line", "inventory_id", "column", 
 pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(EMISSIONS_HEADER)?;
+    let mut num = String::with_capacity(64);
+    let mut field = |out: &mut csv::Writer<W>, d: Option<Decimal>| -> csv::Result<()> {
+        num.clear();
+        if let Some(d) = d {
+            crate::quantity::write_decimal(&mut num, d);
+        }
+        out.write_field(num.as_bytes())
+    };
     for r in results {
         let inv = &r.inventory;
+        // One source text per carrier of the inventory, not per cell.
+        let mut sources: [Option<String>; Carrier::ALL.len()] = Default::default();
+        for f in &inv.factors {
+            sources[f.carrier.index()] = Some(f.provenance.short());
+        }
         for c in &inv.cells {
-            let source = c
-                .carrier
-                .and_then(|k| inv.factors.iter().find(|f| f.carrier == k))
-                .map(|f| f.provenance.short());
-            out.write_record([
-                inv.spec.id.as_str(),
-                c.sector.code(),
-                c.carrier.map_or("", |k| k.code()),
-                &c.energy.map(|e| format_decimal(e.mwh())).unwrap_or_default(),
-                &c.factor.map(|f| format_decimal(f.value())).unwrap_or_default(),
-                source.as_deref().unwrap_or(""),
-                &format_decimal(c.emissions.tonnes()),
-            ])?;
+            out.write_field(inv.spec.id.as_bytes())?;
+            out.write_field(c.sector.code())?;
+            out.write_field(c.carrier.map_or("", |k| k.code()))?;
+            field(&mut out, c.energy.map(|e| e.mwh()))?;
+            field(&mut out, c.factor.map(|f| f.value()))?;
+            out.write_field(c.carrier.and_then(|k| sources[k.index()].as_deref()).unwrap_or(""))?;
+            field(&mut out, Some(c.emissions.tonnes()))?;
+            out.write_record(None::<&[u8]>)?;
         }
     }
     out.flush()?;

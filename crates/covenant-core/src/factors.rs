@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -106,9 +106,9 @@ pub struct FactorRecord {
     /// The evidence tag.
     pub tag: Tag,
     /// The source id (a key of the set's `sources.csv`).
-    pub source: String,
+    pub source: Arc<str>,
     /// A note (what the value stands for, caveats).
-    pub note: String,
+    pub note: Arc<str>,
 }
 
 type FactorKey = (Carrier, Option<Country>, Option<u16>, Approach, GasBasis);
@@ -117,10 +117,12 @@ type FactorKey = (Carrier, Option<Country>, Option<u16>, Approach, GasBasis);
 #[derive(Clone, Debug)]
 pub struct FactorSet {
     id: SetId,
+    id_text: Arc<str>,
     com: bool,
     records: Vec<FactorRecord>,
-    sources: BTreeMap<String, String>,
+    sources: BTreeMap<String, Arc<str>>,
     index: HashMap<FactorKey, usize>,
+    covered: std::collections::HashSet<(Carrier, Country)>,
 }
 
 fn header_index(
@@ -237,11 +239,21 @@ impl FactorSet {
                 gases,
                 factor,
                 tag,
-                source: v[8].clone(),
-                note: v[9].clone(),
+                source: Arc::from(v[8].as_str()),
+                note: Arc::from(v[9].as_str()),
             });
         }
-        Ok(FactorSet { id, com, records, sources, index })
+        let sources = sources.into_iter().map(|(k, v)| (k, Arc::from(v))).collect();
+        let covered = records.iter().filter_map(|r| r.country.map(|c| (r.carrier, c))).collect();
+        Ok(FactorSet {
+            id_text: Arc::from(id.to_string()),
+            id,
+            com,
+            records,
+            sources,
+            index,
+            covered,
+        })
     }
 
     /// The set's id.
@@ -260,12 +272,17 @@ impl FactorSet {
     }
 
     /// The citation of a source id.
-    pub fn citation(&self, source: &str) -> Option<&str> {
-        self.sources.get(source).map(String::as_str)
+    pub fn citation(&self, source: &str) -> Option<&Arc<str>> {
+        self.sources.get(source)
+    }
+
+    /// The set's id as shared text (`name@revision`).
+    pub fn id_text(&self) -> &Arc<str> {
+        &self.id_text
     }
 
     /// The sources, by id.
-    pub fn sources(&self) -> &BTreeMap<String, String> {
+    pub fn sources(&self) -> &BTreeMap<String, Arc<str>> {
         &self.sources
     }
 
@@ -287,7 +304,7 @@ impl FactorSet {
 
     /// Whether the set has any record for this carrier and country.
     pub fn covers(&self, carrier: Carrier, country: Country) -> bool {
-        self.records.iter().any(|r| r.carrier == carrier && r.country == Some(country))
+        self.covered.contains(&(carrier, country))
     }
 
     /// The years available for a country series, as `(first, last)`.
@@ -443,7 +460,7 @@ fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<Vec<Gwp>> {
 /// A release: one revision of every data set, under one id (`com-2024.1`).
 #[derive(Clone, Debug)]
 pub struct Release {
-    id: String,
+    id: Arc<str>,
     date: String,
     description: String,
     fuels: FactorSet,
@@ -458,6 +475,11 @@ pub struct Release {
 impl Release {
     /// The release id, as used in the `factor_set` column.
     pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The release id as shared text.
+    pub fn id_text(&self) -> &Arc<str> {
         &self.id
     }
 
@@ -643,7 +665,7 @@ impl Catalog {
             let properties_id = set(5)?;
             let gwp_id = set(6)?;
             let release = Release {
-                id: v[0].clone(),
+                id: Arc::from(v[0].as_str()),
                 date: v[1].clone(),
                 description: v[7].clone(),
                 fuels: load(set(2)?, true)?,
@@ -697,14 +719,9 @@ impl Catalog {
         match id.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(self.newest()),
             Some(id) => {
-                self.releases.iter().find(|r| r.id == id).ok_or_else(|| Error::UnknownRelease {
+                self.releases.iter().find(|r| &*r.id == id).ok_or_else(|| Error::UnknownRelease {
                     given: id.into(),
-                    available: self
-                        .releases
-                        .iter()
-                        .map(|r| r.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    available: self.releases.iter().map(|r| &*r.id).collect::<Vec<_>>().join(", "),
                 })
             }
         }

@@ -5,12 +5,14 @@
 //! factors and returns an [`Inventory`]. The batch reader and the browser use the same builder,
 //! so every front end computes the same numbers.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::country::Country;
 use crate::error::{Error, Result};
-use crate::factors::{FuelProperty, Release, Tag};
+use crate::factors::{Release, Tag};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, MAX_AMOUNT, Population};
 use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
 
@@ -124,19 +126,19 @@ pub enum Provenance {
     /// A shipped (or loaded) factor set.
     FactorSet {
         /// `name@revision` of the set.
-        set: String,
+        set: Arc<str>,
         /// The release that selected it.
-        release: String,
+        release: Arc<str>,
         /// Whether the set is an official Covenant of Mayors set.
         com: bool,
         /// The source id within the set.
-        source_id: String,
+        source_id: Arc<str>,
         /// The full citation.
-        citation: String,
+        citation: Arc<str>,
         /// The evidence tag.
         tag: Tag,
         /// The record's note.
-        note: String,
+        note: Arc<str>,
         /// The country of a national factor.
         country: Option<Country>,
         /// The year of a time-series factor.
@@ -180,10 +182,11 @@ pub struct Conversion {
     pub amount: Decimal,
     /// Its unit.
     pub unit: ActivityUnit,
-    /// The net calorific value used (GJ/t), for mass and volume units.
-    pub ncv: Option<FuelProperty>,
-    /// The density used (kg/L), for volume units.
-    pub density: Option<FuelProperty>,
+    /// The net calorific value used (GJ/t), for mass and volume units; its source is the
+    /// release's fuel-property set.
+    pub ncv_gj_per_t: Option<Decimal>,
+    /// The density used (kg/L), for volume units; its source is the release's fuel-property set.
+    pub density_kg_per_l: Option<Decimal>,
     /// The energy it gave.
     pub energy: Energy,
 }
@@ -273,9 +276,6 @@ const SLOTS: usize = Carrier::ALL.len() + 1;
 
 #[derive(Clone, Debug, Default)]
 struct Acc {
-    present: bool,
-    energy: Energy,
-    emissions: Emissions,
     lines: Vec<u64>,
     inputs: Vec<(ActivityUnit, Decimal)>,
 }
@@ -285,7 +285,47 @@ struct Acc {
 pub struct InventoryBuilder<'r> {
     spec: InventorySpec,
     release: &'r Release,
-    cells: Vec<Acc>,
+    cells: Cells,
+}
+
+/// Sparse sector × carrier cells: a slot index and only the cells that have rows, so an
+/// inventory costs memory in proportion to its cells, not to the 272 possible ones.
+#[derive(Clone, Debug)]
+struct Cells {
+    index: Box<[u16]>,
+    accs: Vec<Acc>,
+}
+
+impl Cells {
+    const ABSENT: u16 = u16::MAX;
+
+    fn new() -> Cells {
+        Cells {
+            index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
+            accs: Vec::new(),
+        }
+    }
+
+    fn get(&self, slot: usize) -> Option<&Acc> {
+        match self.index[slot] {
+            Cells::ABSENT => None,
+            i => self.accs.get(usize::from(i)),
+        }
+    }
+
+    fn entry(&mut self, slot: usize) -> &mut Acc {
+        let i = match self.index[slot] {
+            Cells::ABSENT => {
+                // At most 272 cells, far below u16::MAX.
+                let i = u16::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
+                self.index[slot] = i;
+                self.accs.push(Acc::default());
+                i
+            }
+            i => i,
+        };
+        &mut self.accs[usize::from(i)]
+    }
 }
 
 fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
@@ -299,7 +339,7 @@ fn energy_units() -> String {
 impl<'r> InventoryBuilder<'r> {
     /// A builder for `spec`, using `release` for defaults, NCVs and densities.
     pub fn new(spec: InventorySpec, release: &'r Release) -> InventoryBuilder<'r> {
-        InventoryBuilder { spec, release, cells: vec![Acc::default(); Sector::ALL.len() * SLOTS] }
+        InventoryBuilder { spec, release, cells: Cells::new() }
     }
 
     /// The inventory being built.
@@ -434,21 +474,16 @@ impl<'r> InventoryBuilder<'r> {
     /// Adds a row: it is checked, converted to energy (or emissions for non-energy sectors)
     /// and added to its cell.
     pub fn add(&mut self, a: &Activity) -> Result<(), Located> {
-        let q = self.convert(a)?;
-        let acc = &mut self.cells[slot(a.sector, a.carrier)];
+        // Validates the row (and that its conversion fits); the energy itself is computed from
+        // the per-unit sums in `finish`, which is exact and the same as adding row by row.
+        self.convert(a)?;
+        let acc = self.cells.entry(slot(a.sector, a.carrier));
         let overflow = |e: Error| Located {
             line: a.line,
             column: "amount",
             value: a.amount.to_string(),
             error: Box::new(e),
         };
-        match q {
-            Quantity::Energy(e) => acc.energy = acc.energy.checked_add(e).map_err(overflow)?,
-            Quantity::Emissions(e) => {
-                acc.emissions = acc.emissions.checked_add(e).map_err(overflow)?;
-            }
-        }
-        acc.present = true;
         if let Some(l) = a.line {
             acc.lines.push(l);
         }
@@ -484,16 +519,39 @@ impl<'r> InventoryBuilder<'r> {
             let mut sector_total: Option<Subtotal<()>> = None;
             let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
             for carrier in carriers {
-                let acc = &cells[slot(sector, carrier)];
-                if !acc.present {
+                let Some(acc) = cells.get(slot(sector, carrier)) else {
+                    continue;
+                };
+                let first_line = acc.lines.first().copied();
+                let amount_problem = |e: Error| Located {
+                    line: first_line,
+                    column: "amount",
+                    value: String::new(),
+                    error: Box::new(e),
+                };
+                // The cell's quantities, summed per unit while reading, converted once here.
+                let mut inputs = Vec::with_capacity(acc.inputs.len());
+                let mut cell_energy = Energy::ZERO;
+                let mut direct = Emissions::ZERO;
+                let converted = acc.inputs.iter().try_for_each(|&(unit, amount)| {
+                    let c = conversion(release, carrier, unit, amount)?;
+                    if carrier.is_some() {
+                        cell_energy = cell_energy.checked_add(c.energy)?;
+                    } else {
+                        direct = direct.checked_add(Emissions::from_tonnes(amount)?)?;
+                    }
+                    inputs.push(c);
+                    Ok::<(), Error>(())
+                });
+                if let Err(e) = converted {
+                    problems.push(amount_problem(e));
                     continue;
                 }
-                let first_line = acc.lines.first().copied();
                 let (energy, factor, emissions) = match carrier {
-                    None => (None, None, acc.emissions),
+                    None => (None, None, direct),
                     Some(c) => {
-                        let used = match factors.iter().find(|f| f.carrier == c) {
-                            Some(f) => f.clone(),
+                        let factor = match factors.iter().find(|f| f.carrier == c) {
+                            Some(f) => f.factor,
                             None if failed_carriers.contains(&c) => continue,
                             None => match resolve(&spec, release, c, overrides) {
                                 Ok(f) => {
@@ -511,8 +569,9 @@ impl<'r> InventoryBuilder<'r> {
                                         warnings
                                             .push(format!("the {c} factor from {set} is {note}"));
                                     }
-                                    factors.push(f.clone());
-                                    f
+                                    let factor = f.factor;
+                                    factors.push(f);
+                                    factor
                                 }
                                 Err(e) => {
                                     failed_carriers.push(c);
@@ -526,15 +585,10 @@ impl<'r> InventoryBuilder<'r> {
                                 }
                             },
                         };
-                        match acc.energy * used.factor {
-                            Ok(em) => (Some(acc.energy), Some(used.factor), em),
+                        match cell_energy * factor {
+                            Ok(em) => (Some(cell_energy), Some(factor), em),
                             Err(e) => {
-                                problems.push(Located {
-                                    line: first_line,
-                                    column: "amount",
-                                    value: String::new(),
-                                    error: Box::new(e),
-                                });
+                                problems.push(amount_problem(e));
                                 continue;
                             }
                         }
@@ -554,22 +608,14 @@ impl<'r> InventoryBuilder<'r> {
                         Ok(())
                     });
                 if let Err(e) = sums {
-                    problems.push(Located {
-                        line: first_line,
-                        column: "amount",
-                        value: String::new(),
-                        error: Box::new(e),
-                    });
+                    problems.push(amount_problem(e));
                     continue;
                 }
-                let mut inputs: Vec<Conversion> = acc
-                    .inputs
-                    .iter()
-                    .map(|&(unit, amount)| conversion(release, carrier, unit, amount))
-                    .collect();
                 inputs.sort_by_key(|c| c.unit);
                 let mut lines = acc.lines.clone();
-                lines.sort_unstable();
+                if !lines.is_sorted() {
+                    lines.sort_unstable();
+                }
                 out_cells.push(Cell { sector, carrier, energy, factor, emissions, lines, inputs });
             }
             if let Some(t) = sector_total {
@@ -623,31 +669,35 @@ fn conversion(
     carrier: Option<Carrier>,
     unit: ActivityUnit,
     amount: Decimal,
-) -> Conversion {
+) -> Result<Conversion> {
     let props = release.properties();
+    let ncv = |c: Carrier| props.ncv(c).map(|p| p.value);
+    let density = |c: Carrier| props.density(c).map(|p| p.value);
     let (ncv, density) = match (carrier, unit) {
-        (Some(c), ActivityUnit::Kilogram | ActivityUnit::Tonne) => (props.ncv(c).cloned(), None),
-        (Some(c), ActivityUnit::Litre | ActivityUnit::CubicMetre) => {
-            (props.ncv(c).cloned(), props.density(c).cloned())
-        }
+        (Some(c), ActivityUnit::Kilogram | ActivityUnit::Tonne) => (ncv(c), None),
+        (Some(c), ActivityUnit::Litre | ActivityUnit::CubicMetre) => (ncv(c), density(c)),
         _ => (None, None),
     };
+    let thousand = Decimal::ONE_THOUSAND;
     let per_unit = match unit {
         ActivityUnit::Energy(u) => Some(u.megajoules()),
-        ActivityUnit::Kilogram => ncv.as_ref().map(|n| n.value),
-        ActivityUnit::Tonne => ncv.as_ref().map(|n| n.value * Decimal::ONE_THOUSAND),
-        ActivityUnit::Litre => ncv.as_ref().zip(density.as_ref()).map(|(n, d)| n.value * d.value),
-        ActivityUnit::CubicMetre => ncv
-            .as_ref()
-            .zip(density.as_ref())
-            .map(|(n, d)| n.value * d.value * Decimal::ONE_THOUSAND),
+        ActivityUnit::Kilogram => ncv,
+        ActivityUnit::Tonne => ncv.and_then(|n| n.checked_mul(thousand)),
+        ActivityUnit::Litre => ncv.zip(density).and_then(|(n, d)| n.checked_mul(d)),
+        ActivityUnit::CubicMetre => {
+            ncv.zip(density).and_then(|(n, d)| n.checked_mul(d)?.checked_mul(thousand))
+        }
         ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
     };
-    let energy = per_unit
-        .and_then(|k| amount.checked_mul(k))
-        .map(Energy::from_megajoules)
-        .unwrap_or_default();
-    Conversion { amount, unit, ncv, density, energy }
+    let energy = match per_unit {
+        // Non-energy rows: no energy.
+        None => Energy::ZERO,
+        Some(k) => amount
+            .checked_mul(k)
+            .map(Energy::from_megajoules)
+            .ok_or_else(|| Error::overflow(format!("{amount} {unit}")))?,
+    };
+    Ok(Conversion { amount, unit, ncv_gj_per_t: ncv, density_kg_per_l: density, energy })
 }
 
 fn resolve(
@@ -683,11 +733,11 @@ fn resolve(
         carrier,
         factor: rec.factor,
         provenance: Provenance::FactorSet {
-            set: set.id().to_string(),
-            release: release.id().to_string(),
+            set: set.id_text().clone(),
+            release: release.id_text().clone(),
             com: set.is_com(),
             source_id: rec.source.clone(),
-            citation: set.citation(&rec.source).unwrap_or_default().to_string(),
+            citation: set.citation(&rec.source).cloned().unwrap_or_else(|| Arc::from("")),
             tag: rec.tag,
             note: rec.note.clone(),
             country: rec.country,
@@ -820,7 +870,8 @@ mod tests {
         // 361.2 GJ × 0.267 t/MWh / 3.6 = 26.789 t exactly.
         assert_eq!(inv.total_emissions.tonnes(), dec!(26.789));
         let conv = &inv.cells[0].inputs[0];
-        assert_eq!(conv.density.as_ref().unwrap().value, dec!(0.84));
+        assert_eq!(conv.density_kg_per_l, Some(dec!(0.84)));
+        assert_eq!(conv.ncv_gj_per_t, Some(dec!(43.0)));
         assert_eq!(conv.energy, inv.total_energy);
         let t =
             [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(8.4), ActivityUnit::Tonne)];

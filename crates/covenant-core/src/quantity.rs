@@ -244,39 +244,109 @@ impl fmt::Display for DecimalSyntax {
 ///
 /// Stricter than `Decimal::from_str`, which also takes `_` separators and rounds long inputs.
 pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
-    let t = s.trim();
+    let t = trim_ascii_fast(s);
     if t.is_empty() {
         return Err(DecimalSyntax::Empty);
     }
     let b = t.as_bytes();
-    let body = match b[0] {
-        b'+' | b'-' => &b[1..],
-        _ => b,
+    let (negative, body) = match b[0] {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
     };
-    let mut digits = 0usize;
-    let mut dots = 0usize;
+    // One pass: the mantissa, the scale, and the count of significant digits.
+    let mut mantissa: u128 = 0;
+    let (mut digits, mut significant, mut scale) = (0u32, 0u32, 0u32);
+    let mut seen_dot = false;
     for &c in body {
         match c {
-            b'0'..=b'9' => digits += 1,
-            b'.' => dots += 1,
+            b'0'..=b'9' => {
+                digits += 1;
+                if significant > 0 || c != b'0' {
+                    significant += 1;
+                }
+                if significant > 28 {
+                    // Keep scanning: a later character may make it "not a decimal" instead.
+                    continue;
+                }
+                mantissa = mantissa * 10 + u128::from(c - b'0');
+                if seen_dot {
+                    scale += 1;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
             _ => return Err(DecimalSyntax::NotADecimal),
         }
     }
-    if digits == 0 || dots > 1 {
+    if digits == 0 {
         return Err(DecimalSyntax::NotADecimal);
     }
-    let significant =
-        body.iter().skip_while(|&&c| c == b'0' || c == b'.').filter(|c| c.is_ascii_digit()).count();
-    if significant > 28 || digits > 56 {
+    if significant > 28 || scale > 28 {
         return Err(DecimalSyntax::TooLong);
     }
-    let t = t.strip_prefix('+').unwrap_or(t);
-    Decimal::from_str_exact(t).map_err(|_| DecimalSyntax::TooLong)
+    let signed = if negative { -(mantissa as i128) } else { mantissa as i128 };
+    Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| DecimalSyntax::TooLong)
+}
+
+/// `str::trim` with a fast path for cells that have no surrounding white space.
+pub(crate) fn trim_ascii_fast(s: &str) -> &str {
+    match s.as_bytes() {
+        [] => s,
+        [first, .., last] | [first @ last]
+            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
+        {
+            s
+        }
+        _ => s.trim(),
+    }
+}
+
+fn as_str(digits: &[u8]) -> &str {
+    // Only ASCII digits are ever written into the buffer.
+    std::str::from_utf8(digits).unwrap_or("")
 }
 
 /// Writes a decimal in full, without exponent and without trailing zeros (`1514.3500` → `1514.35`).
 pub fn format_decimal(d: Decimal) -> String {
-    d.normalize().to_string()
+    let mut s = String::with_capacity(32);
+    write_decimal(&mut s, d);
+    s
+}
+
+/// Appends a decimal to `out` as [`format_decimal`] writes it, without allocating.
+pub fn write_decimal(out: &mut String, d: Decimal) {
+    let d = d.normalize();
+    let m = d.mantissa();
+    let scale = d.scale() as usize;
+    // At most 29 digits (a 96-bit mantissa); written backwards into a stack buffer.
+    let mut digits = [0u8; 40];
+    let mut n = m.unsigned_abs();
+    let mut len = 0;
+    loop {
+        digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    let ds = &digits[digits.len() - len..];
+    if m < 0 {
+        out.push('-');
+    }
+    if scale == 0 {
+        out.push_str(as_str(ds));
+        return;
+    }
+    if len > scale {
+        out.push_str(as_str(&ds[..len - scale]));
+        out.push('.');
+        out.push_str(as_str(&ds[len - scale..]));
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - len));
+        out.push_str(as_str(ds));
+    }
 }
 
 /// Rounds for display only, half away from zero (the rounding convention of the CoM template's
@@ -676,6 +746,22 @@ mod tests {
         let m = f * e.to_si();
         let t = m.get::<uom::si::mass::ton>();
         assert!((t - 45.184_896).abs() < 1e-9, "{t}");
+    }
+
+    #[test]
+    fn fast_formatting_matches_display() {
+        for d in [
+            dec!(0),
+            dec!(-0.5),
+            dec!(1514.3500),
+            dec!(0.000000000000000000000000001),
+            dec!(123456789012345678901234567.8),
+            dec!(-79228162514264337593543950335),
+            dec!(100),
+            dec!(0.1),
+        ] {
+            assert_eq!(format_decimal(d), d.normalize().to_string(), "{d}");
+        }
     }
 
     #[test]

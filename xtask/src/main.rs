@@ -76,11 +76,51 @@ fn host_checks(root: &Path) -> Result {
     })
 }
 
+fn bench(root: &Path) -> Result {
+    let cargo = cargo();
+    step("build (release)", || {
+        run(
+            root,
+            &cargo,
+            &[
+                "build",
+                "--release",
+                "--locked",
+                "-p",
+                "covenant-cli",
+                "--bin",
+                "covenant",
+                "--example",
+                "csv_parse_only",
+            ],
+        )
+    })?;
+    step("criterion: covenant-core on 100k rows in memory", || {
+        run(root, &cargo, &["bench", "--locked", "-p", "covenant-cli", "--bench", "batch"])
+    })?;
+    step("whole process: 100k and 1M rows, peak RSS, pandas", || {
+        let work = env::temp_dir().join("covenant-bench");
+        let target =
+            env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root.join("target"));
+        run(
+            root,
+            "python3",
+            &[
+                "crates/covenant-cli/benches/whole_process.py",
+                target.to_str().ok_or("target path is not UTF-8")?,
+                work.to_str().ok_or("temp path is not UTF-8")?,
+                "5",
+            ],
+        )
+    })
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let root = root();
     let result = match args.first().map(String::as_str) {
         Some("test") => host_checks(&root),
+        Some("bench") => bench(&root),
         _ => Err("usage: cargo xtask <test|wasm|serve|bench>".into()),
     };
     match result {

@@ -19,20 +19,29 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def measure(cmd, repeats):
+    """Median wall time and peak RSS (KiB) of a command.
+
+    Peak RSS comes from GNU time when present: wait4() on a child forked from this interpreter
+    would count the interpreter's own pages, copied into the child before exec.
+    """
     times, rss = [], []
     for _ in range(repeats):
+        full = [str(c) for c in cmd]
+        if GNU_TIME:
+            full = [GNU_TIME, "-f", "covenant-peak-rss-kib=%M", *full]
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
-        err = proc.stderr.read().decode()
-        proc.stderr.close()
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            sys.exit(f"{' '.join(map(str, cmd))} failed ({code}):\n{err}")
+        err = proc.stderr.decode()
+        if proc.returncode != 0:
+            sys.exit(f"{' '.join(full)} failed ({proc.returncode}):\n{err}")
         times.append(elapsed)
-        rss.append(usage.ru_maxrss)  # KiB on Linux
+        peak = [l for l in err.splitlines() if l.startswith("covenant-peak-rss-kib=")]
+        rss.append(int(peak[-1].split("=")[1]) if peak else 0)
     return statistics.median(times), max(rss)
 
 
@@ -69,7 +78,7 @@ def main():
                 "covenant_s": t_cov, "ratio": t_cov / t_parse, "rss_MiB": m_cov / 1024,
                 "parse_rss_MiB": m_parse / 1024}
         if have_pandas:
-            t_pd, m_pd = measure([sys.executable, HERE / "pandas_batch.py", d, fdir, d / "out-pandas"],
+            t_pd, m_pd = measure([Path(sys.executable).resolve(), HERE / "pandas_batch.py", d, fdir, d / "out-pandas"],
                                  max(1, repeats // 2))
             line.update(pandas_s=t_pd, pandas_ratio=t_pd / t_cov, pandas_rss_MiB=m_pd / 1024)
         rows_out.append(line)

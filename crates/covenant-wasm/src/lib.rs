@@ -1,0 +1,305 @@
+//! covenant in the browser: a thin adapter over `covenant-core`.
+//!
+//! Two layers in one crate. [`api`] is plain Rust (strings in, JSON strings out) and is what the
+//! tests and the CLI/wasm parity check call natively. The `#[wasm_bindgen]` functions below are
+//! one-line wrappers for JavaScript. There is no arithmetic and no rounding rule here: every
+//! number comes from `covenant_core`, so the page, the CLI and the library agree to the digit.
+
+#![forbid(unsafe_code)]
+
+use wasm_bindgen::prelude::*;
+
+pub mod api {
+    //! The adapter's plain-Rust layer.
+
+    use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport};
+    use covenant_core::factors::Catalog;
+    use covenant_core::inventory::InventorySpec;
+    use covenant_core::quantity::{ActivityUnit, format_decimal, parse_decimal, round_for_display};
+    use covenant_core::{Approach, Carrier, Country, GasBasis, Sector};
+    use serde::Serialize;
+
+    /// The names the page's files are reported under.
+    pub const FILES: [&str; 3] = ["inventories.csv", "activity.csv", "factors.csv"];
+
+    /// The engine version.
+    pub fn version() -> &'static str {
+        covenant_core::inventory::ENGINE_VERSION
+    }
+
+    #[derive(Serialize)]
+    struct SetInfo {
+        id: String,
+        com: bool,
+        factors: usize,
+        sources: Vec<(String, String)>,
+    }
+
+    #[derive(Serialize)]
+    struct ReleaseInfo {
+        id: String,
+        date: String,
+        description: String,
+        default: bool,
+        sets: Vec<SetInfo>,
+    }
+
+    #[derive(Serialize)]
+    struct CodeInfo {
+        code: &'static str,
+        label: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group: Option<covenant_core::taxonomy::SectorGroup>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fuel: Option<bool>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        excludes: Vec<&'static str>,
+    }
+
+    #[derive(Serialize)]
+    struct CountryInfo {
+        code: String,
+        name: &'static str,
+        /// `com` (JRC national set), `partner` (non-CoM set) or `none`.
+        electricity: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct CatalogInfo {
+        version: &'static str,
+        releases: Vec<ReleaseInfo>,
+        sectors: Vec<CodeInfo>,
+        carriers: Vec<CodeInfo>,
+        units: Vec<&'static str>,
+        countries: Vec<CountryInfo>,
+    }
+
+    /// The factor releases, the taxonomy and the countries, as JSON.
+    pub fn catalog_json() -> String {
+        let cat = Catalog::embedded();
+        let newest = cat.newest();
+        let releases = cat
+            .releases()
+            .iter()
+            .map(|r| ReleaseInfo {
+                id: r.id().into(),
+                date: r.date().into(),
+                description: r.description().into(),
+                default: r.id() == newest.id(),
+                sets: r
+                    .factor_sets()
+                    .iter()
+                    .map(|s| SetInfo {
+                        id: s.id().to_string(),
+                        com: s.is_com(),
+                        factors: s.records().len(),
+                        sources: s.sources().iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let sectors = Sector::ALL
+            .iter()
+            .map(|s| CodeInfo {
+                code: s.code(),
+                label: s.label(),
+                group: Some(s.group()),
+                key: Some(s.is_key()),
+                fuel: None,
+                excludes: Carrier::ALL.iter().filter(|c| !s.accepts(**c)).map(|c| c.code()).collect(),
+            })
+            .collect();
+        let carriers = Carrier::ALL
+            .iter()
+            .map(|c| CodeInfo {
+                code: c.code(),
+                label: c.label(),
+                group: None,
+                key: None,
+                fuel: Some(c.is_fuel()),
+                excludes: Vec::new(),
+            })
+            .collect();
+        let countries = Country::all()
+            .map(|c| CountryInfo {
+                code: c.code().to_string(),
+                name: c.name(),
+                electricity: if newest.electricity().covers(Carrier::Electricity, c) {
+                    "com"
+                } else if newest.partner_grid().covers(Carrier::Electricity, c) {
+                    "partner"
+                } else {
+                    "none"
+                },
+            })
+            .collect();
+        let info = CatalogInfo {
+            version: version(),
+            releases,
+            sectors,
+            carriers,
+            units: ActivityUnit::ALL.iter().map(|u| u.symbol()).collect(),
+            countries,
+        };
+        serde_json::to_string(&info).unwrap_or_default()
+    }
+
+    #[derive(Serialize)]
+    #[serde(tag = "status", rename_all = "snake_case")]
+    enum FactorAnswer {
+        Found { value: String, set: String, com: bool, citation: String, tag: &'static str, note: String },
+        Missing { message: String },
+    }
+
+    /// The electricity factor the release selects for a country and year, or why there is none.
+    pub fn national_factor_json(country: &str, year: u16, approach: &str, gases: &str, release: &str) -> String {
+        let answer = (|| {
+            let country = Country::parse(country).map_err(|e| e.to_string())?;
+            let approach = Approach::parse_code(approach).map_err(|e| e.to_string())?;
+            let gases = GasBasis::parse_code(gases).map_err(|e| e.to_string())?;
+            let release = Catalog::embedded().release(Some(release)).map_err(|e| e.to_string())?;
+            let spec = InventorySpec { approach, gases, ..InventorySpec::baseline("x", country, year) };
+            let (set, rec) = release
+                .factor(Carrier::Electricity, spec.country, spec.year, approach, gases)
+                .ok_or_else(|| release.missing_factor_hint(Carrier::Electricity, country, approach, gases))?;
+            Ok::<_, String>(FactorAnswer::Found {
+                value: format_decimal(rec.factor.value()),
+                set: set.id().to_string(),
+                com: set.is_com(),
+                citation: set.citation(&rec.source).map(ToString::to_string).unwrap_or_default(),
+                tag: rec.tag.letter(),
+                note: rec.note.to_string(),
+            })
+        })()
+        .unwrap_or_else(|message| FactorAnswer::Missing { message });
+        serde_json::to_string(&answer).unwrap_or_default()
+    }
+
+    #[derive(Serialize)]
+    struct BatchResult<'a> {
+        report: JsonReport<'a>,
+        emissions_csv: String,
+        summary_csv: String,
+        errors_csv: String,
+        /// The `factor_source` text of every carrier, per inventory (as in emissions.csv).
+        sources: Vec<Vec<(Carrier, String)>>,
+    }
+
+    fn csv_text(f: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> String {
+        let mut buf = Vec::new();
+        match f(&mut buf) {
+            Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Runs a batch exactly as `covenant batch --format json` does, and also returns the CSV
+    /// files the CLI writes, byte for byte.
+    pub fn run_batch(inventories: &str, activity: &str, factors: Option<&str>) -> String {
+        let out: BatchOutput = batch::run(
+            BatchInput {
+                inventories: (FILES[0], inventories.as_bytes()),
+                activity: (FILES[1], activity.as_bytes()),
+                factors: factors.map(|f| (FILES[2], f.as_bytes())),
+            },
+            Catalog::embedded(),
+        );
+        let result = BatchResult {
+            report: JsonReport::new(&out),
+            emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
+            summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
+            errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
+            sources: out
+                .inventories
+                .iter()
+                .map(|r| r.inventory.factors.iter().map(|f| (f.carrier, f.provenance.short())).collect())
+                .collect(),
+        };
+        serde_json::to_string(&result).unwrap_or_default()
+    }
+
+    /// Rounds a decimal string for display with the engine's one rounding rule (half away from
+    /// zero) and writes it in full; the page only localizes the separators.
+    pub fn round_for_display_str(value: &str, dp: u32) -> Result<String, String> {
+        let d = parse_decimal(value).map_err(|e| format!("'{value}': {e}"))?;
+        Ok(format_decimal(round_for_display(d, dp.min(28))))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn catalog_lists_everything() {
+            let v: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+            assert_eq!(v["sectors"].as_array().unwrap().len(), 16);
+            assert_eq!(v["carriers"].as_array().unwrap().len(), 16);
+            assert_eq!(v["releases"][0]["id"], "com-2024.1");
+            let gr = v["countries"].as_array().unwrap().iter().find(|c| c["code"] == "GR").unwrap();
+            assert_eq!(gr["electricity"], "com");
+            let br = v["countries"].as_array().unwrap().iter().find(|c| c["code"] == "BR").unwrap();
+            assert_eq!(br["electricity"], "partner");
+            let pt = v["sectors"].as_array().unwrap().iter().find(|s| s["code"] == "private_transport").unwrap();
+            assert_eq!(pt["excludes"], serde_json::json!(["heat_cold", "solar_thermal", "geothermal"]));
+        }
+
+        #[test]
+        fn national_factor() {
+            let v: serde_json::Value =
+                serde_json::from_str(&national_factor_json("GR", 2010, "ipcc", "co2", "")).unwrap();
+            assert_eq!(v["status"], "found");
+            assert_eq!(v["value"], "0.833");
+            let v: serde_json::Value =
+                serde_json::from_str(&national_factor_json("GR", 2030, "ipcc", "co2", "")).unwrap();
+            assert_eq!(v["status"], "missing");
+            assert!(v["message"].as_str().unwrap().contains("1990-2021"));
+        }
+
+        #[test]
+        fn batch_and_rounding() {
+            let v: serde_json::Value = serde_json::from_str(&run_batch(
+                "inventory_id,country,year\nA,IT,2010\n",
+                "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
+                None,
+            ))
+            .unwrap();
+            assert_eq!(v["report"]["inventories"][0]["inventory"]["total_emissions"], "20.2");
+            assert!(v["emissions_csv"].as_str().unwrap().ends_with("A,residential_buildings,natural_gas,100,0.202,com-fuels@2024.1 ipcc2006-co2,20.2\n"));
+            assert_eq!(round_for_display_str("2.345", 2).unwrap(), "2.35");
+            assert_eq!(round_for_display_str("394371.97202", 0).unwrap(), "394372");
+            assert!(round_for_display_str("1e3", 2).is_err());
+        }
+    }
+}
+
+/// The engine version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    api::version().to_string()
+}
+
+/// Factor releases, taxonomy and countries, as a JSON string.
+#[wasm_bindgen(js_name = catalog)]
+pub fn catalog() -> String {
+    api::catalog_json()
+}
+
+/// The national electricity factor for a country and year, as a JSON string.
+#[wasm_bindgen(js_name = nationalFactor)]
+pub fn national_factor(country: &str, year: u16, approach: &str, gases: &str, release: &str) -> String {
+    api::national_factor_json(country, year, approach, gases, release)
+}
+
+/// Runs a batch (the three CSV texts; `factors` may be undefined), as a JSON string.
+#[wasm_bindgen(js_name = runBatch)]
+pub fn run_batch(inventories: &str, activity: &str, factors: Option<String>) -> String {
+    api::run_batch(inventories, activity, factors.as_deref())
+}
+
+/// Rounds a decimal string for display (half away from zero).
+#[wasm_bindgen(js_name = roundForDisplay)]
+pub fn round_for_display(value: &str, dp: u32) -> Result<String, JsError> {
+    api::round_for_display_str(value, dp).map_err(|e| JsError::new(&e))
+}

@@ -1,0 +1,39 @@
+//! wasm-bindgen tests of the adapter, run in Node by `wasm-bindgen-test-runner`
+//! (`cargo test -p covenant-wasm --target wasm32-unknown-unknown`).
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).expect("the adapter returns JSON")
+}
+
+#[wasm_bindgen_test]
+fn catalog_crosses_the_boundary() {
+    let v = json(&covenant_wasm::catalog());
+    assert_eq!(v["releases"][0]["id"], "com-2024.1");
+    assert_eq!(v["countries"].as_array().unwrap().len(), 250);
+    assert!(!covenant_wasm::version().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn kozani_in_wasm_equals_the_published_inventory() {
+    let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
+    let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
+    let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
+    let v = json(&covenant_wasm::run_batch(inv, act, Some(fac.to_string())));
+    let inventory = &v["report"]["inventories"][0]["inventory"];
+    assert_eq!(inventory["total_emissions"], "394371.97202");
+    assert_eq!(covenant_wasm::round_for_display(inventory["per_capita_t"].as_str().unwrap(), 2).unwrap(), "5.52");
+    assert!(v["summary_csv"].as_str().unwrap().contains(",394371.97202,5.524345436487925141480360845,"));
+}
+
+#[wasm_bindgen_test]
+fn errors_are_data_and_bad_numbers_throw() {
+    let v = json(&covenant_wasm::run_batch("inventory_id,country,year\nA,EL,2010\n", "inventory_id,sector,carrier,amount,unit\n", None));
+    assert_eq!(v["report"]["errors"][0]["file"], "inventories.csv");
+    assert!(v["report"]["errors"][0]["message"].as_str().unwrap().contains("did you mean 'GR'"));
+    assert!(covenant_wasm::round_for_display("1,5", 2).is_err());
+    let f = json(&covenant_wasm::national_factor("DE", 2010, "lca", "co2e", ""));
+    assert_eq!(f["value"], "0.59");
+}

@@ -1,0 +1,699 @@
+// covenant in the browser. Every number comes from the engine (covenant-core compiled to
+// WebAssembly): this file builds the batch CSV files from the form, asks the engine, and shows
+// the strings it returns. It never turns an emission value into a JavaScript number.
+
+import init, { catalog, nationalFactor, runBatch, roundForDisplay, version } from './pkg/covenant_wasm.js';
+
+const STORAGE_KEY = 'covenant.project.v1';
+const LANGS = ['en', 'fr', 'de', 'it', 'es'];
+const NON_ENERGY = ['waste', 'wastewater', 'other_non_energy'];
+const COLORS = ['#0b5cad', '#d9480f', '#2b8a3e', '#e67700', '#5f3dc4', '#c2255c', '#087f5b', '#862e9c',
+  '#495057', '#a61e4d', '#1864ab', '#5c940d', '#d6336c', '#0c8599', '#9c36b5', '#364fc7'];
+
+let CAT = null;          // catalogue from the engine
+let MESSAGES = {};       // current language
+let FALLBACK = {};       // English
+let project = null;      // the user's project (persisted)
+let last = null;         // last engine result
+let pendingImport = null;
+let saveTimer = null;
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+};
+const svg = (tag, attrs = {}) => {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
+  }
+  return e;
+};
+
+// ---------- i18n and number formatting ----------
+
+function t(key, vars = {}) {
+  let s = MESSAGES[key] ?? FALLBACK[key] ?? key;
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, v);
+  return s;
+}
+const sectorLabel = (code) => MESSAGES[`sector.${code}`] ?? FALLBACK[`sector.${code}`] ?? code;
+const carrierLabel = (code) => MESSAGES[`carrier.${code}`] ?? FALLBACK[`carrier.${code}`] ?? code;
+
+async function loadMessages(lang) {
+  const get = async (l) => (await fetch(`i18n/${l}.json`)).json();
+  FALLBACK = await get('en');
+  MESSAGES = lang === 'en' ? FALLBACK : await get(lang);
+  document.documentElement.lang = lang;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+}
+
+function separators() {
+  // Only the locale's symbols are taken from Intl; values stay decimal strings.
+  const parts = new Intl.NumberFormat(project.lang).formatToParts(12345.6);
+  return {
+    group: parts.find((p) => p.type === 'group')?.value ?? ',',
+    decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+  };
+}
+
+/** Rounds an engine decimal string with the engine's display rule and localizes it. */
+function fmt(value, dp = 2) {
+  if (value === null || value === undefined || value === '') return '–';
+  const rounded = roundForDisplay(value, dp);
+  const { group, decimal } = separators();
+  const negative = rounded.startsWith('-');
+  const [int, frac = ''] = (negative ? rounded.slice(1) : rounded).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  const padded = dp > 0 ? decimal + frac.padEnd(dp, '0') : '';
+  return (negative ? '−' : '') + grouped + padded;
+}
+
+// ---------- the project ----------
+
+function emptyInventory(kind = 'baseline', year = '') {
+  return { uid: crypto.randomUUID(), kind, year: String(year), population: '', approach: 'ipcc', gases: 'co2',
+    release: '', target: { year: '', pct: '', kind: 'absolute', population: '' }, cells: {}, overrides: {} };
+}
+
+function newProject() {
+  return { version: 1, lang: project?.lang ?? 'en', city: '', country: 'IT', active: 0,
+    inventories: [emptyInventory('baseline', 2010)] };
+}
+
+function active() { return project.inventories[project.active]; }
+
+function inventoryId(i) {
+  const inv = project.inventories[i];
+  return `${inv.kind === 'baseline' ? 'BEI' : 'MEI'}-${inv.year || '?'}-${i + 1}`;
+}
+
+function persist() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    try { localStorage.setItem(STORAGE_KEY, JSON.stringify(project)); status(t('saved_locally')); } catch { /* private mode */ }
+  }, 250);
+}
+
+function status(msg) { $('status').textContent = msg; }
+
+// ---------- batch files from the project (the engine reads them) ----------
+
+function csvField(v) {
+  const s = String(v ?? '');
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
+}
+const csvRow = (fields) => fields.map(csvField).join(',') + '\n';
+
+/** Typed amounts: surrounding spaces go; a lone decimal comma becomes a point (so 1954,5 works). */
+function normalizeAmount(s) {
+  const v = String(s ?? '').trim();
+  return !v.includes('.') && (v.match(/,/g) || []).length === 1 ? v.replace(',', '.') : v;
+}
+
+function buildBatch(p) {
+  let inv = csvRow(['inventory_id', 'city', 'country', 'year', 'kind', 'baseline_id', 'population', 'approach', 'gases',
+    'factor_set', 'target_year', 'target_reduction_pct', 'target_kind', 'target_population']);
+  let act = csvRow(['inventory_id', 'sector', 'carrier', 'amount', 'unit']);
+  let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source']);
+  const lines = { inventories: {}, activity: {}, factors: {} };
+  const baseIndex = p.inventories.findIndex((x) => x.kind === 'baseline');
+  let invLine = 1, actLine = 1, facLine = 1;
+  p.inventories.forEach((x, i) => {
+    const id = inventoryId(i);
+    const tg = x.target ?? {};
+    const hasTarget = x.kind === 'baseline' && (tg.year !== '' || tg.pct !== '');
+    inv += csvRow([id, p.city, p.country, x.year, x.kind, x.kind === 'monitoring' && baseIndex >= 0 ? inventoryId(baseIndex) : '',
+      x.population, x.approach, x.gases, x.release, hasTarget ? tg.year : '', hasTarget ? normalizeAmount(tg.pct) : '',
+      hasTarget ? tg.kind : '', hasTarget ? tg.population : '']);
+    lines.inventories[++invLine] = { inventory: i, field: null };
+    for (const [key, c] of Object.entries(x.cells)) {
+      const amount = normalizeAmount(c.amount);
+      if (amount === '') continue;
+      const [sector, carrier] = key.split('|');
+      act += csvRow([id, sector, carrier, amount, c.unit]);
+      lines.activity[++actLine] = { inventory: i, key };
+    }
+    for (const [carrier, o] of Object.entries(x.overrides)) {
+      const factor = normalizeAmount(o.factor);
+      if (factor === '') continue;
+      fac += csvRow([id, carrier, factor, o.source]);
+      lines.factors[++facLine] = { inventory: i, key: carrier };
+    }
+  });
+  return { inv, act, fac, lines };
+}
+
+// ---------- computing ----------
+
+function compute() {
+  const batch = buildBatch(project);
+  const result = JSON.parse(runBatch(batch.inv, batch.act, batch.fac));
+  last = { batch, result };
+  renderResults();
+  renderComparison();
+  markInvalid();
+}
+
+function resultFor(i) {
+  return last?.result.report.inventories.find((r) => r.inventory.spec.id === inventoryId(i)) ?? null;
+}
+
+// ---------- rendering: set-up ----------
+
+function renderSetup() {
+  const x = active();
+  $('city').value = project.city;
+  $('country').value = project.country;
+  $('year').value = x.year;
+  $('population').value = x.population;
+  $('approach').value = x.approach;
+  $('gases').value = x.gases;
+  $('release').value = x.release;
+  const tg = x.target;
+  $('target-year').value = tg.year;
+  $('target-pct').value = tg.pct;
+  $('target-kind').value = tg.kind;
+  $('target-population').value = tg.population;
+  const preset = `${tg.year}:${tg.pct}`;
+  $('target-preset').value = tg.year === '' && tg.pct === '' ? '' :
+    [...$('target-preset').options].some((o) => o.value === preset) ? preset : 'custom';
+  for (const id of ['target-preset', 'target-year', 'target-pct', 'target-kind', 'target-population']) {
+    $(id).disabled = x.kind !== 'baseline';
+  }
+  renderTabs();
+  renderNationalFactor();
+}
+
+function renderTabs() {
+  const tabs = $('inventory-tabs');
+  tabs.replaceChildren();
+  project.inventories.forEach((x, i) => {
+    const label = `${x.kind === 'baseline' ? t('baseline') : t('monitoring')} ${x.year}`;
+    tabs.append(el('button', { type: 'button', role: 'tab', 'aria-selected': String(i === project.active),
+      text: label, onclick: () => { project.active = i; persist(); renderAll(); } }));
+  });
+  $('remove-inventory').disabled = project.inventories.length < 2;
+}
+
+function renderNationalFactor() {
+  const x = active();
+  const year = parseInt(x.year, 10);
+  const node = $('national-factor');
+  if (!(year >= 1990 && year <= 2100)) { node.textContent = ''; return; }
+  const f = JSON.parse(nationalFactor(project.country, year, x.approach, x.gases, x.release));
+  node.textContent = f.status === 'found'
+    ? t('national_factor', { value: fmt(f.value, 3), set: f.set, source: f.citation }) + (f.com ? '' : ` ${t('not_com')}`)
+    : t('national_factor_missing', { message: f.message });
+  node.classList.toggle('noncom', f.status === 'found' && !f.com);
+}
+
+function unitsFor(carrier) {
+  const fuel = CAT.carriers.find((c) => c.code === carrier)?.fuel;
+  const energy = ['MWh', 'kWh', 'GWh', 'GJ', 'TJ', 'toe'];
+  return fuel ? [...energy, 'L', 'm3', 'kg', 't'] : energy;
+}
+
+function cellEditor(x, sector, carrier, label) {
+  const key = `${sector}|${carrier}`;
+  const c = x.cells[key] ?? { amount: '', unit: 'MWh' };
+  const input = el('input', { 'aria-label': label, inputmode: 'decimal', autocomplete: 'off', 'data-key': key, value: c.amount });
+  input.addEventListener('input', () => {
+    const cell = (x.cells[key] ??= { amount: '', unit: 'MWh' });
+    cell.amount = input.value;
+    if (cell.amount === '' ) delete x.cells[key];
+    changed();
+  });
+  const unit = el('select', { 'aria-label': `${label}: ${t('unit')}`, 'data-unit-key': key });
+  const units = carrier ? unitsFor(carrier) : [x.gases === 'co2e' ? 'tCO2e' : 'tCO2'];
+  for (const u of units) unit.append(el('option', { value: u, text: u }));
+  unit.value = units.includes(c.unit) ? c.unit : units[0];
+  unit.addEventListener('change', () => {
+    const cell = (x.cells[key] ??= { amount: input.value, unit: unit.value });
+    cell.unit = unit.value;
+    changed();
+  });
+  return el('div', { class: 'cell' }, input, unit);
+}
+
+function renderGrid() {
+  const x = active();
+  const grid = $('energy-grid');
+  grid.replaceChildren();
+  const head = el('tr', {}, el('th', { scope: 'col', text: t('sector') }));
+  for (const c of CAT.carriers) head.append(el('th', { scope: 'col', text: carrierLabel(c.code) }));
+  grid.append(el('thead', {}, head));
+  const body = el('tbody');
+  for (const s of CAT.sectors.filter((s) => s.group !== 'non_energy')) {
+    const row = el('tr', {}, el('th', { scope: 'row', text: sectorLabel(s.code) }));
+    for (const c of CAT.carriers) {
+      if (s.excludes?.includes(c.code)) { row.append(el('td', { class: 'disabled', 'aria-hidden': 'true' })); continue; }
+      row.append(el('td', {}, cellEditor(x, s.code, c.code, `${sectorLabel(s.code)}, ${carrierLabel(c.code)}`)));
+    }
+    body.append(row);
+  }
+  grid.append(body);
+
+  const ne = $('non-energy-grid');
+  ne.replaceChildren(el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('sector') }), el('th', { scope: 'col', text: t('emissions_direct') }))));
+  const nb = el('tbody');
+  for (const code of NON_ENERGY) {
+    // Non-energy rows have an empty carrier: their key ends with '|'.
+    nb.append(el('tr', {}, el('th', { scope: 'row', text: sectorLabel(code) }), el('td', {}, cellEditor(x, code, '', sectorLabel(code)))));
+  }
+  ne.append(nb);
+}
+
+function renderFactorTable() {
+  const x = active();
+  const r = resultFor(project.active);
+  const table = $('factor-table');
+  table.replaceChildren(el('thead', {}, el('tr', {},
+    ...[t('carrier'), t('factor_used'), t('source'), t('local_factor'), t('local_source')].map((h) => el('th', { scope: 'col', text: h })))));
+  const body = el('tbody');
+  for (const c of CAT.carriers) {
+    const used = r?.inventory.factors.find((f) => f.carrier === c.code);
+    const o = x.overrides[c.code] ?? { factor: '', source: '' };
+    const factor = el('input', { 'aria-label': `${carrierLabel(c.code)}: ${t('local_factor')}`, inputmode: 'decimal', value: o.factor, 'data-override': c.code });
+    const source = el('input', { class: 'factor-source', 'aria-label': `${carrierLabel(c.code)}: ${t('local_source')}`, value: o.source });
+    const update = () => {
+      if (factor.value.trim() === '' && source.value.trim() === '') delete x.overrides[c.code];
+      else x.overrides[c.code] = { factor: factor.value, source: source.value };
+      changed({ keepFactors: true });
+    };
+    factor.addEventListener('input', update);
+    source.addEventListener('input', update);
+    const provCell = el('td', { class: 'prov', text: used ? provenanceText(used.provenance) : '', title: used?.provenance.citation ?? '' });
+    if (used?.provenance.kind === 'factor_set' && !used.provenance.com) provCell.classList.add('noncom');
+    body.append(el('tr', {}, el('th', { scope: 'row', text: carrierLabel(c.code) }),
+      el('td', { text: used ? fmt(used.factor, 3) : '–', 'data-raw': used?.factor ?? '' }),
+      provCell, el('td', {}, factor), el('td', {}, source)));
+  }
+  table.append(body);
+}
+
+function provenanceText(p) {
+  if (p.kind === 'user_override') return `${t('user_factor')}${p.source ? `: ${p.source}` : ''}`;
+  const where = [p.country, p.year].filter(Boolean).join(' ');
+  const note = p.note ? ` — ${p.note}` : '';
+  return `${p.set} ${p.source_id}${where ? ` (${where})` : ''} [${p.tag}]${note}${p.com ? '' : ` ${t('not_com')}`}`;
+}
+
+// ---------- rendering: results ----------
+
+function renderResults({ factors = true } = {}) {
+  const i = project.active;
+  const r = resultFor(i);
+  const report = last.result.report;
+  const errs = $('errors');
+  errs.replaceChildren();
+  const mine = report.errors.filter((e) => !e.inventory_id || e.inventory_id === inventoryId(i));
+  for (const e of mine) errs.append(el('li', { text: describeError(e) }));
+  const gasUnit = active().gases === 'co2e' ? t('unit_t_co2e') : t('unit_t_co2');
+  const set = (id, value, dp, unit) => {
+    const node = $(id);
+    node.textContent = value == null ? '–' : `${fmt(value, dp)} ${unit}`;
+    node.dataset.raw = value ?? '';
+  };
+  set('total-emissions', r?.inventory.total_emissions, 2, gasUnit);
+  set('total-energy', r?.inventory.total_energy, 2, 'MWh');
+  set('per-capita', r?.inventory.per_capita_t, 2, `${gasUnit}/${t('inhabitant')}`);
+  set('change', r?.change_vs_baseline_pct, 1, '%');
+  set('target-emissions', r?.target?.emissions_t, 2, gasUnit);
+  renderEmissionsTable(r);
+  renderChart(r);
+  if (factors) renderFactorTable();
+  const warn = $('warnings');
+  warn.replaceChildren();
+  for (const w of report.warnings.filter((w) => w.inventory_id === inventoryId(i))) warn.append(el('li', { text: w.message }));
+}
+
+function describeError(e) {
+  const where = last.batch.lines[e.file.replace('.csv', '')]?.[e.line];
+  let place = '';
+  if (where?.key !== undefined && e.file === 'activity.csv') {
+    const [s, c] = where.key.split('|');
+    place = `${sectorLabel(s)}${c ? ` / ${carrierLabel(c)}` : ''}: `;
+  } else if (e.file === 'factors.csv' && where) {
+    place = `${t('local_factor')} ${carrierLabel(where.key)}: `;
+  } else if (e.column) {
+    place = `${t(`field.${e.column}`)}: `;
+  }
+  return place + e.message;
+}
+
+function markInvalid() {
+  for (const input of document.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  for (const e of last.result.report.errors) {
+    const where = last.batch.lines[e.file.replace('.csv', '')]?.[e.line];
+    if (!where || where.inventory !== project.active) continue;
+    const node = e.file === 'activity.csv' ? document.querySelector(`[data-key="${CSS.escape(where.key)}"]`)
+      : e.file === 'factors.csv' ? document.querySelector(`[data-override="${CSS.escape(where.key)}"]`) : null;
+    node?.setAttribute('aria-invalid', 'true');
+  }
+}
+
+function renderEmissionsTable(r) {
+  const table = $('emissions-table');
+  table.replaceChildren();
+  if (!r) return;
+  const inv = r.inventory;
+  const carriers = inv.carriers.map((c) => c.key);
+  const hasDirect = inv.cells.some((c) => c.carrier === null);
+  const head = el('tr', {}, el('th', { scope: 'col', text: t('sector') }));
+  for (const c of carriers) head.append(el('th', { scope: 'col', text: carrierLabel(c) }));
+  if (hasDirect) head.append(el('th', { scope: 'col', text: t('emissions_direct') }));
+  head.append(el('th', { scope: 'col', class: 'total', text: t('total') }));
+  table.append(el('thead', {}, head));
+  const body = el('tbody');
+  for (const s of inv.sectors) {
+    const row = el('tr', {}, el('th', { scope: 'row', text: sectorLabel(s.key) }));
+    for (const c of carriers) {
+      const cell = inv.cells.find((x) => x.sector === s.key && x.carrier === c);
+      row.append(el('td', { text: cell ? fmt(cell.emissions) : '', 'data-raw': cell?.emissions ?? '' }));
+    }
+    if (hasDirect) {
+      const cell = inv.cells.find((x) => x.sector === s.key && x.carrier === null);
+      row.append(el('td', { text: cell ? fmt(cell.emissions) : '' }));
+    }
+    row.append(el('td', { class: 'total', text: fmt(s.emissions), 'data-raw': s.emissions }));
+    body.append(row);
+  }
+  const totals = el('tr', {}, el('th', { scope: 'row', class: 'total', text: t('total') }));
+  for (const c of inv.carriers) totals.append(el('td', { class: 'total', text: fmt(c.emissions) }));
+  if (hasDirect) {
+    const direct = inv.sectors.filter((s) => NON_ENERGY.includes(s.key)).map((s) => s.emissions);
+    totals.append(el('td', { class: 'total', text: direct.length ? direct.map((d) => fmt(d)).join(' + ') : '' }));
+  }
+  totals.append(el('td', { class: 'total', text: fmt(inv.total_emissions), 'data-raw': inv.total_emissions }));
+  body.append(totals);
+  table.append(body);
+}
+
+/** Bar lengths need a ratio, so the chart (and only the chart) reads the engine's strings as numbers. */
+function renderChart(r) {
+  const box = $('chart');
+  box.replaceChildren();
+  if (!r || r.inventory.cells.length === 0) return;
+  const inv = r.inventory;
+  const unit = active().gases === 'co2e' ? t('unit_t_co2e') : t('unit_t_co2');
+  const max = Math.max(...inv.sectors.map((s) => Number(s.emissions)), 1e-9);
+  const rowH = 22, left = 360, width = 520, legendH = 18 * Math.ceil((inv.carriers.length + 1) / 3);
+  const height = inv.sectors.length * rowH + 40 + legendH;
+  const total = left + width + 90;
+  const s = svg('svg', { viewBox: `0 0 ${total} ${height}`, width: total, height, role: 'img', 'aria-labelledby': 'chart-caption' });
+  const carriers = CAT.carriers.map((c) => c.code);
+  inv.sectors.forEach((sec, k) => {
+    const y = 10 + k * rowH;
+    s.append(svg('text', { x: left - 6, y: y + 14, 'text-anchor': 'end', text: sectorLabel(sec.key) }));
+    let x = left;
+    for (const cell of inv.cells.filter((c) => c.sector === sec.key)) {
+      const w = (Number(cell.emissions) / max) * width;
+      const color = cell.carrier ? COLORS[carriers.indexOf(cell.carrier)] : '#868e96';
+      const rect = svg('rect', { x, y, width: Math.max(w, 0), height: rowH - 6, fill: color });
+      rect.append(svg('title', { text: `${sectorLabel(sec.key)} · ${cell.carrier ? carrierLabel(cell.carrier) : t('emissions_direct')}: ${fmt(cell.emissions)} ${unit}` }));
+      s.append(rect);
+      x += w;
+    }
+    s.append(svg('text', { x: x + 4, y: y + 14, text: fmt(sec.emissions, 0) }));
+  });
+  const axisY = 10 + inv.sectors.length * rowH + 4;
+  s.append(svg('line', { x1: left, y1: axisY, x2: left + width, y2: axisY, stroke: '#495057' }));
+  s.append(svg('text', { x: left + width, y: axisY + 14, 'text-anchor': 'end', text: `${fmt(String(max.toFixed(0)), 0)} ${unit}` }));
+  s.append(svg('text', { x: left, y: axisY + 14, text: '0' }));
+  const legend = [...inv.carriers.map((c) => [carrierLabel(c.key), COLORS[carriers.indexOf(c.key)]])];
+  if (inv.cells.some((c) => c.carrier === null)) legend.push([t('emissions_direct'), '#868e96']);
+  legend.forEach(([label, color], k) => {
+    const lx = 10 + (k % 3) * 280, ly = axisY + 24 + Math.floor(k / 3) * 18;
+    s.append(svg('rect', { x: lx, y: ly, width: 12, height: 12, fill: color }));
+    s.append(svg('text', { x: lx + 16, y: ly + 10, text: label }));
+  });
+  box.append(s);
+}
+
+function renderComparison() {
+  const table = $('comparison');
+  table.replaceChildren(el('thead', {}, el('tr', {}, ...[t('inventory'), t('year'), t('total_emissions'), t('per_capita'),
+    t('change_vs_baseline'), t('target_emissions')].map((h) => el('th', { scope: 'col', text: h })))));
+  const body = el('tbody');
+  const bars = [];
+  project.inventories.forEach((x, i) => {
+    const r = resultFor(i);
+    const name = `${x.kind === 'baseline' ? t('baseline') : t('monitoring')}`;
+    body.append(el('tr', {}, el('th', { scope: 'row', text: name }), el('td', { text: x.year }),
+      el('td', { text: r ? fmt(r.inventory.total_emissions) : t('not_computed'), 'data-raw': r?.inventory.total_emissions ?? '' }),
+      el('td', { text: r ? fmt(r.inventory.per_capita_t) : '–' }),
+      el('td', { text: r?.change_vs_baseline_pct != null ? `${fmt(r.change_vs_baseline_pct, 1)} %` : '–' }),
+      el('td', { text: r?.target?.emissions_t != null ? fmt(r.target.emissions_t) : '–' })));
+    if (r) bars.push({ label: `${name} ${x.year}`, value: r.inventory.total_emissions, target: r.target });
+  });
+  table.append(body);
+  const box = $('compare-chart');
+  box.replaceChildren();
+  if (bars.length === 0) return;
+  const target = bars.find((b) => b.target?.emissions_t != null)?.target;
+  const values = bars.map((b) => Number(b.value)).concat(target ? [Number(target.emissions_t)] : []);
+  const max = Math.max(...values, 1e-9);
+  const h = 180, bw = 60, gap = 40, left = 20;
+  const cw = left + (bars.length + 1) * (bw + gap) + 220;
+  const s = svg('svg', { viewBox: `0 0 ${cw} ${h + 40}`, width: cw, height: h + 40, role: 'img', 'aria-label': t('comparison') });
+  bars.forEach((b, k) => {
+    const bh = (Number(b.value) / max) * h;
+    const x = left + k * (bw + gap);
+    s.append(svg('rect', { x, y: 10 + h - bh, width: bw, height: bh, fill: COLORS[k % COLORS.length] }));
+    s.append(svg('text', { x: x + bw / 2, y: h + 24, 'text-anchor': 'middle', text: b.label }));
+    s.append(svg('text', { x: x + bw / 2, y: 6 + h - bh, 'text-anchor': 'middle', text: fmt(b.value, 0) }));
+  });
+  if (target) {
+    const ty = 10 + h - (Number(target.emissions_t) / max) * h;
+    const x2 = left + bars.length * (bw + gap) + 20;
+    s.append(svg('line', { x1: left, y1: ty, x2, y2: ty, stroke: '#a4161a', 'stroke-dasharray': '6 4' }));
+    s.append(svg('text', { x: x2 + 4, y: ty + 4, text: `${t('target')} ${target.year}: ${fmt(target.emissions_t, 0)}` }));
+  }
+  box.append(s);
+}
+
+function renderAll() {
+  renderSetup();
+  renderGrid();
+  compute();
+}
+
+function changed({ keepFactors = false } = {}) {
+  persist();
+  if (keepFactors) {
+    // Re-rendering the factor table would steal the focus from the field being typed in.
+    const batch = buildBatch(project);
+    last = { batch, result: JSON.parse(runBatch(batch.inv, batch.act, batch.fac)) };
+    const table = $('factor-table');
+    const r = resultFor(project.active);
+    for (const row of table.tBodies[0]?.rows ?? []) {
+      const carrier = row.querySelector('[data-override]')?.dataset.override;
+      const used = r?.inventory.factors.find((f) => f.carrier === carrier);
+      row.cells[0].textContent = used ? fmt(used.factor, 3) : '–';
+      row.cells[0].dataset.raw = used?.factor ?? '';
+      row.cells[1].textContent = used ? provenanceText(used.provenance) : '';
+      row.cells[1].title = used?.provenance.citation ?? '';
+    }
+    renderResults({ factors: false });
+    renderComparison();
+    markInvalid();
+    return;
+  }
+  compute();
+}
+
+// ---------- import and export ----------
+
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function fileKind(text) {
+  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].toLowerCase();
+  if (header.includes('sector')) return 'activity';
+  if (header.includes('factor') && !header.includes('factor_set')) return 'factors';
+  return 'inventories';
+}
+
+async function importFiles(files) {
+  const texts = {};
+  for (const f of files) {
+    const text = await f.text();
+    texts[fileKind(text)] = text;
+  }
+  importTexts(texts);
+}
+
+function importTexts(texts) {
+  if (!texts.inventories || !texts.activity) { status(t('import_needs_files')); return; }
+  const result = JSON.parse(runBatch(texts.inventories, texts.activity, texts.factors));
+  const list = $('import-errors');
+  list.replaceChildren();
+  for (const e of result.report.errors.slice(0, 50)) list.append(el('li', { text: `${e.file}:${e.line}: ${e.message}` }));
+  const invs = result.report.inventories;
+  const choice = $('import-choice');
+  choice.replaceChildren();
+  invs.forEach((r, k) => {
+    const s = r.inventory.spec;
+    choice.append(el('option', { value: String(k), text: `${s.id} — ${s.city ?? ''} ${s.country} ${s.year} (${s.kind})` }));
+  });
+  pendingImport = result;
+  if (invs.length === 1 && result.report.errors.length === 0) { applyImport(0); return; }
+  $('import-pick').hidden = false;
+  $('import-confirm').disabled = invs.length === 0;
+  choice.focus();
+}
+
+function toInventory(r) {
+  const s = r.inventory.spec;
+  const x = emptyInventory(s.kind, s.year);
+  x.population = s.population != null ? String(s.population) : '';
+  x.approach = s.approach; x.gases = s.gases; x.release = s.release ?? '';
+  if (s.target) x.target = { year: String(s.target.year), pct: s.target.reduction_pct, kind: s.target.kind, population: s.target.population != null ? String(s.target.population) : '' };
+  for (const c of r.inventory.cells) {
+    const key = `${c.sector}|${c.carrier ?? ''}`;
+    // One input unit: keep it as given; several: the engine's energy in MWh.
+    x.cells[key] = c.inputs.length === 1 ? { amount: c.inputs[0].amount, unit: c.inputs[0].unit }
+      : { amount: c.energy, unit: 'MWh' };
+  }
+  for (const f of r.inventory.factors) {
+    if (f.provenance.kind === 'user_override') x.overrides[f.carrier] = { factor: f.factor, source: f.provenance.source ?? '' };
+  }
+  return x;
+}
+
+function applyImport(k) {
+  const invs = pendingImport.report.inventories;
+  const picked = invs[k];
+  const spec = picked.inventory.spec;
+  // Bring the baseline along with a monitoring inventory, or the monitoring ones with a baseline.
+  const related = invs.filter((r) => r === picked || r.inventory.spec.id === spec.baseline_id || r.inventory.spec.baseline_id === spec.id);
+  related.sort((a, b) => (a.inventory.spec.kind === 'baseline' ? -1 : 1) - (b.inventory.spec.kind === 'baseline' ? -1 : 1) || a.inventory.spec.year - b.inventory.spec.year);
+  project = { version: 1, lang: project.lang, city: spec.city ?? '', country: spec.country, active: 0, inventories: related.map(toInventory) };
+  project.active = related.indexOf(picked);
+  $('import-pick').hidden = true;
+  pendingImport = null;
+  persist();
+  renderAll();
+  status(t('imported', { id: spec.id }));
+}
+
+function loadProjectText(text) {
+  const p = JSON.parse(text);
+  if (p?.version !== 1 || !Array.isArray(p.inventories) || p.inventories.length === 0) throw new Error(t('bad_project'));
+  for (const x of p.inventories) {
+    if (typeof x !== 'object' || typeof x.cells !== 'object' || typeof x.overrides !== 'object') throw new Error(t('bad_project'));
+    x.target ??= { year: '', pct: '', kind: 'absolute', population: '' };
+  }
+  p.active = Math.min(Math.max(0, p.active | 0), p.inventories.length - 1);
+  p.lang = LANGS.includes(p.lang) ? p.lang : 'en';
+  project = p;
+}
+
+async function loadExample() {
+  const get = async (f) => (await fetch(`examples/kozani-2010/${f}`)).text();
+  importTexts({ inventories: await get('inventories.csv'), activity: await get('activity.csv'), factors: await get('factors.csv') });
+}
+
+// ---------- wiring ----------
+
+function wire() {
+  const onSetup = (id, apply) => $(id).addEventListener('input', () => { apply($(id).value); persist(); renderTabs(); renderNationalFactor(); compute(); });
+  onSetup('city', (v) => { project.city = v; });
+  onSetup('country', (v) => { project.country = v; });
+  onSetup('year', (v) => { active().year = v.trim(); });
+  onSetup('population', (v) => { active().population = v.trim(); });
+  onSetup('approach', (v) => { active().approach = v; });
+  onSetup('gases', (v) => { active().gases = v; renderGrid(); });
+  onSetup('release', (v) => { active().release = v; });
+  onSetup('target-year', (v) => { active().target.year = v.trim(); });
+  onSetup('target-pct', (v) => { active().target.pct = v.trim(); });
+  onSetup('target-kind', (v) => { active().target.kind = v; });
+  onSetup('target-population', (v) => { active().target.population = v.trim(); });
+  $('target-preset').addEventListener('change', () => {
+    const v = $('target-preset').value;
+    const tg = active().target;
+    if (v === '') { tg.year = ''; tg.pct = ''; } else if (v !== 'custom') [tg.year, tg.pct] = v.split(':');
+    persist(); renderSetup(); compute();
+  });
+  $('lang').addEventListener('change', async () => {
+    project.lang = $('lang').value; persist();
+    await loadMessages(project.lang);
+    renderAll();
+  });
+  $('add-monitoring').addEventListener('click', () => {
+    const base = project.inventories.find((x) => x.kind === 'baseline') ?? active();
+    const m = emptyInventory('monitoring', '');
+    m.approach = base.approach; m.gases = base.gases; m.release = base.release;
+    project.inventories.push(m);
+    project.active = project.inventories.length - 1;
+    persist(); renderAll();
+    $('year').focus();
+  });
+  $('remove-inventory').addEventListener('click', () => {
+    if (project.inventories.length < 2) return;
+    project.inventories.splice(project.active, 1);
+    project.active = Math.max(0, project.active - 1);
+    persist(); renderAll();
+  });
+  $('new-project').addEventListener('click', () => { project = newProject(); persist(); renderAll(); });
+  $('load-example').addEventListener('click', () => loadExample());
+  $('save-project').addEventListener('click', () => download(`${project.city || 'covenant'}-project.json`, JSON.stringify(project, null, 2), 'application/json'));
+  $('open-project').addEventListener('change', async (ev) => {
+    const file = ev.target.files[0];
+    ev.target.value = '';
+    if (!file) return;
+    try { loadProjectText(await file.text()); persist(); await loadMessages(project.lang); $('lang').value = project.lang; renderAll(); status(t('project_loaded')); }
+    catch (e) { status(`${t('bad_project')} (${e.message})`); }
+  });
+  $('import-batch').addEventListener('change', async (ev) => { const files = [...ev.target.files]; ev.target.value = ''; await importFiles(files); });
+  $('import-confirm').addEventListener('click', () => applyImport(parseInt($('import-choice').value, 10)));
+  $('import-cancel').addEventListener('click', () => { $('import-pick').hidden = true; pendingImport = null; });
+  $('export-csv').addEventListener('click', () => {
+    download('emissions.csv', last.result.emissions_csv, 'text/csv');
+    download('summary.csv', last.result.summary_csv, 'text/csv');
+  });
+  $('export-batch').addEventListener('click', () => {
+    download('inventories.csv', last.batch.inv, 'text/csv');
+    download('activity.csv', last.batch.act, 'text/csv');
+    download('factors.csv', last.batch.fac, 'text/csv');
+  });
+  $('export-json').addEventListener('click', () => download('results.json', JSON.stringify(last.result.report, null, 2), 'application/json'));
+  $('print').addEventListener('click', () => window.print());
+}
+
+async function main() {
+  await init();
+  CAT = JSON.parse(catalog());
+  $('engine-version').textContent = version();
+  for (const c of CAT.countries) $('country').append(el('option', { value: c.code, text: `${c.code} — ${c.name}` }));
+  $('release').append(el('option', { value: '', text: CAT.releases.find((r) => r.default)?.id ?? '' }));
+  for (const r of CAT.releases.filter((r) => !r.default)) $('release').append(el('option', { value: r.id, text: r.id }));
+  let saved = null;
+  try { saved = localStorage.getItem(STORAGE_KEY); } catch { /* storage disabled */ }
+  project = { lang: 'en' };
+  if (saved) {
+    try { loadProjectText(saved); } catch { project = newProject(); }
+  }
+  await loadMessages(project.lang ?? 'en');
+  $('lang').value = project.lang ?? 'en';
+  wire();
+  if (!saved) { project = newProject(); await loadExample(); } else renderAll();
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => { status(String(e)); document.body.dataset.ready = 'error'; throw e; });

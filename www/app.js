@@ -68,7 +68,8 @@ function separators() {
 /** Rounds an engine decimal string with the engine's display rule and localizes it. */
 function fmt(value, dp = 2) {
   if (value === null || value === undefined || value === '') return '–';
-  const rounded = roundForDisplay(value, dp);
+  let rounded;
+  try { rounded = roundForDisplay(value, dp); } catch { return String(value); }
   const { group, decimal } = separators();
   const negative = rounded.startsWith('-');
   const [int, frac = ''] = (negative ? rounded.slice(1) : rounded).split('.');
@@ -155,12 +156,17 @@ function buildBatch(p) {
 // ---------- computing ----------
 
 function compute() {
+  const t0 = performance.now();
   const batch = buildBatch(project);
   const result = JSON.parse(runBatch(batch.inv, batch.act, batch.fac));
+  const t1 = performance.now();
   last = { batch, result };
   renderResults();
   renderComparison();
   markInvalid();
+  // Timings for the page benchmark (tests/page-bench.mjs).
+  document.body.dataset.engineMs = (t1 - t0).toFixed(3);
+  document.body.dataset.computeMs = (performance.now() - t0).toFixed(3);
 }
 
 function resultFor(i) {
@@ -693,6 +699,7 @@ async function main() {
   $('lang').value = project.lang ?? 'en';
   wire();
   if (!saved) { project = newProject(); await loadExample(); } else renderAll();
+  document.body.dataset.readyMs = performance.now().toFixed(1);
   document.body.dataset.ready = 'true';
 }
 

@@ -353,7 +353,7 @@ fn every_error_class_is_reported_with_its_location() {
             "absurd amount",
             INV,
             act("A,residential_buildings,natural_gas,1000000000000000000000000000000,MWh\n"),
-            "activity.csv:2: column 'amount', value '1000000000000000000000000000000': the number has more than 28 significant digits",
+            "activity.csv:2: column 'amount', value '1000000000000000000000000000000': the number has too many digits",
         ),
         case(
             "amount over the limit",

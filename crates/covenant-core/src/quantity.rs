@@ -224,7 +224,7 @@ pub enum DecimalSyntax {
     /// Not a plain decimal (`12`, `12.5`, `-0.25`): exponents, thousands separators, decimal
     /// commas, `NaN` and `inf` are refused.
     NotADecimal,
-    /// More digits than a 96-bit decimal holds.
+    /// More digits than a 96-bit decimal holds (every value the engine writes reads back).
     TooLong,
 }
 
@@ -235,7 +235,9 @@ impl fmt::Display for DecimalSyntax {
             DecimalSyntax::NotADecimal => {
                 "expected a plain decimal number with '.' as the decimal point and no thousands separators or exponent"
             }
-            DecimalSyntax::TooLong => "the number has more than 28 significant digits",
+            DecimalSyntax::TooLong => {
+                "the number has too many digits (a decimal holds at most 28 decimal places and values below 7.9e28)"
+            }
         })
     }
 }
@@ -265,7 +267,7 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
                 if significant > 0 || c != b'0' {
                     significant += 1;
                 }
-                if significant > 28 {
+                if significant > 29 {
                     // Keep scanning: a later character may make it "not a decimal" instead.
                     continue;
                 }
@@ -281,7 +283,8 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     if digits == 0 {
         return Err(DecimalSyntax::NotADecimal);
     }
-    if significant > 28 || scale > 28 {
+    // 29 digits fit when the mantissa is below 2^96; `try_from_i128_with_scale` checks that.
+    if significant > 29 || scale > 28 {
         return Err(DecimalSyntax::TooLong);
     }
     let signed = if negative { -(mantissa as i128) } else { mantissa as i128 };

@@ -189,3 +189,13 @@ proptest! {
         prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 }
+
+proptest! {
+    #[test]
+    fn every_written_decimal_reads_back(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(), negative in any::<bool>(), scale in 0u32..=28) {
+        let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+        let text = covenant_core::quantity::format_decimal(d);
+        prop_assert_eq!(covenant_core::quantity::parse_decimal(&text), Ok(d.normalize()));
+        prop_assert!(!text.contains('e') && !text.contains('E'));
+    }
+}

@@ -95,7 +95,11 @@ pub mod api {
                         id: s.id().to_string(),
                         com: s.is_com(),
                         factors: s.records().len(),
-                        sources: s.sources().iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+                        sources: s
+                            .sources()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.to_string()))
+                            .collect(),
                     })
                     .collect(),
             })
@@ -108,7 +112,11 @@ pub mod api {
                 group: Some(s.group()),
                 key: Some(s.is_key()),
                 fuel: None,
-                excludes: Carrier::ALL.iter().filter(|c| !s.accepts(**c)).map(|c| c.code()).collect(),
+                excludes: Carrier::ALL
+                    .iter()
+                    .filter(|c| !s.accepts(**c))
+                    .map(|c| c.code())
+                    .collect(),
             })
             .collect();
         let carriers = Carrier::ALL
@@ -149,21 +157,39 @@ pub mod api {
     #[derive(Serialize)]
     #[serde(tag = "status", rename_all = "snake_case")]
     enum FactorAnswer {
-        Found { value: String, set: String, com: bool, citation: String, tag: &'static str, note: String },
-        Missing { message: String },
+        Found {
+            value: String,
+            set: String,
+            com: bool,
+            citation: String,
+            tag: &'static str,
+            note: String,
+        },
+        Missing {
+            message: String,
+        },
     }
 
     /// The electricity factor the release selects for a country and year, or why there is none.
-    pub fn national_factor_json(country: &str, year: u16, approach: &str, gases: &str, release: &str) -> String {
+    pub fn national_factor_json(
+        country: &str,
+        year: u16,
+        approach: &str,
+        gases: &str,
+        release: &str,
+    ) -> String {
         let answer = (|| {
             let country = Country::parse(country).map_err(|e| e.to_string())?;
             let approach = Approach::parse_code(approach).map_err(|e| e.to_string())?;
             let gases = GasBasis::parse_code(gases).map_err(|e| e.to_string())?;
             let release = Catalog::embedded().release(Some(release)).map_err(|e| e.to_string())?;
-            let spec = InventorySpec { approach, gases, ..InventorySpec::baseline("x", country, year) };
+            let spec =
+                InventorySpec { approach, gases, ..InventorySpec::baseline("x", country, year) };
             let (set, rec) = release
                 .factor(Carrier::Electricity, spec.country, spec.year, approach, gases)
-                .ok_or_else(|| release.missing_factor_hint(Carrier::Electricity, country, approach, gases))?;
+                .ok_or_else(|| {
+                    release.missing_factor_hint(Carrier::Electricity, country, approach, gases)
+                })?;
             Ok::<_, String>(FactorAnswer::Found {
                 value: format_decimal(rec.factor.value()),
                 set: set.id().to_string(),
@@ -214,7 +240,9 @@ pub mod api {
             sources: out
                 .inventories
                 .iter()
-                .map(|r| r.inventory.factors.iter().map(|f| (f.carrier, f.provenance.short())).collect())
+                .map(|r| {
+                    r.inventory.factors.iter().map(|f| (f.carrier, f.provenance.short())).collect()
+                })
                 .collect(),
         };
         serde_json::to_string(&result).unwrap_or_default()
@@ -241,8 +269,16 @@ pub mod api {
             assert_eq!(gr["electricity"], "com");
             let br = v["countries"].as_array().unwrap().iter().find(|c| c["code"] == "BR").unwrap();
             assert_eq!(br["electricity"], "partner");
-            let pt = v["sectors"].as_array().unwrap().iter().find(|s| s["code"] == "private_transport").unwrap();
-            assert_eq!(pt["excludes"], serde_json::json!(["heat_cold", "solar_thermal", "geothermal"]));
+            let pt = v["sectors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["code"] == "private_transport")
+                .unwrap();
+            assert_eq!(
+                pt["excludes"],
+                serde_json::json!(["heat_cold", "solar_thermal", "geothermal"])
+            );
         }
 
         #[test]
@@ -266,7 +302,9 @@ pub mod api {
             ))
             .unwrap();
             assert_eq!(v["report"]["inventories"][0]["inventory"]["total_emissions"], "20.2");
-            assert!(v["emissions_csv"].as_str().unwrap().ends_with("A,residential_buildings,natural_gas,100,0.202,com-fuels@2024.1 ipcc2006-co2,20.2\n"));
+            assert!(v["emissions_csv"].as_str().unwrap().ends_with(
+                "A,residential_buildings,natural_gas,100,0.202,com-fuels@2024.1 ipcc2006-co2,20.2\n"
+            ));
             assert_eq!(round_for_display_str("2.345", 2).unwrap(), "2.35");
             assert_eq!(round_for_display_str("394371.97202", 0).unwrap(), "394372");
             assert!(round_for_display_str("1e3", 2).is_err());
@@ -288,7 +326,13 @@ pub fn catalog() -> String {
 
 /// The national electricity factor for a country and year, as a JSON string.
 #[wasm_bindgen(js_name = nationalFactor)]
-pub fn national_factor(country: &str, year: u16, approach: &str, gases: &str, release: &str) -> String {
+pub fn national_factor(
+    country: &str,
+    year: u16,
+    approach: &str,
+    gases: &str,
+    release: &str,
+) -> String {
     api::national_factor_json(country, year, approach, gases, release)
 }
 

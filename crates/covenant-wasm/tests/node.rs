@@ -24,13 +24,22 @@ fn kozani_in_wasm_equals_the_published_inventory() {
     let v = json(&covenant_wasm::run_batch(inv, act, Some(fac.to_string())));
     let inventory = &v["report"]["inventories"][0]["inventory"];
     assert_eq!(inventory["total_emissions"], "394371.97202");
-    assert_eq!(covenant_wasm::round_for_display(inventory["per_capita_t"].as_str().unwrap(), 2).unwrap(), "5.52");
-    assert!(v["summary_csv"].as_str().unwrap().contains(",394371.97202,5.524345436487925141480360845,"));
+    assert_eq!(
+        covenant_wasm::round_for_display(inventory["per_capita_t"].as_str().unwrap(), 2).unwrap(),
+        "5.52"
+    );
+    assert!(
+        v["summary_csv"].as_str().unwrap().contains(",394371.97202,5.524345436487925141480360845,")
+    );
 }
 
 #[wasm_bindgen_test]
 fn errors_are_data_and_bad_numbers_throw() {
-    let v = json(&covenant_wasm::run_batch("inventory_id,country,year\nA,EL,2010\n", "inventory_id,sector,carrier,amount,unit\n", None));
+    let v = json(&covenant_wasm::run_batch(
+        "inventory_id,country,year\nA,EL,2010\n",
+        "inventory_id,sector,carrier,amount,unit\n",
+        None,
+    ));
     assert_eq!(v["report"]["errors"][0]["file"], "inventories.csv");
     assert!(v["report"]["errors"][0]["message"].as_str().unwrap().contains("did you mean 'GR'"));
     assert!(covenant_wasm::round_for_display("1,5", 2).is_err());

@@ -1,0 +1,48 @@
+// Page benchmark (run by `cargo xtask bench`): first load to a usable page, and the time of a
+// full recomputation of a complete inventory (every cell of the grid filled), in headless
+// Chromium from localhost. Prints the figures; it asserts nothing (targets live in the README).
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const wasm = readFileSync(join(ROOT, 'www/pkg/covenant_wasm_bg.wasm'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const { server, url } = await serve(join(ROOT, 'www'));
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'covenant-bench-')), {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const loads = [];
+for (let i = 0; i < 5; i++) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  loads.push(Number(await page.getAttribute('body', 'data-ready-ms')));
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+}
+const page = await context.newPage();
+await page.goto(url);
+await page.waitForSelector('body[data-ready="true"]');
+// Fill every cell of the grid: a complete inventory (13 energy sectors x 16 carriers, less the excluded ones).
+const cells = await page.$$('#energy-grid input');
+for (const [k, cell] of cells.entries()) await cell.fill(String(100 + k));
+const engine = [], total = [];
+for (let i = 0; i < 30; i++) {
+  await page.fill('[data-key="residential_buildings|electricity"]', String(1000 + i));
+  engine.push(Number(await page.getAttribute('body', 'data-engine-ms')));
+  total.push(Number(await page.getAttribute('body', 'data-compute-ms')));
+}
+console.log(`wasm: ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} bytes gzipped`);
+console.log(`first load to a usable page (median of ${loads.length}): ${median(loads).toFixed(0)} ms`);
+console.log(`full recomputation of a complete inventory (${cells.length} cells), median of ${engine.length}: engine ${median(engine).toFixed(2)} ms, engine + rendering ${median(total).toFixed(2)} ms`);
+await context.close();
+server.close();

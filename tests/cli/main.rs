@@ -626,6 +626,68 @@ fn every_error_class_is_reported_with_its_location() {
 }
 
 #[test]
+fn a_megabyte_cell_is_an_error_with_a_clipped_value() {
+    let act = format!("{H_ACT}A,{},natural_gas,1,MWh\n", "é".repeat(500_000));
+    let dir = scratch(INV.as_bytes(), act.as_bytes(), None);
+    let r = batch(dir.path(), false, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.starts_with("activity.csv:2: column 'sector', value 'éééé"),
+        "{}",
+        &r.stderr[..200]
+    );
+    assert!(r.stderr.contains("(1000000 bytes in all)"));
+    assert!(
+        r.stderr.len() < 2_000,
+        "the message does not repeat the cell: {} bytes",
+        r.stderr.len()
+    );
+}
+
+#[test]
+fn outputs_are_byte_identical_run_after_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &["generate", "--inventories", "300", "--rows", "30", "--seed", "9", "--out", "."],
+        None,
+    );
+    assert_eq!(r.code, 0);
+    let mut previous: Option<(Vec<u8>, Vec<u8>, String)> = None;
+    for k in 0..3 {
+        let out = format!("out{k}");
+        let r = run_in(
+            dir.path(),
+            &[
+                "batch",
+                "--inventories",
+                "inventories.csv",
+                "--activity",
+                "activity.csv",
+                "--factors",
+                "factors.csv",
+                "--out",
+                &out,
+                "-q",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let files = (
+            fs::read(dir.path().join(&out).join("emissions.csv")).unwrap(),
+            fs::read(dir.path().join(&out).join("summary.csv")).unwrap(),
+            r.stdout,
+        );
+        if let Some(p) = &previous {
+            assert!(p == &files, "run {k} differs");
+        }
+        previous = Some(files);
+    }
+}
+
+#[test]
 fn encodings() {
     // Latin-1 (é = 0xE9) is not UTF-8.
     let dir =

@@ -24,7 +24,13 @@ const problems = [];
 const foreign = [];
 
 before(async () => {
-  ({ server, url } = await serve(join(ROOT, 'www')));
+  // A same-origin probe script (allowed by script-src 'self') that tries what the policy forbids.
+  const probe = `
+    const out = {};
+    try { out.eval = eval('1 + 1') === 2; } catch { out.eval = false; }
+    try { out.fn = new Function('return 1')() === 1; } catch { out.fn = false; }
+    document.body.dataset.probe = JSON.stringify(out);`;
+  ({ server, url } = await serve(join(ROOT, 'www'), 0, { '/__probe.js': probe }));
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'covenant-chromium-')), {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -33,11 +39,11 @@ before(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context.on('request', (r) => {
+  page = await context.newPage();
+  page.on('request', (r) => {
     const u = r.url();
     if (!u.startsWith(url) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
   });
-  page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
@@ -200,6 +206,38 @@ test('user text stays text', async () => {
   assert.equal(await page.locator('img').count(), 0);
   const exported = await downloads('export-batch', 3);
   assert.match(readFileSync(exported['inventories.csv'], 'utf8'), /"?<img src=x onerror=alert\(1\)>"?/);
+});
+
+test('the Content Security Policy forbids inline script, eval and other origins', async () => {
+  // A separate page, so the violations it provokes are not counted as errors of the app.
+  const probe = await context.newPage();
+  const violations = [];
+  probe.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+  await probe.goto(url);
+  await probe.waitForSelector('body[data-ready="true"]');
+  const result = await probe.evaluate(async () => {
+    const out = {};
+    const s = document.createElement('script');
+    s.textContent = 'window.__inline = 1';
+    document.body.append(s);
+    out.inline = window.__inline === 1;
+    const b = document.createElement('button');
+    b.setAttribute('onclick', 'window.__handler = 1');
+    document.body.append(b);
+    b.click();
+    out.handler = window.__handler === 1;
+    const p = document.createElement('script');
+    p.src = '/__probe.js';
+    await new Promise((ok) => { p.onload = ok; p.onerror = ok; document.body.append(p); });
+    Object.assign(out, JSON.parse(document.body.dataset.probe ?? '{}'));
+    try { await fetch('http://192.0.2.1/x'); out.fetch = true; } catch { out.fetch = false; }
+    const img = new Image();
+    out.img = await new Promise((ok) => { img.onload = () => ok(true); img.onerror = () => ok(false); img.src = 'http://192.0.2.1/x.png'; });
+    return out;
+  });
+  assert.deepEqual(result, { inline: false, handler: false, eval: false, fn: false, fetch: false, img: false });
+  assert.ok(violations.length >= 4, violations.join('\n'));
+  await probe.close();
 });
 
 test('no console errors and no request to any other origin', () => {

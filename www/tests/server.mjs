@@ -9,11 +9,17 @@ const TYPES = {
   '.csv': 'text/csv; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.md': 'text/plain; charset=utf-8',
 };
 
-export async function serve(root, port = 0) {
+/** Serves `root`; `extras` maps paths to test-only JavaScript served beside it. */
+export async function serve(root, port = 0, extras = {}) {
   const base = await realpath(resolve(root));
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+      if (Object.hasOwn(extras, path)) {
+        res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' });
+        res.end(extras[path]);
+        return;
+      }
       let file = resolve(join(base, path.endsWith('/') ? `${path}index.html` : path));
       // Symlinks inside www/ (the example) may point into the repository; stay inside it.
       const repo = resolve(base, '..');

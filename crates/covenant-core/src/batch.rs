@@ -127,10 +127,22 @@ pub fn run_with_progress<R: Read>(
     finish(input.inventories.0, input.activity.0, specs, overrides, builders, &rows, st)
 }
 
+/// At most this many errors (and as many warnings) are listed; further ones are counted, so that
+/// a huge malformed file cannot exhaust memory with messages.
+pub const MAX_LISTED: usize = 10_000;
+
+/// The longest line accepted in an input file (1 MiB); a longer one ends the reading of that file
+/// with an error, so that a file without line breaks cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 #[derive(Default)]
 struct State {
     errors: Vec<InputError>,
     warnings: Vec<InputError>,
+    suppressed_errors: u64,
+    suppressed_warnings: u64,
+    /// A file could not be read to its end: no inventory can be trusted.
+    incomplete: bool,
     /// Indices of inventories with an error.
     rejected: Vec<bool>,
 }
@@ -150,17 +162,27 @@ impl State {
         {
             *r = true;
         }
+        if self.errors.len() >= MAX_LISTED {
+            self.suppressed_errors += 1;
+            return;
+        }
         self.errors.push(InputError {
             file: file.into(),
             line,
-            inventory_id: inv.map(|(_, id)| id.to_string()),
+            inventory_id: inv.map(|(_, id)| crate::taxonomy::clip(id, 200).into_owned()),
             column: column.map(str::to_string),
-            value: value.filter(|v| !v.is_empty()).map(str::to_string),
+            value: value
+                .filter(|v| !v.is_empty())
+                .map(|v| crate::taxonomy::clip(v, 200).into_owned()),
             message,
         });
     }
 
     fn warn(&mut self, file: &str, line: u64, inventory_id: Option<&str>, message: String) {
+        if self.warnings.len() >= MAX_LISTED {
+            self.suppressed_warnings += 1;
+            return;
+        }
         self.warnings.push(InputError {
             file: file.into(),
             line,
@@ -269,17 +291,54 @@ pub struct CrlfToLf<R> {
     pending_cr: bool,
     /// A byte already converted, owed to a caller with a one-byte buffer.
     pushback: Option<u8>,
+    /// Bytes since the last line feed, and lines seen (for the line-length limit).
+    line_bytes: usize,
+    lines: u64,
 }
 
 impl<R: Read> CrlfToLf<R> {
     /// Wraps a reader.
     pub fn new(inner: R) -> CrlfToLf<R> {
-        CrlfToLf { inner, pending_cr: false, pushback: None }
+        CrlfToLf { inner, pending_cr: false, pushback: None, line_bytes: 0, lines: 1 }
+    }
+}
+
+impl<R: Read> CrlfToLf<R> {
+    /// Counts line lengths in what is handed out; refuses a line over [`MAX_LINE_BYTES`].
+    fn check_lines(&mut self, out: &[u8]) -> std::io::Result<()> {
+        let mut rest = out;
+        while let Some(nl) = memchr::memchr(b'\n', rest) {
+            self.line_bytes += nl;
+            self.check_length()?;
+            self.line_bytes = 0;
+            self.lines += 1;
+            rest = &rest[nl + 1..];
+        }
+        self.line_bytes += rest.len();
+        self.check_length()
+    }
+
+    fn check_length(&self) -> std::io::Result<()> {
+        if self.line_bytes > MAX_LINE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                LineTooLong(self.lines),
+            ));
+        }
+        Ok(())
     }
 }
 
 impl<R: Read> Read for CrlfToLf<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.read_converted(buf)?;
+        self.check_lines(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn read_converted(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
@@ -290,7 +349,7 @@ impl<R: Read> Read for CrlfToLf<R> {
         if buf.len() == 1 {
             // Too small to look ahead: read through a two-byte buffer.
             let mut two = [0u8; 2];
-            let n = self.read(&mut two)?;
+            let n = self.read_converted(&mut two)?;
             if n == 2 {
                 self.pushback = Some(two[1]);
             }
@@ -331,6 +390,28 @@ impl<R: Read> Read for CrlfToLf<R> {
                 return Ok(w);
             }
         }
+    }
+}
+
+/// A line longer than [`MAX_LINE_BYTES`] (carried inside an `io::Error`).
+#[derive(Debug)]
+struct LineTooLong(u64);
+
+impl fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the line is longer than {MAX_LINE_BYTES} bytes, the longest accepted; the rest of the file is not read (is it a CSV file with line breaks?)"
+        )
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+fn too_long_line(e: &csv::Error) -> Option<u64> {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.get_ref()?.downcast_ref::<LineTooLong>().map(|l| l.0),
+        _ => None,
     }
 }
 
@@ -375,6 +456,7 @@ fn csv_message(e: &csv::Error) -> String {
                 "the row has {len} fields but the header has {expected_len}; check delimiters (',') and quoting"
             )
         }
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => io.to_string(),
         csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
         _ => e.to_string(),
     }
@@ -399,10 +481,12 @@ fn for_rows<R: Read>(
             }
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line =
+                    too_long_line(&e).or_else(|| e.position().map(|p| p.line())).unwrap_or(0);
                 let io = matches!(e.kind(), csv::ErrorKind::Io(_));
                 st.error(file, line, None, None, None, csv_message(&e));
                 if io {
+                    st.incomplete = true;
                     break;
                 }
             }
@@ -906,7 +990,7 @@ fn finish(
     for (i, b) in builders.into_iter().enumerate() {
         let entry = &specs.entries[i];
         let Some(b) = b else { continue };
-        if overrides.poisoned {
+        if overrides.poisoned || st.incomplete {
             st.rejected[i] = true;
         }
         if rows[i] == 0 && !st.rejected[i] {
@@ -993,6 +1077,20 @@ fn finish(
             Some(BatchInventory { inventory: inv?, target, change_vs_baseline_pct })
         })
         .collect();
+    for (count, list) in
+        [(st.suppressed_errors, &mut st.errors), (st.suppressed_warnings, &mut st.warnings)]
+    {
+        if count > 0 {
+            list.push(InputError {
+                file: act_file.into(),
+                line: 0,
+                inventory_id: None,
+                column: None,
+                value: None,
+                message: format!("{count} more not listed (at most {MAX_LISTED} are)"),
+            });
+        }
+    }
     st.errors.sort_by(|a, b| {
         (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line))
     });
@@ -1299,6 +1397,72 @@ mod tests {
             out.push(one[0]);
         }
         assert_eq!(out, b"a\nb\rc\r");
+    }
+
+    /// A reader of `len` bytes made by repeating `pattern`, without holding them in memory.
+    struct Repeat {
+        pattern: &'static [u8],
+        left: u64,
+        at: usize,
+    }
+
+    impl Read for Repeat {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let mut n = 0;
+            while n < buf.len() && self.left > 0 {
+                buf[n] = self.pattern[self.at];
+                self.at = (self.at + 1) % self.pattern.len();
+                self.left -= 1;
+                n += 1;
+            }
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_gigabyte_without_line_breaks_stops_at_the_line_limit() {
+        let head: &[u8] = b"inventory_id,sector,carrier,amount,unit\nA,";
+        let body = Repeat { pattern: b"x", left: 1 << 30, at: 0 };
+        let out = run(
+            BatchInput {
+                inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
+                activity: ("activity.csv", Box::new(head.chain(body))),
+                factors: None,
+            },
+            Catalog::embedded(),
+        );
+        let m = messages(&out);
+        assert!(m[0].starts_with("activity.csv:2: the line is longer than 1048576 bytes"), "{m:?}");
+    }
+
+    #[test]
+    fn errors_are_listed_up_to_a_limit_then_counted() {
+        let head: &[u8] = b"inventory_id,sector,carrier,amount,unit\n";
+        let rows = Repeat { pattern: b"Z,waste,,1,tCO2\n", left: 16 * 20_000, at: 0 };
+        let out = run(
+            BatchInput {
+                inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
+                activity: ("activity.csv", Box::new(head.chain(rows))),
+                factors: None,
+            },
+            Catalog::embedded(),
+        );
+        assert_eq!(out.errors.len(), MAX_LISTED + 1);
+        let last = out.errors.iter().find(|e| e.line == 0).unwrap();
+        assert!(last.message.starts_with("10001 more not listed"), "{}", last.message);
+    }
+
+    #[test]
+    fn huge_cells_are_clipped_in_errors() {
+        let act = format!(
+            "{H}A,{},natural_gas,1,MWh\n",
+            "s".repeat(1_000_000),
+            H = "inventory_id,sector,carrier,amount,unit\n"
+        );
+        let out = run_str(INV, &act, None);
+        let e = &out.errors[0];
+        assert!(e.value.as_ref().unwrap().len() < 300);
+        assert!(e.message.len() < 700, "{}", e.message.len());
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub struct UnknownCode {
 
 impl fmt::Display for UnknownCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} code '{}'", self.what, self.given)?;
+        write!(f, "unknown {} code '{}'", self.what, clip(&self.given, 60))?;
         if let Some(s) = self.suggestion {
             write!(f, " (did you mean '{s}'?)")?;
         }
@@ -34,11 +34,25 @@ impl fmt::Display for UnknownCode {
 
 impl std::error::Error for UnknownCode {}
 
+/// At most `max` characters of `s`, with a note of the full length when it was cut (so that
+/// a message never repeats a megabyte of input).
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} bytes in all)", &s[..cut], s.len()))
+        }
+    }
+}
+
 /// The valid code nearest to `given`, if it is close enough to be a plausible typo.
 pub(crate) fn nearest<'a>(
     given: &str,
     valid: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    if given.len() > 64 {
+        return None; // No code is that long; and edit distances on huge cells are slow.
+    }
     let lower = given.to_ascii_lowercase();
     let mut best: Option<(&str, f64)> = None;
     for v in valid {
@@ -363,6 +377,17 @@ mod tests {
         let e = Carrier::parse_code("petrol").unwrap_err();
         assert_eq!(e.suggestion, None, "{e}");
         assert!(e.to_string().contains("valid codes: electricity, heat_cold"));
+    }
+
+    #[test]
+    fn huge_inputs_are_clipped_in_messages() {
+        let huge = "x".repeat(1_000_000);
+        let e = Sector::parse_code(&huge).unwrap_err();
+        let text = e.to_string();
+        assert!(text.len() < 600, "{}", text.len());
+        assert!(text.contains("(1000000 bytes in all)"));
+        assert_eq!(clip("short", 60), "short");
+        assert_eq!(clip("ééé", 2), "éé… (6 bytes in all)");
     }
 
     #[test]

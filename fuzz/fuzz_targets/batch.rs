@@ -1,0 +1,27 @@
+//! Fuzzes the batch readers: arbitrary bytes split into the three input files.
+#![no_main]
+
+use covenant_core::batch::{self, BatchInput};
+use covenant_core::factors::Catalog;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    // Two 0xFF bytes separate the files (0xFF never occurs in UTF-8).
+    let mut parts = data.split(|&b| b == 0xFF);
+    let inventories = parts.next().unwrap_or_default();
+    let activity = parts.next().unwrap_or_default();
+    let factors = parts.next();
+    let out = batch::run(
+        BatchInput {
+            inventories: ("inventories.csv", inventories),
+            activity: ("activity.csv", activity),
+            factors: factors.map(|f| ("factors.csv", f)),
+        },
+        Catalog::embedded(),
+    );
+    // Every computed inventory writes without error.
+    let mut sink = Vec::new();
+    batch::write_emissions(&mut sink, &out.inventories).unwrap();
+    batch::write_summary(&mut sink, &out.inventories).unwrap();
+    batch::write_errors(&mut sink, &out.errors).unwrap();
+});

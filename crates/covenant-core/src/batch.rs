@@ -23,6 +23,7 @@ use crate::inventory::{
 use crate::quantity::{ActivityUnit, EmissionFactor, Population, format_decimal, parse_decimal};
 use crate::target::{self, TargetResult};
 use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
+use crate::trajectory::{self as path, Comparison, Progress, Trajectory};
 
 /// The format version this module implements.
 pub const FORMAT_VERSION: &str = "1";
@@ -74,8 +75,14 @@ pub struct BatchInventory {
     pub inventory: Inventory,
     /// Its target, evaluated.
     pub target: Option<TargetResult>,
+    /// For a baseline with a target: the straight-line path to it.
+    pub trajectory: Option<Trajectory>,
     /// For a monitoring inventory: the change against its baseline, in percent.
     pub change_vs_baseline_pct: Option<Decimal>,
+    /// For a monitoring inventory: the comparison with its baseline by sector and carrier.
+    pub comparison: Option<Comparison>,
+    /// For a monitoring inventory whose baseline has a target: where it stands on the path.
+    pub progress: Option<Progress>,
 }
 
 /// Everything a batch produced.
@@ -90,7 +97,7 @@ pub struct BatchOutput {
 }
 
 /// Called with the number of activity rows read so far (for progress bars).
-pub type Progress<'a> = &'a mut dyn FnMut(u64);
+pub type ProgressFn<'a> = &'a mut dyn FnMut(u64);
 
 /// Reads and computes a batch (see the module docs).
 pub fn run<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput {
@@ -101,7 +108,7 @@ pub fn run<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput 
 pub fn run_with_progress<R: Read>(
     input: BatchInput<'_, R>,
     catalog: &Catalog,
-    progress: Progress<'_>,
+    progress: ProgressFn<'_>,
 ) -> BatchOutput {
     let mut st = State::default();
     let specs = read_inventories(input.inventories.0, input.inventories.1, catalog, &mut st);
@@ -114,17 +121,32 @@ pub fn run_with_progress<R: Read>(
         .iter()
         .map(|e| e.release.map(|r| InventoryBuilder::new(e.spec.clone(), r)))
         .collect();
+    // A monitoring inventory on another release than its baseline is also computed with the
+    // baseline's release, to quantify the effect of the difference.
+    let mut alternates: Vec<Option<InventoryBuilder<'_>>> = specs
+        .entries
+        .iter()
+        .map(|e| {
+            let own = e.release?;
+            let base = specs
+                .by_id
+                .get(e.spec.baseline_id.as_deref()?)
+                .and_then(|&j| specs.entries[j].release)?;
+            (base.id() != own.id()).then(|| InventoryBuilder::new(e.spec.clone(), base))
+        })
+        .collect();
     let mut rows = vec![0u64; specs.entries.len()];
     read_activity(
         input.activity.0,
         input.activity.1,
         &specs,
         &mut builders,
+        &mut alternates,
         &mut rows,
         &mut st,
         progress,
     );
-    finish(input.inventories.0, input.activity.0, specs, overrides, builders, &rows, st)
+    finish(input.inventories.0, input.activity.0, specs, overrides, builders, alternates, &rows, st)
 }
 
 /// At most this many errors (and as many warnings) are listed; further ones are counted, so that
@@ -888,14 +910,16 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
 const ACT_REQUIRED: &[&str] = &["inventory_id", "sector", "amount", "unit"];
 const ACT_OPTIONAL: &[&str] = &["carrier"];
 
+#[allow(clippy::too_many_arguments)] // The reader's state, threaded through one pass over the file.
 fn read_activity<'c, R: Read>(
     file: &str,
     r: R,
     specs: &Specs<'c>,
     builders: &mut [Option<InventoryBuilder<'c>>],
+    alternates: &mut [Option<InventoryBuilder<'c>>],
     rows: &mut [u64],
     st: &mut State,
-    progress: Progress<'_>,
+    progress: ProgressFn<'_>,
 ) {
     let required = ["inventory_id", "sector", "carrier", "amount", "unit"];
     let Some((rdr, header)) = open(file, r, st, &required) else {
@@ -968,6 +992,12 @@ fn read_activity<'c, R: Read>(
         if let Err(e) = b.add(&a) {
             located(st, file, Some((idx, id)), e);
         }
+        // A row the other release cannot convert only loses the comparison, not the inventory.
+        if let Some(alt) = alternates[idx].as_mut()
+            && alt.add(&a).is_err()
+        {
+            alternates[idx] = None;
+        }
     });
     progress(count);
 }
@@ -977,15 +1007,24 @@ fn located(st: &mut State, file: &str, inv: Option<(usize, &str)>, e: Located) {
     st.error(file, e.line.unwrap_or(0), inv, Some(e.column), value, e.error.to_string());
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish(
     inv_file: &str,
     act_file: &str,
     specs: Specs<'_>,
     overrides: Overrides,
     builders: Vec<Option<InventoryBuilder<'_>>>,
+    mut alternates: Vec<Option<InventoryBuilder<'_>>>,
     rows: &[u64],
     mut st: State,
 ) -> BatchOutput {
+    let overrides_of = |i: usize| {
+        let mut ov: Vec<&FactorOverride> = overrides.batch.iter().collect();
+        if let Some(own) = overrides.per_inventory.get(&i) {
+            ov.extend(own);
+        }
+        ov
+    };
     let mut jobs = Vec::with_capacity(builders.len());
     for (i, b) in builders.into_iter().enumerate() {
         let entry = &specs.entries[i];
@@ -1001,11 +1040,7 @@ fn finish(
         if st.rejected[i] {
             continue;
         }
-        let mut ov: Vec<&FactorOverride> = overrides.batch.iter().collect();
-        if let Some(own) = overrides.per_inventory.get(&i) {
-            ov.extend(own);
-        }
-        jobs.push((i, b, ov));
+        jobs.push((i, b, overrides_of(i)));
     }
     let mut computed: Vec<Option<Inventory>> = Vec::new();
     computed.resize_with(specs.entries.len(), || None);
@@ -1020,37 +1055,15 @@ fn finish(
             }
         }
     }
-    // Monitoring inventories need their baseline.
-    type Extras = (Option<TargetResult>, Option<Decimal>);
-    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
+    // Targets and trajectories of baselines first: monitoring inventories need them.
+    let mut targets: Vec<Option<(TargetResult, Trajectory)>> = vec![None; computed.len()];
+    let mut failed: Vec<bool> = vec![false; computed.len()];
     for (i, inv) in computed.iter().enumerate() {
-        let Some(inv) = inv else {
-            results.push(None);
-            continue;
-        };
-        let entry = &specs.entries[i];
-        let mut change = None;
-        if let Some(b) = &inv.spec.baseline_id {
-            let base = specs.by_id.get(b).and_then(|&j| computed[j].as_ref());
-            match base {
-                Some(base) => {
-                    change = target::change_vs_baseline(inv, base);
-                    for w in target::comparability_warnings(inv, base) {
-                        st.warn(inv_file, entry.line, Some(&inv.spec.id), w);
-                    }
-                }
-                None => {
-                    let id = inv.spec.id.clone();
-                    st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), Some(b), format!("baseline '{b}' could not be computed (see its errors), so this inventory cannot be compared with it"));
-                    results.push(None);
-                    continue;
-                }
-            }
-        }
-        let target = match inv.spec.target.as_ref().map(|t| target::evaluate(inv, t)) {
-            None => None,
-            Some(Ok(t)) => Some(t),
-            Some(Err(e)) => {
+        let (Some(inv), entry) = (inv, &specs.entries[i]) else { continue };
+        let Some(t) = inv.spec.target.as_ref() else { continue };
+        match target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))) {
+            Ok(rt) => targets[i] = Some(rt),
+            Err(e) => {
                 let id = inv.spec.id.clone();
                 st.error(
                     inv_file,
@@ -1060,21 +1073,93 @@ fn finish(
                     None,
                     e.to_string(),
                 );
+                failed[i] = true;
+            }
+        }
+    }
+    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
+    for (i, inv) in computed.iter().enumerate() {
+        let Some(inv) = inv.as_ref().filter(|_| !failed[i]) else {
+            results.push(None);
+            continue;
+        };
+        let entry = &specs.entries[i];
+        let mut extras = Extras::default();
+        if let Some(b) = &inv.spec.baseline_id {
+            let j = specs.by_id.get(b).copied();
+            let Some((j, base)) =
+                j.and_then(|j| computed[j].as_ref().filter(|_| !failed[j]).map(|x| (j, x)))
+            else {
+                let id = inv.spec.id.clone();
+                let message = format!(
+                    "baseline '{b}' could not be computed (see its errors), so this inventory cannot be compared with it"
+                );
+                st.error(
+                    inv_file,
+                    entry.line,
+                    Some((i, &id)),
+                    Some("baseline_id"),
+                    Some(b),
+                    message,
+                );
                 results.push(None);
                 continue;
+            };
+            extras.change = target::change_vs_baseline(inv, base);
+            extras.comparison = Some(path::compare(inv, base));
+            for w in target::comparability_warnings(inv, base) {
+                st.warn(inv_file, entry.line, Some(&inv.spec.id), w);
             }
-        };
+            if let Some(alt) = alternates[i].take() {
+                let w = match alt.finish(&overrides_of(i)) {
+                    Ok(other) => format!(
+                        "computed with its baseline's release {} the total would be {} t instead of {} t (difference {} t)",
+                        base.release,
+                        crate::quantity::format_decimal(other.total_emissions.tonnes()),
+                        crate::quantity::format_decimal(inv.total_emissions.tonnes()),
+                        crate::quantity::format_decimal(
+                            other
+                                .total_emissions
+                                .minus_tonnes(inv.total_emissions)
+                                .unwrap_or_default()
+                        ),
+                    ),
+                    Err(p) => format!(
+                        "it cannot be computed with its baseline's release {}: {}",
+                        base.release, p[0].error
+                    ),
+                };
+                st.warn(inv_file, entry.line, Some(&inv.spec.id), w);
+            }
+            if let Some((_, t)) = &targets[j] {
+                match path::progress(t, inv) {
+                    Ok(p) => extras.progress = Some(p),
+                    Err(e) => st.warn(inv_file, entry.line, Some(&inv.spec.id), e.to_string()),
+                }
+            }
+        }
+        if let Some((r, t)) = &targets[i] {
+            extras.target = Some(r.clone());
+            extras.trajectory = Some(t.clone());
+        }
         for w in &inv.warnings {
             st.warn(inv_file, entry.line, Some(&inv.spec.id), w.clone());
         }
-        results.push(Some((target, change)));
+        results.push(Some(extras));
     }
     let inventories = computed
         .into_iter()
         .zip(results)
         .filter_map(|(inv, extras)| {
-            let (target, change_vs_baseline_pct) = extras?;
-            Some(BatchInventory { inventory: inv?, target, change_vs_baseline_pct })
+            let e = extras?;
+            Some(BatchInventory {
+                inventory: inv?,
+                target: e.target,
+                trajectory: e.trajectory,
+                change_vs_baseline_pct: e.change,
+                comparison: e.comparison,
+                progress: e.progress,
+            })
         })
         .collect();
     for (count, list) in
@@ -1095,6 +1180,15 @@ fn finish(
         (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line))
     });
     BatchOutput { inventories, errors: st.errors, warnings: st.warnings }
+}
+
+#[derive(Default)]
+struct Extras {
+    target: Option<TargetResult>,
+    trajectory: Option<Trajectory>,
+    change: Option<Decimal>,
+    comparison: Option<Comparison>,
+    progress: Option<Progress>,
 }
 
 type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>);
@@ -1214,6 +1308,131 @@ pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<
     }
     out.flush()?;
     Ok(())
+}
+
+/// The columns of `trajectory.csv`.
+pub const TRAJECTORY_HEADER: [&str; 11] = [
+    "inventory_id",
+    "baseline_id",
+    "row",
+    "year",
+    "unit",
+    "path",
+    "actual",
+    "distance",
+    "distance_pct",
+    "status",
+    "needed_per_year",
+];
+
+/// Writes `trajectory.csv`: for each baseline with a target, its straight-line path year by year
+/// (`row` = `path`); for each monitoring inventory of such a baseline, where it stands
+/// (`row` = `monitoring`). `unit` is `t` or `t_per_inhabitant` (per-capita targets).
+pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(TRAJECTORY_HEADER)?;
+    let unit = |u: path::PathUnit| match u {
+        path::PathUnit::Tonnes => "t",
+        path::PathUnit::TonnesPerInhabitant => "t_per_inhabitant",
+    };
+    for r in results {
+        let id = r.inventory.spec.id.as_str();
+        if let Some(t) = &r.trajectory {
+            for p in &t.points {
+                out.write_record([
+                    id,
+                    id,
+                    "path",
+                    &p.year.to_string(),
+                    unit(t.unit),
+                    &format_decimal(p.value),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ])?;
+            }
+        }
+        if let (Some(p), Some(b)) = (&r.progress, &r.inventory.spec.baseline_id) {
+            let u = results
+                .iter()
+                .find(|x| &x.inventory.spec.id == b)
+                .and_then(|x| x.trajectory.as_ref())
+                .map(|t| t.unit);
+            let status = match p.status {
+                path::Status::Ahead => "ahead",
+                path::Status::OnTrack => "on_track",
+                path::Status::Behind => "behind",
+            };
+            out.write_record([
+                id,
+                b.as_str(),
+                "monitoring",
+                &p.year.to_string(),
+                u.map_or("", unit),
+                &format_decimal(p.path),
+                &format_decimal(p.actual),
+                &format_decimal(p.distance),
+                &opt(p.distance_pct),
+                status,
+                &opt(p.needed_per_year),
+            ])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The columns of `crf.csv`.
+pub const CRF_HEADER: [&str; 8] = [
+    "inventory_id",
+    "crf_sector",
+    "crf_subsector",
+    "gpc_ref",
+    "scope",
+    "emissions_t",
+    "notation_key",
+    "secap_sectors",
+];
+
+/// Writes `crf.csv`: every inventory in the GCoM Common Reporting Framework view (see
+/// [`crate::crf`] for the mapping); empty cells carry a notation key.
+pub fn write_crf<W: Write>(w: W, results: &[BatchInventory]) -> Result<(), BatchWriteError> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(CRF_HEADER)?;
+    for r in results {
+        let view = crate::crf::crf(&r.inventory)?;
+        for c in &view.cells {
+            let from: Vec<&str> = c.from.iter().map(|s| s.code()).collect();
+            out.write_record([
+                r.inventory.spec.id.as_str(),
+                c.row.sector,
+                c.row.subsector,
+                c.row.gpc,
+                c.scope.code(),
+                &opt(crate::crf::CrfView::tonnes(c)),
+                c.notation_key.map_or("", |k| k.code()),
+                &from.join(";"),
+            ])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// An error while writing an output.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchWriteError {
+    /// The CSV writer failed (an I/O error).
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// Writing failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A number could not be computed (overflow).
+    #[error(transparent)]
+    Engine(#[from] crate::Error),
 }
 
 /// Writes `errors.csv`.
@@ -1463,6 +1682,53 @@ mod tests {
         let e = &out.errors[0];
         assert!(e.value.as_ref().unwrap().len() < 300);
         assert!(e.message.len() < 700, "{}", e.message.len());
+    }
+
+    #[test]
+    fn a_release_difference_is_flagged_and_quantified() {
+        // A second release whose fuel set has diesel at 0.300 t/MWh instead of 0.267.
+        let catalog = Catalog::parse(|path| {
+            let embedded = |p: &str| crate::embedded::file(p).map(str::to_string);
+            match path {
+                "releases.csv" => embedded("releases.csv").map(|r| {
+                    format!("{r}test-2099.1,2099-01-01,com-fuels@2099.1,jrc-neefe@2024.1,partner-grid@2025.1,fuel-properties@2024.1,gwp@2024.1,test\n")
+                }),
+                "com-fuels/2099.1/factors.csv" => embedded("com-fuels/2024.1/factors.csv")
+                    .map(|f| f.replace("diesel,,,ipcc,co2,0.267,", "diesel,,,ipcc,co2,0.300,")),
+                "com-fuels/2099.1/sources.csv" => embedded("com-fuels/2024.1/sources.csv"),
+                other => embedded(other),
+            }
+        })
+        .unwrap();
+        let inv = "inventory_id,country,year,kind,baseline_id,factor_set\n\
+                   B,IT,2010,baseline,,com-2024.1\nM,IT,2015,monitoring,B,test-2099.1\n";
+        let act = "inventory_id,sector,carrier,amount,unit\nB,private_transport,diesel,1000,MWh\nM,private_transport,diesel,1000,MWh\n";
+        let out = run(
+            BatchInput {
+                inventories: ("inventories.csv", inv.as_bytes()),
+                activity: ("activity.csv", act.as_bytes()),
+                factors: None,
+            },
+            &catalog,
+        );
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        assert_eq!(out.inventories[1].inventory.total_emissions.tonnes(), dec!(300));
+        let w: Vec<&str> = out
+            .warnings
+            .iter()
+            .filter(|w| w.inventory_id.as_deref() == Some("M"))
+            .map(|w| w.message.as_str())
+            .collect();
+        assert!(
+            w.iter()
+                .any(|m| m
+                    .contains("factor release test-2099.1 differs from its baseline's com-2024.1")),
+            "{w:?}"
+        );
+        assert!(w.iter().any(|m| m.contains("computed with its baseline's release com-2024.1 the total would be 267 t instead of 300 t (difference -33 t)")), "{w:?}");
+        // The comparison by carrier is part of the monitoring result.
+        let cmp = out.inventories[1].comparison.as_ref().unwrap();
+        assert_eq!(cmp.total.change_t, dec!(33));
     }
 
     #[test]

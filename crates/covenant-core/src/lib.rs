@@ -45,6 +45,7 @@ extern crate uom;
 
 pub mod batch;
 pub mod country;
+pub mod crf;
 mod embedded;
 pub mod error;
 pub mod factors;
@@ -52,6 +53,9 @@ pub mod inventory;
 pub mod quantity;
 pub mod target;
 pub mod taxonomy;
+pub mod trajectory;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use country::Country;
 pub use error::{Error, Result};

@@ -1,0 +1,269 @@
+//! The inventory in the GCoM Common Reporting Framework (CRF) view.
+//!
+//! No official crosswalk between the EU CoM template and the CRF exists (methodology §6.5), so
+//! the mapping below is this project's reading, documented here and in the README:
+//!
+//! | SECAP sector | CRF sector / sub-sector | GPC |
+//! |---|---|---|
+//! | municipal buildings; public lighting | Stationary energy / Institutional buildings & facilities | I.2 |
+//! | tertiary buildings | Stationary energy / Commercial buildings & facilities | I.2 |
+//! | residential buildings | Stationary energy / Residential buildings | I.1 |
+//! | industry (non-ETS, ETS) | Stationary energy / Industrial buildings & facilities | I.3 |
+//! | agriculture, forestry, fisheries | Stationary energy / Agriculture | I.5 |
+//! | buildings not allocated; other energy not allocated | Stationary energy / Non-specified | I.6 |
+//! | municipal fleet; public, private, not-allocated transport | Transportation / On-road | II.1 |
+//! | waste | Waste / Solid waste disposal | III.1 |
+//! | wastewater | Waste / Wastewater | III.4 |
+//! | other non-energy | Other / Other emissions | — |
+//!
+//! Electricity and heat/cold are scope 2 ("indirect emissions from grid-supplied energy"); fuels
+//! and non-energy emissions are scope 1 ("direct emissions"). The SECAP rows do not say the
+//! transport mode, so all transport is reported on-road. Every CRF row without emissions carries
+//! the notation key `NE` (not estimated); a user who knows better replaces it by `NO`, `IE` or `C`.
+//! Local energy generation (Tables C/D), which the CRF reports separately, is not part of v1.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::inventory::Inventory;
+use crate::quantity::Emissions;
+use crate::taxonomy::{Carrier, Sector};
+
+/// A notation key of the CRF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum NotationKey {
+    /// Not occurring.
+    #[serde(rename = "NO")]
+    NotOccurring,
+    /// Not estimated.
+    #[serde(rename = "NE")]
+    NotEstimated,
+    /// Included elsewhere.
+    #[serde(rename = "IE")]
+    IncludedElsewhere,
+    /// Confidential.
+    #[serde(rename = "C")]
+    Confidential,
+}
+
+impl NotationKey {
+    /// The key as written in the CRF.
+    pub const fn code(self) -> &'static str {
+        match self {
+            NotationKey::NotOccurring => "NO",
+            NotationKey::NotEstimated => "NE",
+            NotationKey::IncludedElsewhere => "IE",
+            NotationKey::Confidential => "C",
+        }
+    }
+}
+
+/// A CRF scope column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Scope {
+    /// Direct emissions (scope 1).
+    #[serde(rename = "scope_1")]
+    Scope1,
+    /// Indirect emissions from grid-supplied energy (scope 2).
+    #[serde(rename = "scope_2")]
+    Scope2,
+}
+
+impl Scope {
+    /// The column code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Scope::Scope1 => "scope_1",
+            Scope::Scope2 => "scope_2",
+        }
+    }
+}
+
+/// A CRF sub-sector row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CrfRow {
+    /// The CRF sector.
+    pub sector: &'static str,
+    /// The CRF sub-sector.
+    pub subsector: &'static str,
+    /// The GPC reference.
+    pub gpc: &'static str,
+}
+
+/// The CRF rows, in CRF order.
+pub const ROWS: [CrfRow; 10] = [
+    CrfRow { sector: "Stationary energy", subsector: "Residential buildings", gpc: "I.1" },
+    CrfRow {
+        sector: "Stationary energy",
+        subsector: "Commercial buildings & facilities",
+        gpc: "I.2",
+    },
+    CrfRow {
+        sector: "Stationary energy",
+        subsector: "Institutional buildings & facilities",
+        gpc: "I.2",
+    },
+    CrfRow {
+        sector: "Stationary energy",
+        subsector: "Industrial buildings & facilities",
+        gpc: "I.3",
+    },
+    CrfRow { sector: "Stationary energy", subsector: "Agriculture", gpc: "I.5" },
+    CrfRow { sector: "Stationary energy", subsector: "Non-specified", gpc: "I.6" },
+    CrfRow { sector: "Transportation", subsector: "On-road", gpc: "II.1" },
+    CrfRow { sector: "Waste", subsector: "Solid waste disposal", gpc: "III.1" },
+    CrfRow { sector: "Waste", subsector: "Wastewater", gpc: "III.4" },
+    CrfRow { sector: "Other", subsector: "Other emissions", gpc: "" },
+];
+
+/// The CRF row of a SECAP sector (an index into [`ROWS`]).
+pub const fn row_of(sector: Sector) -> usize {
+    use Sector::*;
+    match sector {
+        ResidentialBuildings => 0,
+        TertiaryBuildings => 1,
+        MunicipalBuildings | PublicLighting => 2,
+        IndustryNonEts | IndustryEts => 3,
+        Agriculture => 4,
+        BuildingsNotAllocated | OtherNotAllocated => 5,
+        MunicipalFleet | PublicTransport | PrivateTransport | TransportNotAllocated => 6,
+        Waste => 7,
+        Wastewater => 8,
+        OtherNonEnergy => 9,
+    }
+}
+
+/// The scope of a carrier (`None`: a non-energy row, which is direct).
+pub const fn scope_of(carrier: Option<Carrier>) -> Scope {
+    match carrier {
+        Some(Carrier::Electricity | Carrier::HeatCold) => Scope::Scope2,
+        _ => Scope::Scope1,
+    }
+}
+
+/// One cell of the CRF view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CrfCell {
+    /// The row.
+    pub row: CrfRow,
+    /// The scope column.
+    pub scope: Scope,
+    /// Emissions, or `None` with a notation key.
+    pub emissions: Option<Emissions>,
+    /// The notation key of an empty cell.
+    pub notation_key: Option<NotationKey>,
+    /// The SECAP sectors added into this cell.
+    pub from: Vec<Sector>,
+}
+
+/// The CRF view of an inventory: every row × scope, in CRF order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CrfView {
+    /// The cells.
+    pub cells: Vec<CrfCell>,
+    /// The total of scopes 1 and 2 (equals the inventory's total).
+    pub total: Emissions,
+}
+
+/// Maps an inventory to the CRF (see the module docs for the mapping).
+pub fn crf(inv: &Inventory) -> crate::Result<CrfView> {
+    let mut cells: Vec<CrfCell> = ROWS
+        .iter()
+        .flat_map(|&row| {
+            [Scope::Scope1, Scope::Scope2].map(|scope| CrfCell {
+                row,
+                scope,
+                emissions: None,
+                notation_key: Some(NotationKey::NotEstimated),
+                from: Vec::new(),
+            })
+        })
+        .collect();
+    let mut total = Emissions::ZERO;
+    for c in &inv.cells {
+        let scope = scope_of(c.carrier);
+        let i = row_of(c.sector) * 2 + usize::from(scope == Scope::Scope2);
+        let cell = &mut cells[i];
+        cell.emissions = Some(cell.emissions.unwrap_or_default().checked_add(c.emissions)?);
+        cell.notation_key = None;
+        if !cell.from.contains(&c.sector) {
+            cell.from.push(c.sector);
+        }
+        total = total.checked_add(c.emissions)?;
+    }
+    Ok(CrfView { cells, total })
+}
+
+impl CrfView {
+    /// The emissions of a cell in tonnes (`None` for a notation key).
+    pub fn tonnes(cell: &CrfCell) -> Option<Decimal> {
+        cell.emissions.map(Emissions::tonnes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::country::Country;
+    use crate::factors::Catalog;
+    use crate::inventory::{Activity, InventorySpec, compute};
+    use crate::quantity::{ActivityUnit, EnergyUnit};
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn mapping_covers_every_sector() {
+        for &s in Sector::ALL {
+            assert!(row_of(s) < ROWS.len());
+        }
+        assert_eq!(scope_of(Some(Carrier::Electricity)), Scope::Scope2);
+        assert_eq!(scope_of(Some(Carrier::Diesel)), Scope::Scope1);
+        assert_eq!(scope_of(None), Scope::Scope1);
+    }
+
+    #[test]
+    fn crf_totals_equal_the_inventory() {
+        let mwh = ActivityUnit::Energy(EnergyUnit::MegawattHour);
+        let rows = [
+            (Sector::MunicipalBuildings, Some(Carrier::Electricity), dec!(100), mwh),
+            (Sector::PublicLighting, Some(Carrier::Electricity), dec!(50), mwh),
+            (Sector::PrivateTransport, Some(Carrier::Diesel), dec!(1000), mwh),
+            (Sector::Wastewater, None, dec!(12), ActivityUnit::TonneCo2),
+        ];
+        let acts: Vec<Activity> = rows
+            .iter()
+            .map(|&(sector, carrier, amount, unit)| Activity {
+                sector,
+                carrier,
+                amount,
+                unit,
+                line: None,
+            })
+            .collect();
+        let inv = compute(
+            InventorySpec::baseline("x", Country::parse("IT").unwrap(), 2010),
+            Catalog::embedded().newest(),
+            &acts,
+            &[],
+        )
+        .unwrap();
+        let v = crf(&inv).unwrap();
+        assert_eq!(v.cells.len(), 20);
+        assert_eq!(v.total, inv.total_emissions);
+        let institutional = v
+            .cells
+            .iter()
+            .find(|c| c.row.subsector.starts_with("Institutional") && c.scope == Scope::Scope2)
+            .unwrap();
+        // (100 + 50) MWh × 0.421 t/MWh, from two SECAP rows.
+        assert_eq!(CrfView::tonnes(institutional), Some(dec!(63.15)));
+        assert_eq!(institutional.from, vec![Sector::MunicipalBuildings, Sector::PublicLighting]);
+        let empty = v.cells.iter().find(|c| c.row.subsector == "Agriculture").unwrap();
+        assert_eq!((empty.emissions, empty.notation_key), (None, Some(NotationKey::NotEstimated)));
+        let sum = v
+            .cells
+            .iter()
+            .filter_map(|c| c.emissions)
+            .fold(Emissions::ZERO, |a, b| a.checked_add(b).unwrap());
+        assert_eq!(sum, inv.total_emissions);
+    }
+}

@@ -1,0 +1,445 @@
+//! Target presets, the straight-line trajectory from a baseline to its target, the progress of
+//! monitoring inventories along it, and comparisons by sector and carrier.
+//!
+//! * Path value in year `y`: `B + (T − B) × (y − y₀) / (y_T − y₀)`, where `B` is the baseline value
+//!   (t, or t per inhabitant for a per-capita target) in the baseline year `y₀` and `T` the target
+//!   value in the target year `y_T`. The product is formed before the one division.
+//! * Distance of a monitoring inventory: `actual − path(y)`; negative is ahead of the path.
+//! * Reduction still needed per year: `(actual − T) / (y_T − y)` for a monitoring year before the
+//!   target year.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::inventory::{Inventory, TargetSpec};
+use crate::quantity::Emissions;
+use crate::taxonomy::{Carrier, Sector, TargetKind};
+
+/// The commitments of the Covenant of Mayors, as target presets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetPreset {
+    /// CoM 2020: at least −20 % by 2020.
+    Com2020,
+    /// CoM for Climate & Energy 2030: at least −40 % by 2030.
+    Com2030,
+    /// The 2021 renewed ambition: at least −55 % by 2030.
+    Com2030Renewed,
+    /// Climate neutrality by 2050 (−100 %).
+    Neutrality2050,
+}
+
+impl TargetPreset {
+    /// Every preset.
+    pub const ALL: &'static [TargetPreset] = &[
+        TargetPreset::Com2020,
+        TargetPreset::Com2030,
+        TargetPreset::Com2030Renewed,
+        TargetPreset::Neutrality2050,
+    ];
+
+    /// The target year and reduction in percent.
+    pub fn year_and_pct(self) -> (u16, Decimal) {
+        match self {
+            TargetPreset::Com2020 => (2020, Decimal::from(20)),
+            TargetPreset::Com2030 => (2030, Decimal::from(40)),
+            TargetPreset::Com2030Renewed => (2030, Decimal::from(55)),
+            TargetPreset::Neutrality2050 => (2050, Decimal::ONE_HUNDRED),
+        }
+    }
+
+    /// The target of this preset, absolute or per capita.
+    pub fn target(self, kind: TargetKind) -> TargetSpec {
+        let (year, reduction_pct) = self.year_and_pct();
+        TargetSpec { year, reduction_pct, kind, population: None }
+    }
+}
+
+/// What a trajectory measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathUnit {
+    /// Tonnes (absolute target).
+    Tonnes,
+    /// Tonnes per inhabitant (per-capita target).
+    TonnesPerInhabitant,
+}
+
+/// One year of a trajectory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PathPoint {
+    /// The year.
+    pub year: u16,
+    /// The value of the straight line in that year.
+    pub value: Decimal,
+}
+
+/// The straight-line path from a baseline to its target.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trajectory {
+    /// The baseline inventory.
+    pub baseline_id: String,
+    /// Tonnes or tonnes per inhabitant.
+    pub unit: PathUnit,
+    /// The baseline year.
+    pub base_year: u16,
+    /// The baseline value.
+    pub base_value: Decimal,
+    /// The target year.
+    pub target_year: u16,
+    /// The target value.
+    pub target_value: Decimal,
+    /// Every year from the baseline year to the target year.
+    pub points: Vec<PathPoint>,
+}
+
+/// Ahead of, on, or behind the path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Below the path.
+    Ahead,
+    /// Exactly on it.
+    OnTrack,
+    /// Above the path.
+    Behind,
+}
+
+/// Where a monitoring inventory stands on its baseline's trajectory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// The monitoring inventory.
+    pub inventory_id: String,
+    /// Its year.
+    pub year: u16,
+    /// Its value (t, or t per inhabitant).
+    pub actual: Decimal,
+    /// The path's value that year.
+    pub path: Decimal,
+    /// `actual − path` (negative: ahead).
+    pub distance: Decimal,
+    /// The distance in percent of the path value (`None` when the path is at zero).
+    pub distance_pct: Option<Decimal>,
+    /// Ahead, on track or behind.
+    pub status: Status,
+    /// The reduction still needed per year to reach the target (`None` from the target year on).
+    pub needed_per_year: Option<Decimal>,
+}
+
+fn overflow() -> Error {
+    Error::Overflow { what: "trajectory".into() }
+}
+
+fn value_of(inv: &Inventory, unit: PathUnit) -> Result<Decimal> {
+    match unit {
+        PathUnit::Tonnes => Ok(inv.total_emissions.tonnes()),
+        PathUnit::TonnesPerInhabitant => inv.per_capita_t.ok_or_else(|| {
+            Error::Target(format!(
+                "inventory '{}' needs a population for a per-capita trajectory",
+                inv.spec.id
+            ))
+        }),
+    }
+}
+
+/// The straight line from a baseline inventory to its target.
+pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajectory> {
+    let (y0, yt) = (baseline.spec.year, target.year);
+    if yt <= y0 {
+        return Err(Error::Target(format!(
+            "the baseline year {y0} is not before the target year {yt}: no trajectory can be drawn"
+        )));
+    }
+    if target.reduction_pct < Decimal::ZERO || target.reduction_pct > Decimal::ONE_HUNDRED {
+        return Err(Error::Target(format!(
+            "target reduction {} % is outside 0-100 %",
+            target.reduction_pct
+        )));
+    }
+    let unit = match target.kind {
+        TargetKind::Absolute => PathUnit::Tonnes,
+        TargetKind::PerCapita => PathUnit::TonnesPerInhabitant,
+    };
+    let base = value_of(baseline, unit)?;
+    let share = (Decimal::ONE_HUNDRED - target.reduction_pct) / Decimal::ONE_HUNDRED;
+    let goal = base.checked_mul(share).ok_or_else(overflow)?.normalize();
+    let points = (y0..=yt)
+        .map(|y| path_value(base, goal, y0, yt, y).map(|value| PathPoint { year: y, value }))
+        .collect::<Result<_>>()?;
+    Ok(Trajectory {
+        baseline_id: baseline.spec.id.clone(),
+        unit,
+        base_year: y0,
+        base_value: base,
+        target_year: yt,
+        target_value: goal,
+        points,
+    })
+}
+
+fn path_value(base: Decimal, goal: Decimal, y0: u16, yt: u16, y: u16) -> Result<Decimal> {
+    // B + (T − B) × (y − y₀) / (y_T − y₀); years outside the span follow the same line.
+    let span = Decimal::from(i32::from(yt) - i32::from(y0));
+    let elapsed = Decimal::from(i32::from(y) - i32::from(y0));
+    let step = goal.checked_sub(base).and_then(|d| d.checked_mul(elapsed)).ok_or_else(overflow)?;
+    base.checked_add(step / span).map(|v| v.normalize()).ok_or_else(overflow)
+}
+
+/// Where a monitoring inventory stands on a trajectory.
+pub fn progress(t: &Trajectory, monitoring: &Inventory) -> Result<Progress> {
+    let year = monitoring.spec.year;
+    let actual = value_of(monitoring, t.unit)?;
+    let path = path_value(t.base_value, t.target_value, t.base_year, t.target_year, year)?;
+    let distance = actual.checked_sub(path).ok_or_else(overflow)?.normalize();
+    let distance_pct = (!path.is_zero())
+        .then(|| distance.checked_mul(Decimal::ONE_HUNDRED).map(|d| (d / path).normalize()))
+        .flatten();
+    let status = match distance.cmp(&Decimal::ZERO) {
+        std::cmp::Ordering::Less => Status::Ahead,
+        std::cmp::Ordering::Equal => Status::OnTrack,
+        std::cmp::Ordering::Greater => Status::Behind,
+    };
+    let needed_per_year = (year < t.target_year)
+        .then(|| {
+            let gap = actual.checked_sub(t.target_value)?;
+            Some((gap / Decimal::from(t.target_year - year)).normalize())
+        })
+        .flatten();
+    Ok(Progress {
+        inventory_id: monitoring.spec.id.clone(),
+        year,
+        actual,
+        path,
+        distance,
+        distance_pct,
+        status,
+        needed_per_year,
+    })
+}
+
+/// The change of one sector or carrier between a baseline and a monitoring inventory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change<K> {
+    /// The sector or carrier.
+    pub key: K,
+    /// Baseline emissions, t (zero when absent).
+    pub baseline_t: Decimal,
+    /// Monitoring emissions, t (zero when absent).
+    pub monitoring_t: Decimal,
+    /// `monitoring − baseline`, t.
+    pub change_t: Decimal,
+    /// The change in percent of the baseline (`None` when the baseline is zero).
+    pub change_pct: Option<Decimal>,
+}
+
+/// A monitoring inventory compared with its baseline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comparison {
+    /// By sector, in template order (sectors present in either inventory).
+    pub sectors: Vec<Change<Sector>>,
+    /// By carrier, in template order (carriers present in either inventory).
+    pub carriers: Vec<Change<Carrier>>,
+    /// The totals.
+    pub total: Change<()>,
+    /// Per inhabitant, when both have a population.
+    pub per_capita: Option<Change<()>>,
+}
+
+fn change<K>(key: K, b: Emissions, m: Emissions) -> Change<K> {
+    let (baseline_t, monitoring_t) = (b.tonnes(), m.tonnes());
+    Change {
+        key,
+        baseline_t,
+        monitoring_t,
+        change_t: m.minus_tonnes(b).unwrap_or_default(),
+        change_pct: m.change_pct(b),
+    }
+}
+
+/// Compares a monitoring inventory with its baseline by sector, carrier and in total.
+pub fn compare(monitoring: &Inventory, baseline: &Inventory) -> Comparison {
+    let sector = |inv: &Inventory, s: Sector| {
+        inv.sectors.iter().find(|t| t.key == s).map_or(Emissions::ZERO, |t| t.emissions)
+    };
+    let carrier = |inv: &Inventory, c: Carrier| {
+        inv.carriers.iter().find(|t| t.key == c).map_or(Emissions::ZERO, |t| t.emissions)
+    };
+    let has_sector =
+        |s: Sector| [monitoring, baseline].iter().any(|i| i.sectors.iter().any(|t| t.key == s));
+    let has_carrier =
+        |c: Carrier| [monitoring, baseline].iter().any(|i| i.carriers.iter().any(|t| t.key == c));
+    let per_capita = match (baseline.per_capita_t, monitoring.per_capita_t) {
+        (Some(b), Some(m)) => Some(Change {
+            key: (),
+            baseline_t: b,
+            monitoring_t: m,
+            change_t: (m - b).normalize(),
+            change_pct: (!b.is_zero()).then(|| ((m - b) * Decimal::ONE_HUNDRED / b).normalize()),
+        }),
+        _ => None,
+    };
+    Comparison {
+        sectors: Sector::ALL
+            .iter()
+            .filter(|&&s| has_sector(s))
+            .map(|&s| change(s, sector(baseline, s), sector(monitoring, s)))
+            .collect(),
+        carriers: Carrier::ALL
+            .iter()
+            .filter(|&&c| has_carrier(c))
+            .map(|&c| change(c, carrier(baseline, c), carrier(monitoring, c)))
+            .collect(),
+        total: change((), baseline.total_emissions, monitoring.total_emissions),
+        per_capita,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::country::Country;
+    use crate::factors::Catalog;
+    use crate::inventory::{Activity, InventorySpec, compute};
+    use crate::quantity::{ActivityUnit, EnergyUnit, Population};
+    use rust_decimal_macros::dec;
+
+    fn inv(
+        id: &str,
+        year: u16,
+        rows: &[(Sector, Option<Carrier>, Decimal)],
+        population: Option<u64>,
+    ) -> Inventory {
+        let spec = InventorySpec {
+            population: population.and_then(Population::new),
+            ..InventorySpec::baseline(id, Country::parse("IT").unwrap(), year)
+        };
+        let acts: Vec<Activity> = rows
+            .iter()
+            .map(|&(sector, carrier, amount)| Activity {
+                sector,
+                carrier,
+                amount,
+                unit: if carrier.is_some() {
+                    ActivityUnit::Energy(EnergyUnit::MegawattHour)
+                } else {
+                    ActivityUnit::TonneCo2
+                },
+                line: None,
+            })
+            .collect();
+        compute(spec, Catalog::embedded().newest(), &acts, &[]).unwrap()
+    }
+
+    fn waste(id: &str, year: u16, t: Decimal, population: Option<u64>) -> Inventory {
+        inv(id, year, &[(Sector::Waste, None, t)], population)
+    }
+
+    #[test]
+    fn presets() {
+        assert_eq!(TargetPreset::Com2030.year_and_pct(), (2030, dec!(40)));
+        assert_eq!(
+            TargetPreset::Neutrality2050.target(TargetKind::Absolute).reduction_pct,
+            dec!(100)
+        );
+        assert_eq!(TargetPreset::ALL.len(), 4);
+    }
+
+    #[test]
+    fn straight_line_absolute() {
+        // 100 000 t in 2010, −40 % by 2030: 60 000 t; the path falls by 2 000 t a year.
+        let b = waste("b", 2010, dec!(100000), None);
+        let t = trajectory(&b, &TargetPreset::Com2030.target(TargetKind::Absolute)).unwrap();
+        assert_eq!(t.points.len(), 21);
+        assert_eq!(t.points[0].value, dec!(100000));
+        assert_eq!(t.points[5].value, dec!(90000));
+        assert_eq!(t.points[20].value, dec!(60000));
+        assert_eq!(t.target_value, dec!(60000));
+        // 2015: 92 000 t is 2 000 t behind the path (90 000), 2.22… %; 32 000 t to go in 15 years.
+        let m = waste("m", 2015, dec!(92000), None);
+        let p = progress(&t, &m).unwrap();
+        assert_eq!((p.path, p.distance, p.status), (dec!(90000), dec!(2000), Status::Behind));
+        assert_eq!(crate::quantity::round_for_display(p.distance_pct.unwrap(), 2), dec!(2.22));
+        assert_eq!(
+            p.needed_per_year.map(|d| crate::quantity::round_for_display(d, 2)),
+            Some(dec!(2133.33))
+        );
+        let ahead = progress(&t, &waste("m2", 2020, dec!(75000), None)).unwrap();
+        assert_eq!((ahead.distance, ahead.status), (dec!(-5000), Status::Ahead));
+        let on = progress(&t, &waste("m3", 2025, dec!(70000), None)).unwrap();
+        assert_eq!(on.status, Status::OnTrack);
+        let late = progress(&t, &waste("m4", 2031, dec!(59000), None)).unwrap();
+        assert_eq!((late.path, late.needed_per_year), (dec!(58000), None));
+    }
+
+    #[test]
+    fn per_capita_path_and_neutrality() {
+        // T11: 5.0 t/inh in the baseline year, −20 % per capita → 4.0 t/inh.
+        let b = waste("b", 2010, dec!(500000), Some(100_000));
+        let target = TargetSpec {
+            year: 2020,
+            reduction_pct: dec!(20),
+            kind: TargetKind::PerCapita,
+            population: None,
+        };
+        let t = trajectory(&b, &target).unwrap();
+        assert_eq!(
+            (t.unit, t.base_value, t.target_value),
+            (PathUnit::TonnesPerInhabitant, dec!(5), dec!(4))
+        );
+        assert_eq!(t.points[5].value, dec!(4.5));
+        // T12: 4.0909… t/inh in 2020 is behind the 4.0 target.
+        let p = progress(&t, &waste("m", 2020, dec!(450000), Some(110_000))).unwrap();
+        assert_eq!(p.status, Status::Behind);
+        assert!(progress(&t, &waste("m", 2020, dec!(450000), None)).is_err());
+        let n = trajectory(&b, &TargetPreset::Neutrality2050.target(TargetKind::Absolute)).unwrap();
+        assert_eq!(n.target_value, dec!(0));
+        assert_eq!(progress(&n, &waste("m", 2050, dec!(0), None)).unwrap().distance_pct, None);
+    }
+
+    #[test]
+    fn baseline_after_target_is_an_error() {
+        let b = waste("b", 2031, dec!(1), None);
+        let e = trajectory(&b, &TargetPreset::Com2030.target(TargetKind::Absolute)).unwrap_err();
+        assert!(
+            e.to_string().contains("the baseline year 2031 is not before the target year 2030"),
+            "{e}"
+        );
+        let same = waste("b", 2030, dec!(1), None);
+        assert!(trajectory(&same, &TargetPreset::Com2030.target(TargetKind::Absolute)).is_err());
+    }
+
+    #[test]
+    fn comparison_by_sector_and_carrier() {
+        let b = inv(
+            "b",
+            2010,
+            &[
+                (Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(1000)),
+                (Sector::Waste, None, dec!(50)),
+            ],
+            Some(100),
+        );
+        let m = inv(
+            "m",
+            2015,
+            &[
+                (Sector::ResidentialBuildings, Some(Carrier::Diesel), dec!(500)),
+                (Sector::Waste, None, dec!(40)),
+            ],
+            Some(100),
+        );
+        let c = compare(&m, &b);
+        assert_eq!(c.sectors.len(), 2);
+        let gas = c.carriers.iter().find(|x| x.key == Carrier::NaturalGas).unwrap();
+        assert_eq!(
+            (gas.baseline_t, gas.monitoring_t, gas.change_pct),
+            (dec!(202), dec!(0), Some(dec!(-100)))
+        );
+        let diesel = c.carriers.iter().find(|x| x.key == Carrier::Diesel).unwrap();
+        assert_eq!((diesel.change_t, diesel.change_pct), (dec!(133.5), None));
+        // 252 t → 173.5 t.
+        assert_eq!(c.total.change_t, dec!(-78.5));
+        assert_eq!(c.per_capita.unwrap().change_t, dec!(-0.785));
+    }
+}

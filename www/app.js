@@ -448,41 +448,64 @@ function renderChart(r) {
 function renderComparison() {
   const table = $('comparison');
   table.replaceChildren(el('thead', {}, el('tr', {}, ...[t('inventory'), t('year'), t('total_emissions'), t('per_capita'),
-    t('change_vs_baseline'), t('target_emissions')].map((h) => el('th', { scope: 'col', text: h })))));
+    t('change_vs_baseline'), t('target_emissions'), t('path'), t('distance'), t('needed_per_year')].map((h) => el('th', { scope: 'col', text: h })))));
   const body = el('tbody');
-  const bars = [];
+  const points = [];
+  let path = null;
   project.inventories.forEach((x, i) => {
     const r = resultFor(i);
     const name = `${x.kind === 'baseline' ? t('baseline') : t('monitoring')}`;
+    const p = r?.progress;
+    const unitSuffix = (v, dp) => (v == null ? '–' : fmt(v, dp));
     body.append(el('tr', {}, el('th', { scope: 'row', text: name }), el('td', { text: x.year }),
       el('td', { text: r ? fmt(r.inventory.total_emissions) : t('not_computed'), 'data-raw': r?.inventory.total_emissions ?? '' }),
       el('td', { text: r ? fmt(r.inventory.per_capita_t) : '–' }),
       el('td', { text: r?.change_vs_baseline_pct != null ? `${fmt(r.change_vs_baseline_pct, 1)} %` : '–' }),
-      el('td', { text: r?.target?.emissions_t != null ? fmt(r.target.emissions_t) : '–' })));
-    if (r) bars.push({ label: `${name} ${x.year}`, value: r.inventory.total_emissions, target: r.target });
+      el('td', { text: r?.target?.emissions_t != null ? fmt(r.target.emissions_t) : '–' }),
+      el('td', { text: unitSuffix(p?.path, 2) }),
+      el('td', { text: p ? `${fmt(p.distance, 2)} (${t(`status.${p.status}`)})` : '–', 'data-status': p?.status ?? '' }),
+      el('td', { text: unitSuffix(p?.needed_per_year, 2) })));
+    if (r) {
+      points.push({ year: Number(x.year), label: `${name} ${x.year}`, value: r.inventory.total_emissions });
+      if (r.trajectory) path = r.trajectory;
+    }
   });
   table.append(body);
+  renderTrajectoryChart(points, path);
+}
+
+/** Bars at their years and the straight-line path (absolute targets are in t; per-capita paths are
+ * drawn against per-capita values). Bar heights need ratios, so the chart reads the strings as numbers. */
+function renderTrajectoryChart(points, path) {
   const box = $('compare-chart');
   box.replaceChildren();
-  if (bars.length === 0) return;
-  const target = bars.find((b) => b.target?.emissions_t != null)?.target;
-  const values = bars.map((b) => Number(b.value)).concat(target ? [Number(target.emissions_t)] : []);
-  const max = Math.max(...values, 1e-9);
-  const h = 180, bw = 60, gap = 40, left = 20;
-  const cw = left + (bars.length + 1) * (bw + gap) + 220;
-  const s = svg('svg', { viewBox: `0 0 ${cw} ${h + 40}`, width: cw, height: h + 40, role: 'img', 'aria-label': t('comparison') });
-  bars.forEach((b, k) => {
-    const bh = (Number(b.value) / max) * h;
-    const x = left + k * (bw + gap);
-    s.append(svg('rect', { x, y: 10 + h - bh, width: bw, height: bh, fill: COLORS[k % COLORS.length] }));
-    s.append(svg('text', { x: x + bw / 2, y: h + 24, 'text-anchor': 'middle', text: b.label }));
-    s.append(svg('text', { x: x + bw / 2, y: 6 + h - bh, 'text-anchor': 'middle', text: fmt(b.value, 0) }));
+  if (points.length === 0) return;
+  const perCapita = path?.unit === 'tonnes_per_inhabitant';
+  const values = perCapita
+    ? points.map((p) => ({ ...p, value: resultFor(project.inventories.findIndex((x) => String(x.year) === String(p.year)))?.inventory.per_capita_t ?? '0' }))
+    : points;
+  const years = values.map((p) => p.year).concat(path ? [path.base_year, path.target_year] : []);
+  const y0 = Math.min(...years), y1 = Math.max(...years, y0 + 1);
+  const max = Math.max(...values.map((p) => Number(p.value)), path ? Number(path.base_value) : 0, 1e-9);
+  const h = 180, left = 60, width = 560, top = 14;
+  const xOf = (y) => left + ((y - y0) / (y1 - y0)) * width;
+  const yOf = (v) => top + h - (Number(v) / max) * h;
+  const total = left + width + 160;
+  const s = svg('svg', { viewBox: `0 0 ${total} ${h + 50}`, width: total, height: h + 50, role: 'img', 'aria-labelledby': 'trajectory-caption' });
+  s.append(svg('line', { x1: left, y1: top + h, x2: left + width, y2: top + h, stroke: '#495057' }));
+  for (const y of [y0, y1]) s.append(svg('text', { x: xOf(y), y: top + h + 16, 'text-anchor': 'middle', text: String(y) }));
+  values.forEach((p, k) => {
+    const x = xOf(p.year) - 12;
+    const rect = svg('rect', { x, y: yOf(p.value), width: 24, height: top + h - yOf(p.value), fill: COLORS[k % COLORS.length] });
+    rect.append(svg('title', { text: `${p.label}: ${fmt(p.value, perCapita ? 2 : 0)}` }));
+    s.append(rect);
+    s.append(svg('text', { x: x + 12, y: yOf(p.value) - 4, 'text-anchor': 'middle', text: fmt(p.value, perCapita ? 2 : 0) }));
   });
-  if (target) {
-    const ty = 10 + h - (Number(target.emissions_t) / max) * h;
-    const x2 = left + bars.length * (bw + gap) + 20;
-    s.append(svg('line', { x1: left, y1: ty, x2, y2: ty, stroke: '#a4161a', 'stroke-dasharray': '6 4' }));
-    s.append(svg('text', { x: x2 + 4, y: ty + 4, text: `${t('target')} ${target.year}: ${fmt(target.emissions_t, 0)}` }));
+  if (path) {
+    s.append(svg('line', { x1: xOf(path.base_year), y1: yOf(path.base_value), x2: xOf(path.target_year), y2: yOf(path.target_value),
+      stroke: '#a4161a', 'stroke-width': 2, 'stroke-dasharray': '6 4' }));
+    s.append(svg('text', { x: xOf(path.target_year) + 6, y: yOf(path.target_value) + 4,
+      text: `${t('target')} ${path.target_year}: ${fmt(path.target_value, perCapita ? 2 : 0)}${perCapita ? ` ${t('unit_t_co2')}/${t('inhabitant')}` : ''}` }));
   }
   box.append(s);
 }
@@ -679,6 +702,15 @@ function wire() {
     download('factors.csv', last.batch.fac, 'text/csv');
   });
   $('export-json').addEventListener('click', () => download('results.json', JSON.stringify(last.result.report, null, 2), 'application/json'));
+  $('export-xlsx').addEventListener('click', async () => {
+    try {
+      // The XLSX writer is a separate module, loaded the first time a workbook is asked for.
+      const xlsx = await import('./pkg/covenant_xlsx.js');
+      await xlsx.default();
+      const bytes = xlsx.xlsxWorkbook(last.batch.inv, last.batch.act, last.batch.fac, inventoryId(project.active));
+      download(`${inventoryId(project.active)}.xlsx`, bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    } catch (e) { status(e.message); }
+  });
   $('print').addEventListener('click', () => window.print());
 }
 

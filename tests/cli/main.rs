@@ -159,6 +159,39 @@ fn multi_city_monitoring_and_targets() {
     // Lyon 2018: (181 800 + 1 000) t / 520 000 inh. = 0.35154 vs 0.404: per-capita change.
     assert!(rows[3][13].starts_with("-12.985"), "{}", rows[3][13]);
     assert!(r.stderr.contains("warning: key sector"), "{}", r.stderr);
+    // Trajectories: Rome 2005-2030 in t, Lyon 2008-2030 per inhabitant, and both monitoring rows.
+    let t = fs::read_to_string(dir.path().join("out/trajectory.csv")).unwrap();
+    assert_eq!(t.lines().filter(|l| l.starts_with("rome-2005,rome-2005,path,")).count(), 26);
+    assert_eq!(
+        t.lines()
+            .filter(
+                |l| l.starts_with("lyon-2008,lyon-2008,path,") && l.contains(",t_per_inhabitant,")
+            )
+            .count(),
+        23
+    );
+    assert!(t.contains("rome-2005,rome-2005,path,2030,t,618600,"), "{t}");
+    assert!(t.contains("\nrome-2015,rome-2005,monitoring,2015,t,866040,781200,-84840,"), "{t}");
+    assert!(
+        t.lines().any(|l| l.starts_with("lyon-2018,lyon-2008,monitoring,2018,t_per_inhabitant,")
+            && l.contains(",behind,")),
+        "{t}"
+    );
+    let crf = fs::read_to_string(dir.path().join("out/crf.csv")).unwrap();
+    assert_eq!(crf.lines().count(), 1 + 4 * 20);
+    assert!(
+        crf.contains("lyon-2018,Waste,Solid waste disposal,III.1,scope_1,1000,,waste\n"),
+        "{crf}"
+    );
+    // Workbooks on request.
+    let r = batch(dir.path(), false, &["--xlsx", "x", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut books: Vec<_> = fs::read_dir(dir.path().join("x"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    books.sort();
+    assert_eq!(books, ["lyon-2008.xlsx", "lyon-2018.xlsx", "rome-2005.xlsx", "rome-2015.xlsx"]);
 }
 
 #[test]

@@ -172,6 +172,28 @@ test('importing batch CSV files with several inventories lets the user pick one'
   assert.equal(summaryField(cli.summary, 'total_emissions_t', 2), '781200');
 });
 
+test('a target draws the trajectory and places the monitoring inventory on it', async () => {
+  await page.click('#inventory-tabs [role="tab"] >> nth=0');
+  await page.selectOption('#target-preset', '2030:40');
+  await page.waitForSelector('#comparison [data-status="ahead"]');
+  // Path in 2015: 1 031 000 + (618 600 − 1 031 000) × 10 / 25 = 866 040 t; 781 200 t is 84 840 t ahead.
+  assert.match(await page.textContent('#comparison'), /866,040\.00/);
+  assert.match(await page.textContent('#comparison'), /−84,840\.00 \(ahead\)/);
+  assert.equal(await page.locator('#compare-chart svg line[stroke-dasharray]').count(), 1);
+  // The workbook the page exports is the CLI's, byte for byte.
+  const xlsx = await downloads('export-xlsx', 1);
+  const bytes = readFileSync(Object.values(xlsx)[0]);
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  const batch = await downloads('export-batch', 3);
+  const out = mkdtempSync(join(tmpdir(), 'covenant-xlsx-'));
+  execFileSync(BIN, ['batch', '--inventories', batch['inventories.csv'], '--activity', batch['activity.csv'],
+    '--factors', batch['factors.csv'], '--out', out, '--xlsx', join(out, 'x'), '-q']);
+  assert.deepEqual(bytes, readFileSync(join(out, 'x', Object.keys(xlsx)[0])));
+  await page.selectOption('#target-preset', '');
+  await page.click('#inventory-tabs [role="tab"] >> nth=1');
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw === '781200');
+});
+
 test('a project file saved and opened again restores the project', async () => {
   const saved = await downloads('save-project', 1);
   const file = Object.values(saved)[0];

@@ -127,12 +127,14 @@ fn install_tools(root: &Path) -> Result {
     })
 }
 
-/// Builds `www/pkg/` (web target) with the pinned wasm-bindgen and npm binaryen's wasm-opt.
+/// Builds `www/pkg/` (web target) with the pinned wasm-bindgen and npm binaryen's wasm-opt: the
+/// engine (`covenant_wasm`, loaded with the page) and the engine with the XLSX writer
+/// (`covenant_xlsx`, loaded only when a workbook is exported).
 fn build_wasm(root: &Path) -> Result {
-    run(
-        root,
-        &cargo(),
-        &[
+    let pkg = root.join("www/pkg");
+    let _ = fs::remove_dir_all(&pkg);
+    for (features, name) in [(None, "covenant_wasm"), (Some("xlsx"), "covenant_xlsx")] {
+        let mut args = vec![
             "build",
             "-p",
             "covenant-wasm",
@@ -141,47 +143,60 @@ fn build_wasm(root: &Path) -> Result {
             "--profile",
             "wasm-release",
             "--locked",
-        ],
-    )?;
-    let wasm = target_dir(root).join("wasm32-unknown-unknown/wasm-release/covenant_wasm.wasm");
-    let pkg = root.join("www/pkg");
-    let _ = fs::remove_dir_all(&pkg);
-    let wasm_s = wasm.to_str().ok_or("target path is not UTF-8")?;
-    run(
-        root,
-        "wasm-bindgen",
-        &["--target", "web", "--no-typescript", "--out-dir", "www/pkg", wasm_s],
-    )?;
-    let bg = pkg.join("covenant_wasm_bg.wasm");
-    let opt = root.join("www/tests/node_modules/.bin/wasm-opt");
-    if opt.exists() {
-        // npm binaryen (Debian's binaryen 108 breaks wasm-bindgen's output).
-        let bg_s = bg.to_str().ok_or("path is not UTF-8")?;
+        ];
+        if let Some(f) = features {
+            args.extend(["--features", f]);
+        }
+        run(root, &cargo(), &args)?;
+        let wasm = target_dir(root).join("wasm32-unknown-unknown/wasm-release/covenant_wasm.wasm");
+        let wasm_s = wasm.to_str().ok_or("target path is not UTF-8")?;
         run(
             root,
-            opt.to_str().ok_or("path is not UTF-8")?,
+            "wasm-bindgen",
             &[
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-nontrapping-float-to-int",
-                "--enable-mutable-globals",
-                "--enable-multivalue",
-                bg_s,
-                "-o",
-                bg_s,
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-dir",
+                "www/pkg",
+                "--out-name",
+                name,
+                wasm_s,
             ],
         )?;
-    } else {
-        eprintln!("::: wasm-opt not installed (npm ci in www/tests): the module is not optimized");
+        let bg = pkg.join(format!("{name}_bg.wasm"));
+        let opt = root.join("www/tests/node_modules/.bin/wasm-opt");
+        if opt.exists() {
+            // npm binaryen (Debian's binaryen 108 breaks wasm-bindgen's output).
+            let bg_s = bg.to_str().ok_or("path is not UTF-8")?;
+            run(
+                root,
+                opt.to_str().ok_or("path is not UTF-8")?,
+                &[
+                    "-Oz",
+                    "--enable-bulk-memory",
+                    "--enable-sign-ext",
+                    "--enable-reference-types",
+                    "--enable-nontrapping-float-to-int",
+                    "--enable-mutable-globals",
+                    "--enable-multivalue",
+                    bg_s,
+                    "-o",
+                    bg_s,
+                ],
+            )?;
+        } else {
+            eprintln!(
+                "::: wasm-opt not installed (npm ci in www/tests): the module is not optimized"
+            );
+        }
+        let bytes = fs::read(&bg).map_err(|e| format!("cannot read {}: {e}", bg.display()))?;
+        eprintln!(
+            "::: www/pkg/{name}_bg.wasm: {} bytes, {} bytes gzipped",
+            bytes.len(),
+            gzip_len(&bg)?
+        );
     }
-    let bytes = fs::read(&bg).map_err(|e| format!("cannot read {}: {e}", bg.display()))?;
-    eprintln!(
-        "::: www/pkg/covenant_wasm_bg.wasm: {} bytes, {} bytes gzipped",
-        bytes.len(),
-        gzip_len(&bg)?
-    );
     Ok(())
 }
 

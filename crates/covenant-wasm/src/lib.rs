@@ -248,6 +248,30 @@ pub mod api {
         serde_json::to_string(&result).unwrap_or_default()
     }
 
+    /// The XLSX workbook of one inventory of a batch (laid out like the SECAP template).
+    #[cfg(feature = "xlsx")]
+    pub fn xlsx_workbook(
+        inventories: &str,
+        activity: &str,
+        factors: Option<&str>,
+        id: &str,
+    ) -> Result<Vec<u8>, String> {
+        let out = batch::run(
+            BatchInput {
+                inventories: (FILES[0], inventories.as_bytes()),
+                activity: (FILES[1], activity.as_bytes()),
+                factors: factors.map(|f| (FILES[2], f.as_bytes())),
+            },
+            Catalog::embedded(),
+        );
+        let r = out
+            .inventories
+            .iter()
+            .find(|r| r.inventory.spec.id == id)
+            .ok_or_else(|| format!("inventory '{id}' was not computed"))?;
+        covenant_core::xlsx::workbook(r).map_err(|e| e.to_string())
+    }
+
     /// Rounds a decimal string for display with the engine's one rounding rule (half away from
     /// zero) and writes it in full; the page only localizes the separators.
     pub fn round_for_display_str(value: &str, dp: u32) -> Result<String, String> {
@@ -291,6 +315,22 @@ pub mod api {
                 serde_json::from_str(&national_factor_json("GR", 2030, "ipcc", "co2", "")).unwrap();
             assert_eq!(v["status"], "missing");
             assert!(v["message"].as_str().unwrap().contains("1990-2021"));
+        }
+
+        #[test]
+        #[cfg(feature = "xlsx")]
+        fn workbook_of_one_inventory() {
+            let bytes = xlsx_workbook(
+                "inventory_id,country,year\nA,IT,2010\n",
+                "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
+                None,
+                "A",
+            )
+            .unwrap();
+            assert_eq!(&bytes[..2], b"PK");
+            assert!(
+                xlsx_workbook("inventory_id,country,year\nA,IT,2010\n", "", None, "A").is_err()
+            );
         }
 
         #[test]
@@ -340,6 +380,18 @@ pub fn national_factor(
 #[wasm_bindgen(js_name = runBatch)]
 pub fn run_batch(inventories: &str, activity: &str, factors: Option<String>) -> String {
     api::run_batch(inventories, activity, factors.as_deref())
+}
+
+/// The XLSX workbook of one inventory of a batch, as bytes (a `Uint8Array` in JS).
+#[cfg(feature = "xlsx")]
+#[wasm_bindgen(js_name = xlsxWorkbook)]
+pub fn xlsx_workbook(
+    inventories: &str,
+    activity: &str,
+    factors: Option<String>,
+    id: &str,
+) -> Result<Vec<u8>, JsError> {
+    api::xlsx_workbook(inventories, activity, factors.as_deref(), id).map_err(|e| JsError::new(&e))
 }
 
 /// Rounds a decimal string for display (half away from zero).

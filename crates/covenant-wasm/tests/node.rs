@@ -46,3 +46,19 @@ fn errors_are_data_and_bad_numbers_throw() {
     let f = json(&covenant_wasm::national_factor("DE", 2010, "lca", "co2e", ""));
     assert_eq!(f["value"], "0.59");
 }
+
+#[cfg(feature = "xlsx")]
+#[wasm_bindgen_test]
+fn workbooks_are_written_in_wasm() {
+    let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
+    let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
+    let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
+    let bytes =
+        covenant_wasm::xlsx_workbook(inv, act, Some(fac.to_string()), "kozani-2010").unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    // The same bytes as natively: the workbook does not depend on the platform or the clock.
+    assert_eq!(
+        bytes,
+        covenant_wasm::api::xlsx_workbook(inv, act, Some(fac), "kozani-2010").unwrap()
+    );
+}

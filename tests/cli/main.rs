@@ -371,6 +371,67 @@ fn every_error_class_is_reported_with_its_location() {
             "activity.csv:2: column 'amount', value 'NaN': expected a plain decimal number",
         ),
         case(
+            "infinity",
+            INV,
+            act("A,residential_buildings,natural_gas,inf,MWh\n"),
+            "activity.csv:2: column 'amount', value 'inf': expected a plain decimal number",
+        ),
+        case(
+            "negative infinity",
+            INV,
+            act("A,residential_buildings,natural_gas,-Infinity,MWh\n"),
+            "activity.csv:2: column 'amount', value '-Infinity': expected a plain decimal number",
+        ),
+        case(
+            "hexadecimal",
+            INV,
+            act("A,residential_buildings,natural_gas,0x1F,MWh\n"),
+            "activity.csv:2: column 'amount', value '0x1F': expected a plain decimal number",
+        ),
+        case(
+            "unknown target kind",
+            inv("A,IT,2010,,,1000,,,,2030,40,relative\n"),
+            ok_act,
+            "inventories.csv:2: column 'target_kind', value 'relative': unknown target_kind code 'relative'",
+        ),
+        case(
+            "empty inventory id",
+            "inventory_id,country,year\n,IT,2010\n",
+            ok_act,
+            "inventories.csv:2: column 'inventory_id': the inventory id is empty",
+        ),
+        case(
+            "empty country",
+            "inventory_id,country,year\nA,,2010\n",
+            ok_act,
+            "inventories.csv:2: column 'country': unknown country code ''",
+        ),
+        case(
+            "sector in capitals",
+            INV,
+            act("A,Residential_Buildings,natural_gas,1,MWh\n"),
+            "activity.csv:2: column 'sector', value 'Residential_Buildings': unknown sector code 'Residential_Buildings' (did you mean 'residential_buildings'?)",
+        ),
+        case(
+            "tab delimiter",
+            INV,
+            "inventory_id\tsector\tcarrier\tamount\tunit\nA\tresidential_buildings\tnatural_gas\t1\tMWh\n",
+            "activity.csv:1: column 'inventory_id': missing required column",
+        ),
+        case(
+            "only a header and blank lines",
+            INV,
+            "inventory_id,sector,carrier,amount,unit\n\n\n",
+            "inventories.csv:2: inventory 'A' has no rows in activity.csv",
+        ),
+        Case {
+            name: "density override for m3 of natural gas",
+            inv: INV,
+            act: "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,5,m3\n",
+            fac: Some("inventory_id,carrier,factor,ncv_gj_per_t\nA,natural_gas,,48.0\n"),
+            expected: "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy",
+        },
+        case(
             "empty amount",
             INV,
             act("A,residential_buildings,natural_gas,,MWh\n"),
@@ -634,7 +695,7 @@ fn every_error_class_is_reported_with_its_location() {
             expected: "factors.csv:3: column 'carrier', value 'electricity': a factor for this carrier and inventory is already given on line 2",
         },
     ];
-    assert!(cases.len() >= 40);
+    assert!(cases.len() >= 55, "{}", cases.len());
     let mut failures = Vec::new();
     for c in &cases {
         let dir = scratch(c.inv.as_bytes(), c.act.as_bytes(), c.fac.map(str::as_bytes));

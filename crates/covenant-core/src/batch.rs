@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::country::Country;
 use crate::factors::{Catalog, Release};
 use crate::inventory::{
-    Activity, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Located, OverrideScope,
-    TargetSpec,
+    Activity, FactorOverride, FuelOverride, Inventory, InventoryBuilder, InventorySpec, Located,
+    OverrideScope, TargetSpec,
 };
 use crate::quantity::{ActivityUnit, EmissionFactor, Population, format_decimal, parse_decimal};
 use crate::target::{self, TargetResult};
@@ -135,6 +135,16 @@ pub fn run_with_progress<R: Read>(
             (base.id() != own.id()).then(|| InventoryBuilder::new(e.spec.clone(), base))
         })
         .collect();
+    for (i, b) in builders.iter_mut().enumerate() {
+        for o in overrides.fuel_for(i) {
+            if let Some(b) = b {
+                b.set_fuel_override(o.clone());
+            }
+            if let Some(a) = &mut alternates[i] {
+                a.set_fuel_override(o);
+            }
+        }
+    }
     let mut rows = vec![0u64; specs.entries.len()];
     read_activity(
         input.activity.0,
@@ -816,10 +826,31 @@ struct Overrides {
     per_inventory: HashMap<usize, Vec<FactorOverride>>,
     /// A batch-wide row was invalid: no inventory can be trusted.
     poisoned: bool,
+    /// NCV and density overrides, batch-wide (`None`) or for one inventory.
+    fuel: Vec<(Option<usize>, FuelOverride)>,
+}
+
+impl Overrides {
+    /// The NCV/density overrides of one inventory: its own values over the batch-wide ones.
+    fn fuel_for(&self, i: usize) -> Vec<FuelOverride> {
+        let mut merged: Vec<FuelOverride> = Vec::new();
+        for scope in [None, Some(i)] {
+            for (_, o) in self.fuel.iter().filter(|(s, _)| *s == scope) {
+                match merged.iter_mut().find(|m| m.carrier == o.carrier) {
+                    Some(m) => {
+                        m.ncv_gj_per_t = o.ncv_gj_per_t.or(m.ncv_gj_per_t);
+                        m.density_kg_per_l = o.density_kg_per_l.or(m.density_kg_per_l);
+                    }
+                    None => merged.push(o.clone()),
+                }
+            }
+        }
+        merged
+    }
 }
 
 const FAC_REQUIRED: &[&str] = &["carrier", "factor"];
-const FAC_OPTIONAL: &[&str] = &["inventory_id", "source"];
+const FAC_OPTIONAL: &[&str] = &["inventory_id", "source", "ncv_gj_per_t", "density_kg_per_l"];
 
 fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) -> Overrides {
     let mut out = Overrides::default();
@@ -866,15 +897,49 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
                 st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string());
             })
             .ok();
-        let factor = parse_decimal(factor_s)
-            .map_err(|e| e.to_string())
-            .and_then(|d| EmissionFactor::t_per_mwh(d).map_err(|e| e.to_string()))
-            .map_err(|m| {
-                ok = false;
-                st.error(file, line, target, Some("factor"), Some(factor_s), m);
-            })
-            .ok();
-        if let (Some(carrier), Some(factor)) = (carrier, factor) {
+        // Optional fuel parameters (an extension of v1): NCV in GJ/t and density in kg/L.
+        let (ncv_s, density_s) = (cols.get(rec, 4), cols.get(rec, 5));
+        let mut positive = |column: &str, text: &str, st: &mut State| -> Option<Decimal> {
+            if text.is_empty() {
+                return None;
+            }
+            match parse_decimal(text) {
+                Ok(d) if d > Decimal::ZERO => Some(d),
+                Ok(_) => {
+                    ok = false;
+                    st.error(
+                        file,
+                        line,
+                        target,
+                        Some(column),
+                        Some(text),
+                        "expected a number > 0".into(),
+                    );
+                    None
+                }
+                Err(e) => {
+                    ok = false;
+                    st.error(file, line, target, Some(column), Some(text), e.to_string());
+                    None
+                }
+            }
+        };
+        let ncv = positive("ncv_gj_per_t", ncv_s, st);
+        let density = positive("density_kg_per_l", density_s, st);
+        let has_fuel = !ncv_s.is_empty() || !density_s.is_empty();
+        let factor = if factor_s.is_empty() && has_fuel {
+            None
+        } else {
+            parse_decimal(factor_s)
+                .map_err(|e| e.to_string())
+                .and_then(|d| EmissionFactor::t_per_mwh(d).map_err(|e| e.to_string()))
+                .map_err(|m| {
+                    ok = false;
+                    st.error(file, line, target, Some("factor"), Some(factor_s), m);
+                })
+                .ok()
+        };
+        if let Some(carrier) = carrier {
             if let Some(first) = seen.insert((inv, carrier), line) {
                 st.error(
                     file,
@@ -888,16 +953,33 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
                 );
                 ok = false;
             }
-            let o = FactorOverride {
-                carrier,
-                factor,
-                source: Some(source.to_string()).filter(|s| !s.is_empty()),
-                scope: if inv.is_some() { OverrideScope::Inventory } else { OverrideScope::Batch },
-                line: Some(line),
-            };
-            match inv {
-                Some(i) => out.per_inventory.entry(i).or_default().push(o),
-                None => out.batch.push(o),
+            if has_fuel && !carrier.is_fuel() {
+                ok = false;
+                let m = format!("'{carrier}' is not a fuel: it has no calorific value or density");
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), m);
+            }
+            if let Some(factor) = factor {
+                let o = FactorOverride {
+                    carrier,
+                    factor,
+                    source: Some(source.to_string()).filter(|s| !s.is_empty()),
+                    scope: if inv.is_some() {
+                        OverrideScope::Inventory
+                    } else {
+                        OverrideScope::Batch
+                    },
+                    line: Some(line),
+                };
+                match inv {
+                    Some(i) => out.per_inventory.entry(i).or_default().push(o),
+                    None => out.batch.push(o),
+                }
+            }
+            if ncv.is_some() || density.is_some() {
+                out.fuel.push((
+                    inv,
+                    FuelOverride { carrier, ncv_gj_per_t: ncv, density_kg_per_l: density },
+                ));
             }
         }
         if !ok && inv.is_none() {
@@ -1729,6 +1811,63 @@ mod tests {
         // The comparison by carrier is part of the monitoring result.
         let cmp = out.inventories[1].comparison.as_ref().unwrap();
         assert_eq!(cmp.total.change_t, dec!(33));
+    }
+
+    #[test]
+    fn fuel_parameters_can_be_given_per_inventory_or_batch() {
+        let inv = "inventory_id,country,year\nA,IT,2010\nB,IT,2010\n";
+        let act = "inventory_id,sector,carrier,amount,unit\n\
+                   A,municipal_fleet,diesel,1000,L\nB,municipal_fleet,diesel,1000,L\n\
+                   A,residential_buildings,natural_gas,1000,m3\nB,residential_buildings,natural_gas,1000,m3\n";
+        // Batch-wide: a natural-gas density of 0.7 kg/m3 (0.0007 kg/L); for B only: diesel at 0.832 kg/L.
+        let fac = "inventory_id,carrier,factor,ncv_gj_per_t,density_kg_per_l\n\
+                   ,natural_gas,,,0.0007\nB,diesel,,,0.832\n";
+        let out = run_str(inv, act, Some(fac));
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        let mwh = |k: usize, c: Carrier| {
+            out.inventories[k]
+                .inventory
+                .cells
+                .iter()
+                .find(|x| x.carrier == Some(c))
+                .unwrap()
+                .energy
+                .unwrap()
+        };
+        // 1 000 L × 0.84 kg/L × 43.0 GJ/t = 36.12 GJ = 10.0333… MWh (the release's density).
+        assert_eq!(
+            mwh(0, Carrier::Diesel).get(crate::quantity::EnergyUnit::Gigajoule),
+            dec!(36.12)
+        );
+        // 1 000 L × 0.832 kg/L × 43.0 GJ/t = 35.776 GJ.
+        assert_eq!(
+            mwh(1, Carrier::Diesel).get(crate::quantity::EnergyUnit::Gigajoule),
+            dec!(35.776)
+        );
+        // 1 000 m3 × 0.7 kg/m3 × 48.0 GJ/t = 33.6 GJ = 9.333… MWh.
+        assert_eq!(
+            mwh(0, Carrier::NaturalGas).get(crate::quantity::EnergyUnit::Gigajoule),
+            dec!(33.6)
+        );
+        let conv = &out.inventories[1]
+            .inventory
+            .cells
+            .iter()
+            .find(|x| x.carrier == Some(Carrier::Diesel))
+            .unwrap()
+            .inputs[0];
+        assert_eq!(
+            (conv.ncv_gj_per_t, conv.density_kg_per_l),
+            (Some(dec!(43.0)), Some(dec!(0.832)))
+        );
+        let bad = "inventory_id,carrier,factor,ncv_gj_per_t\nA,electricity,,3.6\nA,diesel,,-1\n";
+        let m = messages(&run_str(inv, act, Some(bad)));
+        assert!(m.iter().any(|e| e.contains("'electricity' is not a fuel")), "{m:?}");
+        assert!(
+            m.iter()
+                .any(|e| e.contains("column 'ncv_gj_per_t', value '-1': expected a number > 0")),
+            "{m:?}"
+        );
     }
 
     #[test]

@@ -286,6 +286,18 @@ pub struct InventoryBuilder<'r> {
     spec: InventorySpec,
     release: &'r Release,
     cells: Cells,
+    fuel_overrides: Vec<FuelOverride>,
+}
+
+/// A user's net calorific value or density for a carrier, replacing the release's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FuelOverride {
+    /// The carrier.
+    pub carrier: Carrier,
+    /// Net calorific value, GJ/t.
+    pub ncv_gj_per_t: Option<Decimal>,
+    /// Density, kg/L.
+    pub density_kg_per_l: Option<Decimal>,
 }
 
 /// Sparse sector × carrier cells: a slot index and only the cells that have rows, so an
@@ -339,12 +351,47 @@ fn energy_units() -> String {
 impl<'r> InventoryBuilder<'r> {
     /// A builder for `spec`, using `release` for defaults, NCVs and densities.
     pub fn new(spec: InventorySpec, release: &'r Release) -> InventoryBuilder<'r> {
-        InventoryBuilder { spec, release, cells: Cells::new() }
+        InventoryBuilder { spec, release, cells: Cells::new(), fuel_overrides: Vec::new() }
     }
 
     /// The inventory being built.
     pub fn spec(&self) -> &InventorySpec {
         &self.spec
+    }
+
+    /// Uses the user's NCV and/or density for a carrier instead of the release's (add before
+    /// the rows that need them).
+    pub fn set_fuel_override(&mut self, o: FuelOverride) {
+        self.fuel_overrides.retain(|x| x.carrier != o.carrier);
+        self.fuel_overrides.push(o);
+    }
+
+    /// The NCV and density of a carrier: the user's where given, else the release's.
+    pub fn fuel_parameters(&self, carrier: Carrier, unit: ActivityUnit) -> Result<FuelParameters> {
+        let props = self.release.properties();
+        let user = self.fuel_overrides.iter().find(|o| o.carrier == carrier);
+        let missing = |property| Error::MissingFuelProperty {
+            carrier,
+            unit: unit.symbol().into(),
+            property,
+            release: self.release.id().into(),
+        };
+        let ncv = user.and_then(|u| u.ncv_gj_per_t).or_else(|| props.ncv(carrier).map(|p| p.value));
+        let density = user
+            .and_then(|u| u.density_kg_per_l)
+            .or_else(|| props.density(carrier).map(|p| p.value));
+        if ncv.is_some()
+            && density.is_none()
+            && matches!(unit, ActivityUnit::Litre | ActivityUnit::CubicMetre)
+        {
+            return Err(missing("density"));
+        }
+        Ok(FuelParameters {
+            carrier,
+            ncv_gj_per_t: ncv.ok_or_else(|| missing("net calorific value"))?,
+            density_kg_per_l: density,
+            user: user.is_some(),
+        })
     }
 
     /// Checks an activity row and converts its amount, without adding it.
@@ -431,38 +478,13 @@ impl<'r> InventoryBuilder<'r> {
                 if !carrier.is_fuel() {
                     return Err(unit_err(format!("carrier '{carrier}'"), energy_units()));
                 }
-                let props = self.release.properties();
-                let missing = |property| {
-                    loc(
-                        "unit",
-                        fuel_unit.symbol().into(),
-                        Error::MissingFuelProperty {
-                            carrier,
-                            unit: fuel_unit.symbol().into(),
-                            property,
-                            release: self.release.id().into(),
-                        },
-                    )
-                };
-                let ncv = props.ncv(carrier).ok_or_else(|| missing("net calorific value"))?.value;
-                // MJ per unit: t × NCV (GJ/t) × 1000; L → t is × density (kg/L) / 1000.
-                let per_unit = match fuel_unit {
-                    ActivityUnit::Kilogram => Some(ncv),
-                    ActivityUnit::Tonne => ncv.checked_mul(Decimal::ONE_THOUSAND),
-                    ActivityUnit::Litre | ActivityUnit::CubicMetre => {
-                        let d = props.density(carrier).ok_or_else(|| missing("density"))?.value;
-                        let per_litre = ncv.checked_mul(d);
-                        if fuel_unit == ActivityUnit::Litre {
-                            per_litre
-                        } else {
-                            per_litre.and_then(|x| x.checked_mul(Decimal::ONE_THOUSAND))
-                        }
-                    }
-                    _ => None,
-                };
-                per_unit.ok_or_else(|| {
-                    loc("amount", a.amount.to_string(), Error::overflow("fuel conversion"))
-                })?
+                self.fuel_parameters(carrier, fuel_unit)
+                    .and_then(|p| p.megajoules_per_unit(fuel_unit))
+                    .map_err(|e| {
+                        let column =
+                            if matches!(e, Error::Overflow { .. }) { "amount" } else { "unit" };
+                        loc(column, fuel_unit.symbol().into(), e)
+                    })?
             }
         };
         a.amount
@@ -503,7 +525,9 @@ impl<'r> InventoryBuilder<'r> {
     /// `overrides` are the user's factors; one with [`OverrideScope::Inventory`] wins over one
     /// with [`OverrideScope::Batch`], which wins over the release.
     pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Located>> {
-        let InventoryBuilder { spec, release, cells } = self;
+        let fuel_parameters = |c: Carrier, unit: ActivityUnit| self.fuel_parameters(c, unit);
+        let InventoryBuilder { spec, release, cells, .. } = &self;
+        let (spec, release) = (spec.clone(), *release);
         let mut problems = Vec::new();
         let mut factors: Vec<FactorUsed> = Vec::new();
         let mut warnings = Vec::new();
@@ -534,7 +558,15 @@ impl<'r> InventoryBuilder<'r> {
                 let mut cell_energy = Energy::ZERO;
                 let mut direct = Emissions::ZERO;
                 let converted = acc.inputs.iter().try_for_each(|&(unit, amount)| {
-                    let c = conversion(release, carrier, unit, amount)?;
+                    let fuel = !matches!(
+                        unit,
+                        ActivityUnit::Energy(_) | ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e
+                    );
+                    let params = match carrier {
+                        Some(c) if fuel => Some(fuel_parameters(c, unit)?),
+                        _ => None,
+                    };
+                    let c = conversion(params, unit, amount)?;
                     if carrier.is_some() {
                         cell_energy = cell_energy.checked_add(c.energy)?;
                     } else {
@@ -664,30 +696,17 @@ pub enum Quantity {
     Emissions(Emissions),
 }
 
+/// How a summed input quantity became energy.
 fn conversion(
-    release: &Release,
-    carrier: Option<Carrier>,
+    params: Option<FuelParameters>,
     unit: ActivityUnit,
     amount: Decimal,
 ) -> Result<Conversion> {
-    let props = release.properties();
-    let ncv = |c: Carrier| props.ncv(c).map(|p| p.value);
-    let density = |c: Carrier| props.density(c).map(|p| p.value);
-    let (ncv, density) = match (carrier, unit) {
-        (Some(c), ActivityUnit::Kilogram | ActivityUnit::Tonne) => (ncv(c), None),
-        (Some(c), ActivityUnit::Litre | ActivityUnit::CubicMetre) => (ncv(c), density(c)),
-        _ => (None, None),
-    };
-    let thousand = Decimal::ONE_THOUSAND;
-    let per_unit = match unit {
-        ActivityUnit::Energy(u) => Some(u.megajoules()),
-        ActivityUnit::Kilogram => ncv,
-        ActivityUnit::Tonne => ncv.and_then(|n| n.checked_mul(thousand)),
-        ActivityUnit::Litre => ncv.zip(density).and_then(|(n, d)| n.checked_mul(d)),
-        ActivityUnit::CubicMetre => {
-            ncv.zip(density).and_then(|(n, d)| n.checked_mul(d)?.checked_mul(thousand))
-        }
-        ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
+    let per_unit = match (unit, params) {
+        (ActivityUnit::Energy(u), _) => Some(u.megajoules()),
+        (ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e, _) => None,
+        (_, Some(p)) => Some(p.megajoules_per_unit(unit)?),
+        (_, None) => None,
     };
     let energy = match per_unit {
         // Non-energy rows: no energy.
@@ -697,7 +716,54 @@ fn conversion(
             .map(Energy::from_megajoules)
             .ok_or_else(|| Error::overflow(format!("{amount} {unit}")))?,
     };
-    Ok(Conversion { amount, unit, ncv_gj_per_t: ncv, density_kg_per_l: density, energy })
+    let volume = matches!(unit, ActivityUnit::Litre | ActivityUnit::CubicMetre);
+    Ok(Conversion {
+        amount,
+        unit,
+        ncv_gj_per_t: params.map(|p| p.ncv_gj_per_t),
+        density_kg_per_l: params.and_then(|p| p.density_kg_per_l).filter(|_| volume),
+        energy,
+    })
+}
+
+/// The net calorific value and density used to turn a fuel quantity into energy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FuelParameters {
+    /// The carrier.
+    pub carrier: Carrier,
+    /// Net calorific value, GJ/t.
+    pub ncv_gj_per_t: Decimal,
+    /// Density, kg/L (needed for volumes only).
+    pub density_kg_per_l: Option<Decimal>,
+    /// Whether the user gave these values (else they come from the release).
+    pub user: bool,
+}
+
+impl FuelParameters {
+    /// MJ per unit: t × NCV (GJ/t) × 1 000; L → t is × density (kg/L) / 1 000; m³ = 1 000 L.
+    pub fn megajoules_per_unit(self, unit: ActivityUnit) -> Result<Decimal> {
+        let ncv = self.ncv_gj_per_t;
+        let thousand = Decimal::ONE_THOUSAND;
+        let missing = |property| Error::MissingFuelProperty {
+            carrier: self.carrier,
+            unit: unit.symbol().into(),
+            property,
+            release: if self.user { "the user's parameters".into() } else { "the release".into() },
+        };
+        let v = match unit {
+            ActivityUnit::Energy(u) => Some(u.megajoules()),
+            ActivityUnit::Kilogram => Some(ncv),
+            ActivityUnit::Tonne => ncv.checked_mul(thousand),
+            ActivityUnit::Litre => {
+                ncv.checked_mul(self.density_kg_per_l.ok_or_else(|| missing("density"))?)
+            }
+            ActivityUnit::CubicMetre => ncv
+                .checked_mul(self.density_kg_per_l.ok_or_else(|| missing("density"))?)
+                .and_then(|x| x.checked_mul(thousand)),
+            ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
+        };
+        v.ok_or_else(|| Error::overflow("fuel conversion"))
+    }
 }
 
 fn resolve(

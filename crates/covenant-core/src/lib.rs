@@ -51,6 +51,7 @@ pub mod error;
 pub mod factors;
 pub mod inventory;
 pub mod quantity;
+pub mod supply;
 pub mod target;
 pub mod taxonomy;
 pub mod trajectory;

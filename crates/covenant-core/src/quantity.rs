@@ -465,6 +465,14 @@ impl EmissionFactor {
         Ok(EmissionFactor { t_per_mwh: value })
     }
 
+    /// The factor `emissions / energy` (one division); `None` for zero energy or a negative
+    /// ratio.
+    pub fn ratio(emissions: Emissions, energy: Energy) -> Option<EmissionFactor> {
+        // (1/3 600 t) / MJ = t/MWh.
+        let v = emissions.raw.checked_div(energy.mj)?.normalize();
+        EmissionFactor::t_per_mwh(v).ok()
+    }
+
     /// The value in t/MWh.
     pub const fn value(self) -> Decimal {
         self.t_per_mwh
@@ -514,6 +522,14 @@ impl Emissions {
             .checked_add(other.raw)
             .map(|raw| Emissions { raw })
             .ok_or_else(|| Error::overflow("emissions sum"))
+    }
+
+    /// The exact difference `self − other` (may be negative), or an overflow error.
+    pub fn checked_sub(self, other: Emissions) -> Result<Emissions, Error> {
+        self.raw
+            .checked_sub(other.raw)
+            .map(|raw| Emissions { raw })
+            .ok_or_else(|| Error::overflow("emissions difference"))
     }
 
     /// The difference `self − other` (may be negative), in tonnes.

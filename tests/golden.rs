@@ -30,6 +30,7 @@ fn run_case(name: &str) -> BatchOutput {
             inventories: ("inventories.csv", &inv[..]),
             activity: ("activity.csv", &act[..]),
             factors: fac.as_deref().map(|f| ("factors.csv", f)),
+            supply: None,
         },
         Catalog::embedded(),
     )

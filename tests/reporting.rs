@@ -30,6 +30,7 @@ fn run() -> BatchOutput {
             inventories: ("i", INV.as_bytes()),
             activity: ("a", ACT.as_bytes()),
             factors: None,
+            supply: None,
         },
         Catalog::embedded(),
     );

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         BatchInput {
             inventories: ("inventories.csv", inventories),
             activity: ("activity.csv", activity),
-            factors: factors.map(|f| ("factors.csv", f)),
+            factors: factors.map(|f| ("factors.csv", f)), supply: None
         },
         Catalog::embedded(),
     );

@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
                     inventories: ("i", black_box(b.inventories.as_bytes())),
                     activity: ("a", black_box(&activity[..])),
                     factors: Some(("f", black_box(b.factors.as_bytes()))),
+                    supply: None,
                 },
                 catalog,
             );
@@ -53,6 +54,7 @@ fn bench(c: &mut Criterion) {
             inventories: ("i", b.inventories.as_bytes()),
             activity: ("a", &activity[..]),
             factors: Some(("f", b.factors.as_bytes())),
+            supply: None,
         },
         catalog,
     );

@@ -37,7 +37,9 @@ Input files (UTF-8, comma-separated, header row; see the batch format in the REA
   inventories.csv  inventory_id,country,year[,city,kind,baseline_id,population,approach,gases,factor_set,
                    target_year,target_reduction_pct,target_kind,target_population]
   activity.csv     inventory_id,sector,carrier,amount,unit
-  factors.csv      carrier,factor[,inventory_id,source]   (optional local factors, t/MWh)
+  factors.csv      carrier,factor[,inventory_id,source,ncv_gj_per_t,density_kg_per_l]   (optional, t/MWh)
+  supply.csv       inventory_id,item[,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t]
+                   (optional local production: local electricity and heat factors, CHP)
 
 Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and errors.csv with --keep-going);
 with --xlsx DIR, one workbook per inventory.
@@ -115,6 +117,10 @@ struct BatchArgs {
     /// factors.csv: optional local or custom emission factors (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     factors: Option<PathBuf>,
+    /// supply.csv: optional local energy supply (Tables C and D: local electricity and heat
+    /// production, CHP, green purchases, heat imports and exports) for local factors.
+    #[arg(long, value_name = "FILE")]
+    supply: Option<PathBuf>,
     /// Output directory (created if needed). Required unless --format json.
     #[arg(long, value_name = "DIR", required_unless_present = "format")]
     out: Option<PathBuf>,
@@ -199,7 +205,7 @@ fn batch_command(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8> {
-    let dashes = [Some(&a.inventories), Some(&a.activity), a.factors.as_ref()]
+    let dashes = [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
         .into_iter()
         .flatten()
         .filter(|p| p.as_os_str() == "-")
@@ -228,13 +234,16 @@ fn batch_command(
         None => act,
     };
     let fac = a.factors.as_deref().map(&mut open).transpose()?;
+    let sup = a.supply.as_deref().map(&mut open).transpose()?;
     let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
     let fac_name = a.factors.as_deref().map(display_name);
+    let sup_name = a.supply.as_deref().map(display_name);
     let out = batch::run(
         BatchInput {
             inventories: (&inv_name, inv),
             activity: (&act_name, act),
             factors: fac_name.as_deref().zip(fac),
+            supply: sup_name.as_deref().zip(sup),
         },
         &catalog,
     );

@@ -66,6 +66,8 @@ pub struct BatchInput<'a, R> {
     pub activity: (&'a str, R),
     /// The optional `factors.csv`.
     pub factors: Option<(&'a str, R)>,
+    /// The optional `supply.csv` (local energy supply: an extension of v1).
+    pub supply: Option<(&'a str, R)>,
 }
 
 /// One computed inventory of a batch.
@@ -156,7 +158,16 @@ pub fn run_with_progress<R: Read>(
         &mut st,
         progress,
     );
-    finish(input.inventories.0, input.activity.0, specs, overrides, builders, alternates, &rows, st)
+    let supply_file = input.supply.as_ref().map(|(name, _)| *name);
+    if let Some((name, r)) = input.supply {
+        read_supply(name, r, &specs, &mut builders, &mut alternates, &mut st);
+    }
+    let files = Files {
+        inventories: input.inventories.0,
+        activity: input.activity.0,
+        supply: supply_file.unwrap_or("supply.csv"),
+    };
+    finish(files, specs, overrides, builders, alternates, &rows, st)
 }
 
 /// At most this many errors (and as many warnings) are listed; further ones are counted, so that
@@ -559,6 +570,8 @@ const INV_OPTIONAL: &[&str] = &[
     "target_reduction_pct",
     "target_kind",
     "target_population",
+    "chp_eta_heat",
+    "chp_eta_electricity",
 ];
 
 fn parse_year(s: &str) -> Result<u16, String> {
@@ -671,6 +684,27 @@ fn read_inventories<'c, R: Read>(
         let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| {
             err(st, c, v, m);
         });
+        let mut eta = |column: &'static str, k: usize, default: Decimal| -> Decimal {
+            if g(k).is_empty() {
+                return default;
+            }
+            match parse_decimal(g(k)) {
+                Ok(v) if v > Decimal::ZERO && v <= Decimal::ONE => v,
+                Ok(_) => {
+                    err(st, column, g(k), "expected an efficiency above 0 and at most 1".into());
+                    default
+                }
+                Err(e) => {
+                    err(st, column, g(k), e.to_string());
+                    default
+                }
+            }
+        };
+        let default = crate::supply::ChpEfficiencies::GUIDEBOOK_2010;
+        let chp = crate::supply::ChpEfficiencies {
+            heat: eta("chp_eta_heat", 14, default.heat),
+            electricity: eta("chp_eta_electricity", 15, default.electricity),
+        };
         if let (
             false,
             Some(country),
@@ -693,6 +727,7 @@ fn read_inventories<'c, R: Read>(
                 gases,
                 release: Some(release.id().to_string()),
                 target,
+                chp_efficiencies: (chp != default).then_some(chp),
             };
             specs.by_id.insert(spec.id.clone(), index);
             specs.entries.push(Entry { spec, line, release: Some(release) });
@@ -1084,15 +1119,195 @@ fn read_activity<'c, R: Read>(
     progress(count);
 }
 
+const SUP_REQUIRED: &[&str] = &["inventory_id", "item"];
+const SUP_OPTIONAL: &[&str] =
+    &["plant", "electricity_mwh", "heat_mwh", "carrier", "amount", "unit", "emissions_t"];
+
+fn read_supply<'c, R: Read>(
+    file: &str,
+    r: R,
+    specs: &Specs<'c>,
+    builders: &mut [Option<InventoryBuilder<'c>>],
+    alternates: &mut [Option<InventoryBuilder<'c>>],
+    st: &mut State,
+) {
+    use crate::supply::{SupplyItem, SupplyRow};
+    let Some((rdr, header)) = open(file, r, st, SUP_REQUIRED) else {
+        st.incomplete = true;
+        return;
+    };
+    let Some(cols) = Columns::read(file, &header, SUP_REQUIRED, SUP_OPTIONAL, st) else {
+        st.incomplete = true;
+        return;
+    };
+    for_rows(file, rdr, st, |line, rec, st| {
+        let g = |k| cols.get(rec, k);
+        let id = g(0);
+        let Some(&idx) = specs.by_id.get(id) else {
+            st.error(
+                file,
+                line,
+                None,
+                Some("inventory_id"),
+                Some(id),
+                "no inventory with this id in the inventories file".into(),
+            );
+            return;
+        };
+        let target = Some((idx, id));
+        if let Some(m) = cols.ragged(rec) {
+            st.error(file, line, target, None, None, m);
+            return;
+        }
+        let mut ok = true;
+        let mut err = |st: &mut State, column: &str, value: &str, message: String| {
+            ok = false;
+            st.error(file, line, target, Some(column), Some(value), message);
+        };
+        let item = SupplyItem::parse(g(1)).map_err(|e| err(st, "item", g(1), e.to_string())).ok();
+        let mut amount = |st: &mut State, column: &'static str, k: usize| -> Option<Decimal> {
+            if g(k).is_empty() {
+                return None;
+            }
+            match parse_decimal(g(k)) {
+                Ok(d) if !d.is_sign_negative() || d.is_zero() => Some(d),
+                Ok(_) => {
+                    err(st, column, g(k), "expected a number >= 0".into());
+                    None
+                }
+                Err(e) => {
+                    err(st, column, g(k), e.to_string());
+                    None
+                }
+            }
+        };
+        let electricity = amount(st, "electricity_mwh", 3);
+        let heat = amount(st, "heat_mwh", 4);
+        let fuel_amount = amount(st, "amount", 6);
+        let emissions_t = amount(st, "emissions_t", 8);
+        let (carrier_s, unit_s) = (g(5), g(7));
+        let fuel = match (carrier_s.is_empty(), fuel_amount, unit_s.is_empty()) {
+            (true, None, true) => None,
+            (false, Some(a), false) => {
+                let c = Carrier::parse_code(carrier_s)
+                    .map_err(|e| err(st, "carrier", carrier_s, e.to_string()))
+                    .ok();
+                let u = ActivityUnit::parse(unit_s)
+                    .map_err(|e| err(st, "unit", unit_s, e.to_string()))
+                    .ok();
+                c.zip(u).map(|(c, u)| (c, a, u))
+            }
+            _ => {
+                err(
+                    st,
+                    "carrier",
+                    carrier_s,
+                    "a fuel input needs carrier, amount and unit together".into(),
+                );
+                None
+            }
+        };
+        let need = |present: bool,
+                    column: &str,
+                    what: &str,
+                    st: &mut State,
+                    err: &mut dyn FnMut(&mut State, &str, &str, String)| {
+            if !present {
+                err(st, column, "", format!("{what} is required for this item"));
+            }
+        };
+        if let Some(item) = item {
+            use SupplyItem::*;
+            let (needs_e, needs_h) = match item {
+                ElectricityProduction | GreenPurchase => (true, false),
+                HeatProduction => (false, true),
+                Chp => (true, true),
+                HeatImport | HeatExport => (false, false),
+            };
+            need(
+                !needs_e || electricity.is_some(),
+                "electricity_mwh",
+                "the electricity produced or purchased (MWh)",
+                st,
+                &mut err,
+            );
+            need(!needs_h || heat.is_some(), "heat_mwh", "the heat produced (MWh)", st, &mut err);
+            if matches!(item, HeatImport | HeatExport) {
+                need(
+                    emissions_t.is_some(),
+                    "emissions_t",
+                    "the emissions of the heat imported or exported (t)",
+                    st,
+                    &mut err,
+                );
+            }
+            if electricity.is_some() && matches!(item, HeatProduction | HeatImport | HeatExport) {
+                err(
+                    st,
+                    "electricity_mwh",
+                    g(3),
+                    format!("item '{}' has no electricity output", item.code()),
+                );
+            }
+            if heat.is_some() && matches!(item, ElectricityProduction | GreenPurchase) {
+                err(st, "heat_mwh", g(4), format!("item '{}' has no heat output", item.code()));
+            }
+            if fuel.is_some() && matches!(item, GreenPurchase | HeatImport | HeatExport) {
+                err(
+                    st,
+                    "carrier",
+                    carrier_s,
+                    format!("item '{}' has no fuel input; give emissions_t", item.code()),
+                );
+            }
+            if fuel.is_some() && emissions_t.is_some() {
+                err(
+                    st,
+                    "emissions_t",
+                    g(8),
+                    "give either a fuel input or the emissions, not both".into(),
+                );
+            }
+        }
+        let (Some(item), true) = (item, ok) else { return };
+        let mwh = |v: Option<Decimal>| v.and_then(|v| crate::quantity::Energy::from_mwh(v).ok());
+        let row = SupplyRow {
+            item,
+            plant: Some(g(2).to_string()).filter(|s| !s.is_empty()),
+            electricity: mwh(electricity),
+            heat: mwh(heat),
+            fuel,
+            emissions_t,
+            line: Some(line),
+        };
+        if let Some(b) = builders[idx].as_mut()
+            && let Err(e) = b.add_supply(row.clone())
+        {
+            located(st, file, target, e);
+        }
+        if let Some(a) = alternates[idx].as_mut()
+            && a.add_supply(row).is_err()
+        {
+            alternates[idx] = None;
+        }
+    });
+}
+
 fn located(st: &mut State, file: &str, inv: Option<(usize, &str)>, e: Located) {
     let value = Some(e.value.as_str()).filter(|v| !v.is_empty());
     st.error(file, e.line.unwrap_or(0), inv, Some(e.column), value, e.error.to_string());
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The names of the input files, for messages.
+#[derive(Clone, Copy)]
+struct Files<'a> {
+    inventories: &'a str,
+    activity: &'a str,
+    supply: &'a str,
+}
+
 fn finish(
-    inv_file: &str,
-    act_file: &str,
+    files: Files<'_>,
     specs: Specs<'_>,
     overrides: Overrides,
     builders: Vec<Option<InventoryBuilder<'_>>>,
@@ -1100,6 +1315,7 @@ fn finish(
     rows: &[u64],
     mut st: State,
 ) -> BatchOutput {
+    let (inv_file, act_file) = (files.inventories, files.activity);
     let overrides_of = |i: usize| {
         let mut ov: Vec<&FactorOverride> = overrides.batch.iter().collect();
         if let Some(own) = overrides.per_inventory.get(&i) {
@@ -1132,7 +1348,8 @@ fn finish(
             Err(problems) => {
                 let id = specs.entries[i].spec.id.clone();
                 for p in problems {
-                    located(&mut st, act_file, Some((i, &id)), p);
+                    let file = if p.supply { files.supply } else { act_file };
+                    located(&mut st, file, Some((i, &id)), p);
                 }
             }
         }
@@ -1574,6 +1791,7 @@ mod tests {
                 inventories: ("inventories.csv", inv.as_bytes()),
                 activity: ("activity.csv", act.as_bytes()),
                 factors: fac.map(|f| ("factors.csv", f.as_bytes())),
+                supply: None,
             },
             Catalog::embedded(),
         )
@@ -1729,6 +1947,7 @@ mod tests {
                 inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
                 activity: ("activity.csv", Box::new(head.chain(body))),
                 factors: None,
+                supply: None,
             },
             Catalog::embedded(),
         );
@@ -1745,6 +1964,7 @@ mod tests {
                 inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
                 activity: ("activity.csv", Box::new(head.chain(rows))),
                 factors: None,
+                supply: None,
             },
             Catalog::embedded(),
         );
@@ -1790,6 +2010,7 @@ mod tests {
                 inventories: ("inventories.csv", inv.as_bytes()),
                 activity: ("activity.csv", act.as_bytes()),
                 factors: None,
+                supply: None,
             },
             &catalog,
         );
@@ -1868,6 +2089,114 @@ mod tests {
                 .any(|e| e.contains("column 'ncv_gj_per_t', value '-1': expected a number > 0")),
             "{m:?}"
         );
+    }
+
+    fn run_supply(inv: &str, act: &str, fac: Option<&str>, sup: &str) -> BatchOutput {
+        run(
+            BatchInput {
+                inventories: ("inventories.csv", inv.as_bytes()),
+                activity: ("activity.csv", act.as_bytes()),
+                factors: fac.map(|f| ("factors.csv", f.as_bytes())),
+                supply: Some(("supply.csv", sup.as_bytes())),
+            },
+            Catalog::embedded(),
+        )
+    }
+
+    #[test]
+    fn local_electricity_and_heat_factors_from_supply() {
+        // Italy 2010, NEEFE 0.421. Electricity: 10 000 MWh consumed; 1 000 MWh PV; a CHP burning
+        // 5 000 MWh of natural gas (0.202 → 1 010 t) for 1 500 MWh of electricity and 2 500 MWh of
+        // heat. Heat share = 2 500 × 0.4 / (2 500 × 0.4 + 1 500 × 0.9) = 1 000 / 2 350.
+        let inv = "inventory_id,country,year\nA,IT,2010\n";
+        let act = "inventory_id,sector,carrier,amount,unit\n\
+                   A,residential_buildings,electricity,10000,MWh\nA,residential_buildings,heat_cold,4000,MWh\n";
+        let sup = "inventory_id,item,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t\n\
+                   A,electricity_production,PV,1000,,,,,\n\
+                   A,chp,gas CHP,1500,2500,natural_gas,5000,MWh,\n\
+                   A,heat_import,,,500,,,,40\n";
+        let out = run_supply(inv, act, None, sup);
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        let r = &out.inventories[0].inventory;
+        let local = r.supply.as_ref().unwrap();
+        let chp = local.rows[1].chp.unwrap();
+        let heat_t = dec!(1010) * dec!(1000) / dec!(2350);
+        assert_eq!(
+            crate::quantity::round_for_display(chp.heat.tonnes(), 6),
+            crate::quantity::round_for_display(heat_t, 6)
+        );
+        assert_eq!(chp.heat.checked_add(chp.electricity).unwrap().tonnes(), dec!(1010));
+        // EFE = [(10 000 − 2 500) × 0.421 + CO2_CHP,E] / 10 000.
+        let (_, efe, case) = local.electricity.unwrap();
+        assert_eq!(case, crate::supply::EfeCase::General);
+        let expected = (dec!(7500) * dec!(0.421) + (dec!(1010) - heat_t)) / dec!(10000);
+        assert_eq!(
+            crate::quantity::round_for_display(efe.value(), 12),
+            crate::quantity::round_for_display(expected, 12)
+        );
+        // EFH = (CO2_CHP,H + 40) / 4 000.
+        let (_, efh) = local.heat.unwrap();
+        assert_eq!(
+            crate::quantity::round_for_display(efh.value(), 12),
+            crate::quantity::round_for_display((heat_t + dec!(40)) / dec!(4000), 12)
+        );
+        let e = r.factors.iter().find(|f| f.carrier == Carrier::Electricity).unwrap();
+        assert_eq!(e.provenance.short(), "local factor EFE (general case)");
+        // A user's electricity factor wins, with a warning.
+        let out = run_supply(inv, act, Some("carrier,factor\nelectricity,0.3\n"), sup);
+        let r = &out.inventories[0].inventory;
+        assert_eq!(
+            r.factors.iter().find(|f| f.carrier == Carrier::Electricity).unwrap().factor.value(),
+            dec!(0.3)
+        );
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.contains("local production and green purchases do not change it"))
+        );
+    }
+
+    #[test]
+    fn supply_errors_are_located_in_the_supply_file() {
+        let inv = "inventory_id,country,year\nA,IT,2010\n";
+        let act =
+            "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,heat_cold,100,MWh\n";
+        let sup = "inventory_id,item,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t\n\
+                   A,chp_plant,1,1,,,,\nA,chp,1,,,,,\nA,heat_export,,10,,,,\nA,heat_production,,10,natural_gas,5,MWh,3\n\
+                   A,green_purchase,5,,diesel,1,MWh,\nZ,heat_import,,1,,,,1\nA,heat_production,,10,other_fossil,5,MWh,\n";
+        let m = messages(&run_supply(inv, act, None, sup));
+        let expect = [
+            "supply.csv:2: column 'item', value 'chp_plant': unknown item code 'chp_plant' (did you mean 'chp'?)",
+            "supply.csv:3: column 'heat_mwh': the heat produced (MWh) is required for this item",
+            "supply.csv:4: column 'emissions_t': the emissions of the heat imported or exported (t) is required",
+            "supply.csv:5: column 'emissions_t', value '3': give either a fuel input or the emissions, not both",
+            "supply.csv:6: column 'carrier', value 'diesel': item 'green_purchase' has no fuel input",
+            "supply.csv:7: column 'inventory_id', value 'Z': no inventory with this id",
+        ];
+        for e in expect {
+            assert!(m.iter().any(|x| x.starts_with(e)), "missing {e}\n{m:#?}");
+        }
+        // A fuel without a factor is reported at its supply line.
+        let m = messages(&run_supply(
+            inv,
+            act,
+            None,
+            "inventory_id,item,heat_mwh,carrier,amount,unit\nA,heat_production,10,other_fossil,5,MWh\n",
+        ));
+        assert!(
+            m[0].starts_with(
+                "supply.csv:2: column 'carrier': no co2 emission factor for carrier 'other_fossil'"
+            ),
+            "{m:?}"
+        );
+        // Exported heat larger than the rest: a negative EFH is refused.
+        let m = messages(&run_supply(
+            inv,
+            act,
+            None,
+            "inventory_id,item,heat_mwh,emissions_t\nA,heat_export,10,5\n",
+        ));
+        assert!(m[0].contains("the local heat factor would be negative"), "{m:?}");
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct InventorySpec {
     pub release: Option<String>,
     /// A reduction target, if any.
     pub target: Option<TargetSpec>,
+    /// The CHP reference efficiencies, when not the defaults of
+    /// [`crate::supply::ChpEfficiencies::GUIDEBOOK_2010`].
+    pub chp_efficiencies: Option<crate::supply::ChpEfficiencies>,
 }
 
 impl InventorySpec {
@@ -75,6 +78,7 @@ impl InventorySpec {
             gases: GasBasis::Co2,
             release: None,
             target: None,
+            chp_efficiencies: None,
         }
     }
 }
@@ -144,6 +148,13 @@ pub enum Provenance {
         /// The year of a time-series factor.
         year: Option<u16>,
     },
+    /// A local factor computed from the inventory's supply rows (EFE or EFH).
+    LocalFactor {
+        /// `EFE` (electricity) or `EFH` (heat/cold).
+        formula: &'static str,
+        /// For EFE: which branch of the formula applied.
+        case: Option<crate::supply::EfeCase>,
+    },
     /// A factor given by the user.
     UserOverride {
         /// The user's source note.
@@ -166,6 +177,17 @@ impl Provenance {
                     format!("{set} {source_id} (not a CoM factor)")
                 }
             }
+            Provenance::LocalFactor { formula, case } => match case {
+                Some(c) => format!(
+                    "local factor {formula} ({})",
+                    match c {
+                        crate::supply::EfeCase::General => "general case",
+                        crate::supply::EfeCase::NetExporter => "net exporter",
+                        crate::supply::EfeCase::NoConsumption => "no consumption",
+                    }
+                ),
+                None => format!("local factor {formula}"),
+            },
             Provenance::UserOverride { source: Some(s), .. } if !s.is_empty() => s.clone(),
             Provenance::UserOverride { line: Some(l), .. } => {
                 format!("user factor (factors.csv line {l})")
@@ -253,6 +275,8 @@ pub struct Inventory {
     pub per_capita_t: Option<Decimal>,
     /// The factor applied to each carrier, with its provenance.
     pub factors: Vec<FactorUsed>,
+    /// Local energy supply (Tables C and D) and the local factors derived from it.
+    pub supply: Option<crate::supply::LocalSupply>,
     /// Plausibility warnings (the result is still complete).
     pub warnings: Vec<String>,
     /// The engine version.
@@ -270,6 +294,8 @@ pub struct Located {
     pub value: String,
     /// What is wrong.
     pub error: Box<Error>,
+    /// Whether the line is one of the supply file (else of the activity file).
+    pub supply: bool,
 }
 
 const SLOTS: usize = Carrier::ALL.len() + 1;
@@ -287,6 +313,8 @@ pub struct InventoryBuilder<'r> {
     release: &'r Release,
     cells: Cells,
     fuel_overrides: Vec<FuelOverride>,
+    supply: Vec<(crate::supply::SupplyRow, Option<(Carrier, Energy)>)>,
+    chp: crate::supply::ChpEfficiencies,
 }
 
 /// A user's net calorific value or density for a carrier, replacing the release's.
@@ -351,12 +379,70 @@ fn energy_units() -> String {
 impl<'r> InventoryBuilder<'r> {
     /// A builder for `spec`, using `release` for defaults, NCVs and densities.
     pub fn new(spec: InventorySpec, release: &'r Release) -> InventoryBuilder<'r> {
-        InventoryBuilder { spec, release, cells: Cells::new(), fuel_overrides: Vec::new() }
+        InventoryBuilder {
+            release,
+            cells: Cells::new(),
+            fuel_overrides: Vec::new(),
+            supply: Vec::new(),
+            chp: spec.chp_efficiencies.unwrap_or(crate::supply::ChpEfficiencies::GUIDEBOOK_2010),
+            spec,
+        }
     }
 
     /// The inventory being built.
     pub fn spec(&self) -> &InventorySpec {
         &self.spec
+    }
+
+    /// Sets the reference efficiencies used to split CHP emissions.
+    pub fn set_chp_efficiencies(&mut self, eta: crate::supply::ChpEfficiencies) {
+        self.chp = eta;
+    }
+
+    /// Adds a row of local energy supply (Tables C and D); its fuel input is converted now.
+    pub fn add_supply(&mut self, row: crate::supply::SupplyRow) -> Result<(), Located> {
+        let loc = |column: &'static str, value: String, error: Error| Located {
+            line: row.line,
+            column,
+            value,
+            error: Box::new(error),
+            supply: true,
+        };
+        let fuel = match row.fuel {
+            None => None,
+            Some((carrier, amount, unit)) => {
+                if amount.is_sign_negative() && !amount.is_zero() {
+                    return Err(loc(
+                        "amount",
+                        amount.to_string(),
+                        Error::NegativeAmount { value: amount },
+                    ));
+                }
+                let per_unit = match unit {
+                    ActivityUnit::Energy(u) => Ok(u.megajoules()),
+                    ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => Err(Error::UnitMismatch {
+                        unit: unit.symbol().into(),
+                        what: "a plant's fuel input".into(),
+                        expected: format!("{} or a fuel quantity", energy_units()),
+                    }),
+                    _ if !carrier.is_fuel() => Err(Error::UnitMismatch {
+                        unit: unit.symbol().into(),
+                        what: format!("carrier '{carrier}'"),
+                        expected: energy_units(),
+                    }),
+                    _ => self
+                        .fuel_parameters(carrier, unit)
+                        .and_then(|p| p.megajoules_per_unit(unit)),
+                }
+                .map_err(|e| loc("unit", unit.symbol().into(), e))?;
+                let mj = amount.checked_mul(per_unit).ok_or_else(|| {
+                    loc("amount", amount.to_string(), Error::overflow("fuel input"))
+                })?;
+                Some((carrier, Energy::from_megajoules(mj)))
+            }
+        };
+        self.supply.push((row, fuel));
+        Ok(())
     }
 
     /// Uses the user's NCV and/or density for a carrier instead of the release's (add before
@@ -401,6 +487,7 @@ impl<'r> InventoryBuilder<'r> {
             column,
             value,
             error: Box::new(error),
+            supply: false,
         };
         let sector = a.sector;
         match (sector.is_energy(), a.carrier) {
@@ -505,6 +592,7 @@ impl<'r> InventoryBuilder<'r> {
             column: "amount",
             value: a.amount.to_string(),
             error: Box::new(e),
+            supply: false,
         };
         if let Some(l) = a.line {
             acc.lines.push(l);
@@ -528,9 +616,54 @@ impl<'r> InventoryBuilder<'r> {
         let fuel_parameters = |c: Carrier, unit: ActivityUnit| self.fuel_parameters(c, unit);
         let InventoryBuilder { spec, release, cells, .. } = &self;
         let (spec, release) = (spec.clone(), *release);
+        let mut supply_warnings = Vec::new();
+        let (supply, local_factors) = if self.supply.is_empty() {
+            (None, Vec::new())
+        } else {
+            // Electricity and heat consumption (Table A) are energy units only: no fuel parameters.
+            let consumption = |carrier: Carrier| -> Result<Energy> {
+                let mut sum = Energy::ZERO;
+                for &sector in Sector::ALL {
+                    if let Some(acc) = cells.get(slot(sector, Some(carrier))) {
+                        for &(unit, amount) in &acc.inputs {
+                            sum = sum.checked_add(conversion(None, unit, amount)?.energy)?;
+                        }
+                    }
+                }
+                Ok(sum)
+            };
+            let totals = consumption(Carrier::Electricity)
+                .and_then(|e| Ok((e, consumption(Carrier::HeatCold)?)));
+            let computed = totals
+                .map_err(|e| {
+                    vec![Located {
+                        line: None,
+                        column: "amount",
+                        value: String::new(),
+                        error: Box::new(e),
+                        supply: true,
+                    }]
+                })
+                .and_then(|(tce, lhc)| {
+                    crate::supply::compute_local(
+                        &self.supply,
+                        self.chp,
+                        tce,
+                        lhc,
+                        |carrier| resolve(&spec, release, carrier, overrides).map(|f| f.factor),
+                        |carrier| overrides.iter().any(|o| o.carrier == carrier),
+                        resolve(&spec, release, Carrier::Electricity, &[]).ok().map(|f| f.factor),
+                        &mut supply_warnings,
+                    )
+                });
+            match computed {
+                Ok((local, factors)) => (Some(local), factors),
+                Err(problems) => return Err(problems),
+            }
+        };
         let mut problems = Vec::new();
-        let mut factors: Vec<FactorUsed> = Vec::new();
-        let mut warnings = Vec::new();
+        let mut factors: Vec<FactorUsed> = local_factors;
+        let mut warnings = supply_warnings;
         let mut out_cells = Vec::new();
         let zero = Subtotal { key: (), energy: Energy::ZERO, emissions: Emissions::ZERO };
         let mut by_carrier: Vec<Option<Subtotal<()>>> = vec![None; Carrier::ALL.len()];
@@ -552,6 +685,7 @@ impl<'r> InventoryBuilder<'r> {
                     column: "amount",
                     value: String::new(),
                     error: Box::new(e),
+                    supply: false,
                 };
                 // The cell's quantities, summed per unit while reading, converted once here.
                 let mut inputs = Vec::with_capacity(acc.inputs.len());
@@ -612,6 +746,7 @@ impl<'r> InventoryBuilder<'r> {
                                         column: "carrier",
                                         value: c.to_string(),
                                         error: Box::new(e),
+                                        supply: false,
                                     });
                                     continue;
                                 }
@@ -681,6 +816,7 @@ impl<'r> InventoryBuilder<'r> {
             total_emissions,
             per_capita_t,
             factors,
+            supply,
             warnings,
             engine_version: ENGINE_VERSION,
         })

@@ -28,6 +28,7 @@
 //!                  x,residential_buildings,natural_gas,1000,MWh\n\
 //!                  x,residential_buildings,electricity,500,MWh\n".as_bytes()),
 //!     factors: None,
+//!     supply: None,
 //! };
 //! let out = batch::run(input, Catalog::embedded());
 //! assert!(out.errors.is_empty());

@@ -147,7 +147,7 @@ proptest! {
 
     #[test]
     fn batch_reader_never_panics_on_bytes(inv in prop::collection::vec(any::<u8>(), 0..300), act in prop::collection::vec(any::<u8>(), 0..300)) {
-        let out = batch::run(BatchInput { inventories: ("i", &inv[..]), activity: ("a", &act[..]), factors: None }, Catalog::embedded());
+        let out = batch::run(BatchInput { inventories: ("i", &inv[..]), activity: ("a", &act[..]), factors: None , supply: None}, Catalog::embedded());
         // Garbage in gives errors or (rarely) a valid result, never a panic.
         prop_assert!(!out.errors.is_empty() || !out.inventories.is_empty());
     }
@@ -156,7 +156,7 @@ proptest! {
     fn batch_reader_never_panics_on_text(inv in "[a-z_,0-9\\.\\-\n\" ]{0,200}", act in "[a-zA-Z_,0-9\\.\\-\n\" ]{0,300}") {
         let header_inv = format!("inventory_id,country,year,population\n{inv}");
         let header_act = format!("inventory_id,sector,carrier,amount,unit\n{act}");
-        let out = batch::run(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None }, Catalog::embedded());
+        let out = batch::run(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None , supply: None}, Catalog::embedded());
         for e in &out.errors {
             prop_assert!(!e.message.is_empty());
         }

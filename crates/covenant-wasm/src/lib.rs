@@ -20,7 +20,7 @@ pub mod api {
     use serde::Serialize;
 
     /// The names the page's files are reported under.
-    pub const FILES: [&str; 3] = ["inventories.csv", "activity.csv", "factors.csv"];
+    pub const FILES: [&str; 4] = ["inventories.csv", "activity.csv", "factors.csv", "supply.csv"];
 
     /// The engine version.
     pub fn version() -> &'static str {
@@ -224,11 +224,22 @@ pub mod api {
     /// Runs a batch exactly as `covenant batch --format json` does, and also returns the CSV
     /// files the CLI writes, byte for byte.
     pub fn run_batch(inventories: &str, activity: &str, factors: Option<&str>) -> String {
+        run_batch_with_supply(inventories, activity, factors, None)
+    }
+
+    /// [`run_batch`] with the optional supply file (local production, Tables C and D).
+    pub fn run_batch_with_supply(
+        inventories: &str,
+        activity: &str,
+        factors: Option<&str>,
+        supply: Option<&str>,
+    ) -> String {
         let out: BatchOutput = batch::run(
             BatchInput {
                 inventories: (FILES[0], inventories.as_bytes()),
                 activity: (FILES[1], activity.as_bytes()),
                 factors: factors.map(|f| (FILES[2], f.as_bytes())),
+                supply: supply.map(|s| (FILES[3], s.as_bytes())),
             },
             Catalog::embedded(),
         );
@@ -261,6 +272,7 @@ pub mod api {
                 inventories: (FILES[0], inventories.as_bytes()),
                 activity: (FILES[1], activity.as_bytes()),
                 factors: factors.map(|f| (FILES[2], f.as_bytes())),
+                supply: None,
             },
             Catalog::embedded(),
         );
@@ -376,10 +388,15 @@ pub fn national_factor(
     api::national_factor_json(country, year, approach, gases, release)
 }
 
-/// Runs a batch (the three CSV texts; `factors` may be undefined), as a JSON string.
+/// Runs a batch (the CSV texts; `factors` and `supply` may be undefined), as a JSON string.
 #[wasm_bindgen(js_name = runBatch)]
-pub fn run_batch(inventories: &str, activity: &str, factors: Option<String>) -> String {
-    api::run_batch(inventories, activity, factors.as_deref())
+pub fn run_batch(
+    inventories: &str,
+    activity: &str,
+    factors: Option<String>,
+    supply: Option<String>,
+) -> String {
+    api::run_batch_with_supply(inventories, activity, factors.as_deref(), supply.as_deref())
 }
 
 /// The XLSX workbook of one inventory of a batch, as bytes (a `Uint8Array` in JS).

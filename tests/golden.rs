@@ -109,8 +109,8 @@ fn kozani_2010_names_every_factor_source() {
         sources[&Carrier::HeatCold],
         "local district heating factor printed in the SECAP of Kozani"
     );
-    assert_eq!(sources[&Carrier::Diesel], "com-fuels@2024.1 ipcc2006-co2");
-    assert_eq!(sources[&Carrier::Biofuel], "com-fuels@2024.1 ipcc2006-co2");
-    assert_eq!(inv.release, "com-2024.1");
+    assert_eq!(sources[&Carrier::Diesel], "com-fuels@2024.2 ipcc2006-co2");
+    assert_eq!(sources[&Carrier::Biofuel], "com-fuels@2024.2 ipcc2006-co2");
+    assert_eq!(inv.release, "com-2024.2");
     assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
 }

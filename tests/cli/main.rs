@@ -106,7 +106,7 @@ fn kozani_through_the_binary() {
             "baseline",
             "ipcc",
             "co2",
-            "com-2024.1",
+            "com-2024.2",
             "71388",
             "1027511.18",
             "394371.97202"
@@ -118,7 +118,7 @@ fn kozani_through_the_binary() {
     assert_eq!(emissions.lines().count(), 21);
     assert!(emissions.contains("kozani-2010,public_lighting,electricity,7825.73,0.775,national factor printed in the SECAP of Kozani,6064.94075\n"));
     assert!(emissions.contains(
-        "kozani-2010,municipal_fleet,biofuel,128.86,0,com-fuels@2024.1 ipcc2006-co2,0\n"
+        "kozani-2010,municipal_fleet,biofuel,128.86,0,com-fuels@2024.2 ipcc2006-co2,0\n"
     ));
     assert!(
         !emissions.contains('e')
@@ -232,7 +232,7 @@ fn stdin_and_json() {
     assert_eq!(inv["total_emissions"], "20.2");
     assert_eq!(inv["per_capita_t"], "0.0202");
     assert_eq!(inv["cells"][0]["lines"][0], 2);
-    assert_eq!(inv["factors"][0]["provenance"]["set"], "com-fuels@2024.1");
+    assert_eq!(inv["factors"][0]["provenance"]["set"], "com-fuels@2024.2");
     assert_eq!(inv["factors"][0]["provenance"]["tag"], "D");
     assert_eq!(v["format_version"], "1");
     // Errors in JSON too, with exit code 1.
@@ -465,7 +465,7 @@ fn every_error_class_is_reported_with_its_location() {
             "m3 of natural gas",
             INV,
             act("A,residential_buildings,natural_gas,5,m3\n"),
-            "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy: release com-2024.1 has no density for it",
+            "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy: release com-2024.2 has no density for it",
         ),
         case(
             "transport with heat",
@@ -593,7 +593,7 @@ fn every_error_class_is_reported_with_its_location() {
             "unknown factor set",
             inv("A,IT,2010,,,,,,com-2017,,,\n"),
             ok_act,
-            "inventories.csv:2: column 'factor_set', value 'com-2017': unknown factor-set release 'com-2017'; available: com-2024.1",
+            "inventories.csv:2: column 'factor_set', value 'com-2017': unknown factor-set release 'com-2017'; available: com-2024.1, com-2024.2",
         ),
         case(
             "target year alone",
@@ -659,19 +659,19 @@ fn every_error_class_is_reported_with_its_location() {
             "no heat factor",
             INV,
             act("A,residential_buildings,heat_cold,5,MWh\n"),
-            "activity.csv:2: column 'carrier', value 'heat_cold': no co2 emission factor for carrier 'heat_cold' (ipcc approach, IT 2010) in release com-2024.1: district heat/cold has no default factor",
+            "activity.csv:2: column 'carrier', value 'heat_cold': no co2 emission factor for carrier 'heat_cold' (ipcc approach, IT 2010) in release com-2024.2: district heat/cold has no default factor",
         ),
         case(
             "no national factor for the year",
             "inventory_id,country,year\nA,IT,2023\n",
             act("A,residential_buildings,electricity,5,MWh\n"),
-            "no co2 emission factor for carrier 'electricity' (ipcc approach, IT 2023) in release com-2024.1: jrc-neefe@2024.1 has IT for 1990-2021 only",
+            "no co2 emission factor for carrier 'electricity' (ipcc approach, IT 2023) in release com-2024.2: jrc-neefe@2024.1 has IT for 1990-2021 only",
         ),
         case(
             "no LCA fuel factor",
             inv("A,IT,2010,,,,lca,co2e,,,,\n"),
             ok_act,
-            "no co2e emission factor for carrier 'natural_gas' (lca approach, IT 2010) in release com-2024.1: no verified CoM LCA factor for fuels exists in any shipped set",
+            "no co2e emission factor for carrier 'natural_gas' (lca approach, IT 2010) in release com-2024.2: no verified CoM LCA factor for fuels exists in any shipped set",
         ),
         Case {
             name: "override for unknown inventory",

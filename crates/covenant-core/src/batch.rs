@@ -1817,7 +1817,7 @@ mod tests {
             text.lines()
                 .nth(1)
                 .unwrap()
-                .starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.1,1000,100,20.2,0.0202,")
+                .starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.2,1000,100,20.2,0.0202,")
         );
     }
 
@@ -1993,7 +1993,7 @@ mod tests {
             let embedded = |p: &str| crate::embedded::file(p).map(str::to_string);
             match path {
                 "releases.csv" => embedded("releases.csv").map(|r| {
-                    format!("{r}test-2099.1,2099-01-01,com-fuels@2099.1,jrc-neefe@2024.1,partner-grid@2025.1,fuel-properties@2024.1,gwp@2024.1,test\n")
+                    format!("{r}test-2099.1,2099-01-01,com-fuels@2099.1,jrc-neefe@2024.1,partner-grid@2025.1,fuel-properties@2024.1,gwp@2024.1,test,\n")
                 }),
                 "com-fuels/2099.1/factors.csv" => embedded("com-fuels/2024.1/factors.csv")
                     .map(|f| f.replace("diesel,,,ipcc,co2,0.267,", "diesel,,,ipcc,co2,0.300,")),

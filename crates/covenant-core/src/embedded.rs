@@ -6,6 +6,8 @@
 pub(crate) const FILES: &[(&str, &str)] = &[
     ("com-fuels/2024.1/factors.csv", include_str!("../factors/com-fuels/2024.1/factors.csv")),
     ("com-fuels/2024.1/sources.csv", include_str!("../factors/com-fuels/2024.1/sources.csv")),
+    ("com-fuels/2024.2/factors.csv", include_str!("../factors/com-fuels/2024.2/factors.csv")),
+    ("com-fuels/2024.2/sources.csv", include_str!("../factors/com-fuels/2024.2/sources.csv")),
     (
         "fuel-properties/2024.1/properties.csv",
         include_str!("../factors/fuel-properties/2024.1/properties.csv"),
@@ -16,6 +18,11 @@ pub(crate) const FILES: &[(&str, &str)] = &[
     ),
     ("gwp/2024.1/gwp.csv", include_str!("../factors/gwp/2024.1/gwp.csv")),
     ("gwp/2024.1/sources.csv", include_str!("../factors/gwp/2024.1/sources.csv")),
+    ("ipcc2006-gases/2024.1/gases.csv", include_str!("../factors/ipcc2006-gases/2024.1/gases.csv")),
+    (
+        "ipcc2006-gases/2024.1/sources.csv",
+        include_str!("../factors/ipcc2006-gases/2024.1/sources.csv"),
+    ),
     ("jrc-neefe/2024.1/factors.csv", include_str!("../factors/jrc-neefe/2024.1/factors.csv")),
     ("jrc-neefe/2024.1/sources.csv", include_str!("../factors/jrc-neefe/2024.1/sources.csv")),
     ("partner-grid/2025.1/factors.csv", include_str!("../factors/partner-grid/2025.1/factors.csv")),

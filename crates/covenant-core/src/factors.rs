@@ -55,6 +55,27 @@ impl Tag {
     }
 }
 
+/// Which variant of a fuel a factor is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// The default: for biomass and biofuels, sustainably produced (biogenic CO2 counted as 0).
+    #[default]
+    Default,
+    /// Biomass or biofuel not produced sustainably: its CO2 is counted.
+    NonSustainable,
+}
+
+impl Variant {
+    fn parse(s: &str) -> std::result::Result<Variant, String> {
+        match s.trim() {
+            "" => Ok(Variant::Default),
+            "non_sustainable" => Ok(Variant::NonSustainable),
+            other => Err(format!("unknown variant '{other}'; expected empty or non_sustainable")),
+        }
+    }
+}
+
 /// A set's name and revision, written `name@revision` (e.g. `jrc-neefe@2024.1`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct SetId {
@@ -109,9 +130,11 @@ pub struct FactorRecord {
     pub source: Arc<str>,
     /// A note (what the value stands for, caveats).
     pub note: Arc<str>,
+    /// The fuel variant (sustainable by default, or not).
+    pub variant: Variant,
 }
 
-type FactorKey = (Carrier, Option<Country>, Option<u16>, Approach, GasBasis);
+type FactorKey = (Carrier, Option<Country>, Option<u16>, Approach, GasBasis, Variant);
 
 /// An emission-factor set revision (`factors/<name>/<revision>/factors.csv` + `sources.csv`).
 #[derive(Clone, Debug)]
@@ -125,21 +148,25 @@ pub struct FactorSet {
     covered: std::collections::HashSet<(Carrier, Country)>,
 }
 
+/// The position of every wanted column; a name starting with `?` is optional.
 fn header_index(
     file: &str,
     headers: &csv::StringRecord,
     wanted: &[&'static str],
-) -> Result<Vec<usize>> {
+) -> Result<Vec<Option<usize>>> {
     wanted
         .iter()
         .map(|w| {
-            headers.iter().position(|h| h.trim().eq_ignore_ascii_case(w)).ok_or_else(|| {
-                Error::FactorData {
+            let (name, optional) = w.strip_prefix('?').map_or((*w, false), |n| (n, true));
+            let pos = headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+            match (pos, optional) {
+                (None, false) => Err(Error::FactorData {
                     file: file.into(),
                     line: 1,
-                    message: format!("missing column '{w}'"),
-                }
-            })
+                    message: format!("missing column '{name}'"),
+                }),
+                (pos, _) => Ok(pos),
+            }
         })
         .collect()
 }
@@ -163,7 +190,10 @@ fn read_rows<'a>(
             message: e.to_string(),
         })?;
         let line = r.position().map_or(0, |p| p.line());
-        Ok((line, idx.iter().map(|&i| r.get(i).unwrap_or("").to_string()).collect()))
+        Ok((
+            line,
+            idx.iter().map(|&i| i.and_then(|i| r.get(i)).unwrap_or("").to_string()).collect(),
+        ))
     }))
 }
 
@@ -194,7 +224,7 @@ impl FactorSet {
         let mut index = HashMap::new();
         let cols = [
             "carrier", "country", "year", "approach", "gases", "value", "unit", "tag", "source",
-            "note",
+            "note", "?variant",
         ];
         for row in read_rows(&ffile, factors_csv, &cols)? {
             let (line, v) = row?;
@@ -224,7 +254,8 @@ impl FactorSet {
             if !sources.contains_key(&v[8]) {
                 return Err(bad(format!("source '{}' is not in sources.csv", v[8])));
             }
-            let key = (carrier, country, year, approach, gases);
+            let variant = Variant::parse(&v[10]).map_err(bad)?;
+            let key = (carrier, country, year, approach, gases, variant);
             if index.insert(key, records.len()).is_some() {
                 return Err(bad(format!(
                     "duplicate factor for {carrier} {} {} {approach} {gases}",
@@ -241,6 +272,7 @@ impl FactorSet {
                 tag,
                 source: Arc::from(v[8].as_str()),
                 note: Arc::from(v[9].as_str()),
+                variant,
             });
         }
         let sources = sources.into_iter().map(|(k, v)| (k, Arc::from(v))).collect();
@@ -296,9 +328,22 @@ impl FactorSet {
         approach: Approach,
         gases: GasBasis,
     ) -> Option<&FactorRecord> {
+        self.lookup_variant(carrier, country, year, approach, gases, Variant::Default)
+    }
+
+    /// [`Self::lookup`] for a fuel variant.
+    pub fn lookup_variant(
+        &self,
+        carrier: Carrier,
+        country: Country,
+        year: u16,
+        approach: Approach,
+        gases: GasBasis,
+        variant: Variant,
+    ) -> Option<&FactorRecord> {
         [(Some(country), Some(year)), (Some(country), None), (None, None)]
             .into_iter()
-            .find_map(|(c, y)| self.index.get(&(carrier, c, y, approach, gases)))
+            .find_map(|(c, y)| self.index.get(&(carrier, c, y, approach, gases, variant)))
             .map(|&i| &self.records[i])
     }
 
@@ -470,6 +515,110 @@ pub struct Release {
     properties: PropertySet,
     gwp_id: SetId,
     gwp: Vec<Gwp>,
+    per_gas: Option<GasSet>,
+}
+
+/// The per-gas emission factors of a fuel (kg per TJ), from which a CO2-eq factor is computed
+/// with a chosen GWP set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GasFactors {
+    /// CO2, kg/TJ.
+    pub co2: Decimal,
+    /// Whether the CO2 is biogenic (counted as 0 for sustainable biomass).
+    pub biogenic: bool,
+    /// CH4, kg/TJ.
+    pub ch4: Decimal,
+    /// N2O, kg/TJ.
+    pub n2o: Decimal,
+}
+
+/// A per-gas factor set (`gases.csv`).
+#[derive(Clone, Debug)]
+pub struct GasSet {
+    id: SetId,
+    id_text: Arc<str>,
+    fuels: BTreeMap<Carrier, GasFactors>,
+    sources: BTreeMap<String, String>,
+}
+
+impl GasSet {
+    /// Reads `gases.csv` and `sources.csv`.
+    pub fn parse(id: &SetId, gases_csv: &str, sources_csv: &str) -> Result<GasSet> {
+        let file = format!("{}/gases.csv", id.dir());
+        let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
+        let mut partial: BTreeMap<Carrier, [Option<(Decimal, bool)>; 3]> = BTreeMap::new();
+        for row in read_rows(
+            &file,
+            gases_csv,
+            &["carrier", "gas", "value", "unit", "biogenic", "tag", "source"],
+        )? {
+            let (line, v) = row?;
+            let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
+            let carrier = Carrier::parse_code(&v[0]).map_err(|e| bad(e.to_string()))?;
+            let k = match v[1].as_str() {
+                "co2" => 0,
+                "ch4" => 1,
+                "n2o" => 2,
+                g => return Err(bad(format!("gas '{g}': expected co2, ch4 or n2o"))),
+            };
+            let value = parse_decimal(&v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
+            if v[3] != "kg/TJ" || value < Decimal::ZERO {
+                return Err(bad(format!(
+                    "expected a value >= 0 in kg/TJ, got '{}' '{}'",
+                    v[2], v[3]
+                )));
+            }
+            let biogenic = match v[4].as_str() {
+                "yes" => true,
+                "no" => false,
+                b => return Err(bad(format!("biogenic '{b}': expected yes or no"))),
+            };
+            Tag::parse(&v[5]).map_err(bad)?;
+            if !sources.contains_key(&v[6]) {
+                return Err(bad(format!("source '{}' is not in sources.csv", v[6])));
+            }
+            let slot = &mut partial.entry(carrier).or_default()[k];
+            if slot.replace((value, biogenic)).is_some() {
+                return Err(bad(format!("duplicate {} for {carrier}", v[1])));
+            }
+        }
+        let mut fuels = BTreeMap::new();
+        for (carrier, [co2, ch4, n2o]) in partial {
+            match (co2, ch4, n2o) {
+                (Some((co2, biogenic)), Some((ch4, _)), Some((n2o, _))) => {
+                    fuels.insert(carrier, GasFactors { co2, biogenic, ch4, n2o });
+                }
+                _ => {
+                    return Err(Error::FactorData {
+                        file,
+                        line: 0,
+                        message: format!("{carrier} needs co2, ch4 and n2o"),
+                    });
+                }
+            }
+        }
+        Ok(GasSet { id_text: Arc::from(id.to_string()), id: id.clone(), fuels, sources })
+    }
+
+    /// The set's id.
+    pub fn id(&self) -> &SetId {
+        &self.id
+    }
+
+    /// The set's id as shared text.
+    pub fn id_text(&self) -> &Arc<str> {
+        &self.id_text
+    }
+
+    /// The per-gas factors of a carrier.
+    pub fn get(&self, carrier: Carrier) -> Option<&GasFactors> {
+        self.fuels.get(&carrier)
+    }
+
+    /// The sources, by id.
+    pub fn sources(&self) -> &BTreeMap<String, String> {
+        &self.sources
+    }
 }
 
 impl Release {
@@ -528,6 +677,11 @@ impl Release {
         &self.gwp
     }
 
+    /// The per-gas factor set, if the release has one.
+    pub fn per_gas(&self) -> Option<&GasSet> {
+        self.per_gas.as_ref()
+    }
+
     /// The id of the GWP data set.
     pub fn gwp_id(&self) -> &SetId {
         &self.gwp_id
@@ -555,6 +709,25 @@ impl Release {
             &[&self.fuels]
         };
         sets.iter().find_map(|s| s.lookup(carrier, country, year, approach, gases).map(|r| (*s, r)))
+    }
+
+    /// [`Self::factor`] for a fuel variant (non-sustainable biomass).
+    pub fn factor_variant(
+        &self,
+        carrier: Carrier,
+        country: Country,
+        year: u16,
+        approach: Approach,
+        gases: GasBasis,
+        variant: Variant,
+    ) -> Option<(&FactorSet, &FactorRecord)> {
+        match variant {
+            Variant::Default => self.factor(carrier, country, year, approach, gases),
+            Variant::NonSustainable => self
+                .fuels
+                .lookup_variant(carrier, country, year, approach, gases, variant)
+                .map(|r| (&self.fuels, r)),
+        }
     }
 
     /// Why no factor was found, and what to do about it.
@@ -643,6 +816,7 @@ impl Catalog {
             "fuel_properties",
             "gwp",
             "description",
+            "?per_gas",
         ];
         let mut releases: Vec<Release> = Vec::new();
         for row in read_rows("releases.csv", &releases_csv, &cols)? {
@@ -683,6 +857,16 @@ impl Catalog {
                 )?,
                 properties_id,
                 gwp_id,
+                per_gas: if v[8].is_empty() {
+                    None
+                } else {
+                    let id = set(8)?;
+                    Some(GasSet::parse(
+                        &id,
+                        &need(format!("{}/gases.csv", id.dir()))?,
+                        &need(format!("{}/sources.csv", id.dir()))?,
+                    )?)
+                },
             };
             if releases.iter().any(|r| r.id == release.id) {
                 return Err(Error::FactorData {
@@ -746,7 +930,7 @@ mod tests {
     fn embedded_catalog_parses() {
         let cat = Catalog::embedded();
         let r = cat.newest();
-        assert_eq!(r.id(), "com-2024.1");
+        assert_eq!(r.id(), "com-2024.2");
         assert_eq!(r.electricity().records().len(), 5127);
         assert_eq!(r.partner_grid().records().len(), 140);
         assert!(!r.partner_grid().is_com());
@@ -867,10 +1051,10 @@ mod tests {
     #[test]
     fn release_selection() {
         let cat = Catalog::embedded();
-        assert_eq!(cat.release(None).unwrap().id(), "com-2024.1");
-        assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.1");
+        assert_eq!(cat.release(None).unwrap().id(), "com-2024.2");
+        assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.2");
         let e = cat.release(Some("com-2099")).unwrap_err();
-        assert!(e.to_string().contains("available: com-2024.1"), "{e}");
+        assert!(e.to_string().contains("available: com-2024.1, com-2024.2"), "{e}");
         assert!(cat.factor_set("jrc-neefe@2024.1").is_some());
     }
 }

@@ -355,7 +355,7 @@ pub mod api {
             .unwrap();
             assert_eq!(v["report"]["inventories"][0]["inventory"]["total_emissions"], "20.2");
             assert!(v["emissions_csv"].as_str().unwrap().ends_with(
-                "A,residential_buildings,natural_gas,100,0.202,com-fuels@2024.1 ipcc2006-co2,20.2\n"
+                "A,residential_buildings,natural_gas,100,0.202,com-fuels@2024.2 ipcc2006-co2,20.2\n"
             ));
             assert_eq!(round_for_display_str("2.345", 2).unwrap(), "2.35");
             assert_eq!(round_for_display_str("394371.97202", 0).unwrap(), "394372");

@@ -572,6 +572,7 @@ const INV_OPTIONAL: &[&str] = &[
     "target_population",
     "chp_eta_heat",
     "chp_eta_electricity",
+    "gwp",
 ];
 
 fn parse_year(s: &str) -> Result<u16, String> {
@@ -684,6 +685,51 @@ fn read_inventories<'c, R: Read>(
         let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| {
             err(st, c, v, m);
         });
+        let gwp = if g(16).is_empty() {
+            None
+        } else {
+            let code = g(16).to_string();
+            match (release, gases, approach) {
+                (Some(r), _, _) if !r.gwp().iter().any(|x| x.code == code) => {
+                    let codes: Vec<&str> = r.gwp().iter().map(|x| x.code.as_str()).collect();
+                    err(
+                        st,
+                        "gwp",
+                        g(16),
+                        format!("unknown GWP set; expected one of {}", codes.join(", ")),
+                    );
+                }
+                (Some(r), _, _) if r.per_gas().is_none() => {
+                    err(
+                        st,
+                        "gwp",
+                        g(16),
+                        format!(
+                            "release {} has no per-gas factors (com-2024.2 and later have)",
+                            r.id()
+                        ),
+                    );
+                }
+                (_, Some(GasBasis::Co2), _) => {
+                    err(
+                        st,
+                        "gwp",
+                        g(16),
+                        "a GWP set applies to CO2-eq inventories (gases = co2e)".into(),
+                    );
+                }
+                (_, _, Some(Approach::Lca)) => {
+                    err(
+                        st,
+                        "gwp",
+                        g(16),
+                        "per-gas factors are IPCC (direct) factors: use approach = ipcc".into(),
+                    );
+                }
+                _ => {}
+            }
+            Some(code)
+        };
         let mut eta = |column: &'static str, k: usize, default: Decimal| -> Decimal {
             if g(k).is_empty() {
                 return default;
@@ -727,6 +773,7 @@ fn read_inventories<'c, R: Read>(
                 gases,
                 release: Some(release.id().to_string()),
                 target,
+                gwp,
                 chp_efficiencies: (chp != default).then_some(chp),
             };
             specs.by_id.insert(spec.id.clone(), index);
@@ -1025,7 +1072,7 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
 }
 
 const ACT_REQUIRED: &[&str] = &["inventory_id", "sector", "amount", "unit"];
-const ACT_OPTIONAL: &[&str] = &["carrier"];
+const ACT_OPTIONAL: &[&str] = &["carrier", "sustainable"];
 
 #[allow(clippy::too_many_arguments)] // The reader's state, threaded through one pass over the file.
 fn read_activity<'c, R: Read>(
@@ -1105,7 +1152,22 @@ fn read_activity<'c, R: Read>(
             return;
         };
         let Some(b) = builders[idx].as_mut() else { return };
-        let a = Activity { sector, carrier, amount, unit, line: Some(line) };
+        let variant = match cols.get(rec, 5) {
+            "" | "yes" => crate::factors::Variant::Default,
+            "no" => crate::factors::Variant::NonSustainable,
+            other => {
+                st.error(
+                    file,
+                    line,
+                    target,
+                    Some("sustainable"),
+                    Some(other),
+                    "expected yes, no or empty (yes)".into(),
+                );
+                return;
+            }
+        };
+        let a = Activity { sector, carrier, amount, unit, variant, line: Some(line) };
         if let Err(e) = b.add(&a) {
             located(st, file, Some((idx, id)), e);
         }
@@ -2197,6 +2259,100 @@ mod tests {
             "inventory_id,item,heat_mwh,emissions_t\nA,heat_export,10,5\n",
         ));
         assert!(m[0].contains("the local heat factor would be negative"), "{m:?}");
+    }
+
+    #[test]
+    fn co2e_with_a_gwp_set_from_per_gas_factors() {
+        let act = "inventory_id,sector,carrier,amount,unit\n\
+                   A,private_transport,diesel,1000,MWh\nA,residential_buildings,other_biomass,1000,MWh\n";
+        let run_gwp = |gwp: &str| {
+            let inv = format!("inventory_id,country,year,gases,gwp\nA,IT,2010,co2e,{gwp}\n");
+            let out = run_str(&inv, act, None);
+            assert!(out.errors.is_empty(), "{:?}", messages(&out));
+            out.inventories[0].inventory.clone()
+        };
+        let cell = |inv: &Inventory, c: Carrier| {
+            inv.cells.iter().find(|x| x.carrier == Some(c)).unwrap().clone()
+        };
+        // Diesel, AR4: (74 100 + 3 × 25 + 0.6 × 298) kg/TJ × 3.6e-6 = 0.26767368 t/MWh.
+        let ar4 = run_gwp("ar4");
+        assert_eq!(cell(&ar4, Carrier::Diesel).factor.unwrap().value(), dec!(0.26767368));
+        assert_eq!(cell(&ar4, Carrier::Diesel).emissions.tonnes(), dec!(267.67368));
+        // AR5: 74 100 + 84 + 159 = 74 343 → 267.6348 t; SAR: 74 100 + 63 + 186 → 267.6564 t.
+        assert_eq!(cell(&run_gwp("ar5"), Carrier::Diesel).emissions.tonnes(), dec!(267.6348));
+        assert_eq!(cell(&run_gwp("sar"), Carrier::Diesel).emissions.tonnes(), dec!(267.6564));
+        // Without a GWP set: the CoM CO2-eq table (0.268).
+        assert_eq!(cell(&run_gwp(""), Carrier::Diesel).emissions.tonnes(), dec!(268));
+        // Sustainable wood, AR4: only CH4 and N2O, (30 × 25 + 4 × 298) × 3.6e-6 = 0.0069912; its
+        // biogenic CO2, 112 000 × 3.6e-6 × 1 000 MWh = 403.2 t, is a memo item.
+        let wood = cell(&ar4, Carrier::OtherBiomass);
+        assert_eq!(wood.emissions.tonnes(), dec!(6.9912));
+        assert_eq!(wood.biogenic_co2.unwrap().tonnes(), dec!(403.2));
+        assert_eq!(ar4.biogenic_co2_memo.unwrap().tonnes(), dec!(403.2));
+        assert_eq!(ar4.total_emissions.tonnes(), dec!(267.67368) + dec!(6.9912));
+        let f = ar4.factors.iter().find(|f| f.carrier == Carrier::Diesel).unwrap();
+        assert_eq!(f.provenance.short(), "ipcc2006-gases@2024.1 with AR4 GWP");
+        // Errors: a GWP set with CO2 only, an unknown set, a release without per-gas factors.
+        for (inv, expected) in [
+            (
+                "inventory_id,country,year,gases,gwp\nA,IT,2010,co2,ar5\n",
+                "a GWP set applies to CO2-eq inventories",
+            ),
+            (
+                "inventory_id,country,year,gases,gwp\nA,IT,2010,co2e,ar7\n",
+                "unknown GWP set; expected one of ar4, ar5, ar6, sar, tar",
+            ),
+            (
+                "inventory_id,country,year,gases,gwp,factor_set\nA,IT,2010,co2e,ar5,com-2024.1\n",
+                "release com-2024.1 has no per-gas factors",
+            ),
+        ] {
+            let m = messages(&run_str(inv, act, None));
+            assert!(m[0].contains(expected), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn non_sustainable_biomass_counts_its_co2() {
+        let inv = "inventory_id,country,year\nA,IT,2010\n";
+        let act = "inventory_id,sector,carrier,amount,unit,sustainable\n\
+                   A,residential_buildings,other_biomass,1000,MWh,\n\
+                   A,residential_buildings,other_biomass,500,MWh,no\n";
+        let out = run_str(inv, act, None);
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        let r = &out.inventories[0].inventory;
+        let cell = &r.cells[0];
+        // 1 000 MWh × 0 + 500 MWh × 0.403 = 201.5 t; the effective factor is 201.5 / 1 500.
+        assert_eq!(cell.emissions.tonnes(), dec!(201.5));
+        assert_eq!(cell.energy.unwrap().mwh(), dec!(1500));
+        assert_eq!(
+            crate::quantity::round_for_display(cell.factor.unwrap().value(), 6),
+            dec!(0.134333)
+        );
+        // Only the sustainable part has biogenic CO2 outside the totals: 1 000 × 0.4032.
+        assert_eq!(cell.biogenic_co2.unwrap().tonnes(), dec!(403.2));
+        assert_eq!(r.factors.iter().filter(|f| f.carrier == Carrier::OtherBiomass).count(), 2);
+        let mut buf = Vec::new();
+        write_emissions(&mut buf, &out.inventories).unwrap();
+        assert!(
+            String::from_utf8(buf)
+                .unwrap()
+                .contains(",other_biomass,1500,0.1343333333333333333333333333,")
+        );
+        let bad = "inventory_id,sector,carrier,amount,unit,sustainable\nA,private_transport,diesel,1,MWh,no\nA,private_transport,biofuel,1,MWh,maybe\n";
+        let m = messages(&run_str(inv, bad, None));
+        assert!(
+            m[0].contains("column 'sustainable', value 'no'") && m[0].contains("a biomass carrier"),
+            "{m:?}"
+        );
+        assert!(
+            m[1].contains("column 'sustainable', value 'maybe': expected yes, no or empty"),
+            "{m:?}"
+        );
+        // A release without non-sustainable factors says so.
+        let old = "inventory_id,country,year,factor_set\nA,IT,2010,com-2024.1\n";
+        let m = messages(&run_str(old, act, None));
+        assert!(m[0].contains("no factor for non-sustainable other_biomass"), "{m:?}");
     }
 
     #[test]

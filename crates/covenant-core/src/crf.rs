@@ -236,6 +236,7 @@ mod tests {
                 carrier,
                 amount,
                 unit,
+                variant: Default::default(),
                 line: None,
             })
             .collect();

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::country::Country;
 use crate::error::{Error, Result};
-use crate::factors::{Release, Tag};
+use crate::factors::{Release, Tag, Variant};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, MAX_AMOUNT, Population};
 use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
 
@@ -58,6 +58,9 @@ pub struct InventorySpec {
     pub release: Option<String>,
     /// A reduction target, if any.
     pub target: Option<TargetSpec>,
+    /// The GWP set (`sar`, `tar`, `ar4`, `ar5`, `ar6`) for CO2-eq factors computed per gas; `None`
+    /// uses the release's CO2-eq table.
+    pub gwp: Option<String>,
     /// The CHP reference efficiencies, when not the defaults of
     /// [`crate::supply::ChpEfficiencies::GUIDEBOOK_2010`].
     pub chp_efficiencies: Option<crate::supply::ChpEfficiencies>,
@@ -78,6 +81,7 @@ impl InventorySpec {
             gases: GasBasis::Co2,
             release: None,
             target: None,
+            gwp: None,
             chp_efficiencies: None,
         }
     }
@@ -94,6 +98,8 @@ pub struct Activity {
     pub amount: Decimal,
     /// Its unit.
     pub unit: ActivityUnit,
+    /// For biomass and biofuels: sustainably produced (the default) or not.
+    pub variant: Variant,
     /// The input line it came from, for provenance.
     pub line: Option<u64>,
 }
@@ -148,6 +154,25 @@ pub enum Provenance {
         /// The year of a time-series factor.
         year: Option<u16>,
     },
+    /// A CO2-eq factor computed from per-gas factors with a chosen GWP set.
+    PerGas {
+        /// `name@revision` of the per-gas set.
+        set: Arc<str>,
+        /// The GWP set's code (`ar5` …).
+        gwp: String,
+        /// CO2, kg/TJ.
+        co2_kg_per_tj: Decimal,
+        /// Whether the CO2 is counted (not for sustainable biomass).
+        co2_counted: bool,
+        /// CH4, kg/TJ.
+        ch4_kg_per_tj: Decimal,
+        /// N2O, kg/TJ.
+        n2o_kg_per_tj: Decimal,
+        /// GWP of CH4.
+        gwp_ch4: Decimal,
+        /// GWP of N2O.
+        gwp_n2o: Decimal,
+    },
     /// A local factor computed from the inventory's supply rows (EFE or EFH).
     LocalFactor {
         /// `EFE` (electricity) or `EFH` (heat/cold).
@@ -177,6 +202,7 @@ impl Provenance {
                     format!("{set} {source_id} (not a CoM factor)")
                 }
             }
+            Provenance::PerGas { set, gwp, .. } => format!("{set} with {} GWP", gwp.to_uppercase()),
             Provenance::LocalFactor { formula, case } => match case {
                 Some(c) => format!(
                     "local factor {formula} ({})",
@@ -204,6 +230,9 @@ pub struct Conversion {
     pub amount: Decimal,
     /// Its unit.
     pub unit: ActivityUnit,
+    /// The fuel variant.
+    #[serde(skip_serializing_if = "is_default_variant")]
+    pub variant: Variant,
     /// The net calorific value used (GJ/t), for mass and volume units; its source is the
     /// release's fuel-property set.
     pub ncv_gj_per_t: Option<Decimal>,
@@ -218,10 +247,17 @@ pub struct Conversion {
 pub struct FactorUsed {
     /// The carrier.
     pub carrier: Carrier,
+    /// The fuel variant the factor is for.
+    #[serde(skip_serializing_if = "is_default_variant")]
+    pub variant: Variant,
     /// The value.
     pub factor: EmissionFactor,
     /// Where it came from.
     pub provenance: Provenance,
+}
+
+fn is_default_variant(v: &Variant) -> bool {
+    *v == Variant::Default
 }
 
 /// One (sector, carrier) cell of the result.
@@ -233,10 +269,14 @@ pub struct Cell {
     pub carrier: Option<Carrier>,
     /// Final energy (`None` for non-energy sectors).
     pub energy: Option<Energy>,
-    /// The factor applied (`None` for non-energy sectors).
+    /// The factor applied (`None` for non-energy sectors). When a biomass cell mixes sustainable
+    /// and non-sustainable rows, the effective factor (emissions ÷ energy).
     pub factor: Option<EmissionFactor>,
     /// Emissions.
     pub emissions: Emissions,
+    /// Biogenic CO2 of sustainable biomass in this cell: a memo item, not in the emissions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub biogenic_co2: Option<Emissions>,
     /// The input lines that were added up, in ascending order.
     pub lines: Vec<u64>,
     /// The quantities as given, by unit, with their conversions.
@@ -273,6 +313,9 @@ pub struct Inventory {
     pub total_emissions: Emissions,
     /// Emissions per inhabitant, unrounded (needs a population).
     pub per_capita_t: Option<Decimal>,
+    /// Biogenic CO2 of sustainable biomass (memo item, outside the totals), when the release has
+    /// per-gas factors for the biomass used.
+    pub biogenic_co2_memo: Option<Emissions>,
     /// The factor applied to each carrier, with its provenance.
     pub factors: Vec<FactorUsed>,
     /// Local energy supply (Tables C and D) and the local factors derived from it.
@@ -303,7 +346,7 @@ const SLOTS: usize = Carrier::ALL.len() + 1;
 #[derive(Clone, Debug, Default)]
 struct Acc {
     lines: Vec<u64>,
-    inputs: Vec<(ActivityUnit, Decimal)>,
+    inputs: Vec<(ActivityUnit, Variant, Decimal)>,
 }
 
 /// Adds activity rows up into cells; see the module docs.
@@ -517,6 +560,19 @@ impl<'r> InventoryBuilder<'r> {
                 Error::NegativeAmount { value: a.amount },
             ));
         }
+        if a.variant == Variant::NonSustainable && !a.carrier.is_some_and(Carrier::is_biomass) {
+            let c = a.carrier.map_or(String::new(), |c| c.to_string());
+            return Err(loc(
+                "sustainable",
+                "no".into(),
+                Error::UnitMismatch {
+                    unit: "sustainable = no".into(),
+                    what: format!("carrier '{c}'"),
+                    expected: "a biomass carrier (plant_oil, biofuel, other_biomass, biogas)"
+                        .into(),
+                },
+            ));
+        }
         if a.amount > MAX_AMOUNT {
             return Err(loc(
                 "amount",
@@ -597,13 +653,13 @@ impl<'r> InventoryBuilder<'r> {
         if let Some(l) = a.line {
             acc.lines.push(l);
         }
-        match acc.inputs.iter_mut().find(|(u, _)| *u == a.unit) {
-            Some((_, sum)) => {
+        match acc.inputs.iter_mut().find(|(u, v, _)| *u == a.unit && *v == a.variant) {
+            Some((_, _, sum)) => {
                 *sum = sum
                     .checked_add(a.amount)
                     .ok_or_else(|| overflow(Error::overflow("amount sum")))?;
             }
-            None => acc.inputs.push((a.unit, a.amount)),
+            None => acc.inputs.push((a.unit, a.variant, a.amount)),
         }
         Ok(())
     }
@@ -625,7 +681,7 @@ impl<'r> InventoryBuilder<'r> {
                 let mut sum = Energy::ZERO;
                 for &sector in Sector::ALL {
                     if let Some(acc) = cells.get(slot(sector, Some(carrier))) {
-                        for &(unit, amount) in &acc.inputs {
+                        for &(unit, _, amount) in &acc.inputs {
                             sum = sum.checked_add(conversion(None, unit, amount)?.energy)?;
                         }
                     }
@@ -650,9 +706,14 @@ impl<'r> InventoryBuilder<'r> {
                         self.chp,
                         tce,
                         lhc,
-                        |carrier| resolve(&spec, release, carrier, overrides).map(|f| f.factor),
+                        |carrier| {
+                            resolve(&spec, release, carrier, Variant::Default, overrides)
+                                .map(|f| f.factor)
+                        },
                         |carrier| overrides.iter().any(|o| o.carrier == carrier),
-                        resolve(&spec, release, Carrier::Electricity, &[]).ok().map(|f| f.factor),
+                        resolve(&spec, release, Carrier::Electricity, Variant::Default, &[])
+                            .ok()
+                            .map(|f| f.factor),
                         &mut supply_warnings,
                     )
                 });
@@ -670,7 +731,8 @@ impl<'r> InventoryBuilder<'r> {
         let mut sectors = Vec::new();
         let mut total_energy = Energy::ZERO;
         let mut total_emissions = Emissions::ZERO;
-        let mut failed_carriers: Vec<Carrier> = Vec::new();
+        let mut failed_carriers: Vec<(Carrier, Variant)> = Vec::new();
+        let mut biogenic_total: Option<Emissions> = None;
 
         for &sector in Sector::ALL {
             let mut sector_total: Option<Subtotal<()>> = None;
@@ -689,9 +751,9 @@ impl<'r> InventoryBuilder<'r> {
                 };
                 // The cell's quantities, summed per unit while reading, converted once here.
                 let mut inputs = Vec::with_capacity(acc.inputs.len());
-                let mut cell_energy = Energy::ZERO;
+                let mut by_variant = [Energy::ZERO; 2];
                 let mut direct = Emissions::ZERO;
-                let converted = acc.inputs.iter().try_for_each(|&(unit, amount)| {
+                let converted = acc.inputs.iter().try_for_each(|&(unit, variant, amount)| {
                     let fuel = !matches!(
                         unit,
                         ActivityUnit::Energy(_) | ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e
@@ -700,9 +762,11 @@ impl<'r> InventoryBuilder<'r> {
                         Some(c) if fuel => Some(fuel_parameters(c, unit)?),
                         _ => None,
                     };
-                    let c = conversion(params, unit, amount)?;
+                    let mut c = conversion(params, unit, amount)?;
+                    c.variant = variant;
                     if carrier.is_some() {
-                        cell_energy = cell_energy.checked_add(c.energy)?;
+                        let k = usize::from(variant == Variant::NonSustainable);
+                        by_variant[k] = by_variant[k].checked_add(c.energy)?;
                     } else {
                         direct = direct.checked_add(Emissions::from_tonnes(amount)?)?;
                     }
@@ -713,52 +777,92 @@ impl<'r> InventoryBuilder<'r> {
                     problems.push(amount_problem(e));
                     continue;
                 }
+                let variants: Vec<Variant> = [Variant::Default, Variant::NonSustainable]
+                    .into_iter()
+                    .filter(|v| acc.inputs.iter().any(|(_, x, _)| x == v))
+                    .collect();
+                let mut biogenic = None;
                 let (energy, factor, emissions) = match carrier {
                     None => (None, None, direct),
                     Some(c) => {
-                        let factor = match factors.iter().find(|f| f.carrier == c) {
-                            Some(f) => f.factor,
-                            None if failed_carriers.contains(&c) => continue,
-                            None => match resolve(&spec, release, c, overrides) {
-                                Ok(f) => {
-                                    if let Provenance::FactorSet { com: false, set, .. } =
-                                        &f.provenance
-                                    {
-                                        warnings.push(format!(
-                                            "the {c} factor for {} comes from {set}, which is not a Covenant of Mayors set",
-                                            spec.country
-                                        ));
-                                    }
-                                    if let Provenance::FactorSet { note, set, .. } = &f.provenance
-                                        && note.starts_with("suspect")
-                                    {
-                                        warnings
-                                            .push(format!("the {c} factor from {set} is {note}"));
-                                    }
-                                    let factor = f.factor;
-                                    factors.push(f);
-                                    factor
-                                }
-                                Err(e) => {
-                                    failed_carriers.push(c);
-                                    problems.push(Located {
-                                        line: first_line,
-                                        column: "carrier",
-                                        value: c.to_string(),
-                                        error: Box::new(e),
-                                        supply: false,
-                                    });
+                        let mut cell_energy = Energy::ZERO;
+                        let mut cell_emissions = Emissions::ZERO;
+                        let mut used = None;
+                        let mut failed = false;
+                        for &variant in &variants {
+                            let e = by_variant[usize::from(variant == Variant::NonSustainable)];
+                            let factor = match factors
+                                .iter()
+                                .find(|f| f.carrier == c && f.variant == variant)
+                            {
+                                Some(f) => f.factor,
+                                None if failed_carriers.contains(&(c, variant)) => {
+                                    failed = true;
                                     continue;
                                 }
-                            },
-                        };
-                        match cell_energy * factor {
-                            Ok(em) => (Some(cell_energy), Some(factor), em),
-                            Err(e) => {
-                                problems.push(amount_problem(e));
-                                continue;
+                                None => match resolve(&spec, release, c, variant, overrides) {
+                                    Ok(f) => {
+                                        if let Provenance::FactorSet { com: false, set, .. } =
+                                            &f.provenance
+                                        {
+                                            warnings.push(format!(
+                                                "the {c} factor for {} comes from {set}, which is not a Covenant of Mayors set",
+                                                spec.country
+                                            ));
+                                        }
+                                        if let Provenance::FactorSet { note, set, .. } =
+                                            &f.provenance
+                                            && note.starts_with("suspect")
+                                        {
+                                            warnings.push(format!(
+                                                "the {c} factor from {set} is {note}"
+                                            ));
+                                        }
+                                        let factor = f.factor;
+                                        factors.push(f);
+                                        factor
+                                    }
+                                    Err(e) => {
+                                        failed_carriers.push((c, variant));
+                                        problems.push(Located {
+                                            line: first_line,
+                                            column: "carrier",
+                                            value: c.to_string(),
+                                            error: Box::new(e),
+                                            supply: false,
+                                        });
+                                        failed = true;
+                                        continue;
+                                    }
+                                },
+                            };
+                            let step = (e * factor)
+                                .and_then(|em| cell_emissions.checked_add(em))
+                                .and_then(|em| Ok((em, cell_energy.checked_add(e)?)));
+                            match step {
+                                Ok((em, en)) => {
+                                    cell_emissions = em;
+                                    cell_energy = en;
+                                    used = Some(factor);
+                                }
+                                Err(err) => {
+                                    problems.push(amount_problem(err));
+                                    failed = true;
+                                }
+                            }
+                            if variant == Variant::Default {
+                                biogenic = biogenic_co2(release, c, e);
                             }
                         }
+                        if failed {
+                            continue;
+                        }
+                        let factor = if variants.len() > 1 {
+                            EmissionFactor::ratio(cell_emissions, cell_energy)
+                        } else {
+                            used
+                        };
+                        (Some(cell_energy), factor, cell_emissions)
                     }
                 };
                 let add = |t: &mut Option<Subtotal<()>>| -> Result<()> {
@@ -783,7 +887,24 @@ impl<'r> InventoryBuilder<'r> {
                 if !lines.is_sorted() {
                     lines.sort_unstable();
                 }
-                out_cells.push(Cell { sector, carrier, energy, factor, emissions, lines, inputs });
+                if let Some(b) = biogenic {
+                    biogenic_total = Some(
+                        biogenic_total
+                            .unwrap_or_default()
+                            .checked_add(b)
+                            .map_err(|e| vec![amount_problem(e)])?,
+                    );
+                }
+                out_cells.push(Cell {
+                    sector,
+                    carrier,
+                    energy,
+                    factor,
+                    emissions,
+                    biogenic_co2: biogenic,
+                    lines,
+                    inputs,
+                });
             }
             if let Some(t) = sector_total {
                 sectors.push(Subtotal { key: sector, energy: t.energy, emissions: t.emissions });
@@ -806,6 +927,7 @@ impl<'r> InventoryBuilder<'r> {
             .collect();
         factors.sort_by_key(|f| f.carrier);
         let per_capita_t = spec.population.map(|p| total_emissions.per_capita(p));
+        let biogenic_co2_memo = biogenic_total;
         Ok(Inventory {
             release: release.id().to_string(),
             spec,
@@ -815,6 +937,7 @@ impl<'r> InventoryBuilder<'r> {
             total_energy,
             total_emissions,
             per_capita_t,
+            biogenic_co2_memo,
             factors,
             supply,
             warnings,
@@ -856,6 +979,7 @@ fn conversion(
     Ok(Conversion {
         amount,
         unit,
+        variant: Variant::Default,
         ncv_gj_per_t: params.map(|p| p.ncv_gj_per_t),
         density_kg_per_l: params.and_then(|p| p.density_kg_per_l).filter(|_| volume),
         energy,
@@ -902,16 +1026,31 @@ impl FuelParameters {
     }
 }
 
+/// The biogenic CO2 of sustainable biomass energy, from the release's per-gas factors.
+fn biogenic_co2(release: &Release, carrier: Carrier, energy: Energy) -> Option<Emissions> {
+    let g = release.per_gas()?.get(carrier)?;
+    if !g.biogenic || energy.megajoules().is_zero() {
+        return None;
+    }
+    let f = EmissionFactor::t_per_mwh(g.co2.checked_mul(KG_PER_TJ_IN_T_PER_MWH)?).ok()?;
+    (energy * f).ok()
+}
+
+/// t/MWh per kg/TJ: 1 MWh = 0.0036 TJ and 1 t = 1 000 kg.
+const KG_PER_TJ_IN_T_PER_MWH: Decimal = Decimal::from_parts(36, 0, 0, false, 7);
+
 fn resolve(
     spec: &InventorySpec,
     release: &Release,
     carrier: Carrier,
+    variant: Variant,
     overrides: &[&FactorOverride],
 ) -> Result<FactorUsed> {
     let user = overrides.iter().filter(|o| o.carrier == carrier).max_by_key(|o| o.scope);
     if let Some(o) = user {
         return Ok(FactorUsed {
             carrier,
+            variant,
             factor: o.factor,
             provenance: Provenance::UserOverride {
                 source: o.source.clone(),
@@ -920,8 +1059,42 @@ fn resolve(
             },
         });
     }
+    // CO2-eq with a chosen GWP set: the per-gas factors, where the release has them.
+    if let (GasBasis::Co2e, Some(code)) = (spec.gases, spec.gwp.as_deref())
+        && let Some(set) = release.per_gas()
+        && let Some(g) = set.get(carrier)
+    {
+        let gwp = release.gwp().iter().find(|x| x.code == code).ok_or_else(|| {
+            Error::Target(format!("unknown GWP set '{code}' in release {}", release.id()))
+        })?;
+        let counted = !g.biogenic || variant == Variant::NonSustainable;
+        let co2 = if counted { g.co2 } else { Decimal::ZERO };
+        let kg_per_tj = g
+            .ch4
+            .checked_mul(gwp.ch4)
+            .and_then(|ch4| {
+                g.n2o.checked_mul(gwp.n2o).and_then(|n2o| co2.checked_add(ch4)?.checked_add(n2o))
+            })
+            .ok_or_else(|| Error::overflow("per-gas factor"))?;
+        let factor = EmissionFactor::t_per_mwh((kg_per_tj * KG_PER_TJ_IN_T_PER_MWH).normalize())?;
+        return Ok(FactorUsed {
+            carrier,
+            variant,
+            factor,
+            provenance: Provenance::PerGas {
+                set: set.id_text().clone(),
+                gwp: gwp.code.clone(),
+                co2_kg_per_tj: g.co2,
+                co2_counted: counted,
+                ch4_kg_per_tj: g.ch4,
+                n2o_kg_per_tj: g.n2o,
+                gwp_ch4: gwp.ch4,
+                gwp_n2o: gwp.n2o,
+            },
+        });
+    }
     let (set, rec) = release
-        .factor(carrier, spec.country, spec.year, spec.approach, spec.gases)
+        .factor_variant(carrier, spec.country, spec.year, spec.approach, spec.gases, variant)
         .ok_or_else(|| Error::MissingFactor {
             carrier,
             country: spec.country,
@@ -929,10 +1102,15 @@ fn resolve(
             approach: spec.approach,
             gases: spec.gases,
             release: release.id().into(),
-            hint: release.missing_factor_hint(carrier, spec.country, spec.approach, spec.gases),
+            hint: if variant == Variant::NonSustainable {
+                format!("the release has no factor for non-sustainable {carrier} (com-2024.2 and later have); give one in factors.csv")
+            } else {
+                release.missing_factor_hint(carrier, spec.country, spec.approach, spec.gases)
+            },
         })?;
     Ok(FactorUsed {
         carrier,
+        variant,
         factor: rec.factor,
         provenance: Provenance::FactorSet {
             set: set.id_text().clone(),
@@ -987,7 +1165,7 @@ mod tests {
         amount: Decimal,
         unit: ActivityUnit,
     ) -> Activity {
-        Activity { sector, carrier, amount, unit, line: Some(2) }
+        Activity { sector, carrier, amount, unit, variant: Default::default(), line: Some(2) }
     }
 
     const MWH: ActivityUnit = ActivityUnit::Energy(EnergyUnit::MegawattHour);

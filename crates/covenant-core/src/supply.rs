@@ -396,6 +396,7 @@ pub(crate) fn compute_local(
                 .map_err(|e| vec![problem(first_line(false), "item", e)])?;
             factors.push(FactorUsed {
                 carrier: Carrier::Electricity,
+                variant: Default::default(),
                 factor: f,
                 provenance: Provenance::LocalFactor { formula: "EFE", case: Some(case) },
             });
@@ -416,6 +417,7 @@ pub(crate) fn compute_local(
                 .map_err(|e| vec![problem(first_line(true), "item", e)])?;
             factors.push(FactorUsed {
                 carrier: Carrier::HeatCold,
+                variant: Default::default(),
                 factor: f,
                 provenance: Provenance::LocalFactor { formula: "EFH", case: None },
             });

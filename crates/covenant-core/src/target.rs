@@ -138,6 +138,7 @@ mod tests {
             carrier: None,
             amount: total_t,
             unit: ActivityUnit::TonneCo2,
+            variant: Default::default(),
             line: None,
         }];
         compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap()

@@ -273,6 +273,14 @@ code_enum! {
 }
 
 impl Carrier {
+    /// Biomass and biofuels, whose CO2 is biogenic (and counted only when not sustainable).
+    pub const fn is_biomass(self) -> bool {
+        matches!(
+            self,
+            Carrier::PlantOil | Carrier::Biofuel | Carrier::OtherBiomass | Carrier::Biogas
+        )
+    }
+
     /// Whether the carrier is a fuel, so that quantities in mass or volume can be converted with
     /// its net calorific value and density.
     pub const fn is_fuel(self) -> bool {

@@ -325,6 +325,7 @@ mod tests {
                 } else {
                     ActivityUnit::TonneCo2
                 },
+                variant: Default::default(),
                 line: None,
             })
             .collect();

@@ -29,10 +29,10 @@ fn activity() -> impl Strategy<Value = Activity> {
             });
     prop_oneof![
         4 => (energy, amount(3), energy_unit()).prop_map(|((sector, carrier), amount, unit)| Activity {
-            sector, carrier: Some(carrier), amount, unit, line: None
+            sector, carrier: Some(carrier), amount, unit, variant: Default::default(), line: None
         }),
         1 => (prop::sample::select(vec![Sector::Waste, Sector::Wastewater, Sector::OtherNonEnergy]), amount(3))
-            .prop_map(|(sector, amount)| Activity { sector, carrier: None, amount, unit: ActivityUnit::TonneCo2, line: None }),
+            .prop_map(|(sector, amount)| Activity { sector, carrier: None, amount, unit: ActivityUnit::TonneCo2, variant: Default::default(), line: None }),
     ]
 }
 

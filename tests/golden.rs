@@ -25,12 +25,13 @@ fn run_case(name: &str) -> BatchOutput {
     let read = |f: &str| fs::read(dir.join(f)).unwrap();
     let (inv, act) = (read("inventories.csv"), read("activity.csv"));
     let fac = dir.join("factors.csv").exists().then(|| read("factors.csv"));
+    let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
     batch::run(
         BatchInput {
             inventories: ("inventories.csv", &inv[..]),
             activity: ("activity.csv", &act[..]),
             factors: fac.as_deref().map(|f| ("factors.csv", f)),
-            supply: None,
+            supply: sup.as_deref().map(|f| ("supply.csv", f)),
         },
         Catalog::embedded(),
     )
@@ -113,4 +114,91 @@ fn kozani_2010_names_every_factor_source() {
     assert_eq!(sources[&Carrier::Biofuel], "com-fuels@2024.2 ipcc2006-co2");
     assert_eq!(inv.release, "com-2024.2");
     assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
+}
+
+/// Aldbrook 2020: every feature at once (see `golden/aldbrook-2020/README.md`). The expected
+/// numbers below are derived by hand.
+#[test]
+fn aldbrook_2020_uses_every_feature() {
+    use covenant_core::supply::EfeCase;
+    let out = run_case("aldbrook-2020");
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let r = &out.inventories[0];
+    let inv = &r.inventory;
+    let cell = |s: Sector, c: Option<Carrier>| {
+        inv.cells.iter().find(|x| x.sector == s && x.carrier == c).unwrap()
+    };
+    let r3 = |d: Decimal| round_for_display(d, 3);
+
+    // Natural gas with AR5: (56 100 + 1 × 28 + 0.1 × 265) kg/TJ × 3.6e-6 = 0.2021562 t/MWh.
+    // Residential gas: 30 000 MWh × 0.2021562 = 6 064.686 t.
+    assert_eq!(
+        cell(Sector::ResidentialBuildings, Some(Carrier::NaturalGas)).emissions.tonnes(),
+        dec!(6064.686)
+    );
+
+    // CHP: 10 000 MWh of gas → 2 021.562 t. Heat share (η_h 0.9, η_e 0.4):
+    // 5 000 × 0.4 / (5 000 × 0.4 + 3 000 × 0.9) = 2 000 / 4 700 → heat 860.239 t, electricity 1 161.323 t.
+    let supply = inv.supply.as_ref().unwrap();
+    let chp = supply.rows[1].chp.unwrap();
+    assert_eq!(r3(chp.heat.tonnes()), dec!(860.239));
+    assert_eq!(r3(chp.electricity.tonnes()), dec!(1161.323));
+    assert_eq!(chp.heat.checked_add(chp.electricity).unwrap().tonnes(), dec!(2021.562));
+
+    // EFE: TCE 30 000, LPE 2 000 (PV) + 3 000 (CHP), GEP 1 000, NEEFE (DE 2020, IPCC GHG) 0.344:
+    // [(30 000 − 6 000) × 0.344 + 1 161.323 + 0] / 30 000 = (8 256 + 1 161.323) / 30 000 = 0.313910762 t/MWh.
+    let (_, efe, case) = supply.electricity.unwrap();
+    assert_eq!(case, EfeCase::General);
+    assert_eq!(round_for_display(efe.value(), 9), dec!(0.313910762));
+    // Electricity: 30 000 MWh × EFE = 9 417.323 t.
+    let elec: Decimal = [Sector::ResidentialBuildings, Sector::TertiaryBuildings]
+        .iter()
+        .map(|&s| cell(s, Some(Carrier::Electricity)).emissions.tonnes())
+        .sum();
+    assert_eq!(r3(elec), dec!(9417.323));
+
+    // EFH: (860.239 + 150 − 0) / 8 000 = 0.126279894 t/MWh → heat 1 010.239 t.
+    let (_, efh) = supply.heat.unwrap();
+    assert_eq!(round_for_display(efh.value(), 9), dec!(0.126279894));
+    assert_eq!(
+        r3(cell(Sector::ResidentialBuildings, Some(Carrier::HeatCold)).emissions.tonnes()),
+        dec!(1010.239)
+    );
+
+    // Biomass: 1 000 MWh sustainable wood, AR5: (30 × 28 + 4 × 265) × 3.6e-6 = 0.00684 → 6.84 t;
+    // 200 t non-sustainable: 200 × 15.6 GJ/t = 3 120 GJ = 866.667 MWh × (112 000 + 840 + 1 060) × 3.6e-6
+    // = 866.667 × 0.41004 = 355.368 t. Cell: 362.208 t. Biogenic memo: 1 000 × 0.4032 = 403.2 t.
+    let bio = cell(Sector::MunicipalBuildings, Some(Carrier::OtherBiomass));
+    assert_eq!(bio.emissions.tonnes(), dec!(362.208));
+    assert_eq!(inv.biogenic_co2_memo.unwrap().tonnes(), dec!(403.2));
+
+    // Diesel: 10 000 L × 0.832 kg/L (user) × 43.0 GJ/t = 357.76 GJ; AR5: (74 100 + 84 + 159) × 3.6e-6
+    // = 0.2676348 → 357.76 / 3.6 × 0.2676348 = 26.59695168 t.
+    assert_eq!(
+        cell(Sector::MunicipalFleet, Some(Carrier::Diesel)).emissions.tonnes(),
+        dec!(26.59695168)
+    );
+    // Gasoline: 5 GWh × (69 300 + 84 + 159) × 3.6e-6 = 5 000 × 0.2503548 = 1 251.774 t.
+    assert_eq!(
+        cell(Sector::PrivateTransport, Some(Carrier::Gasoline)).emissions.tonnes(),
+        dec!(1251.774)
+    );
+    // Waste: 1 200 t CO2-eq, entered directly.
+    assert_eq!(cell(Sector::Waste, None).emissions.tonnes(), dec!(1200));
+
+    // Total: 8 256 + 2 021.562 (all CHP emissions, split) + 150 + 6 064.686 + 362.208 + 26.59695168
+    // + 1 251.774 + 1 200 = 19 332.82695168 t CO2-eq, exactly.
+    assert_eq!(inv.total_emissions.tonnes(), dec!(19332.82695168));
+    // Per inhabitant: / 50 000; target −55 %: × 0.45.
+    assert_eq!(inv.per_capita_t, Some(dec!(0.3866565390336)));
+    assert_eq!(r.target.as_ref().unwrap().emissions_t, Some(dec!(8699.772128256)));
+    // Energy: 30 000 + 8 000 + 30 000 + 1 000 + 866.667 + 99.378 + 5 000 = 74 966.044 MWh.
+    assert_eq!(round_for_display(inv.total_energy.mwh(), 3), dec!(74966.044));
+
+    let src = |c: Carrier| inv.factors.iter().find(|f| f.carrier == c).unwrap().provenance.short();
+    assert_eq!(src(Carrier::Electricity), "local factor EFE (general case)");
+    assert_eq!(src(Carrier::HeatCold), "local factor EFH");
+    assert_eq!(src(Carrier::Diesel), "ipcc2006-gases@2024.1 with AR5 GWP");
+    // The CRF view adds up to the same total.
+    assert_eq!(covenant_core::crf::crf(inv).unwrap().total, inv.total_emissions);
 }

@@ -15,6 +15,9 @@ fn cli(dir: &Path, with_factors: bool) -> (u8, String, String) {
     if with_factors {
         args.extend(["--factors".to_string(), dir.join("factors.csv").display().to_string()]);
     }
+    if dir.join("supply.csv").exists() {
+        args.extend(["--supply".to_string(), dir.join("supply.csv").display().to_string()]);
+    }
     let out = dir.join("out");
     args.extend(["--out".to_string(), out.display().to_string(), "--keep-going".into()]);
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
@@ -34,10 +37,12 @@ fn cli(dir: &Path, with_factors: bool) -> (u8, String, String) {
 fn wasm(dir: &Path, with_factors: bool) -> serde_json::Value {
     let read = |f: &str| fs::read_to_string(dir.join(f)).unwrap();
     let fac = with_factors.then(|| read("factors.csv"));
-    serde_json::from_str(&covenant_wasm::api::run_batch(
+    let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
+    serde_json::from_str(&covenant_wasm::api::run_batch_with_supply(
         &read("inventories.csv"),
         &read("activity.csv"),
         fac.as_deref(),
+        sup.as_deref(),
     ))
     .unwrap()
 }
@@ -55,6 +60,16 @@ fn kozani_is_identical_in_cli_and_wasm() {
     let dir = tempfile::tempdir().unwrap();
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/kozani-2010");
     for f in ["inventories.csv", "activity.csv", "factors.csv"] {
+        fs::copy(golden.join(f), dir.path().join(f)).unwrap();
+    }
+    check(dir.path(), true);
+}
+
+#[test]
+fn aldbrook_with_local_supply_is_identical_in_cli_and_wasm() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/aldbrook-2020");
+    for f in ["inventories.csv", "activity.csv", "factors.csv", "supply.csv"] {
         fs::copy(golden.join(f), dir.path().join(f)).unwrap();
     }
     check(dir.path(), true);

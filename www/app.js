@@ -7,6 +7,7 @@ import init, { catalog, nationalFactor, runBatch, roundForDisplay, version } fro
 const STORAGE_KEY = 'covenant.project.v1';
 const LANGS = ['en', 'fr', 'de', 'it', 'es'];
 const NON_ENERGY = ['waste', 'wastewater', 'other_non_energy'];
+const SUPPLY_ITEMS = ['electricity_production', 'chp', 'green_purchase', 'heat_production', 'heat_import', 'heat_export'];
 const COLORS = ['#0b5cad', '#d9480f', '#2b8a3e', '#e67700', '#5f3dc4', '#c2255c', '#087f5b', '#862e9c',
   '#495057', '#a61e4d', '#1864ab', '#5c940d', '#d6336c', '#0c8599', '#9c36b5', '#364fc7'];
 
@@ -82,7 +83,7 @@ function fmt(value, dp = 2) {
 
 function emptyInventory(kind = 'baseline', year = '') {
   return { uid: crypto.randomUUID(), kind, year: String(year), population: '', approach: 'ipcc', gases: 'co2',
-    release: '', target: { year: '', pct: '', kind: 'absolute', population: '' }, cells: {}, overrides: {} };
+    release: '', gwp: '', target: { year: '', pct: '', kind: 'absolute', population: '' }, cells: {}, overrides: {}, supply: [] };
 }
 
 function newProject() {
@@ -122,19 +123,20 @@ function normalizeAmount(s) {
 
 function buildBatch(p) {
   let inv = csvRow(['inventory_id', 'city', 'country', 'year', 'kind', 'baseline_id', 'population', 'approach', 'gases',
-    'factor_set', 'target_year', 'target_reduction_pct', 'target_kind', 'target_population']);
+    'factor_set', 'target_year', 'target_reduction_pct', 'target_kind', 'target_population', 'gwp']);
+  let sup = csvRow(['inventory_id', 'item', 'plant', 'electricity_mwh', 'heat_mwh', 'carrier', 'amount', 'unit', 'emissions_t']);
   let act = csvRow(['inventory_id', 'sector', 'carrier', 'amount', 'unit']);
   let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source']);
-  const lines = { inventories: {}, activity: {}, factors: {} };
+  const lines = { inventories: {}, activity: {}, factors: {}, supply: {} };
   const baseIndex = p.inventories.findIndex((x) => x.kind === 'baseline');
-  let invLine = 1, actLine = 1, facLine = 1;
+  let invLine = 1, actLine = 1, facLine = 1, supLine = 1;
   p.inventories.forEach((x, i) => {
     const id = inventoryId(i);
     const tg = x.target ?? {};
     const hasTarget = x.kind === 'baseline' && (tg.year !== '' || tg.pct !== '');
     inv += csvRow([id, p.city, p.country, x.year, x.kind, x.kind === 'monitoring' && baseIndex >= 0 ? inventoryId(baseIndex) : '',
       x.population, x.approach, x.gases, x.release, hasTarget ? tg.year : '', hasTarget ? normalizeAmount(tg.pct) : '',
-      hasTarget ? tg.kind : '', hasTarget ? tg.population : '']);
+      hasTarget ? tg.kind : '', hasTarget ? tg.population : '', x.gases === 'co2e' ? (x.gwp ?? '') : '']);
     lines.inventories[++invLine] = { inventory: i, field: null };
     for (const [key, c] of Object.entries(x.cells)) {
       const amount = normalizeAmount(c.amount);
@@ -143,6 +145,12 @@ function buildBatch(p) {
       act += csvRow([id, sector, carrier, amount, c.unit]);
       lines.activity[++actLine] = { inventory: i, key };
     }
+    (x.supply ?? []).forEach((r, k) => {
+      const fuel = r.carrier !== '';
+      sup += csvRow([id, r.item, r.plant, normalizeAmount(r.electricity), normalizeAmount(r.heat), fuel ? r.carrier : '',
+        fuel ? normalizeAmount(r.amount) : '', fuel ? r.unit : '', normalizeAmount(r.emissions)]);
+      lines.supply[++supLine] = { inventory: i, key: k };
+    });
     for (const [carrier, o] of Object.entries(x.overrides)) {
       const factor = normalizeAmount(o.factor);
       if (factor === '') continue;
@@ -150,15 +158,17 @@ function buildBatch(p) {
       lines.factors[++facLine] = { inventory: i, key: carrier };
     }
   });
-  return { inv, act, fac, lines };
+  return { inv, act, fac, sup, lines, hasSupply: supLine > 1 };
 }
+
+const runEngine = (b) => JSON.parse(runBatch(b.inv, b.act, b.fac, b.hasSupply ? b.sup : undefined));
 
 // ---------- computing ----------
 
 function compute() {
   const t0 = performance.now();
   const batch = buildBatch(project);
-  const result = JSON.parse(runBatch(batch.inv, batch.act, batch.fac));
+  const result = runEngine(batch);
   const t1 = performance.now();
   last = { batch, result };
   renderResults();
@@ -184,6 +194,8 @@ function renderSetup() {
   $('approach').value = x.approach;
   $('gases').value = x.gases;
   $('release').value = x.release;
+  $('gwp').value = x.gwp ?? '';
+  $('gwp').disabled = x.gases !== 'co2e';
   const tg = x.target;
   $('target-year').value = tg.year;
   $('target-pct').value = tg.pct;
@@ -278,6 +290,39 @@ function renderGrid() {
   ne.append(nb);
 }
 
+function renderSupply() {
+  const x = active();
+  x.supply ??= [];
+  const table = $('supply-table');
+  table.replaceChildren(el('thead', {}, el('tr', {}, ...[t('item'), t('plant'), t('electricity_mwh'), t('heat_mwh'), t('fuel'),
+    t('amount'), t('unit'), t('emissions_t'), ''].map((h) => el('th', { scope: 'col', text: h })))));
+  const body = el('tbody');
+  x.supply.forEach((r, k) => {
+    const label = (key) => `${t('supply')} ${k + 1}: ${t(key)}`;
+    const input = (field, key) => {
+      const i = el('input', { 'aria-label': label(key), value: r[field] ?? '', 'data-supply': `${k}:${field}` });
+      i.addEventListener('input', () => { r[field] = i.value; changed(); });
+      return i;
+    };
+    const select = (field, key, options) => {
+      const sel = el('select', { 'aria-label': label(key), 'data-supply': `${k}:${field}` });
+      for (const [value, text] of options) sel.append(el('option', { value, text }));
+      sel.value = r[field] ?? '';
+      sel.addEventListener('change', () => { r[field] = sel.value; changed(); });
+      return sel;
+    };
+    const fuels = [['', t('none')], ...CAT.carriers.filter((c) => c.fuel).map((c) => [c.code, carrierLabel(c.code)])];
+    const remove = el('button', { type: 'button', text: t('remove'), onclick: () => { x.supply.splice(k, 1); persist(); renderSupply(); compute(); } });
+    body.append(el('tr', {},
+      el('td', {}, select('item', 'item', SUPPLY_ITEMS.map((i) => [i, t(`item.${i}`)]))),
+      el('td', {}, input('plant', 'plant')), el('td', {}, input('electricity', 'electricity_mwh')), el('td', {}, input('heat', 'heat_mwh')),
+      el('td', {}, select('carrier', 'fuel', fuels)), el('td', {}, input('amount', 'amount')),
+      el('td', {}, select('unit', 'unit', unitsFor('natural_gas').map((u) => [u, u]))), el('td', {}, input('emissions', 'emissions_t')),
+      el('td', { class: 'no-print' }, remove)));
+  });
+  table.append(body);
+}
+
 function renderFactorTable() {
   const x = active();
   const r = resultFor(project.active);
@@ -308,6 +353,8 @@ function renderFactorTable() {
 
 function provenanceText(p) {
   if (p.kind === 'user_override') return `${t('user_factor')}${p.source ? `: ${p.source}` : ''}`;
+  if (p.kind === 'local_factor') return `local factor ${p.formula}${p.case ? ` (${p.case.replaceAll('_', ' ')})` : ''}`;
+  if (p.kind === 'per_gas') return `${p.set} with ${p.gwp.toUpperCase()} GWP (CO2 ${p.co2_counted ? p.co2_kg_per_tj : 0}, CH4 ${p.ch4_kg_per_tj}, N2O ${p.n2o_kg_per_tj} kg/TJ)`;
   const where = [p.country, p.year].filter(Boolean).join(' ');
   const note = p.note ? ` — ${p.note}` : '';
   return `${p.set} ${p.source_id}${where ? ` (${where})` : ''} [${p.tag}]${note}${p.com ? '' : ` ${t('not_com')}`}`;
@@ -348,6 +395,8 @@ function describeError(e) {
   if (where?.key !== undefined && e.file === 'activity.csv') {
     const [s, c] = where.key.split('|');
     place = `${sectorLabel(s)}${c ? ` / ${carrierLabel(c)}` : ''}: `;
+  } else if (e.file === 'supply.csv' && where) {
+    place = `${t('supply')} ${where.key + 1}: `;
   } else if (e.file === 'factors.csv' && where) {
     place = `${t('local_factor')} ${carrierLabel(where.key)}: `;
   } else if (e.column) {
@@ -361,7 +410,9 @@ function markInvalid() {
   for (const e of last.result.report.errors) {
     const where = last.batch.lines[e.file.replace('.csv', '')]?.[e.line];
     if (!where || where.inventory !== project.active) continue;
-    const node = e.file === 'activity.csv' ? document.querySelector(`[data-key="${CSS.escape(where.key)}"]`)
+    const column = { electricity_mwh: 'electricity', heat_mwh: 'heat', emissions_t: 'emissions' }[e.column] ?? e.column;
+    const node = e.file === 'supply.csv' ? document.querySelector(`[data-supply="${where.key}:${CSS.escape(column ?? '')}"]`)
+      : e.file === 'activity.csv' ? document.querySelector(`[data-key="${CSS.escape(where.key)}"]`)
       : e.file === 'factors.csv' ? document.querySelector(`[data-override="${CSS.escape(where.key)}"]`) : null;
     node?.setAttribute('aria-invalid', 'true');
   }
@@ -513,6 +564,7 @@ function renderTrajectoryChart(points, path) {
 function renderAll() {
   renderSetup();
   renderGrid();
+  renderSupply();
   compute();
 }
 
@@ -521,7 +573,7 @@ function changed({ keepFactors = false } = {}) {
   if (keepFactors) {
     // Re-rendering the factor table would steal the focus from the field being typed in.
     const batch = buildBatch(project);
-    last = { batch, result: JSON.parse(runBatch(batch.inv, batch.act, batch.fac)) };
+    last = { batch, result: runEngine(batch) };
     const table = $('factor-table');
     const r = resultFor(project.active);
     for (const row of table.tBodies[0]?.rows ?? []) {
@@ -554,6 +606,7 @@ function download(name, text, type) {
 function fileKind(text) {
   const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].toLowerCase();
   if (header.includes('sector')) return 'activity';
+  if (header.includes('item')) return 'supply';
   if (header.includes('factor') && !header.includes('factor_set')) return 'factors';
   return 'inventories';
 }
@@ -569,7 +622,7 @@ async function importFiles(files) {
 
 function importTexts(texts) {
   if (!texts.inventories || !texts.activity) { status(t('import_needs_files')); return; }
-  const result = JSON.parse(runBatch(texts.inventories, texts.activity, texts.factors));
+  const result = JSON.parse(runBatch(texts.inventories, texts.activity, texts.factors, texts.supply));
   const list = $('import-errors');
   list.replaceChildren();
   for (const e of result.report.errors.slice(0, 50)) list.append(el('li', { text: `${e.file}:${e.line}: ${e.message}` }));
@@ -591,13 +644,18 @@ function toInventory(r) {
   const s = r.inventory.spec;
   const x = emptyInventory(s.kind, s.year);
   x.population = s.population != null ? String(s.population) : '';
-  x.approach = s.approach; x.gases = s.gases; x.release = s.release ?? '';
+  x.approach = s.approach; x.gases = s.gases; x.release = s.release ?? ''; x.gwp = s.gwp ?? '';
   if (s.target) x.target = { year: String(s.target.year), pct: s.target.reduction_pct, kind: s.target.kind, population: s.target.population != null ? String(s.target.population) : '' };
   for (const c of r.inventory.cells) {
     const key = `${c.sector}|${c.carrier ?? ''}`;
     // One input unit: keep it as given; several: the engine's energy in MWh.
     x.cells[key] = c.inputs.length === 1 ? { amount: c.inputs[0].amount, unit: c.inputs[0].unit }
       : { amount: c.energy, unit: 'MWh' };
+  }
+  for (const row of r.inventory.supply?.rows ?? []) {
+    const q = row.row;
+    x.supply.push({ item: q.item, plant: q.plant ?? '', electricity: q.electricity ?? '', heat: q.heat ?? '',
+      carrier: q.fuel ? q.fuel[0] : '', amount: q.fuel ? q.fuel[1] : '', unit: q.fuel ? q.fuel[2] : 'MWh', emissions: q.emissions_t ?? '' });
   }
   for (const f of r.inventory.factors) {
     if (f.provenance.kind === 'user_override') x.overrides[f.carrier] = { factor: f.factor, source: f.provenance.source ?? '' };
@@ -627,6 +685,8 @@ function loadProjectText(text) {
   for (const x of p.inventories) {
     if (typeof x !== 'object' || typeof x.cells !== 'object' || typeof x.overrides !== 'object') throw new Error(t('bad_project'));
     x.target ??= { year: '', pct: '', kind: 'absolute', population: '' };
+    x.supply ??= [];
+    x.gwp ??= '';
   }
   p.active = Math.min(Math.max(0, p.active | 0), p.inventories.length - 1);
   p.lang = LANGS.includes(p.lang) ? p.lang : 'en';
@@ -647,8 +707,9 @@ function wire() {
   onSetup('year', (v) => { active().year = v.trim(); });
   onSetup('population', (v) => { active().population = v.trim(); });
   onSetup('approach', (v) => { active().approach = v; });
-  onSetup('gases', (v) => { active().gases = v; renderGrid(); });
+  onSetup('gases', (v) => { active().gases = v; $('gwp').disabled = v !== 'co2e'; renderGrid(); });
   onSetup('release', (v) => { active().release = v; });
+  onSetup('gwp', (v) => { active().gwp = v; });
   onSetup('target-year', (v) => { active().target.year = v.trim(); });
   onSetup('target-pct', (v) => { active().target.pct = v.trim(); });
   onSetup('target-kind', (v) => { active().target.kind = v; });
@@ -679,6 +740,11 @@ function wire() {
     project.active = Math.max(0, project.active - 1);
     persist(); renderAll();
   });
+  $('add-supply').addEventListener('click', () => {
+    active().supply ??= [];
+    active().supply.push({ item: 'electricity_production', plant: '', electricity: '', heat: '', carrier: '', amount: '', unit: 'MWh', emissions: '' });
+    persist(); renderSupply(); compute();
+  });
   $('new-project').addEventListener('click', () => { project = newProject(); persist(); renderAll(); });
   $('load-example').addEventListener('click', () => loadExample());
   $('save-project').addEventListener('click', () => download(`${project.city || 'covenant'}-project.json`, JSON.stringify(project, null, 2), 'application/json'));
@@ -700,6 +766,7 @@ function wire() {
     download('inventories.csv', last.batch.inv, 'text/csv');
     download('activity.csv', last.batch.act, 'text/csv');
     download('factors.csv', last.batch.fac, 'text/csv');
+    download('supply.csv', last.batch.sup, 'text/csv');
   });
   $('export-json').addEventListener('click', () => download('results.json', JSON.stringify(last.result.report, null, 2), 'application/json'));
   $('export-xlsx').addEventListener('click', async () => {
@@ -707,7 +774,8 @@ function wire() {
       // The XLSX writer is a separate module, loaded the first time a workbook is asked for.
       const xlsx = await import('./pkg/covenant_xlsx.js');
       await xlsx.default();
-      const bytes = xlsx.xlsxWorkbook(last.batch.inv, last.batch.act, last.batch.fac, inventoryId(project.active));
+      const b = last.batch;
+      const bytes = xlsx.xlsxWorkbook(b.inv, b.act, b.fac, b.hasSupply ? b.sup : undefined, inventoryId(project.active));
       download(`${inventoryId(project.active)}.xlsx`, bytes, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     } catch (e) { status(e.message); }
   });

@@ -77,10 +77,10 @@ async function downloads(buttonId, count) {
 
 /** The CLI on the batch files the page exports: its summary and emissions files. */
 async function cliOnPageBatch() {
-  const batch = await downloads('export-batch', 3);
+  const batch = await downloads('export-batch', 4);
   const out = mkdtempSync(join(tmpdir(), 'covenant-cli-'));
   execFileSync(BIN, ['batch', '--inventories', batch['inventories.csv'], '--activity', batch['activity.csv'],
-    '--factors', batch['factors.csv'], '--out', out, '-q']);
+    '--factors', batch['factors.csv'], '--supply', batch['supply.csv'], '--out', out, '-q']);
   return { summary: readFileSync(join(out, 'summary.csv'), 'utf8'), emissions: readFileSync(join(out, 'emissions.csv'), 'utf8') };
 }
 
@@ -135,6 +135,24 @@ test('typing in the grid recomputes live, and results still equal the CLI', asyn
   await setValue('[data-override="diesel"]', '');
 });
 
+test('local production gives a local electricity factor', async () => {
+  // Kozani's electricity factor is a user factor; remove it so that the national factor applies.
+  await setValue('[data-override="electricity"]', '');
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw !== '394371.97202');
+  await page.click('#add-supply');
+  await setValue('[data-supply="0:electricity"]', '50000');
+  await page.waitForFunction(() => document.querySelector('#factor-table').textContent.includes('local factor EFE'));
+  // 50 000 MWh of PV out of 202 413.26 MWh consumed: EFE = 152 413.26 × 0.833 / 202 413.26 = 0.627 (GR 2010).
+  const factorRow = page.locator('#factor-table tr', { has: page.locator('[data-override="electricity"]') });
+  assert.match(await factorRow.textContent(), /^Electricity0\.627local factor EFE \(general\)/);
+  // A row without its required output is an error at that row.
+  await page.selectOption('[data-supply="0:item"]', 'chp');
+  await page.waitForSelector('[data-supply="0:heat"][aria-invalid="true"]');
+  await page.click('#supply-table button');
+  await setValue('[data-override="electricity"]', '0.775');
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw === '394371.97202');
+});
+
 test('switching the language translates the page and formats numbers for the locale', async () => {
   await page.selectOption('#lang', 'fr');
   await page.waitForFunction(() => document.documentElement.lang === 'fr');
@@ -184,10 +202,10 @@ test('a target draws the trajectory and places the monitoring inventory on it', 
   const xlsx = await downloads('export-xlsx', 1);
   const bytes = readFileSync(Object.values(xlsx)[0]);
   assert.equal(bytes.subarray(0, 2).toString(), 'PK');
-  const batch = await downloads('export-batch', 3);
+  const batch = await downloads('export-batch', 4);
   const out = mkdtempSync(join(tmpdir(), 'covenant-xlsx-'));
   execFileSync(BIN, ['batch', '--inventories', batch['inventories.csv'], '--activity', batch['activity.csv'],
-    '--factors', batch['factors.csv'], '--out', out, '--xlsx', join(out, 'x'), '-q']);
+    '--factors', batch['factors.csv'], '--supply', batch['supply.csv'], '--out', out, '--xlsx', join(out, 'x'), '-q']);
   assert.deepEqual(bytes, readFileSync(join(out, 'x', Object.keys(xlsx)[0])));
   await page.selectOption('#target-preset', '');
   await page.click('#inventory-tabs [role="tab"] >> nth=1');
@@ -226,7 +244,7 @@ test('user text stays text', async () => {
   await setValue('.factor-source >> nth=0', evil);
   await page.waitForTimeout(300);
   assert.equal(await page.locator('img').count(), 0);
-  const exported = await downloads('export-batch', 3);
+  const exported = await downloads('export-batch', 4);
   assert.match(readFileSync(exported['inventories.csv'], 'utf8'), /"?<img src=x onerror=alert\(1\)>"?/);
 });
 

@@ -265,6 +265,7 @@ pub mod api {
         inventories: &str,
         activity: &str,
         factors: Option<&str>,
+        supply: Option<&str>,
         id: &str,
     ) -> Result<Vec<u8>, String> {
         let out = batch::run(
@@ -272,7 +273,7 @@ pub mod api {
                 inventories: (FILES[0], inventories.as_bytes()),
                 activity: (FILES[1], activity.as_bytes()),
                 factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                supply: None,
+                supply: supply.map(|s| (FILES[3], s.as_bytes())),
             },
             Catalog::embedded(),
         );
@@ -336,12 +337,14 @@ pub mod api {
                 "inventory_id,country,year\nA,IT,2010\n",
                 "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
                 None,
+                None,
                 "A",
             )
             .unwrap();
             assert_eq!(&bytes[..2], b"PK");
             assert!(
-                xlsx_workbook("inventory_id,country,year\nA,IT,2010\n", "", None, "A").is_err()
+                xlsx_workbook("inventory_id,country,year\nA,IT,2010\n", "", None, None, "A")
+                    .is_err()
             );
         }
 
@@ -406,9 +409,11 @@ pub fn xlsx_workbook(
     inventories: &str,
     activity: &str,
     factors: Option<String>,
+    supply: Option<String>,
     id: &str,
 ) -> Result<Vec<u8>, JsError> {
-    api::xlsx_workbook(inventories, activity, factors.as_deref(), id).map_err(|e| JsError::new(&e))
+    api::xlsx_workbook(inventories, activity, factors.as_deref(), supply.as_deref(), id)
+        .map_err(|e| JsError::new(&e))
 }
 
 /// Rounds a decimal string for display (half away from zero).

@@ -21,7 +21,7 @@ fn kozani_in_wasm_equals_the_published_inventory() {
     let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
-    let v = json(&covenant_wasm::run_batch(inv, act, Some(fac.to_string())));
+    let v = json(&covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None));
     let inventory = &v["report"]["inventories"][0]["inventory"];
     assert_eq!(inventory["total_emissions"], "394371.97202");
     assert_eq!(
@@ -39,6 +39,7 @@ fn errors_are_data_and_bad_numbers_throw() {
         "inventory_id,country,year\nA,EL,2010\n",
         "inventory_id,sector,carrier,amount,unit\n",
         None,
+        None,
     ));
     assert_eq!(v["report"]["errors"][0]["file"], "inventories.csv");
     assert!(v["report"]["errors"][0]["message"].as_str().unwrap().contains("did you mean 'GR'"));
@@ -54,11 +55,11 @@ fn workbooks_are_written_in_wasm() {
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
     let bytes =
-        covenant_wasm::xlsx_workbook(inv, act, Some(fac.to_string()), "kozani-2010").unwrap();
+        covenant_wasm::xlsx_workbook(inv, act, Some(fac.to_string()), None, "kozani-2010").unwrap();
     assert_eq!(&bytes[..2], b"PK");
     // The same bytes as natively: the workbook does not depend on the platform or the clock.
     assert_eq!(
         bytes,
-        covenant_wasm::api::xlsx_workbook(inv, act, Some(fac), "kozani-2010").unwrap()
+        covenant_wasm::api::xlsx_workbook(inv, act, Some(fac), None, "kozani-2010").unwrap()
     );
 }

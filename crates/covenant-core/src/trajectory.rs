@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::inventory::{Inventory, TargetSpec};
-use crate::quantity::Emissions;
+use crate::quantity::{Emissions, Population};
 use crate::taxonomy::{Carrier, Sector, TargetKind};
 
 /// The commitments of the Covenant of Mayors, as target presets.
@@ -231,6 +231,13 @@ pub struct Change<K> {
     pub change_t: Decimal,
     /// The change in percent of the baseline (`None` when the baseline is zero).
     pub change_pct: Option<Decimal>,
+    /// Per inhabitant, when both inventories have a population: baseline t/inh.
+    pub baseline_per_capita_t: Option<Decimal>,
+    /// Per inhabitant: monitoring t/inh.
+    pub monitoring_per_capita_t: Option<Decimal>,
+    /// The change of the per-capita values in percent (`None` without populations or when the
+    /// baseline is zero).
+    pub per_capita_change_pct: Option<Decimal>,
 }
 
 /// A monitoring inventory compared with its baseline.
@@ -246,14 +253,28 @@ pub struct Comparison {
     pub per_capita: Option<Change<()>>,
 }
 
-fn change<K>(key: K, b: Emissions, m: Emissions) -> Change<K> {
+fn change<K>(
+    key: K,
+    b: Emissions,
+    m: Emissions,
+    pops: Option<(Population, Population)>,
+) -> Change<K> {
     let (baseline_t, monitoring_t) = (b.tonnes(), m.tonnes());
+    // (m / P_m) / (b / P_b) − 1 = (m × P_b − b × P_m) / (b × P_m), divided once.
+    let per_capita_change_pct = pops.and_then(|(pb, pm)| {
+        let ms = m.checked_scale(Decimal::from(pb.get())).ok()?;
+        let bs = b.checked_scale(Decimal::from(pm.get())).ok()?;
+        ms.change_pct(bs)
+    });
     Change {
         key,
         baseline_t,
         monitoring_t,
         change_t: m.minus_tonnes(b).unwrap_or_default(),
         change_pct: m.change_pct(b),
+        baseline_per_capita_t: pops.map(|(pb, _)| b.per_capita(pb)),
+        monitoring_per_capita_t: pops.map(|(_, pm)| m.per_capita(pm)),
+        per_capita_change_pct,
     }
 }
 
@@ -269,6 +290,7 @@ pub fn compare(monitoring: &Inventory, baseline: &Inventory) -> Comparison {
         |s: Sector| [monitoring, baseline].iter().any(|i| i.sectors.iter().any(|t| t.key == s));
     let has_carrier =
         |c: Carrier| [monitoring, baseline].iter().any(|i| i.carriers.iter().any(|t| t.key == c));
+    let pops = baseline.spec.population.zip(monitoring.spec.population);
     let per_capita = match (baseline.per_capita_t, monitoring.per_capita_t) {
         (Some(b), Some(m)) => Some(Change {
             key: (),
@@ -276,6 +298,9 @@ pub fn compare(monitoring: &Inventory, baseline: &Inventory) -> Comparison {
             monitoring_t: m,
             change_t: (m - b).normalize(),
             change_pct: (!b.is_zero()).then(|| ((m - b) * Decimal::ONE_HUNDRED / b).normalize()),
+            baseline_per_capita_t: None,
+            monitoring_per_capita_t: None,
+            per_capita_change_pct: None,
         }),
         _ => None,
     };
@@ -283,14 +308,14 @@ pub fn compare(monitoring: &Inventory, baseline: &Inventory) -> Comparison {
         sectors: Sector::ALL
             .iter()
             .filter(|&&s| has_sector(s))
-            .map(|&s| change(s, sector(baseline, s), sector(monitoring, s)))
+            .map(|&s| change(s, sector(baseline, s), sector(monitoring, s), pops))
             .collect(),
         carriers: Carrier::ALL
             .iter()
             .filter(|&&c| has_carrier(c))
-            .map(|&c| change(c, carrier(baseline, c), carrier(monitoring, c)))
+            .map(|&c| change(c, carrier(baseline, c), carrier(monitoring, c), pops))
             .collect(),
-        total: change((), baseline.total_emissions, monitoring.total_emissions),
+        total: change((), baseline.total_emissions, monitoring.total_emissions, pops),
         per_capita,
     }
 }
@@ -442,5 +467,23 @@ mod tests {
         // 252 t → 173.5 t.
         assert_eq!(c.total.change_t, dec!(-78.5));
         assert_eq!(c.per_capita.unwrap().change_t, dec!(-0.785));
+        // By carrier per inhabitant: gas 2.02 → 0 t/inh, −100 %.
+        assert_eq!(
+            (gas.baseline_per_capita_t, gas.per_capita_change_pct),
+            (Some(dec!(2.02)), Some(dec!(-100)))
+        );
+        let m2 = inv(
+            "m2",
+            2015,
+            &[
+                (Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(1000)),
+                (Sector::Waste, None, dec!(50)),
+            ],
+            Some(200),
+        );
+        let gas2 =
+            compare(&m2, &b).carriers.into_iter().find(|x| x.key == Carrier::NaturalGas).unwrap();
+        // The same emissions for twice the inhabitants: 0 % absolute, −50 % per inhabitant.
+        assert_eq!((gas2.change_pct, gas2.per_capita_change_pct), (Some(dec!(0)), Some(dec!(-50))));
     }
 }

@@ -199,3 +199,119 @@ proptest! {
         prop_assert!(!text.contains('e') && !text.contains('E'));
     }
 }
+
+mod formulas {
+    use super::*;
+    use covenant_core::supply::{
+        ChpEfficiencies, EfeCase, ElectricityTerms, chp_allocation, local_electricity_factor,
+    };
+
+    fn mwh(v: Decimal) -> Energy {
+        Energy::from_mwh(v).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn chp_parts_add_up_to_the_plant_total(total in amount(3), heat in amount(3), el in amount(3), eh in 1u32..=100, ee in 1u32..=100) {
+            let eta = ChpEfficiencies { heat: Decimal::new(eh.into(), 2), electricity: Decimal::new(ee.into(), 2) };
+            let t = Emissions::from_tonnes(total).unwrap();
+            let s = chp_allocation(t, mwh(heat), mwh(el), eta).unwrap();
+            prop_assert_eq!(s.heat.checked_add(s.electricity).unwrap(), t);
+            prop_assert!(s.heat_share >= Decimal::ZERO && s.heat_share <= Decimal::ONE);
+        }
+
+        /// Consumption × EFE gives back the formula's numerator: the grid part plus local emissions
+        /// (to rounding at 28 digits), and the branch follows the annex condition.
+        #[test]
+        fn efe_branches_and_conservation(tce in 1i64..10_000_000, lpe in 0i64..10_000_000, gep in 0i64..1_000_000, neefe in 0i64..2000, co2 in 0i64..1_000_000) {
+            let d = |v: i64| Decimal::from(v);
+            let t = ElectricityTerms {
+                tce: mwh(d(tce)),
+                lpe: mwh(d(lpe)),
+                gep: mwh(d(gep)),
+                neefe: Some(EmissionFactor::t_per_mwh(Decimal::new(neefe, 3)).unwrap()),
+                co2_lpe: Emissions::from_tonnes(d(co2)).unwrap(),
+                co2_gep: Emissions::ZERO,
+            };
+            let (efe, case) = local_electricity_factor(&t).unwrap();
+            if lpe + gep > tce {
+                prop_assert_eq!(case, EfeCase::NetExporter);
+                let back = efe.value() * d(lpe + gep);
+                prop_assert!((back - d(co2)).abs() < Decimal::new(1, 12));
+            } else {
+                prop_assert_eq!(case, EfeCase::General);
+                let expected = d(tce - lpe - gep) * Decimal::new(neefe, 3) + d(co2);
+                prop_assert!((efe.value() * d(tce) - expected).abs() < Decimal::new(1, 12));
+            }
+        }
+    }
+}
+
+mod random_batches {
+    use super::*;
+    use covenant_core::quantity::parse_decimal;
+
+    /// A structurally valid batch: `n` inventories with random rows of valid codes and units.
+    fn batch() -> impl Strategy<Value = (String, String, String)> {
+        let row = (
+            prop::sample::select(Sector::ALL.to_vec()),
+            prop::sample::select(Carrier::ALL.to_vec()),
+            0u64..10_000_000,
+            0u32..4,
+            prop::sample::select(vec!["MWh", "kWh", "GWh", "GJ", "TJ", "toe"]),
+        );
+        (1usize..6, prop::collection::vec((0usize..6, row), 1..60)).prop_map(|(n, rows)| {
+            let mut inv = String::from("inventory_id,country,year,population\n");
+            for i in 0..n {
+                inv.push_str(&format!("inv-{i},DE,2015,{}\n", 1000 + i));
+            }
+            let mut act = String::from("inventory_id,sector,carrier,amount,unit\n");
+            for i in 0..n {
+                // Every inventory has at least one row.
+                act.push_str(&format!("inv-{i},waste,,1,tCO2\n"));
+            }
+            for (k, (sector, carrier, m, scale, unit)) in rows {
+                let id = format!("inv-{}", k % n);
+                let amount = Decimal::new(m as i64, scale);
+                if sector.is_energy() && sector.accepts(carrier) {
+                    act.push_str(&format!("{id},{sector},{carrier},{amount},{unit}\n"));
+                } else if !sector.is_energy() {
+                    act.push_str(&format!("{id},{sector},,{amount},tCO2\n"));
+                }
+            }
+            let fac =
+                "carrier,factor,source\nheat_cold,0.25,test\nother_fossil,0.3,test\n".to_string();
+            (inv, act, fac)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn valid_batches_compute_and_their_files_add_up((inv, act, fac) in batch()) {
+            let out = batch::run(
+                BatchInput { inventories: ("i", inv.as_bytes()), activity: ("a", act.as_bytes()), factors: Some(("f", fac.as_bytes())), supply: None },
+                Catalog::embedded(),
+            );
+            prop_assert!(out.errors.is_empty(), "{:?}", out.errors);
+            let mut emissions = Vec::new();
+            batch::write_emissions(&mut emissions, &out.inventories).unwrap();
+            let mut summary = Vec::new();
+            batch::write_summary(&mut summary, &out.inventories).unwrap();
+            // The written cells of each inventory add up to its written total, to the 28-29 significant
+            // digits each written number carries (documented: displayed parts may differ in the last digit).
+            let mut sums = std::collections::BTreeMap::<String, Decimal>::new();
+            for line in String::from_utf8(emissions).unwrap().lines().skip(1) {
+                let f: Vec<&str> = line.split(',').collect();
+                *sums.entry(f[0].to_string()).or_default() += parse_decimal(f[6]).unwrap();
+            }
+            for line in String::from_utf8(summary).unwrap().lines().skip(1) {
+                let f: Vec<&str> = line.split(',').collect();
+                let total = parse_decimal(f[10]).unwrap();
+                let tolerance = (total.abs() + Decimal::ONE) * Decimal::new(1, 24);
+                prop_assert!((sums[f[0]] - total).abs() <= tolerance, "{} vs {}", sums[f[0]], total);
+            }
+        }
+    }
+}

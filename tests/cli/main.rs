@@ -839,3 +839,54 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn a_factor_directory_replaces_the_embedded_releases() {
+    // A copy of factors/ with a corrected diesel factor in a new revision and release.
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../factors");
+    let dst = dir.path().join("factors");
+    for rel in [
+        "releases.csv",
+        "com-fuels/2024.2/sources.csv",
+        "jrc-neefe/2024.1/factors.csv",
+        "jrc-neefe/2024.1/sources.csv",
+        "partner-grid/2025.1/factors.csv",
+        "partner-grid/2025.1/sources.csv",
+        "fuel-properties/2024.1/properties.csv",
+        "fuel-properties/2024.1/sources.csv",
+        "gwp/2024.1/gwp.csv",
+        "gwp/2024.1/sources.csv",
+        "ipcc2006-gases/2024.1/gases.csv",
+        "ipcc2006-gases/2024.1/sources.csv",
+        "com-fuels/2024.1/factors.csv",
+        "com-fuels/2024.1/sources.csv",
+        "com-fuels/2024.2/factors.csv",
+    ] {
+        fs::create_dir_all(dst.join(rel).parent().unwrap()).unwrap();
+        fs::copy(src.join(rel), dst.join(rel)).unwrap();
+    }
+    fs::create_dir_all(dst.join("com-fuels/9.1")).unwrap();
+    let fuels = fs::read_to_string(src.join("com-fuels/2024.2/factors.csv"))
+        .unwrap()
+        .replace("diesel,,,ipcc,co2,0.267,", "diesel,,,ipcc,co2,0.3,");
+    fs::write(dst.join("com-fuels/9.1/factors.csv"), fuels).unwrap();
+    fs::copy(src.join("com-fuels/2024.2/sources.csv"), dst.join("com-fuels/9.1/sources.csv"))
+        .unwrap();
+    let mut releases = fs::read_to_string(src.join("releases.csv")).unwrap();
+    releases.push_str("local-9.1,2026-11-27,com-fuels@9.1,jrc-neefe@2024.1,partner-grid@2025.1,fuel-properties@2024.1,gwp@2024.1,test,ipcc2006-gases@2024.1\n");
+    fs::write(dst.join("releases.csv"), releases).unwrap();
+    let act = format!("{H_ACT}A,private_transport,diesel,1000,MWh\n");
+    let work = scratch(INV.as_bytes(), act.as_bytes(), None);
+    let r = run_in(work.path(), &["factors", "--factors-dir", dst.to_str().unwrap()], None);
+    assert!(r.stdout.contains("release local-9.1 (default)"), "{}", r.stdout);
+    let r = batch(work.path(), false, &["--factors-dir", dst.to_str().unwrap(), "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary = fs::read_to_string(work.path().join("out/summary.csv")).unwrap();
+    assert!(summary.contains(",local-9.1,1000,1000,300,"), "{summary}");
+    // A broken directory is a usage error that says what is wrong.
+    fs::remove_file(dst.join("gwp/2024.1/gwp.csv")).unwrap();
+    let r = batch(work.path(), false, &["--factors-dir", dst.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("gwp/2024.1/gwp.csv"), "{}", r.stderr);
+}

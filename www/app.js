@@ -541,7 +541,7 @@ function renderTrajectoryChart(points, path) {
   const h = 180, left = 60, width = 560, top = 14;
   const xOf = (y) => left + ((y - y0) / (y1 - y0)) * width;
   const yOf = (v) => top + h - (Number(v) / max) * h;
-  const total = left + width + 160;
+  const total = left + width + 260;
   const s = svg('svg', { viewBox: `0 0 ${total} ${h + 50}`, width: total, height: h + 50, role: 'img', 'aria-labelledby': 'trajectory-caption' });
   s.append(svg('line', { x1: left, y1: top + h, x2: left + width, y2: top + h, stroke: '#495057' }));
   for (const y of [y0, y1]) s.append(svg('text', { x: xOf(y), y: top + h + 16, 'text-anchor': 'middle', text: String(y) }));

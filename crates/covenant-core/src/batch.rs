@@ -2000,19 +2000,22 @@ mod tests {
         }
     }
 
+    /// Runs the batch of [`INV`] with an activity file streamed from a reader.
+    fn run_streamed(activity: Box<dyn Read>) -> BatchOutput {
+        let input = BatchInput {
+            inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
+            activity: ("activity.csv", activity),
+            factors: None,
+            supply: None,
+        };
+        run(input, Catalog::embedded())
+    }
+
     #[test]
     fn a_gigabyte_without_line_breaks_stops_at_the_line_limit() {
         let head: &[u8] = b"inventory_id,sector,carrier,amount,unit\nA,";
         let body = Repeat { pattern: b"x", left: 1 << 30, at: 0 };
-        let out = run(
-            BatchInput {
-                inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
-                activity: ("activity.csv", Box::new(head.chain(body))),
-                factors: None,
-                supply: None,
-            },
-            Catalog::embedded(),
-        );
+        let out = run_streamed(Box::new(head.chain(body)));
         let m = messages(&out);
         assert!(m[0].starts_with("activity.csv:2: the line is longer than 1048576 bytes"), "{m:?}");
     }
@@ -2021,15 +2024,7 @@ mod tests {
     fn errors_are_listed_up_to_a_limit_then_counted() {
         let head: &[u8] = b"inventory_id,sector,carrier,amount,unit\n";
         let rows = Repeat { pattern: b"Z,waste,,1,tCO2\n", left: 16 * 20_000, at: 0 };
-        let out = run(
-            BatchInput {
-                inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
-                activity: ("activity.csv", Box::new(head.chain(rows))),
-                factors: None,
-                supply: None,
-            },
-            Catalog::embedded(),
-        );
+        let out = run_streamed(Box::new(head.chain(rows)));
         assert_eq!(out.errors.len(), MAX_LISTED + 1);
         let last = out.errors.iter().find(|e| e.line == 0).unwrap();
         assert!(last.message.starts_with("10001 more not listed"), "{}", last.message);

@@ -22,6 +22,24 @@ pub mod api {
     /// The names the page's files are reported under.
     pub const FILES: [&str; 4] = ["inventories.csv", "activity.csv", "factors.csv", "supply.csv"];
 
+    /// Runs a batch from the texts of its files, named as in [`FILES`].
+    fn run(
+        inventories: &str,
+        activity: &str,
+        factors: Option<&str>,
+        supply: Option<&str>,
+    ) -> BatchOutput {
+        batch::run(
+            BatchInput {
+                inventories: (FILES[0], inventories.as_bytes()),
+                activity: (FILES[1], activity.as_bytes()),
+                factors: factors.map(|f| (FILES[2], f.as_bytes())),
+                supply: supply.map(|s| (FILES[3], s.as_bytes())),
+            },
+            Catalog::embedded(),
+        )
+    }
+
     /// The engine version.
     pub fn version() -> &'static str {
         covenant_core::inventory::ENGINE_VERSION
@@ -234,15 +252,7 @@ pub mod api {
         factors: Option<&str>,
         supply: Option<&str>,
     ) -> String {
-        let out: BatchOutput = batch::run(
-            BatchInput {
-                inventories: (FILES[0], inventories.as_bytes()),
-                activity: (FILES[1], activity.as_bytes()),
-                factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                supply: supply.map(|s| (FILES[3], s.as_bytes())),
-            },
-            Catalog::embedded(),
-        );
+        let out: BatchOutput = run(inventories, activity, factors, supply);
         let result = BatchResult {
             report: JsonReport::new(&out),
             emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
@@ -268,15 +278,7 @@ pub mod api {
         supply: Option<&str>,
         id: &str,
     ) -> Result<Vec<u8>, String> {
-        let out = batch::run(
-            BatchInput {
-                inventories: (FILES[0], inventories.as_bytes()),
-                activity: (FILES[1], activity.as_bytes()),
-                factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                supply: supply.map(|s| (FILES[3], s.as_bytes())),
-            },
-            Catalog::embedded(),
-        );
+        let out = run(inventories, activity, factors, supply);
         let r = out
             .inventories
             .iter()

@@ -575,6 +575,23 @@ const INV_OPTIONAL: &[&str] = &[
     "gwp",
 ];
 
+/// An optional decimal cell: `Ok(None)` when empty, `Err(message)` when it is not a plain decimal
+/// or `accept` refuses it (the message then says what was `expected`).
+fn optional_decimal(
+    text: &str,
+    accept: fn(Decimal) -> bool,
+    expected: &str,
+) -> Result<Option<Decimal>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match parse_decimal(text) {
+        Ok(d) if accept(d) => Ok(Some(d)),
+        Ok(_) => Err(format!("expected {expected}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn parse_year(s: &str) -> Result<u16, String> {
     match s.parse::<u16>() {
         Ok(y) if (1990..=2100).contains(&y) => Ok(y),
@@ -731,20 +748,13 @@ fn read_inventories<'c, R: Read>(
             Some(code)
         };
         let mut eta = |column: &'static str, k: usize, default: Decimal| -> Decimal {
-            if g(k).is_empty() {
-                return default;
-            }
-            match parse_decimal(g(k)) {
-                Ok(v) if v > Decimal::ZERO && v <= Decimal::ONE => v,
-                Ok(_) => {
-                    err(st, column, g(k), "expected an efficiency above 0 and at most 1".into());
-                    default
-                }
-                Err(e) => {
-                    err(st, column, g(k), e.to_string());
-                    default
-                }
-            }
+            let efficiency = |v: Decimal| v > Decimal::ZERO && v <= Decimal::ONE;
+            optional_decimal(g(k), efficiency, "an efficiency above 0 and at most 1")
+                .unwrap_or_else(|m| {
+                    err(st, column, g(k), m);
+                    None
+                })
+                .unwrap_or(default)
         };
         let default = crate::supply::ChpEfficiencies::GUIDEBOOK_2010;
         let chp = crate::supply::ChpEfficiencies {
@@ -832,21 +842,14 @@ fn read_target(
     {
         err("target_year", year_s, format!("the target year must be after the inventory year {y}"));
     }
-    let pct = match parse_decimal(pct_s) {
-        Ok(p) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p),
-        Ok(_) => {
-            err(
-                "target_reduction_pct",
-                pct_s,
-                "expected a reduction in percent, more than 0 and at most 100".into(),
-            );
-            None
-        }
-        Err(e) => {
-            err("target_reduction_pct", pct_s, e.to_string());
-            None
-        }
-    };
+    // pct_s is not empty here (checked above), so `None` means an error was reported.
+    let percent = |p: Decimal| p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED;
+    let pct =
+        optional_decimal(pct_s, percent, "a reduction in percent, more than 0 and at most 100")
+            .unwrap_or_else(|m| {
+                err("target_reduction_pct", pct_s, m);
+                None
+            });
     let kind = if kind_s.is_empty() {
         Some(TargetKind::Absolute)
     } else {
@@ -982,29 +985,11 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
         // Optional fuel parameters (an extension of v1): NCV in GJ/t and density in kg/L.
         let (ncv_s, density_s) = (cols.get(rec, 4), cols.get(rec, 5));
         let mut positive = |column: &str, text: &str, st: &mut State| -> Option<Decimal> {
-            if text.is_empty() {
-                return None;
-            }
-            match parse_decimal(text) {
-                Ok(d) if d > Decimal::ZERO => Some(d),
-                Ok(_) => {
-                    ok = false;
-                    st.error(
-                        file,
-                        line,
-                        target,
-                        Some(column),
-                        Some(text),
-                        "expected a number > 0".into(),
-                    );
-                    None
-                }
-                Err(e) => {
-                    ok = false;
-                    st.error(file, line, target, Some(column), Some(text), e.to_string());
-                    None
-                }
-            }
+            optional_decimal(text, |d| d > Decimal::ZERO, "a number > 0").unwrap_or_else(|m| {
+                ok = false;
+                st.error(file, line, target, Some(column), Some(text), m);
+                None
+            })
         };
         let ncv = positive("ncv_gj_per_t", ncv_s, st);
         let density = positive("density_kg_per_l", density_s, st);
@@ -1228,20 +1213,11 @@ fn read_supply<'c, R: Read>(
         };
         let item = SupplyItem::parse(g(1)).map_err(|e| err(st, "item", g(1), e.to_string())).ok();
         let mut amount = |st: &mut State, column: &'static str, k: usize| -> Option<Decimal> {
-            if g(k).is_empty() {
-                return None;
-            }
-            match parse_decimal(g(k)) {
-                Ok(d) if !d.is_sign_negative() || d.is_zero() => Some(d),
-                Ok(_) => {
-                    err(st, column, g(k), "expected a number >= 0".into());
-                    None
-                }
-                Err(e) => {
-                    err(st, column, g(k), e.to_string());
-                    None
-                }
-            }
+            let non_negative = |d: Decimal| !d.is_sign_negative() || d.is_zero();
+            optional_decimal(g(k), non_negative, "a number >= 0").unwrap_or_else(|m| {
+                err(st, column, g(k), m);
+                None
+            })
         };
         let electricity = amount(st, "electricity_mwh", 3);
         let heat = amount(st, "heat_mwh", 4);

@@ -197,6 +197,24 @@ fn read_rows<'a>(
     }))
 }
 
+/// The citation of a source id, or the error message for a row that names an unknown one.
+fn cited<'s>(
+    sources: &'s BTreeMap<String, String>,
+    id: &str,
+) -> std::result::Result<&'s String, String> {
+    sources.get(id).ok_or_else(|| format!("source '{id}' is not in sources.csv"))
+}
+
+/// A set file's path (for messages) and the set's `sources.csv`, read.
+fn set_files(
+    id: &SetId,
+    name: &str,
+    sources_csv: &str,
+) -> Result<(String, BTreeMap<String, String>)> {
+    let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
+    Ok((format!("{}/{name}", id.dir()), sources))
+}
+
 fn parse_sources(file: &str, text: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for row in read_rows(file, text, &["id", "citation"])? {
@@ -218,8 +236,7 @@ impl FactorSet {
     /// `com` says whether the set is an official Covenant of Mayors set; results that use a
     /// non-CoM set say so.
     pub fn parse(id: SetId, com: bool, factors_csv: &str, sources_csv: &str) -> Result<FactorSet> {
-        let ffile = format!("{}/factors.csv", id.dir());
-        let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
+        let (ffile, sources) = set_files(&id, "factors.csv", sources_csv)?;
         let mut records = Vec::new();
         let mut index = HashMap::new();
         let cols = [
@@ -251,9 +268,7 @@ impl FactorSet {
                 return Err(bad(format!("unit '{}': expected t/MWh", v[6])));
             }
             let tag = Tag::parse(&v[7]).map_err(bad)?;
-            if !sources.contains_key(&v[8]) {
-                return Err(bad(format!("source '{}' is not in sources.csv", v[8])));
-            }
+            cited(&sources, &v[8]).map_err(bad)?;
             let variant = Variant::parse(&v[10]).map_err(bad)?;
             let key = (carrier, country, year, approach, gases, variant);
             if index.insert(key, records.len()).is_some() {
@@ -400,8 +415,7 @@ pub struct PropertySet {
 impl PropertySet {
     /// Reads `properties.csv` and `sources.csv`.
     pub fn parse(id: &SetId, properties_csv: &str, sources_csv: &str) -> Result<PropertySet> {
-        let file = format!("{}/properties.csv", id.dir());
-        let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
+        let (file, sources) = set_files(id, "properties.csv", sources_csv)?;
         let mut out = PropertySet::default();
         for row in read_rows(
             &file,
@@ -416,9 +430,7 @@ impl PropertySet {
                 return Err(bad(format!("value {value} must be > 0")));
             }
             let tag = Tag::parse(&v[4]).map_err(bad)?;
-            let source = sources
-                .get(&v[5])
-                .ok_or_else(|| bad(format!("source '{}' is not in sources.csv", v[5])))?;
+            let source = cited(&sources, &v[5]).map_err(bad)?;
             let (map, unit) = match (v[1].as_str(), v[3].as_str()) {
                 ("ncv", "GJ/t") => (&mut out.ncv, "GJ/t"),
                 ("density", "kg/L") => (&mut out.density, "kg/L"),
@@ -468,17 +480,14 @@ pub struct Gwp {
 }
 
 fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<Vec<Gwp>> {
-    let file = format!("{}/gwp.csv", id.dir());
-    let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
+    let (file, sources) = set_files(id, "gwp.csv", sources_csv)?;
     let mut partial: BTreeMap<String, (Option<Decimal>, Option<Decimal>, String)> = BTreeMap::new();
     for row in read_rows(&file, gwp_csv, &["gwp_set", "gas", "value", "tag", "source"])? {
         let (line, v) = row?;
         let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
         let value = parse_decimal(&v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
         Tag::parse(&v[3]).map_err(bad)?;
-        let source = sources
-            .get(&v[4])
-            .ok_or_else(|| bad(format!("source '{}' is not in sources.csv", v[4])))?;
+        let source = cited(&sources, &v[4]).map_err(bad)?;
         let entry = partial.entry(v[0].clone()).or_insert((None, None, source.clone()));
         let slot = match v[1].as_str() {
             "ch4" => &mut entry.0,
@@ -544,8 +553,7 @@ pub struct GasSet {
 impl GasSet {
     /// Reads `gases.csv` and `sources.csv`.
     pub fn parse(id: &SetId, gases_csv: &str, sources_csv: &str) -> Result<GasSet> {
-        let file = format!("{}/gases.csv", id.dir());
-        let sources = parse_sources(&format!("{}/sources.csv", id.dir()), sources_csv)?;
+        let (file, sources) = set_files(id, "gases.csv", sources_csv)?;
         let mut partial: BTreeMap<Carrier, [Option<(Decimal, bool)>; 3]> = BTreeMap::new();
         for row in read_rows(
             &file,
@@ -574,9 +582,7 @@ impl GasSet {
                 b => return Err(bad(format!("biogenic '{b}': expected yes or no"))),
             };
             Tag::parse(&v[5]).map_err(bad)?;
-            if !sources.contains_key(&v[6]) {
-                return Err(bad(format!("source '{}' is not in sources.csv", v[6])));
-            }
+            cited(&sources, &v[6]).map_err(bad)?;
             let slot = &mut partial.entry(carrier).or_default()[k];
             if slot.replace((value, biogenic)).is_some() {
                 return Err(bad(format!("duplicate {} for {carrier}", v[1])));

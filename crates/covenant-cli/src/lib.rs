@@ -238,7 +238,10 @@ fn batch_command(
     let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
     let fac_name = a.factors.as_deref().map(display_name);
     let sup_name = a.supply.as_deref().map(display_name);
-    let out = batch::run(
+    // Only the JSON report lists each cell's input lines; without it memory does not grow
+    // with the number of rows.
+    let options = batch::Options { keep_line_lists: a.format == Some(Format::Json) };
+    let out = batch::run_with(
         BatchInput {
             inventories: (&inv_name, inv),
             activity: (&act_name, act),
@@ -246,6 +249,8 @@ fn batch_command(
             supply: sup_name.as_deref().zip(sup),
         },
         &catalog,
+        options,
+        &mut |_| {},
     );
     report(&out, a.quiet, stderr)?;
     let failed = !out.errors.is_empty();

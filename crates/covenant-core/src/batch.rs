@@ -4,7 +4,7 @@
 //! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
 //! `activity.csv` row by row into one [`InventoryBuilder`] per inventory, so memory grows with
 //! the number of inventories and cells, not with the number of rows (apart from the 8-byte line
-//! number kept per row for provenance). Every problem is collected, not only the first: an
+//! number kept per row for provenance, unless [`Options::keep_line_lists`] is off). Every problem is collected, not only the first: an
 //! inventory with any error is rejected whole, the others are computed.
 
 use std::collections::HashMap;
@@ -106,10 +106,36 @@ pub fn run<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput 
     run_with_progress(input, catalog, &mut |_| {})
 }
 
+/// How a batch is run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Whether every cell keeps the list of its input lines ([`crate::inventory::Cell::lines`]), as the
+    /// JSON report and the browser show them (the default). Without the lists memory grows with
+    /// the number of inventories and cells only, not with the number of rows; the CSV outputs do
+    /// not need them.
+    pub keep_line_lists: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { keep_line_lists: true }
+    }
+}
+
 /// [`run`], reporting progress every 65 536 activity rows.
 pub fn run_with_progress<R: Read>(
     input: BatchInput<'_, R>,
     catalog: &Catalog,
+    progress: ProgressFn<'_>,
+) -> BatchOutput {
+    run_with(input, catalog, Options::default(), progress)
+}
+
+/// [`run`] with [`Options`], reporting progress every 65 536 activity rows.
+pub fn run_with<R: Read>(
+    input: BatchInput<'_, R>,
+    catalog: &Catalog,
+    options: Options,
     progress: ProgressFn<'_>,
 ) -> BatchOutput {
     let mut st = State::default();
@@ -121,7 +147,13 @@ pub fn run_with_progress<R: Read>(
     let mut builders: Vec<Option<InventoryBuilder<'_>>> = specs
         .entries
         .iter()
-        .map(|e| e.release.map(|r| InventoryBuilder::new(e.spec.clone(), r)))
+        .map(|e| {
+            e.release.map(|r| {
+                let mut b = InventoryBuilder::new(e.spec.clone(), r);
+                b.keep_line_lists(options.keep_line_lists);
+                b
+            })
+        })
         .collect();
     // A monitoring inventory on another release than its baseline is also computed with the
     // baseline's release, to quantify the effect of the difference.
@@ -134,7 +166,11 @@ pub fn run_with_progress<R: Read>(
                 .by_id
                 .get(e.spec.baseline_id.as_deref()?)
                 .and_then(|&j| specs.entries[j].release)?;
-            (base.id() != own.id()).then(|| InventoryBuilder::new(e.spec.clone(), base))
+            (base.id() != own.id()).then(|| {
+                let mut b = InventoryBuilder::new(e.spec.clone(), base);
+                b.keep_line_lists(false);
+                b
+            })
         })
         .collect();
     for (i, b) in builders.iter_mut().enumerate() {
@@ -1672,6 +1708,10 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resu
         path::PathUnit::Tonnes => "t",
         path::PathUnit::TonnesPerInhabitant => "t_per_inhabitant",
     };
+    let units: HashMap<&str, path::PathUnit> = results
+        .iter()
+        .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
+        .collect();
     for r in results {
         let id = r.inventory.spec.id.as_str();
         if let Some(t) = &r.trajectory {
@@ -1692,11 +1732,7 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resu
             }
         }
         if let (Some(p), Some(b)) = (&r.progress, &r.inventory.spec.baseline_id) {
-            let u = results
-                .iter()
-                .find(|x| &x.inventory.spec.id == b)
-                .and_then(|x| x.trajectory.as_ref())
-                .map(|t| t.unit);
+            let u = units.get(b.as_str()).copied();
             let status = match p.status {
                 path::Status::Ahead => "ahead",
                 path::Status::OnTrack => "on_track",

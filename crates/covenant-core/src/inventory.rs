@@ -277,7 +277,11 @@ pub struct Cell {
     /// Biogenic CO2 of sustainable biomass in this cell: a memo item, not in the emissions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub biogenic_co2: Option<Emissions>,
-    /// The input lines that were added up, in ascending order.
+    /// How many input rows were added up.
+    pub rows: u64,
+    /// The input lines that were added up, in ascending order; empty when the builder was told
+    /// not to keep them ([`InventoryBuilder::keep_line_lists`]), as a batch written to CSV does:
+    /// the rows of a cell are then those of its inventory, sector and carrier.
     pub lines: Vec<u64>,
     /// The quantities as given, by unit, with their conversions.
     pub inputs: Vec<Conversion>,
@@ -345,7 +349,12 @@ const SLOTS: usize = Carrier::ALL.len() + 1;
 
 #[derive(Clone, Debug, Default)]
 struct Acc {
+    /// Every input line, when the builder keeps them.
     lines: Vec<u64>,
+    /// The number of rows added.
+    rows: u64,
+    /// The smallest input line, for messages.
+    first_line: Option<u64>,
     inputs: Vec<(ActivityUnit, Variant, Decimal)>,
 }
 
@@ -358,6 +367,7 @@ pub struct InventoryBuilder<'r> {
     fuel_overrides: Vec<FuelOverride>,
     supply: Vec<(crate::supply::SupplyRow, Option<(Carrier, Energy)>)>,
     chp: crate::supply::ChpEfficiencies,
+    keep_lines: bool,
 }
 
 /// A user's net calorific value or density for a carrier, replacing the release's.
@@ -429,7 +439,15 @@ impl<'r> InventoryBuilder<'r> {
             supply: Vec::new(),
             chp: spec.chp_efficiencies.unwrap_or(crate::supply::ChpEfficiencies::GUIDEBOOK_2010),
             spec,
+            keep_lines: true,
         }
+    }
+
+    /// Whether each cell keeps the list of its input lines (the default). Without the lists a
+    /// builder's memory grows with its cells, not with its rows; cells still count their rows
+    /// ([`Cell::rows`]) and messages still name the first line of a cell.
+    pub fn keep_line_lists(&mut self, keep: bool) {
+        self.keep_lines = keep;
     }
 
     /// The inventory being built.
@@ -650,8 +668,12 @@ impl<'r> InventoryBuilder<'r> {
             error: Box::new(e),
             supply: false,
         };
+        acc.rows += 1;
         if let Some(l) = a.line {
-            acc.lines.push(l);
+            acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
+            if self.keep_lines {
+                acc.lines.push(l);
+            }
         }
         match acc.inputs.iter_mut().find(|(u, v, _)| *u == a.unit && *v == a.variant) {
             Some((_, _, sum)) => {
@@ -741,7 +763,7 @@ impl<'r> InventoryBuilder<'r> {
                 let Some(acc) = cells.get(slot(sector, carrier)) else {
                     continue;
                 };
-                let first_line = acc.lines.first().copied();
+                let first_line = acc.first_line;
                 let amount_problem = |e: Error| Located {
                     line: first_line,
                     column: "amount",
@@ -902,6 +924,7 @@ impl<'r> InventoryBuilder<'r> {
                     factor,
                     emissions,
                     biogenic_co2: biogenic,
+                    rows: acc.rows,
                     lines,
                     inputs,
                 });

@@ -317,38 +317,62 @@ pub fn format_decimal(d: Decimal) -> String {
 }
 
 /// Appends a decimal to `out` as [`format_decimal`] writes it, without allocating.
+///
+/// The 96-bit mantissa is split once into two 64-bit halves of at most 19 digits each, so the
+/// digits come from 64-bit arithmetic; trailing zeros of the fraction are dropped from the text,
+/// which is what [`Decimal::normalize`] would do to the value.
 pub fn write_decimal(out: &mut String, d: Decimal) {
-    let d = d.normalize();
+    const TEN_19: u128 = 10_000_000_000_000_000_000;
     let m = d.mantissa();
     let scale = d.scale() as usize;
-    // At most 29 digits (a 96-bit mantissa); written backwards into a stack buffer.
-    let mut digits = [0u8; 40];
-    let mut n = m.unsigned_abs();
+    // At most 29 digits; written backwards into a stack buffer.
+    let mut digits = [b'0'; 40];
+    let mut end = digits.len();
+    let n = m.unsigned_abs();
+    // n < 2^96, so n / 10^19 < 2^33: both halves fit in u64.
+    let (mut hi, mut lo) = ((n / TEN_19) as u64, (n % TEN_19) as u64);
     let mut len = 0;
+    if hi > 0 {
+        // The low half takes exactly 19 places when there is a high half.
+        for _ in 0..19 {
+            end -= 1;
+            digits[end] = b'0' + (lo % 10) as u8;
+            lo /= 10;
+        }
+        len += 19;
+        lo = hi;
+        hi = 0;
+    }
+    debug_assert_eq!(hi, 0);
     loop {
-        digits[digits.len() - 1 - len] = b'0' + (n % 10) as u8;
-        n /= 10;
+        end -= 1;
+        digits[end] = b'0' + (lo % 10) as u8;
+        lo /= 10;
         len += 1;
-        if n == 0 {
+        if lo == 0 {
             break;
         }
     }
-    let ds = &digits[digits.len() - len..];
-    if m < 0 {
+    // Leading zeros of a fraction smaller than one (`0.000123`).
+    while len <= scale {
+        end -= 1;
+        digits[end] = b'0';
+        len += 1;
+    }
+    let ds = &digits[end..];
+    let int_len = len - scale;
+    // Trailing zeros of the fraction are not written.
+    let mut frac_len = scale;
+    while frac_len > 0 && ds[int_len + frac_len - 1] == b'0' {
+        frac_len -= 1;
+    }
+    if m < 0 && (ds[..int_len].iter().any(|&c| c != b'0') || frac_len > 0) {
         out.push('-');
     }
-    if scale == 0 {
-        out.push_str(as_str(ds));
-        return;
-    }
-    if len > scale {
-        out.push_str(as_str(&ds[..len - scale]));
+    out.push_str(as_str(&ds[..int_len]));
+    if frac_len > 0 {
         out.push('.');
-        out.push_str(as_str(&ds[len - scale..]));
-    } else {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', scale - len));
-        out.push_str(as_str(ds));
+        out.push_str(as_str(&ds[int_len..int_len + frac_len]));
     }
 }
 

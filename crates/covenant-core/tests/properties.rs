@@ -198,6 +198,14 @@ proptest! {
         prop_assert_eq!(covenant_core::quantity::parse_decimal(&text), Ok(d.normalize()));
         prop_assert!(!text.contains('e') && !text.contains('E'));
     }
+
+    /// The fast writer prints what rust_decimal's own `Display` prints for the normalized value,
+    /// for every mantissa size (one or two 64-bit halves) and scale.
+    #[test]
+    fn written_decimals_match_rust_decimal(lo in any::<u32>(), mid in any::<u32>(), hi in prop_oneof![Just(0u32), 0u32..4, any::<u32>()], negative in any::<bool>(), scale in 0u32..=28, small in any::<bool>()) {
+        let d = if small { Decimal::from_parts(lo % 1000, 0, 0, negative, scale) } else { Decimal::from_parts(lo, mid, hi, negative, scale) };
+        prop_assert_eq!(covenant_core::quantity::format_decimal(d), d.normalize().to_string());
+    }
 }
 
 mod formulas {

@@ -139,12 +139,17 @@ struct BatchArgs {
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
+    /// Threads to use: with 2 or more, parsing activity.csv overlaps computing, and output files
+    /// are written two at a time. The results are identical for any number. [default: the
+    /// number of CPUs]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 /// Runs the command line with the given arguments and streams; returns the exit code.
 pub fn run(
     args: impl IntoIterator<Item = OsString>,
-    stdin: &mut dyn Read,
+    stdin: &mut (dyn Read + Send),
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> u8 {
@@ -201,7 +206,7 @@ fn display_name(p: &Path) -> String {
 
 fn batch_command(
     a: &BatchArgs,
-    stdin: &mut dyn Read,
+    stdin: &mut (dyn Read + Send),
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8> {
@@ -218,7 +223,7 @@ fn batch_command(
     }
     let catalog = catalog(a.factors_dir.as_deref())?;
     let mut stdin_slot = Some(stdin);
-    let mut open = |p: &Path| -> Result<Box<dyn Read + '_>> {
+    let mut open = |p: &Path| -> Result<Box<dyn Read + Send + '_>> {
         if p.as_os_str() == "-" {
             // Checked above: at most one '-'.
             let s = stdin_slot.take().context("standard input was already used")?;
@@ -229,7 +234,7 @@ fn batch_command(
     };
     let inv = open(&a.inventories)?;
     let act = open(&a.activity)?;
-    let act: Box<dyn Read + '_> = match progress_bar(&a.activity) {
+    let act: Box<dyn Read + Send + '_> = match progress_bar(&a.activity) {
         Some(pb) => Box::new(pb.wrap_read(act)),
         None => act,
     };
@@ -240,7 +245,11 @@ fn batch_command(
     let sup_name = a.supply.as_deref().map(display_name);
     // Only the JSON report lists each cell's input lines; without it memory does not grow
     // with the number of rows.
-    let options = batch::Options { keep_line_lists: a.format == Some(Format::Json) };
+    let threads = a.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        usize::from,
+    );
+    let options = batch::Options { keep_line_lists: a.format == Some(Format::Json), threads };
     let out = batch::run_with(
         BatchInput {
             inventories: (&inv_name, inv),
@@ -261,7 +270,7 @@ fn batch_command(
     }
     if let Some(dir) = &a.out {
         if !failed || a.keep_going {
-            write_outputs(dir, &out, a.keep_going, a.xlsx.as_deref())?;
+            write_outputs(dir, &out, a.keep_going, a.xlsx.as_deref(), threads)?;
         } else {
             writeln!(
                 stderr,
@@ -341,31 +350,57 @@ fn file_stem(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String
 
 /// Writes every output to a temporary file next to its destination, then renames them all into
 /// place, so a failure leaves no partial file.
+/// A writer of one output file.
+type Render<'a> = Box<dyn Fn(&mut dyn Write) -> Result<()> + Send + Sync + 'a>;
+
+/// Writes one output into a temporary file beside its destination.
+fn stage(
+    dir: &Path,
+    name: &str,
+    render: &Render<'_>,
+) -> Result<(tempfile::NamedTempFile, PathBuf)> {
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in '{}'", dir.display()))?;
+    let mut w = BufWriter::with_capacity(1 << 16, tmp);
+    render(&mut w).with_context(|| format!("cannot write {name}"))?;
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    Ok((tmp, dir.join(name)))
+}
+
 fn write_outputs(
     dir: &Path,
     out: &BatchOutput,
     keep_going: bool,
     xlsx: Option<&Path>,
+    threads: usize,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
-    let mut files = Vec::new();
-    let mut stage =
-        |dir: &Path, name: &str, f: &dyn Fn(&mut dyn Write) -> Result<()>| -> Result<()> {
-            let tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot write in '{}'", dir.display()))?;
-            let mut w = BufWriter::new(tmp);
-            f(&mut w).with_context(|| format!("cannot write {name}"))?;
-            let tmp = w.into_inner().map_err(|e| e.into_error())?;
-            files.push((tmp, dir.join(name)));
-            Ok(())
-        };
     let inv = &out.inventories;
-    stage(dir, "emissions.csv", &|w| Ok(batch::write_emissions(w, inv)?))?;
-    stage(dir, "summary.csv", &|w| Ok(batch::write_summary(w, inv)?))?;
-    stage(dir, "trajectory.csv", &|w| Ok(batch::write_trajectory(w, inv)?))?;
-    stage(dir, "crf.csv", &|w| Ok(batch::write_crf(w, inv)?))?;
+    let mut jobs: Vec<(PathBuf, String, Render<'_>)> = Vec::new();
+    fn job<'a>(
+        jobs: &mut Vec<(PathBuf, String, Render<'a>)>,
+        dir: &Path,
+        name: String,
+        render: Render<'a>,
+    ) {
+        jobs.push((dir.to_path_buf(), name, render));
+    }
+    job(&mut jobs, dir, "emissions.csv".into(), Box::new(|w| Ok(batch::write_emissions(w, inv)?)));
+    job(&mut jobs, dir, "summary.csv".into(), Box::new(|w| Ok(batch::write_summary(w, inv)?)));
+    job(
+        &mut jobs,
+        dir,
+        "trajectory.csv".into(),
+        Box::new(|w| Ok(batch::write_trajectory(w, inv)?)),
+    );
+    job(&mut jobs, dir, "crf.csv".into(), Box::new(|w| Ok(batch::write_crf(w, inv)?)));
     if keep_going {
-        stage(dir, "errors.csv", &|w| Ok(batch::write_errors(w, &out.errors)?))?;
+        job(
+            &mut jobs,
+            dir,
+            "errors.csv".into(),
+            Box::new(|w| Ok(batch::write_errors(w, &out.errors)?)),
+        );
     }
     if let Some(xdir) = xlsx {
         std::fs::create_dir_all(xdir)
@@ -373,10 +408,32 @@ fn write_outputs(
         let mut taken = std::collections::BTreeSet::new();
         for r in inv {
             let name = format!("{}.xlsx", file_stem(&r.inventory.spec.id, &mut taken));
-            stage(xdir, &name, &|w| Ok(w.write_all(&covenant_core::xlsx::workbook(r)?)?))?;
+            job(
+                &mut jobs,
+                xdir,
+                name,
+                Box::new(move |w| Ok(w.write_all(&covenant_core::xlsx::workbook(r)?)?)),
+            );
         }
     }
-    for (tmp, path) in files {
+    // With two threads the files are rendered two at a time (emissions.csv, the largest, alone on
+    // one when there are no workbooks); nothing is renamed into place unless every file was
+    // written.
+    let run = |part: &[(PathBuf, String, Render<'_>)]| -> Result<Vec<_>> {
+        part.iter().map(|(dir, name, render)| stage(dir, name, render)).collect()
+    };
+    let first = if xlsx.is_some() { jobs.len() / 2 } else { 1 };
+    let (left, right) = jobs.split_at(first.min(jobs.len()));
+    let (a, b) = if threads < 2 {
+        (run(&jobs), Ok(Vec::new()))
+    } else {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| run(right));
+            let mine = run(left);
+            (mine, other.join().unwrap_or_else(|_| Err(anyhow::anyhow!("an output writer failed"))))
+        })
+    };
+    for (tmp, path) in a?.into_iter().chain(b?) {
         // Temporary files are created readable by their owner only; outputs are ordinary files.
         #[cfg(unix)]
         {

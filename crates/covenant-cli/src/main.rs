@@ -5,7 +5,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let code = covenant_cli::run(
         std::env::args_os(),
-        &mut std::io::stdin().lock(),
+        &mut std::io::stdin(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr(),
     );

@@ -102,7 +102,7 @@ pub struct BatchOutput {
 pub type ProgressFn<'a> = &'a mut dyn FnMut(u64);
 
 /// Reads and computes a batch (see the module docs).
-pub fn run<R: Read>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput {
+pub fn run<R: Read + Send>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput {
     run_with_progress(input, catalog, &mut |_| {})
 }
 
@@ -114,16 +114,19 @@ pub struct Options {
     /// the number of inventories and cells only, not with the number of rows; the CSV outputs do
     /// not need them.
     pub keep_line_lists: bool,
+    /// How many threads may compute (1, the default, computes on the caller's thread; the
+    /// results are the same for any number).
+    pub threads: usize,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { keep_line_lists: true }
+        Options { keep_line_lists: true, threads: 1 }
     }
 }
 
 /// [`run`], reporting progress every 65 536 activity rows.
-pub fn run_with_progress<R: Read>(
+pub fn run_with_progress<R: Read + Send>(
     input: BatchInput<'_, R>,
     catalog: &Catalog,
     progress: ProgressFn<'_>,
@@ -132,7 +135,7 @@ pub fn run_with_progress<R: Read>(
 }
 
 /// [`run`] with [`Options`], reporting progress every 65 536 activity rows.
-pub fn run_with<R: Read>(
+pub fn run_with<R: Read + Send>(
     input: BatchInput<'_, R>,
     catalog: &Catalog,
     options: Options,
@@ -192,6 +195,7 @@ pub fn run_with<R: Read>(
         &mut alternates,
         &mut rows,
         &mut st,
+        options.threads,
         progress,
     );
     let supply_file = input.supply.as_ref().map(|(name, _)| *name);
@@ -544,33 +548,158 @@ fn csv_message(e: &csv::Error) -> String {
 /// Calls `f` for every data row; row errors are reported and skipped.
 fn for_rows<R: Read>(
     file: &str,
+    rdr: csv::Reader<CrlfToLf<R>>,
+    st: &mut State,
+    f: impl FnMut(u64, &csv::StringRecord, &mut State),
+) {
+    for_rows_counted(file, rdr, st, &mut |_| {}, f);
+}
+
+/// [`for_rows`] on the calling thread, reporting the number of records read to `progress`.
+fn for_rows_counted<R: Read>(
+    file: &str,
     mut rdr: csv::Reader<CrlfToLf<R>>,
     st: &mut State,
+    progress: ProgressFn<'_>,
     mut f: impl FnMut(u64, &csv::StringRecord, &mut State),
 ) {
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                if rec.len() == 1 && rec.get(0).is_some_and(|c| c.trim().is_empty()) {
-                    continue; // a blank line
-                }
-                f(line, &rec, st);
+    let mut count = Count::default();
+    let mut chunk = Chunk::default();
+    while !chunk.done {
+        chunk.fill(&mut rdr);
+        count.add(&chunk, progress);
+        chunk.drain(file, st, &mut f);
+    }
+    progress(count.0);
+}
+
+/// Records read so far, reported every 65 536.
+#[derive(Default)]
+struct Count(u64);
+
+impl Count {
+    fn add(&mut self, chunk: &Chunk, progress: ProgressFn<'_>) {
+        let before = self.0;
+        self.0 += chunk.len as u64;
+        if before / 65_536 != self.0 / 65_536 {
+            progress(self.0);
+        }
+    }
+}
+
+/// Rows are parsed in chunks of this many records.
+const CHUNK_ROWS: usize = 2048;
+
+/// A chunk of parsed records, reused from chunk to chunk so their buffers are allocated once.
+#[derive(Default)]
+struct Chunk {
+    records: Vec<csv::StringRecord>,
+    lines: Vec<u64>,
+    len: usize,
+    /// A csv error after the records: its line, the message and whether reading stopped.
+    error: Option<(u64, String, bool)>,
+    /// The file has been read to its end (or could not be read further).
+    done: bool,
+}
+
+impl Chunk {
+    /// Parses records until the chunk is full, the file ends or a record is malformed.
+    fn fill<R: Read>(&mut self, rdr: &mut csv::Reader<CrlfToLf<R>>) {
+        self.len = 0;
+        self.error = None;
+        while self.len < CHUNK_ROWS {
+            if self.records.len() == self.len {
+                self.records.push(csv::StringRecord::new());
+                self.lines.push(0);
             }
-            Ok(false) => break,
-            Err(e) => {
-                let line =
-                    too_long_line(&e).or_else(|| e.position().map(|p| p.line())).unwrap_or(0);
-                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                st.error(file, line, None, None, None, csv_message(&e));
-                if io {
-                    st.incomplete = true;
-                    break;
+            let rec = &mut self.records[self.len];
+            match rdr.read_record(rec) {
+                Ok(true) => {
+                    if rec.len() == 1 && rec.get(0).is_some_and(|c| c.trim().is_empty()) {
+                        continue; // a blank line
+                    }
+                    self.lines[self.len] = rec.position().map_or(0, |p| p.line());
+                    self.len += 1;
+                }
+                Ok(false) => {
+                    self.done = true;
+                    return;
+                }
+                Err(e) => {
+                    let line =
+                        too_long_line(&e).or_else(|| e.position().map(|p| p.line())).unwrap_or(0);
+                    let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    self.error = Some((line, csv_message(&e), io));
+                    self.done = io;
+                    return;
                 }
             }
         }
     }
+
+    /// Hands every record to `f`, then reports the error that ended the chunk, if any.
+    fn drain(
+        &mut self,
+        file: &str,
+        st: &mut State,
+        f: &mut impl FnMut(u64, &csv::StringRecord, &mut State),
+    ) {
+        for (rec, &line) in self.records[..self.len].iter().zip(&self.lines) {
+            f(line, rec, st);
+        }
+        if let Some((line, message, io)) = self.error.take() {
+            st.error(file, line, None, None, None, message);
+            st.incomplete |= io;
+        }
+    }
+}
+
+/// [`for_rows`], reporting the number of records read to `progress`. With `threads` ≥ 2 the
+/// records are parsed on a second thread while `f` runs on the calling one (a pipeline of
+/// chunks), so parsing the CSV and computing overlap; `f` sees the same rows in the same order
+/// either way, and everything `f` allocates is allocated on the calling thread.
+fn for_rows_with<R: Read + Send>(
+    file: &str,
+    rdr: csv::Reader<CrlfToLf<R>>,
+    st: &mut State,
+    threads: usize,
+    progress: ProgressFn<'_>,
+    mut f: impl FnMut(u64, &csv::StringRecord, &mut State),
+) {
+    if threads < 2 {
+        return for_rows_counted(file, rdr, st, progress, f);
+    }
+    use std::sync::mpsc;
+    // Four chunks circulate: the parser fills empty ones, the caller drains full ones.
+    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(4);
+    let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
+    for _ in 0..4 {
+        let _ = empty_tx.send(Chunk::default());
+    }
+    let mut count = Count::default();
+    std::thread::scope(|s| {
+        let parser = s.spawn(move || {
+            let mut rdr = rdr;
+            while let Ok(mut chunk) = empty_rx.recv() {
+                chunk.fill(&mut rdr);
+                let done = chunk.done;
+                if full_tx.send(chunk).is_err() || done {
+                    break;
+                }
+            }
+        });
+        for mut chunk in &full_rx {
+            count.add(&chunk, progress);
+            chunk.drain(file, st, &mut f);
+            // After the last chunk the parser no longer takes empty ones; full ones still
+            // arrive until the channel is empty.
+            let _ = empty_tx.send(chunk);
+        }
+        if let Err(panic) = parser.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
+    progress(count.0);
 }
 
 struct Entry<'c> {
@@ -1096,7 +1225,7 @@ const ACT_REQUIRED: &[&str] = &["inventory_id", "sector", "amount", "unit"];
 const ACT_OPTIONAL: &[&str] = &["carrier", "sustainable"];
 
 #[allow(clippy::too_many_arguments)] // The reader's state, threaded through one pass over the file.
-fn read_activity<'c, R: Read>(
+fn read_activity<'c, R: Read + Send>(
     file: &str,
     r: R,
     specs: &Specs<'c>,
@@ -1104,6 +1233,7 @@ fn read_activity<'c, R: Read>(
     alternates: &mut [Option<InventoryBuilder<'c>>],
     rows: &mut [u64],
     st: &mut State,
+    threads: usize,
     progress: ProgressFn<'_>,
 ) {
     let required = ["inventory_id", "sector", "carrier", "amount", "unit"];
@@ -1115,13 +1245,9 @@ fn read_activity<'c, R: Read>(
         st.rejected.iter_mut().for_each(|r| *r = true);
         return;
     };
-    let mut count = 0u64;
     let mut last: Option<(String, usize)> = None;
-    for_rows(file, rdr, st, |line, rec, st| {
-        count += 1;
-        if count.is_multiple_of(65_536) {
-            progress(count);
-        }
+    let mut hints = IdHints::default();
+    for_rows_with(file, rdr, st, threads, progress, |line, rec, st| {
         let id = cols.get(rec, 0);
         let idx = match &last {
             Some((l, i)) if l == id => *i,
@@ -1134,10 +1260,10 @@ fn read_activity<'c, R: Read>(
                     let msg = if id.is_empty() {
                         "the inventory id is empty".to_string()
                     } else {
-                        let hint =
-                            crate::taxonomy::nearest(id, specs.by_id.keys().map(String::as_str))
-                                .map(|s| format!(" (did you mean '{s}'?)"))
-                                .unwrap_or_default();
+                        let hint = hints
+                            .suggest(id, specs)
+                            .map(|s| format!(" (did you mean '{s}'?)"))
+                            .unwrap_or_default();
                         format!("no inventory with this id in the inventories file{hint}")
                     };
                     st.error(file, line, None, Some("inventory_id"), Some(id), msg);
@@ -1199,7 +1325,29 @@ fn read_activity<'c, R: Read>(
             alternates[idx] = None;
         }
     });
-    progress(count);
+}
+
+/// Suggestions for unknown inventory ids: the nearest id of the inventories file, the first in
+/// file order on a tie. Computed once per unknown id and for at most [`IdHints::MAX`] of them, so
+/// a file of unknown ids costs no more than that many searches.
+#[derive(Default)]
+struct IdHints(HashMap<String, Option<String>>);
+
+impl IdHints {
+    const MAX: usize = 100;
+
+    fn suggest(&mut self, id: &str, specs: &Specs<'_>) -> Option<String> {
+        if let Some(hint) = self.0.get(id) {
+            return hint.clone();
+        }
+        if self.0.len() >= IdHints::MAX {
+            return None;
+        }
+        let ids = specs.entries.iter().map(|e| e.spec.id.as_str()).filter(|s| !s.is_empty());
+        let hint = crate::taxonomy::nearest(id, ids).map(str::to_string);
+        self.0.insert(id.to_string(), hint.clone());
+        hint
+    }
 }
 
 const SUP_REQUIRED: &[&str] = &["inventory_id", "item"];
@@ -2013,14 +2161,82 @@ mod tests {
     }
 
     /// Runs the batch of [`INV`] with an activity file streamed from a reader.
-    fn run_streamed(activity: Box<dyn Read>) -> BatchOutput {
+    fn run_streamed(activity: Box<dyn Read + Send>) -> BatchOutput {
         let input = BatchInput {
-            inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read>),
+            inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read + Send>),
             activity: ("activity.csv", activity),
             factors: None,
             supply: None,
         };
         run(input, Catalog::embedded())
+    }
+
+    /// Runs a batch with `threads`, keeping line lists.
+    fn run_threads(inv: &[u8], act: &[u8], threads: usize) -> BatchOutput {
+        let input = BatchInput {
+            inventories: ("inventories.csv", inv),
+            activity: ("activity.csv", act),
+            factors: None,
+            supply: None,
+        };
+        run_with(
+            input,
+            Catalog::embedded(),
+            Options { keep_line_lists: true, threads },
+            &mut |_| {},
+        )
+    }
+
+    /// Many chunks of rows with problems scattered through them (unknown ids and codes, a
+    /// ragged row, a blank line, invalid UTF-8, a CRLF line): the pipelined reader gives
+    /// exactly what the single-threaded one gives, errors and line numbers included.
+    #[test]
+    fn the_pipelined_reader_gives_the_same_output() {
+        let inv = b"inventory_id,country,year,population\nA,IT,2010,1000\nB,DE,2012,2000\nC,FR,2015,500\n";
+        let mut act = b"inventory_id,sector,carrier,amount,unit\n".to_vec();
+        let ids = ["A", "B", "C"];
+        for i in 0..(5 * CHUNK_ROWS + 17) {
+            let id = ids[i % 3];
+            match i % 1001 {
+                7 => act.extend_from_slice(b"Q,residential_buildings,natural_gas,1,MWh\n"),
+                300 => act.extend_from_slice(b"B,residential_buildings,natural_gaz,1,MWh\n"),
+                501 => act.extend_from_slice(b"\n"),
+                502 => act.extend_from_slice(b"C,waste,,1\n"),
+                777 => act.extend_from_slice(b"A,waste,,1,tCO2,\xff\n"),
+                900 => act.extend_from_slice(b"A,public_lighting,electricity,3,MWh\r\n"),
+                _ => act.extend_from_slice(
+                    format!("{id},tertiary_buildings,electricity,{}.5,kWh\n", i % 97).as_bytes(),
+                ),
+            }
+        }
+        let one = run_threads(inv, &act, 1);
+        let two = run_threads(inv, &act, 2);
+        assert!(!one.errors.is_empty());
+        assert_eq!(one, two);
+        // A clean file: every inventory computed, the same way.
+        let clean: Vec<u8> = act
+            .split(|&b| b == b'\n')
+            .filter(|l| l.ends_with(b"kWh") || l.starts_with(b"inventory_id"))
+            .flat_map(|l| l.iter().copied().chain([b'\n']))
+            .collect();
+        let one = run_threads(inv, &clean, 1);
+        assert!(one.errors.is_empty(), "{:?}", one.errors);
+        assert_eq!(one.inventories.len(), 3);
+        assert_eq!(one, run_threads(inv, &clean, 2));
+    }
+
+    #[test]
+    fn the_pipelined_reader_stops_at_the_line_limit_too() {
+        let inv = b"inventory_id,country,year\nA,IT,2010\n";
+        let mut act = b"inventory_id,sector,carrier,amount,unit\n".to_vec();
+        for _ in 0..3 * CHUNK_ROWS {
+            act.extend_from_slice(b"A,waste,,1,tCO2\n");
+        }
+        act.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        act.extend_from_slice(b"\nA,waste,,1,tCO2\n");
+        let one = run_threads(inv, &act, 1);
+        assert!(messages(&one).iter().any(|m| m.contains("longer than")), "{:?}", messages(&one));
+        assert_eq!(one, run_threads(inv, &act, 2));
     }
 
     #[test]

@@ -543,6 +543,22 @@ impl<'r> InventoryBuilder<'r> {
 
     /// Checks an activity row and converts its amount, without adding it.
     pub fn convert(&self, a: &Activity) -> Result<Quantity, Located> {
+        match self.check(a)? {
+            Checked::Emissions => Emissions::from_tonnes(a.amount)
+                .map(Quantity::Emissions)
+                .map_err(|e| located_amount(a, e)),
+            Checked::Energy(mj_per_unit) => a
+                .amount
+                .checked_mul(mj_per_unit)
+                .map(|mj| Quantity::Energy(Energy::from_megajoules(mj)))
+                .ok_or_else(|| located_amount(a, Error::overflow("energy"))),
+        }
+    }
+
+    /// Checks an activity row: the sector and carrier go together, the amount is in range, the
+    /// unit fits the carrier (with fuel parameters for fuel quantities). Gives the megajoules per
+    /// unit of an energy carrier.
+    fn check(&self, a: &Activity) -> Result<Checked, Located> {
         let loc = |column: &'static str, value: String, error: Error| Located {
             line: a.line,
             column,
@@ -591,7 +607,8 @@ impl<'r> InventoryBuilder<'r> {
                 },
             ));
         }
-        if a.amount > MAX_AMOUNT {
+        // A mantissa below 10^15 cannot exceed MAX_AMOUNT at any scale (no comparison needed).
+        if a.amount.mantissa().unsigned_abs() >= 1_000_000_000_000_000 && a.amount > MAX_AMOUNT {
             return Err(loc(
                 "amount",
                 a.amount.to_string(),
@@ -611,9 +628,7 @@ impl<'r> InventoryBuilder<'r> {
                 GasBasis::Co2e => ActivityUnit::TonneCo2e,
             };
             return if a.unit == expected {
-                Emissions::from_tonnes(a.amount)
-                    .map(Quantity::Emissions)
-                    .map_err(|e| loc("amount", a.amount.to_string(), e))
+                Ok(Checked::Emissions)
             } else if matches!(a.unit, ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e) {
                 Err(unit_err(
                     format!(
@@ -648,18 +663,21 @@ impl<'r> InventoryBuilder<'r> {
                     })?
             }
         };
-        a.amount
-            .checked_mul(mj_per_unit)
-            .map(|mj| Quantity::Energy(Energy::from_megajoules(mj)))
-            .ok_or_else(|| loc("amount", a.amount.to_string(), Error::overflow("energy")))
+        Ok(Checked::Energy(mj_per_unit))
     }
 
     /// Adds a row: it is checked, converted to energy (or emissions for non-energy sectors)
     /// and added to its cell.
     pub fn add(&mut self, a: &Activity) -> Result<(), Located> {
         // Validates the row (and that its conversion fits); the energy itself is computed from
-        // the per-unit sums in `finish`, which is exact and the same as adding row by row.
-        self.convert(a)?;
+        // the per-unit sums in `finish`, which is exact and the same as adding row by row. An
+        // amount in an energy unit needs no trial conversion: it is at most MAX_AMOUNT (10^15)
+        // and a unit at most 3.6e6 MJ (GWh), far below Decimal's 7.9e28.
+        if !matches!(a.unit, ActivityUnit::Energy(_)) {
+            self.convert(a)?;
+        } else {
+            self.check(a)?;
+        }
         let acc = self.cells.entry(slot(a.sector, a.carrier));
         let overflow = |e: Error| Located {
             line: a.line,
@@ -969,6 +987,24 @@ impl<'r> InventoryBuilder<'r> {
     }
 }
 
+/// What [`InventoryBuilder::check`] found a row to be.
+enum Checked {
+    /// Emissions entered directly (non-energy sectors).
+    Emissions,
+    /// Energy, with the megajoules per unit of the row.
+    Energy(Decimal),
+}
+
+fn located_amount(a: &Activity, error: Error) -> Located {
+    Located {
+        line: a.line,
+        column: "amount",
+        value: a.amount.to_string(),
+        error: Box::new(error),
+        supply: false,
+    }
+}
+
 /// An activity amount converted to what the engine adds up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Quantity {
@@ -1192,6 +1228,20 @@ mod tests {
     }
 
     const MWH: ActivityUnit = ActivityUnit::Energy(EnergyUnit::MegawattHour);
+
+    /// `add` skips the trial conversion of energy units because it cannot overflow.
+    #[test]
+    fn energy_units_cannot_overflow_at_the_largest_amount() {
+        for u in ActivityUnit::ALL {
+            if let ActivityUnit::Energy(e) = u {
+                assert!(MAX_AMOUNT.checked_mul(e.megajoules()).is_some(), "{u:?}");
+                assert!(
+                    MAX_AMOUNT * e.megajoules() < Decimal::MAX / Decimal::from(1000),
+                    "{u:?} leaves room for sums"
+                );
+            }
+        }
+    }
 
     #[test]
     fn mini_bei() {

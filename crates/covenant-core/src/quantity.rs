@@ -174,7 +174,7 @@ impl ActivityUnit {
 
     /// Parses a unit symbol exactly (units are case-sensitive: `mWh` is not `MWh`).
     pub fn parse(s: &str) -> Result<Self, crate::taxonomy::UnknownCode> {
-        let t = s.trim();
+        let t = trim_ascii_fast(s);
         Self::ALL.iter().copied().find(|u| u.symbol() == t).ok_or_else(|| {
             crate::taxonomy::UnknownCode {
                 what: "unit",

@@ -105,7 +105,7 @@ macro_rules! code_enum {
 
             /// Parses a code exactly (after trimming surrounding white space).
             pub fn parse_code(s: &str) -> Result<Self, UnknownCode> {
-                let t = s.trim();
+                let t = crate::quantity::trim_ascii_fast(s);
                 match t {
                     $($code => Ok($name::$variant),)+
                     _ => Err(UnknownCode {

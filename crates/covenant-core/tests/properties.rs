@@ -160,6 +160,10 @@ proptest! {
         for e in &out.errors {
             prop_assert!(!e.message.is_empty());
         }
+        // The pipelined reader (two threads) gives exactly the same output.
+        let options = batch::Options { threads: 2, ..batch::Options::default() };
+        let two = batch::run_with(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None , supply: None}, Catalog::embedded(), options, &mut |_| {});
+        prop_assert_eq!(out, two);
     }
 }
 

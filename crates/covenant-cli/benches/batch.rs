@@ -49,6 +49,25 @@ fn bench(c: &mut Criterion) {
             out
         });
     });
+    // As the CLI runs it for CSV output: two threads, no line lists.
+    let options = batch::Options { keep_line_lists: false, threads: 2 };
+    g.bench_function("covenant batch::run_with (2 threads, as the CLI)", |bench| {
+        bench.iter(|| {
+            let out = batch::run_with(
+                BatchInput {
+                    inventories: ("i", black_box(b.inventories.as_bytes())),
+                    activity: ("a", black_box(&activity[..])),
+                    factors: Some(("f", black_box(b.factors.as_bytes()))),
+                    supply: None,
+                },
+                catalog,
+                options,
+                &mut |_| {},
+            );
+            assert!(out.errors.is_empty());
+            out
+        });
+    });
     let out = batch::run(
         BatchInput {
             inventories: ("i", b.inventories.as_bytes()),

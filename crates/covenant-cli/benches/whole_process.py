@@ -3,7 +3,8 @@
 
 For synthetic batches of 100k and 1M activity rows it measures, in the same run:
   * `csv_parse_only`: merely parsing the three CSV files with the csv crate (the baseline);
-  * `covenant batch`: reading, computing and writing emissions.csv and summary.csv;
+  * `covenant batch`: reading, computing and writing emissions.csv, summary.csv, trajectory.csv and
+    crf.csv, with the default threads and with `--threads 1`;
   * `pandas_batch.py`: a straightforward pandas script doing the same join and aggregation;
 and reports the median wall time of REPEATS runs, the ratios, and peak RSS (from wait4).
 
@@ -72,10 +73,13 @@ def main():
         files = [d / "inventories.csv", d / "activity.csv", d / "factors.csv"]
         size = sum(f.stat().st_size for f in files)
         t_parse, m_parse = measure([parse, *files], repeats)
-        t_cov, m_cov = measure([covenant, "batch", "--inventories", files[0], "--activity", files[1],
-                                "--factors", files[2], "--out", d / "out", "-q"], repeats)
+        args = [covenant, "batch", "--inventories", files[0], "--activity", files[1], "--factors", files[2],
+                "--out", d / "out", "-q"]
+        t_cov, m_cov = measure(args, repeats)
+        t_one, m_one = measure([*args, "--threads", "1"], repeats)
         line = {"batch": f"{n} x {rows}", "rows": n * rows, "MB": size / 1e6, "parse_s": t_parse,
                 "covenant_s": t_cov, "ratio": t_cov / t_parse, "rss_MiB": m_cov / 1024,
+                "one_s": t_one, "one_ratio": t_one / t_parse, "one_rss_MiB": m_one / 1024,
                 "parse_rss_MiB": m_parse / 1024}
         if have_pandas:
             t_pd, m_pd = measure([Path(sys.executable).resolve(), HERE / "pandas_batch.py", d, fdir, d / "out-pandas"],
@@ -84,13 +88,14 @@ def main():
         rows_out.append(line)
 
     print("| batch (inventories x rows) | rows | input MB | csv parse only | covenant batch | covenant / parse "
-          "| covenant peak RSS | pandas | pandas / covenant | pandas peak RSS |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| covenant peak RSS | --threads 1 | / parse | peak RSS | pandas | pandas / covenant | pandas peak RSS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows_out:
         pd_cols = (f"{r['pandas_s']:.2f} s | {r['pandas_ratio']:.1f}x | {r['pandas_rss_MiB']:.0f} MiB"
                    if "pandas_s" in r else "- | - | -")
         print(f"| {r['batch']} | {r['rows']:,} | {r['MB']:.1f} | {r['parse_s']:.3f} s | {r['covenant_s']:.3f} s "
-              f"| {r['ratio']:.1f}x | {r['rss_MiB']:.0f} MiB | {pd_cols} |")
+              f"| {r['ratio']:.1f}x | {r['rss_MiB']:.0f} MiB | {r['one_s']:.3f} s | {r['one_ratio']:.1f}x "
+              f"| {r['one_rss_MiB']:.0f} MiB | {pd_cols} |")
 
 
 if __name__ == "__main__":

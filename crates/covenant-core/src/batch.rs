@@ -666,7 +666,9 @@ fn for_rows_with<R: Read + Send>(
     progress: ProgressFn<'_>,
     mut f: impl FnMut(u64, &csv::StringRecord, &mut State),
 ) {
-    if threads < 2 {
+    // WebAssembly in the browser has no threads: always one there (and no thread code in the
+    // module).
+    if threads < 2 || cfg!(target_family = "wasm") {
         return for_rows_counted(file, rdr, st, progress, f);
     }
     use std::sync::mpsc;
@@ -1659,14 +1661,17 @@ fn finish(
                 }
             }
         }
-        if let Some((r, t)) = &targets[i] {
-            extras.target = Some(r.clone());
-            extras.trajectory = Some(t.clone());
-        }
         for w in &inv.warnings {
             st.warn(inv_file, entry.line, Some(&inv.spec.id), w.clone());
         }
         results.push(Some(extras));
+    }
+    // Every monitoring inventory has read its baseline's path: the targets can move.
+    for (extras, target) in results.iter_mut().zip(&mut targets) {
+        if let (Some(e), Some((r, t))) = (extras.as_mut(), target.take()) {
+            e.target = Some(r);
+            e.trajectory = Some(t);
+        }
     }
     let inventories = computed
         .into_iter()

@@ -711,7 +711,7 @@ impl<'r> InventoryBuilder<'r> {
     pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Located>> {
         let fuel_parameters = |c: Carrier, unit: ActivityUnit| self.fuel_parameters(c, unit);
         let InventoryBuilder { spec, release, cells, .. } = &self;
-        let (spec, release) = (spec.clone(), *release);
+        let release = *release;
         let mut supply_warnings = Vec::new();
         let (supply, local_factors) = if self.supply.is_empty() {
             (None, Vec::new())
@@ -747,11 +747,11 @@ impl<'r> InventoryBuilder<'r> {
                         tce,
                         lhc,
                         |carrier| {
-                            resolve(&spec, release, carrier, Variant::Default, overrides)
+                            resolve(spec, release, carrier, Variant::Default, overrides)
                                 .map(|f| f.factor)
                         },
                         |carrier| overrides.iter().any(|o| o.carrier == carrier),
-                        resolve(&spec, release, Carrier::Electricity, Variant::Default, &[])
+                        resolve(spec, release, Carrier::Electricity, Variant::Default, &[])
                             .ok()
                             .map(|f| f.factor),
                         &mut supply_warnings,
@@ -765,7 +765,7 @@ impl<'r> InventoryBuilder<'r> {
         let mut problems = Vec::new();
         let mut factors: Vec<FactorUsed> = local_factors;
         let mut warnings = supply_warnings;
-        let mut out_cells = Vec::new();
+        let mut out_cells = Vec::with_capacity(cells.accs.len());
         let zero = Subtotal { key: (), energy: Energy::ZERO, emissions: Emissions::ZERO };
         let mut by_carrier: Vec<Option<Subtotal<()>>> = vec![None; Carrier::ALL.len()];
         let mut sectors = Vec::new();
@@ -817,10 +817,13 @@ impl<'r> InventoryBuilder<'r> {
                     problems.push(amount_problem(e));
                     continue;
                 }
-                let variants: Vec<Variant> = [Variant::Default, Variant::NonSustainable]
-                    .into_iter()
-                    .filter(|v| acc.inputs.iter().any(|(_, x, _)| x == v))
-                    .collect();
+                let has = |v: Variant| acc.inputs.iter().any(|&(_, x, _)| x == v);
+                let variants: &[Variant] =
+                    match (has(Variant::Default), has(Variant::NonSustainable)) {
+                        (true, true) => &[Variant::Default, Variant::NonSustainable],
+                        (false, true) => &[Variant::NonSustainable],
+                        _ => &[Variant::Default],
+                    };
                 let mut biogenic = None;
                 let (energy, factor, emissions) = match carrier {
                     None => (None, None, direct),
@@ -829,7 +832,7 @@ impl<'r> InventoryBuilder<'r> {
                         let mut cell_emissions = Emissions::ZERO;
                         let mut used = None;
                         let mut failed = false;
-                        for &variant in &variants {
+                        for &variant in variants {
                             let e = by_variant[usize::from(variant == Variant::NonSustainable)];
                             let factor = match factors
                                 .iter()
@@ -840,7 +843,7 @@ impl<'r> InventoryBuilder<'r> {
                                     failed = true;
                                     continue;
                                 }
-                                None => match resolve(&spec, release, c, variant, overrides) {
+                                None => match resolve(spec, release, c, variant, overrides) {
                                     Ok(f) => {
                                         if let Provenance::FactorSet { com: false, set, .. } =
                                             &f.provenance
@@ -971,7 +974,7 @@ impl<'r> InventoryBuilder<'r> {
         let biogenic_co2_memo = biogenic_total;
         Ok(Inventory {
             release: release.id().to_string(),
-            spec,
+            spec: self.spec,
             cells: out_cells,
             sectors,
             carriers,

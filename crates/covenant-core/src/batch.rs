@@ -505,8 +505,11 @@ fn open<R: Read>(
     st: &mut State,
     required: &[&str],
 ) -> Option<(csv::Reader<CrlfToLf<R>>, csv::StringRecord)> {
-    let mut rdr =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(CrlfToLf::new(r));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(CrlfToLf::new(r));
     let mut header = csv::StringRecord::new();
     match rdr.read_record(&mut header) {
         Ok(true) => Some((rdr, header)),

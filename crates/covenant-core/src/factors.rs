@@ -171,29 +171,40 @@ fn header_index(
         .collect()
 }
 
+/// One data row of a factor file: its fields in the order asked for (absent optional ones are
+/// empty), borrowed from the parsed record.
+struct Row {
+    record: csv::StringRecord,
+    idx: std::rc::Rc<[Option<usize>]>,
+}
+
+impl Row {
+    /// The fields, in the order asked for.
+    fn fields(&self) -> Vec<&str> {
+        self.idx.iter().map(|i| i.and_then(|i| self.record.get(i)).unwrap_or("")).collect()
+    }
+}
+
 fn read_rows<'a>(
     file: &'a str,
     text: &'a str,
     wanted: &[&'static str],
-) -> Result<impl Iterator<Item = Result<(u64, Vec<String>)>> + 'a> {
+) -> Result<impl Iterator<Item = Result<(u64, Row)>> + 'a> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr
         .headers()
         .map_err(|e| Error::FactorData { file: file.into(), line: 1, message: e.to_string() })?
         .clone();
-    let idx = header_index(file, &headers, wanted)?;
+    let idx: std::rc::Rc<[Option<usize>]> = header_index(file, &headers, wanted)?.into();
     Ok(rdr.into_records().map(move |r| {
-        let r = r.map_err(|e| Error::FactorData {
+        let record = r.map_err(|e| Error::FactorData {
             file: file.into(),
             line: e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
         })?;
-        let line = r.position().map_or(0, |p| p.line());
-        Ok((
-            line,
-            idx.iter().map(|&i| i.and_then(|i| r.get(i)).unwrap_or("").to_string()).collect(),
-        ))
+        let line = record.position().map_or(0, |p| p.line());
+        Ok((line, Row { record, idx: std::rc::Rc::clone(&idx) }))
     }))
 }
 
@@ -218,8 +229,9 @@ fn set_files(
 fn parse_sources(file: &str, text: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for row in read_rows(file, text, &["id", "citation"])? {
-        let (line, v) = row?;
-        if out.insert(v[0].clone(), v[1].clone()).is_some() {
+        let (line, row) = row?;
+        let v = row.fields();
+        if out.insert(v[0].to_string(), v[1].to_string()).is_some() {
             return Err(Error::FactorData {
                 file: file.into(),
                 line,
@@ -237,20 +249,23 @@ impl FactorSet {
     /// non-CoM set say so.
     pub fn parse(id: SetId, com: bool, factors_csv: &str, sources_csv: &str) -> Result<FactorSet> {
         let (ffile, sources) = set_files(&id, "factors.csv", sources_csv)?;
-        let mut records = Vec::new();
-        let mut index = HashMap::new();
+        // Sized once: the JRC set has thousands of rows.
+        let rows = memchr::memchr_iter(b'\n', factors_csv.as_bytes()).count();
+        let mut records = Vec::with_capacity(rows);
+        let mut index = HashMap::with_capacity(rows);
         let cols = [
             "carrier", "country", "year", "approach", "gases", "value", "unit", "tag", "source",
             "note", "?variant",
         ];
         for row in read_rows(&ffile, factors_csv, &cols)? {
-            let (line, v) = row?;
+            let (line, row) = row?;
+            let v = row.fields();
             let bad = |message: String| Error::FactorData { file: ffile.clone(), line, message };
-            let carrier = Carrier::parse_code(&v[0]).map_err(|e| bad(e.to_string()))?;
+            let carrier = Carrier::parse_code(v[0]).map_err(|e| bad(e.to_string()))?;
             let country = if v[1].is_empty() {
                 None
             } else {
-                Some(Country::parse(&v[1]).map_err(|e| bad(e.to_string()))?)
+                Some(Country::parse(v[1]).map_err(|e| bad(e.to_string()))?)
             };
             let year = if v[2].is_empty() {
                 None
@@ -260,16 +275,16 @@ impl FactorSet {
                         .map_err(|_| bad(format!("year '{}' is not a year", v[2])))?,
                 )
             };
-            let approach = Approach::parse_code(&v[3]).map_err(|e| bad(e.to_string()))?;
-            let gases = GasBasis::parse_code(&v[4]).map_err(|e| bad(e.to_string()))?;
-            let value = parse_decimal(&v[5]).map_err(|e| bad(format!("value '{}': {e}", v[5])))?;
+            let approach = Approach::parse_code(v[3]).map_err(|e| bad(e.to_string()))?;
+            let gases = GasBasis::parse_code(v[4]).map_err(|e| bad(e.to_string()))?;
+            let value = parse_decimal(v[5]).map_err(|e| bad(format!("value '{}': {e}", v[5])))?;
             let factor = EmissionFactor::t_per_mwh(value).map_err(|e| bad(e.to_string()))?;
             if v[6] != "t/MWh" {
                 return Err(bad(format!("unit '{}': expected t/MWh", v[6])));
             }
-            let tag = Tag::parse(&v[7]).map_err(bad)?;
-            cited(&sources, &v[8]).map_err(bad)?;
-            let variant = Variant::parse(&v[10]).map_err(bad)?;
+            let tag = Tag::parse(v[7]).map_err(bad)?;
+            cited(&sources, v[8]).map_err(bad)?;
+            let variant = Variant::parse(v[10]).map_err(bad)?;
             let key = (carrier, country, year, approach, gases, variant);
             if index.insert(key, records.len()).is_some() {
                 return Err(bad(format!(
@@ -285,8 +300,8 @@ impl FactorSet {
                 gases,
                 factor,
                 tag,
-                source: Arc::from(v[8].as_str()),
-                note: Arc::from(v[9].as_str()),
+                source: Arc::from(v[8]),
+                note: Arc::from(v[9]),
                 variant,
             });
         }
@@ -422,16 +437,17 @@ impl PropertySet {
             properties_csv,
             &["carrier", "property", "value", "unit", "tag", "source", "note"],
         )? {
-            let (line, v) = row?;
+            let (line, row) = row?;
+            let v = row.fields();
             let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
-            let carrier = Carrier::parse_code(&v[0]).map_err(|e| bad(e.to_string()))?;
-            let value = parse_decimal(&v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
+            let carrier = Carrier::parse_code(v[0]).map_err(|e| bad(e.to_string()))?;
+            let value = parse_decimal(v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
             if value <= Decimal::ZERO {
                 return Err(bad(format!("value {value} must be > 0")));
             }
-            let tag = Tag::parse(&v[4]).map_err(bad)?;
-            let source = cited(&sources, &v[5]).map_err(bad)?;
-            let (map, unit) = match (v[1].as_str(), v[3].as_str()) {
+            let tag = Tag::parse(v[4]).map_err(bad)?;
+            let source = cited(&sources, v[5]).map_err(bad)?;
+            let (map, unit) = match (v[1], v[3]) {
                 ("ncv", "GJ/t") => (&mut out.ncv, "GJ/t"),
                 ("density", "kg/L") => (&mut out.density, "kg/L"),
                 (p, u) => {
@@ -445,7 +461,7 @@ impl PropertySet {
                 unit,
                 tag,
                 source: source.clone(),
-                note: v[6].clone(),
+                note: v[6].to_string(),
                 set: Some(id.to_string()),
             };
             if map.insert(carrier, prop).is_some() {
@@ -483,13 +499,14 @@ fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<Vec<Gwp>> {
     let (file, sources) = set_files(id, "gwp.csv", sources_csv)?;
     let mut partial: BTreeMap<String, (Option<Decimal>, Option<Decimal>, String)> = BTreeMap::new();
     for row in read_rows(&file, gwp_csv, &["gwp_set", "gas", "value", "tag", "source"])? {
-        let (line, v) = row?;
+        let (line, row) = row?;
+        let v = row.fields();
         let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
-        let value = parse_decimal(&v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
-        Tag::parse(&v[3]).map_err(bad)?;
-        let source = cited(&sources, &v[4]).map_err(bad)?;
-        let entry = partial.entry(v[0].clone()).or_insert((None, None, source.clone()));
-        let slot = match v[1].as_str() {
+        let value = parse_decimal(v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
+        Tag::parse(v[3]).map_err(bad)?;
+        let source = cited(&sources, v[4]).map_err(bad)?;
+        let entry = partial.entry(v[0].to_string()).or_insert((None, None, source.clone()));
+        let slot = match v[1] {
             "ch4" => &mut entry.0,
             "n2o" => &mut entry.1,
             g => return Err(bad(format!("gas '{g}': expected ch4 or n2o"))),
@@ -517,9 +534,10 @@ pub struct Release {
     id: Arc<str>,
     date: String,
     description: String,
-    fuels: FactorSet,
-    electricity: FactorSet,
-    partner_grid: FactorSet,
+    // Shared between releases that pin the same revision (parsed once).
+    fuels: Arc<FactorSet>,
+    electricity: Arc<FactorSet>,
+    partner_grid: Arc<FactorSet>,
     properties_id: SetId,
     properties: PropertySet,
     gwp_id: SetId,
@@ -560,29 +578,30 @@ impl GasSet {
             gases_csv,
             &["carrier", "gas", "value", "unit", "biogenic", "tag", "source"],
         )? {
-            let (line, v) = row?;
+            let (line, row) = row?;
+            let v = row.fields();
             let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
-            let carrier = Carrier::parse_code(&v[0]).map_err(|e| bad(e.to_string()))?;
-            let k = match v[1].as_str() {
+            let carrier = Carrier::parse_code(v[0]).map_err(|e| bad(e.to_string()))?;
+            let k = match v[1] {
                 "co2" => 0,
                 "ch4" => 1,
                 "n2o" => 2,
                 g => return Err(bad(format!("gas '{g}': expected co2, ch4 or n2o"))),
             };
-            let value = parse_decimal(&v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
+            let value = parse_decimal(v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
             if v[3] != "kg/TJ" || value < Decimal::ZERO {
                 return Err(bad(format!(
                     "expected a value >= 0 in kg/TJ, got '{}' '{}'",
                     v[2], v[3]
                 )));
             }
-            let biogenic = match v[4].as_str() {
+            let biogenic = match v[4] {
                 "yes" => true,
                 "no" => false,
                 b => return Err(bad(format!("biogenic '{b}': expected yes or no"))),
             };
-            Tag::parse(&v[5]).map_err(bad)?;
-            cited(&sources, &v[6]).map_err(bad)?;
+            Tag::parse(v[5]).map_err(bad)?;
+            cited(&sources, v[6]).map_err(bad)?;
             let slot = &mut partial.entry(carrier).or_default()[k];
             if slot.replace((value, biogenic)).is_some() {
                 return Err(bad(format!("duplicate {} for {carrier}", v[1])));
@@ -732,7 +751,7 @@ impl Release {
             Variant::NonSustainable => self
                 .fuels
                 .lookup_variant(carrier, country, year, approach, gases, variant)
-                .map(|r| (&self.fuels, r)),
+                .map(|r| (&*self.fuels, r)),
         }
     }
 
@@ -825,29 +844,39 @@ impl Catalog {
             "?per_gas",
         ];
         let mut releases: Vec<Release> = Vec::new();
+        // Each factor-set revision is parsed once, however many releases pin it.
+        let parsed: std::cell::RefCell<Vec<(SetId, Arc<FactorSet>)>> = Default::default();
         for row in read_rows("releases.csv", &releases_csv, &cols)? {
-            let (line, v) = row?;
+            let (line, row) = row?;
+            let v = row.fields();
             let set = |i: usize| {
-                SetId::parse(&v[i]).ok_or_else(|| Error::FactorData {
+                SetId::parse(v[i]).ok_or_else(|| Error::FactorData {
                     file: "releases.csv".into(),
                     line,
                     message: format!("'{}' is not a set id (name@revision)", v[i]),
                 })
             };
-            let load = |id: SetId, com: bool| -> Result<FactorSet> {
-                FactorSet::parse(
+            let load = |id: SetId, com: bool| -> Result<Arc<FactorSet>> {
+                if let Some((_, set)) =
+                    parsed.borrow().iter().find(|(i, s)| *i == id && s.is_com() == com)
+                {
+                    return Ok(Arc::clone(set));
+                }
+                let set = Arc::new(FactorSet::parse(
                     id.clone(),
                     com,
                     &need(format!("{}/factors.csv", id.dir()))?,
                     &need(format!("{}/sources.csv", id.dir()))?,
-                )
+                )?);
+                parsed.borrow_mut().push((id, Arc::clone(&set)));
+                Ok(set)
             };
             let properties_id = set(5)?;
             let gwp_id = set(6)?;
             let release = Release {
-                id: Arc::from(v[0].as_str()),
-                date: v[1].clone(),
-                description: v[7].clone(),
+                id: Arc::from(v[0]),
+                date: v[1].to_string(),
+                description: v[7].to_string(),
                 fuels: load(set(2)?, true)?,
                 electricity: load(set(3)?, true)?,
                 partner_grid: load(set(4)?, false)?,

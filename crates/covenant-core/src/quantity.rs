@@ -256,7 +256,9 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
         b'+' => (false, &b[1..]),
         _ => (false, b),
     };
-    // One pass: the mantissa, the scale, and the count of significant digits.
+    // One pass: the mantissa, the scale, and the count of significant digits. The first 19
+    // digits accumulate in a u64 (fast); longer numbers continue in a u128.
+    let mut small: u64 = 0;
     let mut mantissa: u128 = 0;
     let (mut digits, mut significant, mut scale) = (0u32, 0u32, 0u32);
     let mut seen_dot = false;
@@ -271,7 +273,14 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
                     // Keep scanning: a later character may make it "not a decimal" instead.
                     continue;
                 }
-                mantissa = mantissa * 10 + u128::from(c - b'0');
+                if significant <= 19 {
+                    small = small * 10 + u64::from(c - b'0');
+                } else {
+                    if significant == 20 {
+                        mantissa = u128::from(small);
+                    }
+                    mantissa = mantissa * 10 + u128::from(c - b'0');
+                }
                 if seen_dot {
                     scale += 1;
                 }
@@ -279,6 +288,9 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
             b'.' if !seen_dot => seen_dot = true,
             _ => return Err(DecimalSyntax::NotADecimal),
         }
+    }
+    if significant <= 19 {
+        mantissa = u128::from(small);
     }
     if digits == 0 {
         return Err(DecimalSyntax::NotADecimal);

@@ -203,6 +203,17 @@ proptest! {
         prop_assert!(!text.contains('e') && !text.contains('E'));
     }
 
+    /// The strict reader agrees with rust_decimal's exact parser on every plain decimal of up to
+    /// 28 digits (the u64 and u128 paths of the mantissa both).
+    #[test]
+    fn read_decimals_match_rust_decimal(int in "[0-9]{1,20}", frac in proptest::option::of("[0-9]{1,14}"), negative in any::<bool>()) {
+        // At most 28 digits in all (the documented limit of an amount).
+        let frac = frac.map(|f| f[..f.len().min(28 - int.len())].to_string()).filter(|f| !f.is_empty());
+        let text = format!("{}{int}{}", if negative { "-" } else { "" }, frac.map(|f| format!(".{f}")).unwrap_or_default());
+        let expected = <Decimal as std::str::FromStr>::from_str(&text).unwrap();
+        prop_assert_eq!(covenant_core::quantity::parse_decimal(&text), Ok(expected));
+    }
+
     /// The fast writer prints what rust_decimal's own `Display` prints for the normalized value,
     /// for every mantissa size (one or two 64-bit halves) and scale.
     #[test]

@@ -388,7 +388,28 @@ impl<R: Read> CrlfToLf<R> {
 
 impl<R: Read> CrlfToLf<R> {
     /// Counts line lengths in what is handed out; refuses a line over [`MAX_LINE_BYTES`].
+    ///
+    /// Only the line continued from the previous read and the one left open can be long when the
+    /// line feeds of `out` are less than the limit apart; the lines between are then only
+    /// counted (a vectorized count, not a search per line).
     fn check_lines(&mut self, out: &[u8]) -> std::io::Result<()> {
+        let Some(first) = memchr::memchr(b'\n', out) else {
+            self.line_bytes += out.len();
+            return self.check_length();
+        };
+        let last = memchr::memrchr(b'\n', out).unwrap_or(first);
+        if last - first > MAX_LINE_BYTES {
+            return self.check_each_line(out);
+        }
+        self.line_bytes += first;
+        self.check_length()?;
+        self.lines += out.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line_bytes = out.len() - last - 1;
+        self.check_length()
+    }
+
+    /// [`Self::check_lines`], line by line.
+    fn check_each_line(&mut self, out: &[u8]) -> std::io::Result<()> {
         let mut rest = out;
         while let Some(nl) = memchr::memchr(b'\n', rest) {
             self.line_bytes += nl;
@@ -2245,6 +2266,27 @@ mod tests {
         let one = run_threads(inv, &act, 1);
         assert!(messages(&one).iter().any(|m| m.contains("longer than")), "{:?}", messages(&one));
         assert_eq!(one, run_threads(inv, &act, 2));
+    }
+
+    /// A long line between short ones, all in one large read: found, on its own line number.
+    #[test]
+    fn a_long_line_inside_one_read_is_found() {
+        let mut text = b"a\nb\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
+        text.extend_from_slice(b"\nc\n");
+        let mut r = CrlfToLf::new(&text[..]);
+        let mut buf = vec![0u8; text.len() + 10];
+        let e = r.read(&mut buf).unwrap_err();
+        assert_eq!(e.to_string(), LineTooLong(3).to_string());
+        // Exactly at the limit is accepted, and lines are counted across reads.
+        let mut text = b"a\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES));
+        text.extend_from_slice(b"\nc\n");
+        let mut r = CrlfToLf::new(&text[..]);
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        assert_eq!(out.len(), text.len());
+        assert_eq!(r.lines, 4);
     }
 
     #[test]

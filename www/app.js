@@ -125,7 +125,7 @@ function buildBatch(p) {
   let inv = csvRow(['inventory_id', 'city', 'country', 'year', 'kind', 'baseline_id', 'population', 'approach', 'gases',
     'factor_set', 'target_year', 'target_reduction_pct', 'target_kind', 'target_population', 'gwp']);
   let sup = csvRow(['inventory_id', 'item', 'plant', 'electricity_mwh', 'heat_mwh', 'carrier', 'amount', 'unit', 'emissions_t']);
-  let act = csvRow(['inventory_id', 'sector', 'carrier', 'amount', 'unit']);
+  let act = csvRow(['inventory_id', 'sector', 'carrier', 'amount', 'unit', 'sustainable']);
   let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source']);
   const lines = { inventories: {}, activity: {}, factors: {}, supply: {} };
   const baseIndex = p.inventories.findIndex((x) => x.kind === 'baseline');
@@ -142,7 +142,7 @@ function buildBatch(p) {
       const amount = normalizeAmount(c.amount);
       if (amount === '') continue;
       const [sector, carrier] = key.split('|');
-      act += csvRow([id, sector, carrier, amount, c.unit]);
+      act += csvRow([id, sector, carrier, amount, c.unit, c.ns && isBiomass(carrier) ? 'no' : '']);
       lines.activity[++actLine] = { inventory: i, key };
     }
     (x.supply ?? []).forEach((r, k) => {
@@ -234,6 +234,8 @@ function renderNationalFactor() {
   node.classList.toggle('noncom', f.status === 'found' && !f.com);
 }
 
+const isBiomass = (carrier) => CAT.carriers.find((c) => c.code === carrier)?.biomass === true;
+
 function unitsFor(carrier) {
   const fuel = CAT.carriers.find((c) => c.code === carrier)?.fuel;
   const energy = ['MWh', 'kWh', 'GWh', 'GJ', 'TJ', 'toe'];
@@ -259,7 +261,17 @@ function cellEditor(x, sector, carrier, label) {
     cell.unit = unit.value;
     changed();
   });
-  return el('div', { class: 'cell' }, input, unit);
+  if (!carrier || !isBiomass(carrier)) return el('div', { class: 'cell' }, input, unit);
+  // Biomass: sustainable by default (biogenic CO2 counted as 0); ticked, its CO2 counts.
+  const ns = el('input', { type: 'checkbox', 'aria-label': `${label}: ${t('non_sustainable')}`, title: t('non_sustainable'),
+    'data-ns-key': key, class: 'ns' });
+  ns.checked = c.ns === true;
+  ns.addEventListener('change', () => {
+    const cell = (x.cells[key] ??= { amount: input.value, unit: unit.value });
+    if (ns.checked) cell.ns = true; else delete cell.ns;
+    changed();
+  });
+  return el('div', { class: 'cell' }, input, unit, ns);
 }
 
 function renderGrid() {
@@ -323,6 +335,19 @@ function renderSupply() {
   table.append(body);
 }
 
+/** The factors a carrier used (sustainable first, then non-sustainable biomass), as table text. */
+function factorsUsed(r, carrier) {
+  const used = (r?.inventory.factors ?? []).filter((f) => f.carrier === carrier);
+  const tag = (f) => (f.variant === 'non_sustainable' ? ` (${t('non_sustainable')})` : '');
+  return {
+    raw: used[0]?.factor ?? '',
+    value: used.length ? used.map((f) => `${fmt(f.factor, 3)}${tag(f)}`).join(' · ') : '–',
+    source: used.map((f) => `${provenanceText(f.provenance)}${tag(f)}`).join(' · '),
+    citation: used.map((f) => f.provenance.citation).filter(Boolean).join(' · '),
+    noncom: used.some((f) => f.provenance.kind === 'factor_set' && !f.provenance.com),
+  };
+}
+
 function renderFactorTable() {
   const x = active();
   const r = resultFor(project.active);
@@ -331,7 +356,7 @@ function renderFactorTable() {
     ...[t('carrier'), t('factor_used'), t('source'), t('local_factor'), t('local_source')].map((h) => el('th', { scope: 'col', text: h })))));
   const body = el('tbody');
   for (const c of CAT.carriers) {
-    const used = r?.inventory.factors.find((f) => f.carrier === c.code);
+    const used = factorsUsed(r, c.code);
     const o = x.overrides[c.code] ?? { factor: '', source: '' };
     const factor = el('input', { 'aria-label': `${carrierLabel(c.code)}: ${t('local_factor')}`, inputmode: 'decimal', value: o.factor, 'data-override': c.code });
     const source = el('input', { class: 'factor-source', 'aria-label': `${carrierLabel(c.code)}: ${t('local_source')}`, value: o.source });
@@ -342,10 +367,10 @@ function renderFactorTable() {
     };
     factor.addEventListener('input', update);
     source.addEventListener('input', update);
-    const provCell = el('td', { class: 'prov', text: used ? provenanceText(used.provenance) : '', title: used?.provenance.citation ?? '' });
-    if (used?.provenance.kind === 'factor_set' && !used.provenance.com) provCell.classList.add('noncom');
+    const provCell = el('td', { class: 'prov', text: used.source, title: used.citation });
+    if (used.noncom) provCell.classList.add('noncom');
     body.append(el('tr', {}, el('th', { scope: 'row', text: carrierLabel(c.code) }),
-      el('td', { text: used ? fmt(used.factor, 3) : '–', 'data-raw': used?.factor ?? '' }),
+      el('td', { text: used.value, 'data-raw': used.raw }),
       provCell, el('td', {}, factor), el('td', {}, source)));
   }
   table.append(body);
@@ -578,11 +603,13 @@ function changed({ keepFactors = false } = {}) {
     const r = resultFor(project.active);
     for (const row of table.tBodies[0]?.rows ?? []) {
       const carrier = row.querySelector('[data-override]')?.dataset.override;
-      const used = r?.inventory.factors.find((f) => f.carrier === carrier);
-      row.cells[0].textContent = used ? fmt(used.factor, 3) : '–';
-      row.cells[0].dataset.raw = used?.factor ?? '';
-      row.cells[1].textContent = used ? provenanceText(used.provenance) : '';
-      row.cells[1].title = used?.provenance.citation ?? '';
+      const used = factorsUsed(r, carrier);
+      // cells[0] is the carrier's header cell; the value and its source follow.
+      row.cells[1].textContent = used.value;
+      row.cells[1].dataset.raw = used.raw;
+      row.cells[2].textContent = used.source;
+      row.cells[2].title = used.citation;
+      row.cells[2].classList.toggle('noncom', used.noncom);
     }
     renderResults({ factors: false });
     renderComparison();
@@ -640,6 +667,9 @@ function importTexts(texts) {
   choice.focus();
 }
 
+/** Cells the page cannot hold, met while importing (shown after the import). */
+let importNotes = [];
+
 function toInventory(r) {
   const s = r.inventory.spec;
   const x = emptyInventory(s.kind, s.year);
@@ -648,9 +678,16 @@ function toInventory(r) {
   if (s.target) x.target = { year: String(s.target.year), pct: s.target.reduction_pct, kind: s.target.kind, population: s.target.population != null ? String(s.target.population) : '' };
   for (const c of r.inventory.cells) {
     const key = `${c.sector}|${c.carrier ?? ''}`;
+    const ns = c.inputs.map((i) => i.variant === 'non_sustainable');
+    if (ns.includes(true) && ns.includes(false)) {
+      // One grid cell holds one kind of biomass: a mix is named, not silently merged.
+      importNotes.push(t('import_mixed_biomass', { id: s.id, cell: `${sectorLabel(c.sector)} / ${carrierLabel(c.carrier)}` }));
+      continue;
+    }
     // One input unit: keep it as given; several: the engine's energy in MWh.
     x.cells[key] = c.inputs.length === 1 ? { amount: c.inputs[0].amount, unit: c.inputs[0].unit }
       : { amount: c.energy, unit: 'MWh' };
+    if (ns[0]) x.cells[key].ns = true;
   }
   for (const row of r.inventory.supply?.rows ?? []) {
     const q = row.row;
@@ -670,13 +707,14 @@ function applyImport(k) {
   // Bring the baseline along with a monitoring inventory, or the monitoring ones with a baseline.
   const related = invs.filter((r) => r === picked || r.inventory.spec.id === spec.baseline_id || r.inventory.spec.baseline_id === spec.id);
   related.sort((a, b) => (a.inventory.spec.kind === 'baseline' ? -1 : 1) - (b.inventory.spec.kind === 'baseline' ? -1 : 1) || a.inventory.spec.year - b.inventory.spec.year);
+  importNotes = [];
   project = { version: 1, lang: project.lang, city: spec.city ?? '', country: spec.country, active: 0, inventories: related.map(toInventory) };
   project.active = related.indexOf(picked);
   $('import-pick').hidden = true;
   pendingImport = null;
   persist();
   renderAll();
-  status(t('imported', { id: spec.id }));
+  status([t('imported', { id: spec.id }), ...importNotes].join(' '));
 }
 
 function loadProjectText(text) {

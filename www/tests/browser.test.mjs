@@ -135,6 +135,39 @@ test('typing in the grid recomputes live, and results still equal the CLI', asyn
   await setValue('[data-override="diesel"]', '');
 });
 
+test('biomass can be entered as non-sustainable, and its CO2 then counts', async () => {
+  const cell = '[data-key="tertiary_buildings|other_biomass"]';
+  const ns = '[data-ns-key="tertiary_buildings|other_biomass"]';
+  // Sustainable (the default): biogenic CO2 counts as 0, the total does not move.
+  await setValue(cell, '1000');
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw === '394371.97202');
+  assert.equal(await page.isChecked(ns), false);
+  // Non-sustainable: 1000 MWh × 0.403 t/MWh (com-fuels@2024.2, IPCC 2006 wood) = 403 t more.
+  await page.check(ns);
+  // (No export here: Chromium throttles many downloads in a row; the CLI reads the same
+  // `sustainable` column in tests/cli and the parity tests.)
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw === '394774.97202');
+  const row = page.locator('#factor-table tr', { has: page.locator('[data-override="other_biomass"]') });
+  assert.match(await row.textContent(), /0\.403 \(non-sustainable\)/);
+  // The carrier's header cell keeps its label while a local factor is typed (not overwritten).
+  await setValue('[data-override="other_biomass"]', '0.5');
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw === '394871.97202');
+  assert.equal(await row.locator('th').textContent(), 'Other biomass');
+  assert.match(await row.locator('td').first().textContent(), /^0\.500/);
+  await setValue('[data-override="other_biomass"]', '');
+  // The flag is part of the project: it survives re-rendering the grid (switching inventory tabs
+  // re-renders it).
+  const title = (text) => page.waitForFunction((t) => document.querySelector('#energy-title').textContent === t, text);
+  await page.selectOption('#lang', 'de');
+  await title('Endenergieverbrauch');
+  await page.selectOption('#lang', 'en');
+  await title('Final energy consumption');
+  assert.equal(await page.isChecked(ns), true);
+  await page.uncheck(ns);
+  await setValue(cell, '');
+  await page.waitForFunction(() => document.querySelector('#total-emissions').dataset.raw === '394371.97202');
+});
+
 test('local production gives a local electricity factor', async () => {
   // Kozani's electricity factor is a user factor; remove it so that the national factor applies.
   await setValue('[data-override="electricity"]', '');

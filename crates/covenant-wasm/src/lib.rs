@@ -72,6 +72,9 @@ pub mod api {
         key: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
         fuel: Option<bool>,
+        /// Biomass carriers can be entered as non-sustainable.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        biomass: Option<bool>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         excludes: Vec<&'static str>,
     }
@@ -130,6 +133,7 @@ pub mod api {
                 group: Some(s.group()),
                 key: Some(s.is_key()),
                 fuel: None,
+                biomass: None,
                 excludes: Carrier::ALL
                     .iter()
                     .filter(|c| !s.accepts(**c))
@@ -145,6 +149,7 @@ pub mod api {
                 group: None,
                 key: None,
                 fuel: Some(c.is_fuel()),
+                biomass: Some(c.is_biomass()),
                 excludes: Vec::new(),
             })
             .collect();

@@ -13,6 +13,15 @@ fn catalog_crosses_the_boundary() {
     let v = json(&covenant_wasm::catalog());
     assert_eq!(v["releases"][0]["id"], "com-2024.1");
     assert_eq!(v["countries"].as_array().unwrap().len(), 250);
+    // The page offers the non-sustainable flag exactly for the biomass carriers.
+    let biomass: Vec<&str> = v["carriers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["biomass"] == true)
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(biomass, ["plant_oil", "biofuel", "other_biomass", "biogas"]);
     assert!(!covenant_wasm::version().is_empty());
 }
 

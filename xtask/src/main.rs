@@ -220,6 +220,9 @@ fn wasm_and_browser(root: &Path) -> Result {
                 "wasm32-unknown-unknown",
                 "--tests",
                 "--locked",
+                // The workbook test too: the XLSX module must give the native bytes.
+                "--features",
+                "xlsx",
             ],
         );
         c.env("PATH", path_with(&cargo_bin_dir()));

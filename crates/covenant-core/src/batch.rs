@@ -1791,19 +1791,57 @@ pub const SUMMARY_HEADER: [&str; 19] = [
 /// The columns of `errors.csv`.
 pub const ERRORS_HEADER: [&str; 6] = ["file", "line", "inventory_id", "column", "value", "message"];
 
+/// A CSV writer that writes records field by field, numbers through one reused buffer (no
+/// allocation per field).
+struct Rows<W: Write> {
+    out: csv::Writer<W>,
+    num: String,
+}
+
+impl<W: Write> Rows<W> {
+    fn new(w: W, header: &[&str]) -> csv::Result<Rows<W>> {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(header)?;
+        Ok(Rows { out, num: String::with_capacity(64) })
+    }
+
+    fn text(&mut self, s: &str) -> csv::Result<&mut Self> {
+        self.out.write_field(s)?;
+        Ok(self)
+    }
+
+    /// A number in full ([`crate::quantity::write_decimal`]), or an empty field.
+    fn number(&mut self, d: Option<Decimal>) -> csv::Result<&mut Self> {
+        self.num.clear();
+        if let Some(d) = d {
+            crate::quantity::write_decimal(&mut self.num, d);
+        }
+        self.out.write_field(self.num.as_bytes())?;
+        Ok(self)
+    }
+
+    fn integer(&mut self, v: impl fmt::Display) -> csv::Result<&mut Self> {
+        use std::fmt::Write as _;
+        self.num.clear();
+        let _ = write!(self.num, "{v}");
+        self.out.write_field(self.num.as_bytes())?;
+        Ok(self)
+    }
+
+    fn end(&mut self) -> csv::Result<()> {
+        self.out.write_record(None::<&[u8]>)
+    }
+
+    fn finish(mut self) -> csv::Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
 /// Writes `emissions.csv`: one row per (inventory, sector, carrier) with activity; numbers in
 /// full, without rounding or exponents.
 pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(EMISSIONS_HEADER)?;
-    let mut num = String::with_capacity(64);
-    let mut field = |out: &mut csv::Writer<W>, d: Option<Decimal>| -> csv::Result<()> {
-        num.clear();
-        if let Some(d) = d {
-            crate::quantity::write_decimal(&mut num, d);
-        }
-        out.write_field(num.as_bytes())
-    };
+    let mut out = Rows::new(w, &EMISSIONS_HEADER)?;
     for r in results {
         let inv = &r.inventory;
         // One source text per carrier of the inventory, not per cell.
@@ -1812,18 +1850,17 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resul
             sources[f.carrier.index()] = Some(f.provenance.short());
         }
         for c in &inv.cells {
-            out.write_field(inv.spec.id.as_bytes())?;
-            out.write_field(c.sector.code())?;
-            out.write_field(c.carrier.map_or("", |k| k.code()))?;
-            field(&mut out, c.energy.map(|e| e.mwh()))?;
-            field(&mut out, c.factor.map(|f| f.value()))?;
-            out.write_field(c.carrier.and_then(|k| sources[k.index()].as_deref()).unwrap_or(""))?;
-            field(&mut out, Some(c.emissions.tonnes()))?;
-            out.write_record(None::<&[u8]>)?;
+            out.text(&inv.spec.id)?
+                .text(c.sector.code())?
+                .text(c.carrier.map_or("", |k| k.code()))?
+                .number(c.energy.map(|e| e.mwh()))?
+                .number(c.factor.map(|f| f.value()))?
+                .text(c.carrier.and_then(|k| sources[k.index()].as_deref()).unwrap_or(""))?
+                .number(Some(c.emissions.tonnes()))?
+                .end()?;
         }
     }
-    out.flush()?;
-    Ok(())
+    out.finish()
 }
 
 /// Writes `summary.csv`: one row per inventory.
@@ -1879,8 +1916,7 @@ pub const TRAJECTORY_HEADER: [&str; 11] = [
 /// (`row` = `path`); for each monitoring inventory of such a baseline, where it stands
 /// (`row` = `monitoring`). `unit` is `t` or `t_per_inhabitant` (per-capita targets).
 pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> csv::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(TRAJECTORY_HEADER)?;
+    let mut out = Rows::new(w, &TRAJECTORY_HEADER)?;
     let unit = |u: path::PathUnit| match u {
         path::PathUnit::Tonnes => "t",
         path::PathUnit::TonnesPerInhabitant => "t_per_inhabitant",
@@ -1893,19 +1929,14 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resu
         let id = r.inventory.spec.id.as_str();
         if let Some(t) = &r.trajectory {
             for p in &t.points {
-                out.write_record([
-                    id,
-                    id,
-                    "path",
-                    &p.year.to_string(),
-                    unit(t.unit),
-                    &format_decimal(p.value),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ])?;
+                out.text(id)?.text(id)?.text("path")?.integer(p.year)?.text(unit(t.unit))?;
+                out.number(Some(p.value))?
+                    .text("")?
+                    .text("")?
+                    .text("")?
+                    .text("")?
+                    .text("")?
+                    .end()?;
             }
         }
         if let (Some(p), Some(b)) = (&r.progress, &r.inventory.spec.baseline_id) {
@@ -1915,23 +1946,12 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resu
                 path::Status::OnTrack => "on_track",
                 path::Status::Behind => "behind",
             };
-            out.write_record([
-                id,
-                b.as_str(),
-                "monitoring",
-                &p.year.to_string(),
-                u.map_or("", unit),
-                &format_decimal(p.path),
-                &format_decimal(p.actual),
-                &format_decimal(p.distance),
-                &opt(p.distance_pct),
-                status,
-                &opt(p.needed_per_year),
-            ])?;
+            out.text(id)?.text(b)?.text("monitoring")?.integer(p.year)?.text(u.map_or("", unit))?;
+            out.number(Some(p.path))?.number(Some(p.actual))?.number(Some(p.distance))?;
+            out.number(p.distance_pct)?.text(status)?.number(p.needed_per_year)?.end()?;
         }
     }
-    out.flush()?;
-    Ok(())
+    out.finish()
 }
 
 /// The columns of `crf.csv`.
@@ -1949,25 +1969,30 @@ pub const CRF_HEADER: [&str; 8] = [
 /// Writes `crf.csv`: every inventory in the GCoM Common Reporting Framework view (see
 /// [`crate::crf`] for the mapping); empty cells carry a notation key.
 pub fn write_crf<W: Write>(w: W, results: &[BatchInventory]) -> Result<(), BatchWriteError> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(CRF_HEADER)?;
+    let mut out = Rows::new(w, &CRF_HEADER)?;
+    let mut from = String::new();
     for r in results {
         let view = crate::crf::crf(&r.inventory)?;
         for c in &view.cells {
-            let from: Vec<&str> = c.from.iter().map(|s| s.code()).collect();
-            out.write_record([
-                r.inventory.spec.id.as_str(),
-                c.row.sector,
-                c.row.subsector,
-                c.row.gpc,
-                c.scope.code(),
-                &opt(crate::crf::CrfView::tonnes(c)),
-                c.notation_key.map_or("", |k| k.code()),
-                &from.join(";"),
-            ])?;
+            from.clear();
+            for (k, s) in c.from.iter().enumerate() {
+                if k > 0 {
+                    from.push(';');
+                }
+                from.push_str(s.code());
+            }
+            out.text(&r.inventory.spec.id)?
+                .text(c.row.sector)?
+                .text(c.row.subsector)?
+                .text(c.row.gpc)?
+                .text(c.scope.code())?
+                .number(crate::crf::CrfView::tonnes(c))?
+                .text(c.notation_key.map_or("", |k| k.code()))?
+                .text(&from)?
+                .end()?;
         }
     }
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }
 

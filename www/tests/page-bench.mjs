@@ -33,7 +33,7 @@ const page = await context.newPage();
 await page.goto(url);
 await page.waitForSelector('body[data-ready="true"]');
 // Fill every cell of the grid: a complete inventory (13 energy sectors x 16 carriers, less the excluded ones).
-const cells = await page.$$('#energy-grid input');
+const cells = await page.$$('#energy-grid input[data-key]');
 for (const [k, cell] of cells.entries()) await cell.fill(String(100 + k));
 const engine = [], total = [];
 for (let i = 0; i < 30; i++) {

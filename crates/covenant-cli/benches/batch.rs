@@ -34,17 +34,15 @@ fn bench(c: &mut Criterion) {
                 + parse_only(black_box(b.factors.as_bytes()))
         });
     });
+    let input = || BatchInput {
+        inventories: ("i", black_box(b.inventories.as_bytes())),
+        activity: ("a", black_box(&activity[..])),
+        factors: Some(("f", black_box(b.factors.as_bytes()))),
+        supply: None,
+    };
     g.bench_function("covenant batch::run", |bench| {
         bench.iter(|| {
-            let out = batch::run(
-                BatchInput {
-                    inventories: ("i", black_box(b.inventories.as_bytes())),
-                    activity: ("a", black_box(&activity[..])),
-                    factors: Some(("f", black_box(b.factors.as_bytes()))),
-                    supply: None,
-                },
-                catalog,
-            );
+            let out = batch::run(input(), catalog);
             assert!(out.errors.is_empty());
             out
         });
@@ -53,30 +51,12 @@ fn bench(c: &mut Criterion) {
     let options = batch::Options { keep_line_lists: false, threads: 2 };
     g.bench_function("covenant batch::run_with (2 threads, as the CLI)", |bench| {
         bench.iter(|| {
-            let out = batch::run_with(
-                BatchInput {
-                    inventories: ("i", black_box(b.inventories.as_bytes())),
-                    activity: ("a", black_box(&activity[..])),
-                    factors: Some(("f", black_box(b.factors.as_bytes()))),
-                    supply: None,
-                },
-                catalog,
-                options,
-                &mut |_| {},
-            );
+            let out = batch::run_with(input(), catalog, options, &mut |_| {});
             assert!(out.errors.is_empty());
             out
         });
     });
-    let out = batch::run(
-        BatchInput {
-            inventories: ("i", b.inventories.as_bytes()),
-            activity: ("a", &activity[..]),
-            factors: Some(("f", b.factors.as_bytes())),
-            supply: None,
-        },
-        catalog,
-    );
+    let out = batch::run(input(), catalog);
     g.bench_function("write emissions.csv + summary.csv", |bench| {
         bench.iter(|| {
             let mut buf = Vec::with_capacity(1 << 22);

@@ -1139,6 +1139,7 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
         return out;
     };
     let mut seen: HashMap<(Option<usize>, Carrier), u64> = HashMap::new();
+    let mut hints = IdHints::default();
     for_rows(file, rdr, st, |line, rec, st| {
         let (carrier_s, factor_s, id, source) =
             (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3));
@@ -1148,14 +1149,7 @@ fn read_factors<R: Read>(file: &str, r: R, specs: &Specs<'_>, st: &mut State) ->
             match specs.by_id.get(id) {
                 Some(&i) => Some(i),
                 None => {
-                    st.error(
-                        file,
-                        line,
-                        None,
-                        Some("inventory_id"),
-                        Some(id),
-                        "no inventory with this id in the inventories file".into(),
-                    );
+                    hints.report(st, file, line, id, specs);
                     return;
                 }
             }
@@ -1283,16 +1277,7 @@ fn read_activity<'c, R: Read + Send>(
                     i
                 }
                 None => {
-                    let msg = if id.is_empty() {
-                        "the inventory id is empty".to_string()
-                    } else {
-                        let hint = hints
-                            .suggest(id, specs)
-                            .map(|s| format!(" (did you mean '{s}'?)"))
-                            .unwrap_or_default();
-                        format!("no inventory with this id in the inventories file{hint}")
-                    };
-                    st.error(file, line, None, Some("inventory_id"), Some(id), msg);
+                    hints.report(st, file, line, id, specs);
                     return;
                 }
             },
@@ -1362,6 +1347,20 @@ struct IdHints(HashMap<String, Option<String>>);
 impl IdHints {
     const MAX: usize = 100;
 
+    /// Reports a row whose inventory id is empty or not in the inventories file.
+    fn report(&mut self, st: &mut State, file: &str, line: u64, id: &str, specs: &Specs<'_>) {
+        let message = if id.is_empty() {
+            "the inventory id is empty".to_string()
+        } else {
+            let hint = self
+                .suggest(id, specs)
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            format!("no inventory with this id in the inventories file{hint}")
+        };
+        st.error(file, line, None, Some("inventory_id"), Some(id), message);
+    }
+
     fn suggest(&mut self, id: &str, specs: &Specs<'_>) -> Option<String> {
         if let Some(hint) = self.0.get(id) {
             return hint.clone();
@@ -1397,18 +1396,12 @@ fn read_supply<'c, R: Read>(
         st.incomplete = true;
         return;
     };
+    let mut hints = IdHints::default();
     for_rows(file, rdr, st, |line, rec, st| {
         let g = |k| cols.get(rec, k);
         let id = g(0);
         let Some(&idx) = specs.by_id.get(id) else {
-            st.error(
-                file,
-                line,
-                None,
-                Some("inventory_id"),
-                Some(id),
-                "no inventory with this id in the inventories file".into(),
-            );
+            hints.report(st, file, line, id, specs);
             return;
         };
         let target = Some((idx, id));
@@ -2291,6 +2284,32 @@ mod tests {
         let one = run_threads(inv, &act, 1);
         assert!(messages(&one).iter().any(|m| m.contains("longer than")), "{:?}", messages(&one));
         assert_eq!(one, run_threads(inv, &act, 2));
+    }
+
+    /// Every file suggests the nearest inventory id for an unknown one, not only activity.csv.
+    #[test]
+    fn unknown_ids_get_a_suggestion_in_every_file() {
+        let inv = "inventory_id,country,year\nkozani-2010,GR,2010\n";
+        let act = "inventory_id,sector,carrier,amount,unit\nkozani-201,waste,,1,tCO2\n";
+        let fac = "inventory_id,carrier,factor\nkozani-2O10,diesel,0.3\n";
+        let sup = "inventory_id,item,electricity_mwh\nKozani-2010,green_purchase,5\n";
+        let out = run(
+            BatchInput {
+                inventories: ("inventories.csv", inv.as_bytes()),
+                activity: ("activity.csv", act.as_bytes()),
+                factors: Some(("factors.csv", fac.as_bytes())),
+                supply: Some(("supply.csv", sup.as_bytes())),
+            },
+            Catalog::embedded(),
+        );
+        let m = messages(&out);
+        for file in ["activity.csv", "factors.csv", "supply.csv"] {
+            assert!(
+                m.iter().any(|e| e.starts_with(&format!("{file}:2:"))
+                    && e.ends_with("(did you mean 'kozani-2010'?)")),
+                "{file}: {m:?}"
+            );
+        }
     }
 
     /// A long line between short ones, all in one large read: found, on its own line number.

@@ -704,6 +704,9 @@ fn for_rows_with<R: Read + Send>(
     }
     let mut count = Count::default();
     std::thread::scope(|s| {
+        // Owned by this closure: if `f` panicked, unwinding drops them, which ends the parser
+        // (its channels close) so that the scope can finish instead of waiting for it.
+        let (full_rx, empty_tx) = (full_rx, empty_tx);
         let parser = s.spawn(move || {
             let mut rdr = rdr;
             while let Ok(mut chunk) = empty_rx.recv() {
@@ -2270,6 +2273,25 @@ mod tests {
         assert!(one.errors.is_empty(), "{:?}", one.errors);
         assert_eq!(one.inventories.len(), 3);
         assert_eq!(one, run_threads(inv, &clean, 2));
+    }
+
+    /// A panic while rows are added (a bug, never input) reaches the caller; the parser thread
+    /// does not keep the batch waiting.
+    #[test]
+    fn a_panic_in_the_pipeline_reaches_the_caller() {
+        let mut bytes = b"inventory_id,sector\n".to_vec();
+        bytes.extend(b"A,waste\n".repeat(5 * CHUNK_ROWS));
+        let rdr =
+            csv::ReaderBuilder::new().has_headers(true).from_reader(CrlfToLf::new(&bytes[..]));
+        let mut st = State::default();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut n = 0;
+            for_rows_with("a", rdr, &mut st, 2, &mut |_| {}, |_, _, _| {
+                n += 1;
+                assert!(n < 10, "a bug in the row handler");
+            });
+        }));
+        assert!(caught.is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::country::Country;
-use crate::factors::{Catalog, Release};
+use crate::factors::{Catalog, Release, Variant};
 use crate::inventory::{
     Activity, FactorOverride, FuelOverride, Inventory, InventoryBuilder, InventorySpec, Located,
     OverrideScope, TargetSpec,
@@ -1840,18 +1840,48 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resul
     let mut out = Rows::new(w, &EMISSIONS_HEADER)?;
     for r in results {
         let inv = &r.inventory;
-        // One source text per carrier of the inventory, not per cell.
-        let mut sources: [Option<String>; Carrier::ALL.len()] = Default::default();
+        // One source text per carrier and fuel variant of the inventory, not per cell.
+        let mut sources: [[Option<String>; 2]; Carrier::ALL.len()] = Default::default();
         for f in &inv.factors {
-            sources[f.carrier.index()] = Some(f.provenance.short());
+            let v = usize::from(f.variant == Variant::NonSustainable);
+            sources[f.carrier.index()][v] = Some(f.provenance.short());
         }
+        let mut source = String::new();
         for c in &inv.cells {
+            source.clear();
+            if let Some(k) = c.carrier {
+                let used = |v: Variant| c.inputs.iter().any(|i| i.variant == v);
+                let [default, non_sustainable] = &sources[k.index()];
+                match (
+                    used(Variant::Default),
+                    used(Variant::NonSustainable),
+                    default,
+                    non_sustainable,
+                ) {
+                    (true, true, Some(d), Some(n)) if d == n => {
+                        source.push_str(d);
+                        source.push_str(" (sustainable and non-sustainable)");
+                    }
+                    (true, true, Some(d), Some(n)) => {
+                        source.push_str(d);
+                        source.push_str(" (sustainable) + ");
+                        source.push_str(n);
+                        source.push_str(" (non-sustainable)");
+                    }
+                    (false, true, _, Some(n)) => {
+                        source.push_str(n);
+                        source.push_str(" (non-sustainable)");
+                    }
+                    (_, _, Some(d), _) => source.push_str(d),
+                    _ => {}
+                }
+            }
             out.text(&inv.spec.id)?
                 .text(c.sector.code())?
                 .text(c.carrier.map_or("", |k| k.code()))?
                 .number(c.energy.map(|e| e.mwh()))?
                 .number(c.factor.map(|f| f.value()))?
-                .text(c.carrier.and_then(|k| sources[k.index()].as_deref()).unwrap_or(""))?
+                .text(&source)?
                 .number(Some(c.emissions.tonnes()))?
                 .end()?;
         }
@@ -2306,6 +2336,42 @@ mod tests {
         let one = run_threads(inv, &act, 1);
         assert!(messages(&one).iter().any(|m| m.contains("longer than")), "{:?}", messages(&one));
         assert_eq!(one, run_threads(inv, &act, 2));
+    }
+
+    /// emissions.csv names the biomass variant behind a cell's factor: sustainable cells keep
+    /// the plain source, non-sustainable and mixed cells say so.
+    #[test]
+    fn the_factor_source_names_the_biomass_variant() {
+        let inv = "inventory_id,country,year\nA,IT,2015\n";
+        let act = "inventory_id,sector,carrier,amount,unit,sustainable\n\
+            A,residential_buildings,other_biomass,100,MWh,\n\
+            A,tertiary_buildings,other_biomass,100,MWh,no\n\
+            A,municipal_buildings,other_biomass,100,MWh,\n\
+            A,municipal_buildings,other_biomass,50,MWh,no\n";
+        let out = run(
+            BatchInput {
+                inventories: ("i", inv.as_bytes()),
+                activity: ("a", act.as_bytes()),
+                factors: None,
+                supply: None,
+            },
+            Catalog::embedded(),
+        );
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        let mut csv = Vec::new();
+        write_emissions(&mut csv, &out.inventories).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        let source = |sector: &str| {
+            let row = text.lines().find(|l| l.starts_with(&format!("A,{sector},"))).unwrap();
+            row.split(',').nth(5).unwrap().to_string()
+        };
+        let set = "com-fuels@2024.2 ipcc2006-co2";
+        assert_eq!(source("residential_buildings"), set);
+        assert_eq!(source("tertiary_buildings"), format!("{set} (non-sustainable)"));
+        assert_eq!(
+            source("municipal_buildings"),
+            format!("{set} (sustainable and non-sustainable)")
+        );
     }
 
     /// Every file suggests the nearest inventory id for an unknown one, not only activity.csv.

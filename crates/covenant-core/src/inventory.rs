@@ -1282,6 +1282,18 @@ mod tests {
         assert_eq!(inv.cells[0].energy.unwrap().mwh(), dec!(0));
         assert_eq!(inv.cells[1].energy.unwrap().mwh(), dec!(7825.73));
         assert_eq!(inv.cells[1].lines, vec![2, 2]);
+        assert_eq!(inv.cells[1].rows, 2);
+        // Without line lists: the same numbers, rows still counted, no lines kept.
+        let mut b = InventoryBuilder::new(spec(), r);
+        b.keep_line_lists(false);
+        for a in &rows {
+            b.add(a).unwrap();
+        }
+        let lean = b.finish(&[]).unwrap();
+        assert_eq!(lean.cells[1].rows, 2);
+        assert!(lean.cells.iter().all(|c| c.lines.is_empty()));
+        assert_eq!(lean.total_emissions, inv.total_emissions);
+        assert_eq!(lean.cells.len(), inv.cells.len());
     }
 
     #[test]

@@ -19,6 +19,25 @@ fuzz_target!(|data: &[u8]| {
         },
         Catalog::embedded(),
     );
+    // The pipelined reader (two threads, no line lists) computes the same inventories and errors.
+    let two = batch::run_with(
+        BatchInput {
+            inventories: ("inventories.csv", inventories),
+            activity: ("activity.csv", activity),
+            factors: factors.map(|f| ("factors.csv", f)),
+            supply: None,
+        },
+        Catalog::embedded(),
+        batch::Options { keep_line_lists: false, threads: 2 },
+        &mut |_| {},
+    );
+    assert_eq!(out.errors, two.errors);
+    assert_eq!(out.warnings, two.warnings);
+    assert_eq!(out.inventories.len(), two.inventories.len());
+    for (a, b) in out.inventories.iter().zip(&two.inventories) {
+        assert_eq!(a.inventory.total_emissions, b.inventory.total_emissions);
+        assert_eq!(a.inventory.cells.len(), b.inventory.cells.len());
+    }
     // Every computed inventory writes without error.
     let mut sink = Vec::new();
     batch::write_emissions(&mut sink, &out.inventories).unwrap();

@@ -747,37 +747,52 @@ fn outputs_are_byte_identical_run_after_run() {
         None,
     );
     assert_eq!(r.code, 0);
-    let mut previous: Option<(Vec<u8>, Vec<u8>, String)> = None;
-    for k in 0..3 {
+    // Run after run, with one thread or two, with the JSON report (line lists kept) or without:
+    // the same files, byte for byte.
+    let runs: [(bool, &[&str]); 5] = [
+        (true, &[]),
+        (true, &[]),
+        (true, &["--threads", "1"]),
+        (false, &["--threads", "2"]),
+        (false, &["--threads", "1"]),
+    ];
+    let mut previous: Option<Vec<Vec<u8>>> = None;
+    let mut json: Option<String> = None;
+    for (k, (with_json, threads)) in runs.into_iter().enumerate() {
         let out = format!("out{k}");
-        let r = run_in(
-            dir.path(),
-            &[
-                "batch",
-                "--inventories",
-                "inventories.csv",
-                "--activity",
-                "activity.csv",
-                "--factors",
-                "factors.csv",
-                "--out",
-                &out,
-                "-q",
-                "--format",
-                "json",
-            ],
-            None,
-        );
+        let mut args = vec![
+            "batch",
+            "--inventories",
+            "inventories.csv",
+            "--activity",
+            "activity.csv",
+            "--factors",
+            "factors.csv",
+            "--out",
+            &out,
+            "-q",
+        ];
+        if with_json {
+            args.extend(["--format", "json"]);
+        }
+        args.extend(threads);
+        let r = run_in(dir.path(), &args, None);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let files = (
-            fs::read(dir.path().join(&out).join("emissions.csv")).unwrap(),
-            fs::read(dir.path().join(&out).join("summary.csv")).unwrap(),
-            r.stdout,
-        );
+        let files: Vec<Vec<u8>> = ["emissions.csv", "summary.csv", "trajectory.csv", "crf.csv"]
+            .iter()
+            .map(|f| fs::read(dir.path().join(&out).join(f)).unwrap())
+            .collect();
+        assert!(files.iter().all(|f| f.len() > 100));
         if let Some(p) = &previous {
-            assert!(p == &files, "run {k} differs");
+            assert!(p == &files, "run {k} ({threads:?}) differs");
         }
         previous = Some(files);
+        if with_json {
+            if let Some(j) = &json {
+                assert!(j == &r.stdout, "the JSON of run {k} differs");
+            }
+            json = Some(r.stdout);
+        }
     }
 }
 

@@ -422,11 +422,11 @@ fn write_outputs(
     let run = |part: &[(PathBuf, String, Render<'_>)]| -> Result<Vec<_>> {
         part.iter().map(|(dir, name, render)| stage(dir, name, render)).collect()
     };
-    let first = if xlsx.is_some() { jobs.len() / 2 } else { 1 };
-    let (left, right) = jobs.split_at(first.min(jobs.len()));
     let (a, b) = if threads < 2 {
         (run(&jobs), Ok(Vec::new()))
     } else {
+        let first = if xlsx.is_some() { jobs.len() / 2 } else { 1 };
+        let (left, right) = jobs.split_at(first.min(jobs.len()));
         std::thread::scope(|s| {
             let other = s.spawn(|| run(right));
             let mine = run(left);

@@ -2348,15 +2348,7 @@ mod tests {
             A,tertiary_buildings,other_biomass,100,MWh,no\n\
             A,municipal_buildings,other_biomass,100,MWh,\n\
             A,municipal_buildings,other_biomass,50,MWh,no\n";
-        let out = run(
-            BatchInput {
-                inventories: ("i", inv.as_bytes()),
-                activity: ("a", act.as_bytes()),
-                factors: None,
-                supply: None,
-            },
-            Catalog::embedded(),
-        );
+        let out = run_threads(inv.as_bytes(), act.as_bytes(), 1);
         assert!(out.errors.is_empty(), "{:?}", out.errors);
         let mut csv = Vec::new();
         write_emissions(&mut csv, &out.inventories).unwrap();

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         },
         Catalog::embedded(),
     );
-    // The pipelined reader (two threads, no line lists) computes the same inventories and errors.
+    // The pipelined reader (two threads, no cell detail) computes the same inventories and errors.
     let two = batch::run_with(
         BatchInput {
             inventories: ("inventories.csv", inventories),
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             supply: None,
         },
         Catalog::embedded(),
-        batch::Options { keep_line_lists: false, threads: 2 },
+        batch::Options { cell_detail: false, threads: 2 },
         &mut |_| {},
     );
     assert_eq!(out.errors, two.errors);

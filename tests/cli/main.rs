@@ -747,7 +747,7 @@ fn outputs_are_byte_identical_run_after_run() {
         None,
     );
     assert_eq!(r.code, 0);
-    // Run after run, with one thread or two, with the JSON report (line lists kept) or without:
+    // Run after run, with one thread or two, with the JSON report (cell detail kept) or without:
     // the same files, byte for byte.
     let runs: [(bool, &[&str]); 5] = [
         (true, &[]),

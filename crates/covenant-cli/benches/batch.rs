@@ -47,8 +47,8 @@ fn bench(c: &mut Criterion) {
             out
         });
     });
-    // As the CLI runs it for CSV output: two threads, no line lists.
-    let options = batch::Options { keep_line_lists: false, threads: 2 };
+    // As the CLI runs it for CSV output: two threads, no cell detail.
+    let options = batch::Options { cell_detail: false, threads: 2 };
     g.bench_function("covenant batch::run_with (2 threads, as the CLI)", |bench| {
         bench.iter(|| {
             let out = batch::run_with(input(), catalog, options, &mut |_| {});

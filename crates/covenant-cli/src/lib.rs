@@ -249,7 +249,7 @@ fn batch_command(
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         usize::from,
     );
-    let options = batch::Options { keep_line_lists: a.format == Some(Format::Json), threads };
+    let options = batch::Options { cell_detail: a.format == Some(Format::Json), threads };
     let out = batch::run_with(
         BatchInput {
             inventories: (&inv_name, inv),

@@ -2,6 +2,13 @@
 
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: a batch allocates many small values on two
+/// threads, and with glibc's malloc a batch of 10,000 inventories × 100 rows took 44,000 page
+/// faults instead of 300 and 1.35 times as long. The library leaves the choice of allocator to
+/// whoever links it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let code = covenant_cli::run(
         std::env::args_os(),

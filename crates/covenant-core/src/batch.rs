@@ -4,7 +4,7 @@
 //! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
 //! `activity.csv` row by row into one [`InventoryBuilder`] per inventory, so memory grows with
 //! the number of inventories and cells, not with the number of rows (apart from the 8-byte line
-//! number kept per row for provenance, unless [`Options::keep_line_lists`] is off). Every problem is collected, not only the first: an
+//! number kept per row for provenance, unless [`Options::cell_detail`] is off). Every problem is collected, not only the first: an
 //! inventory with any error is rejected whole, the others are computed.
 
 use std::collections::HashMap;
@@ -109,11 +109,12 @@ pub fn run<R: Read + Send>(input: BatchInput<'_, R>, catalog: &Catalog) -> Batch
 /// How a batch is run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// Whether every cell keeps the list of its input lines ([`crate::inventory::Cell::lines`]), as the
-    /// JSON report and the browser show them (the default). Without the lists memory grows with
-    /// the number of inventories and cells only, not with the number of rows; the CSV outputs do
-    /// not need them.
-    pub keep_line_lists: bool,
+    /// Whether every cell keeps its detail, as the JSON report and the browser show it (the
+    /// default): its input lines ([`crate::inventory::Cell::lines`]) and the conversion of each
+    /// quantity ([`crate::inventory::Cell::inputs`]). Without it memory grows with the number of
+    /// inventories and cells only, not with the number of rows, and is about halved; the CSV
+    /// outputs do not need it and their numbers are the same.
+    pub cell_detail: bool,
     /// How many threads may compute (1, the default, computes on the caller's thread; the
     /// results are the same for any number).
     pub threads: usize,
@@ -121,7 +122,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { keep_line_lists: true, threads: 1 }
+        Options { cell_detail: true, threads: 1 }
     }
 }
 
@@ -153,7 +154,7 @@ pub fn run_with<R: Read + Send>(
         .map(|e| {
             e.release.map(|r| {
                 let mut b = InventoryBuilder::new(e.spec.clone(), r);
-                b.keep_line_lists(options.keep_line_lists);
+                b.keep_cell_detail(options.cell_detail);
                 b
             })
         })
@@ -171,7 +172,7 @@ pub fn run_with<R: Read + Send>(
                 .and_then(|&j| specs.entries[j].release)?;
             (base.id() != own.id()).then(|| {
                 let mut b = InventoryBuilder::new(e.spec.clone(), base);
-                b.keep_line_lists(false);
+                b.keep_cell_detail(false);
                 b
             })
         })
@@ -207,7 +208,7 @@ pub fn run_with<R: Read + Send>(
         activity: input.activity.0,
         supply: supply_file.unwrap_or("supply.csv"),
     };
-    finish(files, specs, overrides, builders, alternates, &rows, st)
+    finish(files, specs, overrides, builders, alternates, &rows, st, options.threads)
 }
 
 /// At most this many errors (and as many warnings) are listed; further ones are counted, so that
@@ -1550,6 +1551,7 @@ struct Files<'a> {
     supply: &'a str,
 }
 
+#[allow(clippy::too_many_arguments)] // What reading gave, handed over whole.
 fn finish(
     files: Files<'_>,
     specs: Specs<'_>,
@@ -1558,6 +1560,7 @@ fn finish(
     mut alternates: Vec<Option<InventoryBuilder<'_>>>,
     rows: &[u64],
     mut st: State,
+    threads: usize,
 ) -> BatchOutput {
     let (inv_file, act_file) = (files.inventories, files.activity);
     let overrides_of = |i: usize| {
@@ -1586,7 +1589,7 @@ fn finish(
     }
     let mut computed: Vec<Option<Inventory>> = Vec::new();
     computed.resize_with(specs.entries.len(), || None);
-    for (i, result) in finish_all(jobs) {
+    for (i, result) in finish_all(jobs, threads) {
         match result {
             Ok(inv) => computed[i] = Some(inv),
             Err(problems) => {
@@ -1598,63 +1601,59 @@ fn finish(
             }
         }
     }
-    // Targets and trajectories of baselines first: monitoring inventories need them.
+    // Targets and trajectories of baselines first: monitoring inventories need them. Each
+    // inventory's own work runs on up to `threads` threads; the messages are then reported in
+    // input order, as they would be by one.
+    let evaluated = par_map(computed.iter().map(Option::as_ref).collect(), threads, |_, inv| {
+        let inv = inv?;
+        let t = inv.spec.target.as_ref()?;
+        Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
+    });
     let mut targets: Vec<Option<(TargetResult, Trajectory)>> = vec![None; computed.len()];
     let mut failed: Vec<bool> = vec![false; computed.len()];
-    for (i, inv) in computed.iter().enumerate() {
-        let (Some(inv), entry) = (inv, &specs.entries[i]) else { continue };
-        let Some(t) = inv.spec.target.as_ref() else { continue };
-        match target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))) {
-            Ok(rt) => targets[i] = Some(rt),
-            Err(e) => {
-                let id = inv.spec.id.clone();
-                st.error(
-                    inv_file,
-                    entry.line,
-                    Some((i, &id)),
-                    Some("target_year"),
-                    None,
-                    e.to_string(),
-                );
+    for (i, result) in evaluated.into_iter().enumerate() {
+        match result {
+            None => {}
+            Some(Ok(rt)) => targets[i] = Some(rt),
+            Some(Err(e)) => {
+                let id = specs.entries[i].spec.id.clone();
+                let (line, column) = (specs.entries[i].line, Some("target_year"));
+                st.error(inv_file, line, Some((i, &id)), column, None, e.to_string());
                 failed[i] = true;
             }
         }
     }
-    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
-    for (i, inv) in computed.iter().enumerate() {
-        let Some(inv) = inv.as_ref().filter(|_| !failed[i]) else {
-            results.push(None);
-            continue;
+    /// What comparing one inventory with its baseline gave.
+    #[allow(clippy::large_enum_variant)] // Most are `Done`: boxing would only add allocations.
+    enum Compared {
+        /// Not computed, or its target failed.
+        Skipped,
+        /// Its baseline could not be computed: the message for its `baseline_id` column.
+        NoBaseline(String),
+        /// The results and the warnings, in order.
+        Done(Extras, Vec<String>),
+    }
+    let alternates = std::mem::take(&mut alternates);
+    let compared = par_map(alternates, threads, |i, alt: Option<InventoryBuilder<'_>>| {
+        let Some(inv) = computed[i].as_ref().filter(|_| !failed[i]) else {
+            return Compared::Skipped;
         };
-        let entry = &specs.entries[i];
         let mut extras = Extras::default();
+        let mut warnings = Vec::new();
         if let Some(b) = &inv.spec.baseline_id {
             let j = specs.by_id.get(b).copied();
             let Some((j, base)) =
                 j.and_then(|j| computed[j].as_ref().filter(|_| !failed[j]).map(|x| (j, x)))
             else {
-                let id = inv.spec.id.clone();
-                let message = format!(
+                return Compared::NoBaseline(format!(
                     "baseline '{b}' could not be computed (see its errors), so this inventory cannot be compared with it"
-                );
-                st.error(
-                    inv_file,
-                    entry.line,
-                    Some((i, &id)),
-                    Some("baseline_id"),
-                    Some(b),
-                    message,
-                );
-                results.push(None);
-                continue;
+                ));
             };
             extras.change = target::change_vs_baseline(inv, base);
             extras.comparison = Some(path::compare(inv, base));
-            for w in target::comparability_warnings(inv, base) {
-                st.warn(inv_file, entry.line, Some(&inv.spec.id), w);
-            }
-            if let Some(alt) = alternates[i].take() {
-                let w = match alt.finish(&overrides_of(i)) {
+            warnings.extend(target::comparability_warnings(inv, base));
+            if let Some(alt) = alt {
+                warnings.push(match alt.finish(&overrides_of(i)) {
                     Ok(other) => format!(
                         "computed with its baseline's release {} the total would be {} t instead of {} t (difference {} t)",
                         base.release,
@@ -1671,20 +1670,36 @@ fn finish(
                         "it cannot be computed with its baseline's release {}: {}",
                         base.release, p[0].error
                     ),
-                };
-                st.warn(inv_file, entry.line, Some(&inv.spec.id), w);
+                });
             }
             if let Some((_, t)) = &targets[j] {
                 match path::progress(t, inv) {
                     Ok(p) => extras.progress = Some(p),
-                    Err(e) => st.warn(inv_file, entry.line, Some(&inv.spec.id), e.to_string()),
+                    Err(e) => warnings.push(e.to_string()),
                 }
             }
         }
-        for w in &inv.warnings {
-            st.warn(inv_file, entry.line, Some(&inv.spec.id), w.clone());
+        warnings.extend(inv.warnings.iter().cloned());
+        Compared::Done(extras, warnings)
+    });
+    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
+    for (i, c) in compared.into_iter().enumerate() {
+        let entry = &specs.entries[i];
+        match c {
+            Compared::Skipped => results.push(None),
+            Compared::NoBaseline(message) => {
+                let id = entry.spec.id.clone();
+                let b = entry.spec.baseline_id.as_deref();
+                st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), b, message);
+                results.push(None);
+            }
+            Compared::Done(extras, warnings) => {
+                for w in warnings {
+                    st.warn(inv_file, entry.line, Some(&entry.spec.id), w);
+                }
+                results.push(Some(extras));
+            }
         }
-        results.push(Some(extras));
     }
     // Every monitoring inventory has read its baseline's path: the targets can move.
     for (extras, target) in results.iter_mut().zip(&mut targets) {
@@ -1737,13 +1752,49 @@ struct Extras {
     progress: Option<Progress>,
 }
 
+/// `f` applied to each item with its index, on up to `threads` threads (one contiguous part of
+/// the items each), the results in the items' order. One thread, or WebAssembly in the browser,
+/// maps them in turn.
+fn par_map<I: Send, T: Send>(
+    mut items: Vec<I>,
+    threads: usize,
+    f: impl Fn(usize, I) -> T + Sync,
+) -> Vec<T> {
+    let n = items.len();
+    if threads < 2 || n < 2 || cfg!(target_family = "wasm") {
+        return items.into_iter().enumerate().map(|(i, x)| f(i, x)).collect();
+    }
+    let size = n.div_ceil(threads.min(n));
+    let mut parts = Vec::new();
+    while items.len() > size {
+        let start = (items.len() - 1) / size * size;
+        parts.push((start, items.split_off(start)));
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let others: Vec<_> = parts
+            .into_iter()
+            .rev()
+            .map(|(start, part)| {
+                s.spawn(move || {
+                    part.into_iter().enumerate().map(|(k, x)| f(start + k, x)).collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        let mut out: Vec<T> = items.into_iter().enumerate().map(|(i, x)| f(i, x)).collect();
+        for h in others {
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        out
+    })
+}
+
 type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>);
 type Finished = (usize, Result<Inventory, Vec<Located>>);
 
-/// Finishes every inventory, in input order. (Finishing on several threads was measured and
-/// was slower: the work per inventory is small and allocation across threads costs more.)
-fn finish_all(jobs: Vec<Job<'_, '_>>) -> Vec<Finished> {
-    jobs.into_iter().map(|(i, b, ov)| (i, b.finish(&ov))).collect()
+/// Finishes every inventory, in input order, on up to `threads` threads.
+fn finish_all(jobs: Vec<Job<'_, '_>>, threads: usize) -> Vec<Finished> {
+    par_map(jobs, threads, |_, (i, b, ov)| (i, b.finish(&ov)))
 }
 
 fn opt(d: Option<Decimal>) -> String {
@@ -1850,7 +1901,7 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> csv::Resul
         for c in &inv.cells {
             source.clear();
             if let Some(k) = c.carrier {
-                let used = |v: Variant| c.inputs.iter().any(|i| i.variant == v);
+                let used = |v: Variant| c.variants.contains(&v);
                 let [default, non_sustainable] = &sources[k.index()];
                 match (
                     used(Variant::Default),
@@ -2251,7 +2302,7 @@ mod tests {
         run(input, Catalog::embedded())
     }
 
-    /// Runs a batch with `threads`, keeping line lists.
+    /// Runs a batch with `threads`, keeping cell detail.
     fn run_threads(inv: &[u8], act: &[u8], threads: usize) -> BatchOutput {
         let input = BatchInput {
             inventories: ("inventories.csv", inv),
@@ -2259,12 +2310,7 @@ mod tests {
             factors: None,
             supply: None,
         };
-        run_with(
-            input,
-            Catalog::embedded(),
-            Options { keep_line_lists: true, threads },
-            &mut |_| {},
-        )
+        run_with(input, Catalog::embedded(), Options { cell_detail: true, threads }, &mut |_| {})
     }
 
     /// Many chunks of rows with problems scattered through them (unknown ids and codes, a
@@ -2491,6 +2537,55 @@ mod tests {
         // The comparison by carrier is part of the monitoring result.
         let cmp = out.inventories[1].comparison.as_ref().unwrap();
         assert_eq!(cmp.total.change_t, dec!(33));
+    }
+
+    /// Finishing, targets and comparisons with baselines run on several threads: the output,
+    /// errors and warnings included and in their order, is the same for any number of threads.
+    #[test]
+    fn the_output_does_not_depend_on_the_threads() {
+        let mut inv = String::from(
+            "inventory_id,country,year,kind,baseline_id,population,factor_set,target_year,target_reduction_pct,target_kind\n",
+        );
+        let mut act = String::from("inventory_id,sector,carrier,amount,unit\n");
+        for k in 0..12 {
+            let base = format!("B{k}");
+            // A baseline with a target; another rejected (its per-capita target has no
+            // population), so that the monitoring inventory of it cannot be compared.
+            inv.push_str(&format!("{base},IT,2010,baseline,,1000,com-2024.1,2030,40,absolute\n"));
+            inv.push_str(&format!("P{k},IT,2010,baseline,,,com-2024.1,2030,40,per_capita\n"));
+            // Monitoring: with another release than its baseline's; of the failed baseline.
+            inv.push_str(&format!("M{k},IT,2016,monitoring,{base},1100,com-2024.2,,,\n"));
+            inv.push_str(&format!("N{k},IT,2016,monitoring,P{k},,com-2024.1,,,\n"));
+            for id in [base, format!("P{k}"), format!("M{k}"), format!("N{k}")] {
+                let mwh = 1000 + 37 * k;
+                act.push_str(&format!("{id},private_transport,diesel,{mwh},MWh\n"));
+                act.push_str(&format!("{id},residential_buildings,electricity,{mwh},MWh\n"));
+            }
+        }
+        let one = run_threads(inv.as_bytes(), act.as_bytes(), 1);
+        let errors = messages(&one);
+        assert_eq!(one.inventories.len(), 24, "{errors:?}");
+        let population = |m: &&String| m.contains("a per-capita target needs the population");
+        assert_eq!(errors.iter().filter(population).count(), 12, "{errors:?}");
+        assert_eq!(errors.iter().filter(|m| m.contains("'baseline_id'")).count(), 12, "{errors:?}");
+        let release = |w: &&InputError| w.message.contains("computed with its baseline's release");
+        assert_eq!(one.warnings.iter().filter(release).count(), 12);
+        assert!(one.inventories.iter().filter(|r| r.progress.is_some()).count() == 12);
+        for threads in [2, 3, 5] {
+            assert_eq!(one, run_threads(inv.as_bytes(), act.as_bytes(), threads), "{threads}");
+        }
+    }
+
+    #[test]
+    fn par_map_keeps_the_order() {
+        for n in 0..12 {
+            for threads in 1..6 {
+                let items: Vec<usize> = (0..n).map(|i| i * 10).collect();
+                let out = par_map(items, threads, |i, x| (i, x + 1));
+                let expected: Vec<(usize, usize)> = (0..n).map(|i| (i, i * 10 + 1)).collect();
+                assert_eq!(out, expected, "{n} items, {threads} threads");
+            }
+        }
     }
 
     #[test]

@@ -279,12 +279,19 @@ pub struct Cell {
     pub biogenic_co2: Option<Emissions>,
     /// How many input rows were added up.
     pub rows: u64,
+    /// The fuel variants of its rows: `[Default]`, `[NonSustainable]` or both, in that order.
+    #[serde(skip_serializing_if = "is_default_only")]
+    pub variants: &'static [Variant],
     /// The input lines that were added up, in ascending order; empty when the builder was told
-    /// not to keep them ([`InventoryBuilder::keep_line_lists`]), as a batch written to CSV does:
-    /// the rows of a cell are then those of its inventory, sector and carrier.
+    /// not to keep cell detail ([`InventoryBuilder::keep_cell_detail`]), as a batch written to
+    /// CSV does: the rows of a cell are then those of its inventory, sector and carrier.
     pub lines: Vec<u64>,
-    /// The quantities as given, by unit, with their conversions.
+    /// The quantities as given, by unit, with their conversions; empty without cell detail.
     pub inputs: Vec<Conversion>,
+}
+
+fn is_default_only(v: &&'static [Variant]) -> bool {
+    *v == [Variant::Default]
 }
 
 /// A total over one sector or one carrier.
@@ -349,12 +356,13 @@ const SLOTS: usize = Carrier::ALL.len() + 1;
 
 #[derive(Clone, Debug, Default)]
 struct Acc {
-    /// Every input line, when the builder keeps them.
+    /// Every input line, when the builder keeps cell detail.
     lines: Vec<u64>,
     /// The number of rows added.
     rows: u64,
     /// The smallest input line, for messages.
     first_line: Option<u64>,
+    /// The amounts summed per unit and variant: almost always one, kept inline.
     inputs: Vec<(ActivityUnit, Variant, Decimal)>,
 }
 
@@ -367,7 +375,7 @@ pub struct InventoryBuilder<'r> {
     fuel_overrides: Vec<FuelOverride>,
     supply: Vec<(crate::supply::SupplyRow, Option<(Carrier, Energy)>)>,
     chp: crate::supply::ChpEfficiencies,
-    keep_lines: bool,
+    detail: bool,
 }
 
 /// A user's net calorific value or density for a carrier, replacing the release's.
@@ -439,15 +447,18 @@ impl<'r> InventoryBuilder<'r> {
             supply: Vec::new(),
             chp: spec.chp_efficiencies.unwrap_or(crate::supply::ChpEfficiencies::GUIDEBOOK_2010),
             spec,
-            keep_lines: true,
+            detail: true,
         }
     }
 
-    /// Whether each cell keeps the list of its input lines (the default). Without the lists a
-    /// builder's memory grows with its cells, not with its rows; cells still count their rows
-    /// ([`Cell::rows`]) and messages still name the first line of a cell.
-    pub fn keep_line_lists(&mut self, keep: bool) {
-        self.keep_lines = keep;
+    /// Whether each cell keeps its detail (the default): the list of its input lines
+    /// ([`Cell::lines`]) and the conversion of each of its quantities ([`Cell::inputs`]).
+    /// Without it a builder's memory grows with its cells, not with its rows, and an inventory
+    /// takes about half the memory; cells still count their rows ([`Cell::rows`]), name their
+    /// fuel variants ([`Cell::variants`]), and messages still name the first line of a cell.
+    /// The numbers are the same either way.
+    pub fn keep_cell_detail(&mut self, keep: bool) {
+        self.detail = keep;
     }
 
     /// The inventory being built.
@@ -689,7 +700,7 @@ impl<'r> InventoryBuilder<'r> {
         acc.rows += 1;
         if let Some(l) = a.line {
             acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
-            if self.keep_lines {
+            if self.detail {
                 acc.lines.push(l);
             }
         }
@@ -790,7 +801,7 @@ impl<'r> InventoryBuilder<'r> {
                     supply: false,
                 };
                 // The cell's quantities, summed per unit while reading, converted once here.
-                let mut inputs = Vec::with_capacity(acc.inputs.len());
+                let mut inputs = Vec::with_capacity(if self.detail { acc.inputs.len() } else { 0 });
                 let mut by_variant = [Energy::ZERO; 2];
                 let mut direct = Emissions::ZERO;
                 let converted = acc.inputs.iter().try_for_each(|&(unit, variant, amount)| {
@@ -810,7 +821,9 @@ impl<'r> InventoryBuilder<'r> {
                     } else {
                         direct = direct.checked_add(Emissions::from_tonnes(amount)?)?;
                     }
-                    inputs.push(c);
+                    if self.detail {
+                        inputs.push(c);
+                    }
                     Ok::<(), Error>(())
                 });
                 if let Err(e) = converted {
@@ -946,6 +959,7 @@ impl<'r> InventoryBuilder<'r> {
                     emissions,
                     biogenic_co2: biogenic,
                     rows: acc.rows,
+                    variants,
                     lines,
                     inputs,
                 });
@@ -1283,9 +1297,9 @@ mod tests {
         assert_eq!(inv.cells[1].energy.unwrap().mwh(), dec!(7825.73));
         assert_eq!(inv.cells[1].lines, vec![2, 2]);
         assert_eq!(inv.cells[1].rows, 2);
-        // Without line lists: the same numbers, rows still counted, no lines kept.
+        // Without cell detail: the same numbers, rows still counted, no lines kept.
         let mut b = InventoryBuilder::new(spec(), r);
-        b.keep_line_lists(false);
+        b.keep_cell_detail(false);
         for a in &rows {
             b.add(a).unwrap();
         }

@@ -139,9 +139,10 @@ struct BatchArgs {
     /// Do not print warnings.
     #[arg(long, short)]
     quiet: bool,
-    /// Threads to use: with 2 or more, parsing activity.csv overlaps computing, and output files
-    /// are written two at a time. The results are identical for any number. [default: the
-    /// number of CPUs]
+    /// Threads to use: with 2 or more, parsing activity.csv overlaps computing, the inventories
+    /// are finished and compared with their baselines on N threads, and output files are
+    /// written two at a time. The results are identical for any number. [default: the number
+    /// of CPUs]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
 }

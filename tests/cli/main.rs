@@ -277,25 +277,19 @@ fn help_factors_and_generate() {
         None,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = run_in(
-        dir.path().join("syn").as_path(),
-        &[
-            "batch",
-            "--inventories",
-            "inventories.csv",
-            "--activity",
-            "activity.csv",
-            "--factors",
-            "factors.csv",
-            "--out",
-            "o",
-            "-q",
-        ],
-        None,
-    );
+    let r = run_in(dir.path().join("syn").as_path(), &generated_batch("o"), None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let summary = fs::read_to_string(dir.path().join("syn/o/summary.csv")).unwrap();
     assert_eq!(summary.lines().count(), 31);
+}
+
+/// The arguments of a quiet batch of the files `covenant generate` writes, into `out`.
+fn generated_batch(out: &str) -> Vec<&str> {
+    let files = ["--inventories", "inventories.csv", "--activity", "activity.csv"];
+    let mut args = vec!["batch"];
+    args.extend(files);
+    args.extend(["--factors", "factors.csv", "--out", out, "-q"]);
+    args
 }
 
 /// One malformed input: the files, the exit code and the first error line expected.
@@ -760,18 +754,7 @@ fn outputs_are_byte_identical_run_after_run() {
     let mut json: Option<String> = None;
     for (k, (with_json, threads)) in runs.into_iter().enumerate() {
         let out = format!("out{k}");
-        let mut args = vec![
-            "batch",
-            "--inventories",
-            "inventories.csv",
-            "--activity",
-            "activity.csv",
-            "--factors",
-            "factors.csv",
-            "--out",
-            &out,
-            "-q",
-        ];
+        let mut args = generated_batch(&out);
         if with_json {
             args.extend(["--format", "json"]);
         }

@@ -1557,7 +1557,7 @@ fn finish(
     specs: Specs<'_>,
     overrides: Overrides,
     builders: Vec<Option<InventoryBuilder<'_>>>,
-    mut alternates: Vec<Option<InventoryBuilder<'_>>>,
+    alternates: Vec<Option<InventoryBuilder<'_>>>,
     rows: &[u64],
     mut st: State,
     threads: usize,
@@ -1633,7 +1633,6 @@ fn finish(
         /// The results and the warnings, in order.
         Done(Extras, Vec<String>),
     }
-    let alternates = std::mem::take(&mut alternates);
     let compared = par_map(alternates, threads, |i, alt: Option<InventoryBuilder<'_>>| {
         let Some(inv) = computed[i].as_ref().filter(|_| !failed[i]) else {
             return Compared::Skipped;

@@ -244,8 +244,8 @@ fn batch_command(
     let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
     let fac_name = a.factors.as_deref().map(display_name);
     let sup_name = a.supply.as_deref().map(display_name);
-    // Only the JSON report lists each cell's input lines; without it memory does not grow
-    // with the number of rows.
+    // Only the JSON report shows each cell's detail (its input lines and conversions); without
+    // it memory does not grow with the number of rows.
     let threads = a.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         usize::from,

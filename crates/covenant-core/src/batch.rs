@@ -4,8 +4,9 @@
 //! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
 //! `activity.csv` row by row into one [`InventoryBuilder`] per inventory, so memory grows with
 //! the number of inventories and cells, not with the number of rows (apart from the 8-byte line
-//! number kept per row for provenance, unless [`Options::cell_detail`] is off). Every problem is collected, not only the first: an
-//! inventory with any error is rejected whole, the others are computed.
+//! number kept per row for provenance, unless [`Options::cell_detail`] is off). Every problem is
+//! collected, not only the first: an inventory with any error is rejected whole, the others are
+//! computed.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -1755,7 +1756,7 @@ struct Extras {
 /// the items each), the results in the items' order. One thread, or WebAssembly in the browser,
 /// maps them in turn.
 fn par_map<I: Send, T: Send>(
-    mut items: Vec<I>,
+    items: Vec<I>,
     threads: usize,
     f: impl Fn(usize, I) -> T + Sync,
 ) -> Vec<T> {
@@ -1764,23 +1765,19 @@ fn par_map<I: Send, T: Send>(
         return items.into_iter().enumerate().map(|(i, x)| f(i, x)).collect();
     }
     let size = n.div_ceil(threads.min(n));
-    let mut parts = Vec::new();
-    while items.len() > size {
-        let start = (items.len() - 1) / size * size;
-        parts.push((start, items.split_off(start)));
-    }
+    let mut items = items.into_iter();
+    let mut parts = std::iter::from_fn(|| {
+        Some(items.by_ref().take(size).collect::<Vec<I>>()).filter(|p| !p.is_empty())
+    });
+    let first = parts.next().unwrap_or_default();
     let f = &f;
+    let map = move |start: usize, part: Vec<I>| -> Vec<T> {
+        part.into_iter().enumerate().map(|(k, x)| f(start + k, x)).collect()
+    };
     std::thread::scope(|s| {
-        let others: Vec<_> = parts
-            .into_iter()
-            .rev()
-            .map(|(start, part)| {
-                s.spawn(move || {
-                    part.into_iter().enumerate().map(|(k, x)| f(start + k, x)).collect::<Vec<T>>()
-                })
-            })
-            .collect();
-        let mut out: Vec<T> = items.into_iter().enumerate().map(|(i, x)| f(i, x)).collect();
+        let others: Vec<_> =
+            parts.enumerate().map(|(k, part)| s.spawn(move || map((k + 1) * size, part))).collect();
+        let mut out = map(0, first);
         for h in others {
             out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }

@@ -362,7 +362,7 @@ struct Acc {
     rows: u64,
     /// The smallest input line, for messages.
     first_line: Option<u64>,
-    /// The amounts summed per unit and variant: almost always one, kept inline.
+    /// The amounts summed per unit and variant (almost always one).
     inputs: Vec<(ActivityUnit, Variant, Decimal)>,
 }
 

@@ -27,7 +27,7 @@ Inputs (commits pinned below):
 
 Rules (SOURCE.md explains why):
   * main file, lca/co2e: OWID/Ember for every year it has (2000 onwards); Electricity Maps only for a year after the
-    last OWID/Ember year of that country (2021-2025), never instead of it.
+    last OWID/Ember year of that country (2021-2025), never instead of it (--no-em-fill: not at all).
   * main file, ipcc: nothing (no direct-combustion series with a citable provenance was found; see SOURCE.md).
   * alternatives.csv: Electricity Maps for the years OWID/Ember wins; the newer Ember API vintage (latest year);
     the OWID-2022 values that partner-grid@2025.1 shipped as ipcc/co2 (2019-2021), relabelled as what they are.
@@ -92,6 +92,8 @@ def main():
     ap.add_argument("--owid", required=True)
     ap.add_argument("--iso", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--no-em-fill", action="store_true",
+                    help="keep Electricity Maps out of factors.csv entirely (its trailing years go to alternatives.csv)")
     a = ap.parse_args()
 
     iso_rows = list(csv.DictReader(io.StringIO(git_show(a.iso, ISO_COMMIT, "all/all.csv"))))
@@ -143,6 +145,10 @@ def main():
                 alt_rows.append(row(c, y, "lca", "co2e", g, "R", "em",
                                     f"ALTERNATIVE to owid-ember-2025 for this key. Electricity Maps zone {zone} {y}: "
                                     f"{g} gCO2eq/kWh / 1000; life-cycle, consumption-based (imports included)"))
+            elif a.no_em_fill:
+                alt_rows.append(row(c, y, "lca", "co2e", g, "R", "em",
+                                    f"ALTERNATIVE (no owid-ember-2025 value for this key). Electricity Maps zone {zone} "
+                                    f"{y}: {g} gCO2eq/kWh / 1000; life-cycle, consumption-based (imports included)"))
             else:
                 main_rows.append(row(c, y, "lca", "co2e", g, "R", "em",
                                      f"Electricity Maps zone {zone} {y}: {g} gCO2eq/kWh / 1000; life-cycle, "

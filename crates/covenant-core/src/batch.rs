@@ -254,11 +254,11 @@ impl State {
         self.errors.push(InputError {
             file: file.into(),
             line,
-            inventory_id: inv.map(|(_, id)| crate::taxonomy::clip(id, 200).into_owned()),
+            inventory_id: inv.map(|(_, id)| crate::codes::clip(id, 200).into_owned()),
             column: column.map(str::to_string),
             value: value
                 .filter(|v| !v.is_empty())
-                .map(|v| crate::taxonomy::clip(v, 200).into_owned()),
+                .map(|v| crate::codes::clip(v, 200).into_owned()),
             message,
         });
     }
@@ -323,7 +323,7 @@ impl Columns {
             }
         }
         for n in unknown {
-            let hint = crate::taxonomy::nearest(&n, all.iter().copied())
+            let hint = crate::codes::nearest(&n, all.iter().copied())
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             st.warn(file, 1, None, format!("unknown column '{n}' ignored{hint}"));
@@ -363,7 +363,7 @@ impl Columns {
 
     /// The trimmed cell of column number `k` (in required-then-optional order), or "".
     fn get<'r>(&self, rec: &'r csv::StringRecord, k: usize) -> &'r str {
-        self.pos[k].and_then(|i| rec.get(i)).map_or("", crate::quantity::trim_ascii_fast)
+        self.pos[k].and_then(|i| rec.get(i)).map_or("", crate::codes::trim_ascii_fast)
     }
 }
 
@@ -1374,7 +1374,7 @@ impl IdHints {
             return None;
         }
         let ids = specs.entries.iter().map(|e| e.spec.id.as_str()).filter(|s| !s.is_empty());
-        let hint = crate::taxonomy::nearest(id, ids).map(str::to_string);
+        let hint = crate::codes::nearest(id, ids).map(str::to_string);
         self.0.insert(id.to_string(), hint.clone());
         hint
     }

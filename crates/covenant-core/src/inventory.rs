@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::country::Country;
 use crate::error::{Error, Result};
-use crate::factors::{Release, Tag, Variant};
+use crate::factors::{Release, Variant};
+pub use crate::error::Located;
+pub use crate::provenance::{Conversion, FactorUsed, OverrideScope, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, MAX_AMOUNT, Population};
 use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
 
@@ -104,16 +106,6 @@ pub struct Activity {
     pub line: Option<u64>,
 }
 
-/// Where a user override applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OverrideScope {
-    /// Every inventory of the batch.
-    Batch,
-    /// One inventory (wins over a batch-wide value).
-    Inventory,
-}
-
 /// A user's emission factor for a carrier, replacing the release's value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FactorOverride {
@@ -127,137 +119,6 @@ pub struct FactorOverride {
     pub scope: OverrideScope,
     /// The input line it came from.
     pub line: Option<u64>,
-}
-
-/// Where a factor came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Provenance {
-    /// A shipped (or loaded) factor set.
-    FactorSet {
-        /// `name@revision` of the set.
-        set: Arc<str>,
-        /// The release that selected it.
-        release: Arc<str>,
-        /// Whether the set is an official Covenant of Mayors set.
-        com: bool,
-        /// The source id within the set.
-        source_id: Arc<str>,
-        /// The full citation.
-        citation: Arc<str>,
-        /// The evidence tag.
-        tag: Tag,
-        /// The record's note.
-        note: Arc<str>,
-        /// The country of a national factor.
-        country: Option<Country>,
-        /// The year of a time-series factor.
-        year: Option<u16>,
-    },
-    /// A CO2-eq factor computed from per-gas factors with a chosen GWP set.
-    PerGas {
-        /// `name@revision` of the per-gas set.
-        set: Arc<str>,
-        /// The GWP set's code (`ar5` …).
-        gwp: String,
-        /// CO2, kg/TJ.
-        co2_kg_per_tj: Decimal,
-        /// Whether the CO2 is counted (not for sustainable biomass).
-        co2_counted: bool,
-        /// CH4, kg/TJ.
-        ch4_kg_per_tj: Decimal,
-        /// N2O, kg/TJ.
-        n2o_kg_per_tj: Decimal,
-        /// GWP of CH4.
-        gwp_ch4: Decimal,
-        /// GWP of N2O.
-        gwp_n2o: Decimal,
-    },
-    /// A local factor computed from the inventory's supply rows (EFE or EFH).
-    LocalFactor {
-        /// `EFE` (electricity) or `EFH` (heat/cold).
-        formula: &'static str,
-        /// For EFE: which branch of the formula applied.
-        case: Option<crate::supply::EfeCase>,
-    },
-    /// A factor given by the user.
-    UserOverride {
-        /// The user's source note.
-        source: Option<String>,
-        /// Batch-wide or for this inventory.
-        scope: OverrideScope,
-        /// The input line.
-        line: Option<u64>,
-    },
-}
-
-impl Provenance {
-    /// A one-line description, as written in the `factor_source` column.
-    pub fn short(&self) -> String {
-        match self {
-            Provenance::FactorSet { set, source_id, com, .. } => {
-                if *com {
-                    format!("{set} {source_id}")
-                } else {
-                    format!("{set} {source_id} (not a CoM factor)")
-                }
-            }
-            Provenance::PerGas { set, gwp, .. } => format!("{set} with {} GWP", gwp.to_uppercase()),
-            Provenance::LocalFactor { formula, case } => match case {
-                Some(c) => format!(
-                    "local factor {formula} ({})",
-                    match c {
-                        crate::supply::EfeCase::General => "general case",
-                        crate::supply::EfeCase::NetExporter => "net exporter",
-                        crate::supply::EfeCase::NoConsumption => "no consumption",
-                    }
-                ),
-                None => format!("local factor {formula}"),
-            },
-            Provenance::UserOverride { source: Some(s), .. } if !s.is_empty() => s.clone(),
-            Provenance::UserOverride { line: Some(l), .. } => {
-                format!("user factor (factors.csv line {l})")
-            }
-            Provenance::UserOverride { .. } => "user factor".into(),
-        }
-    }
-}
-
-/// A fuel quantity and how it became energy.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Conversion {
-    /// The quantity given, summed over rows with the same unit.
-    pub amount: Decimal,
-    /// Its unit.
-    pub unit: ActivityUnit,
-    /// The fuel variant.
-    #[serde(skip_serializing_if = "is_default_variant")]
-    pub variant: Variant,
-    /// The net calorific value used (GJ/t), for mass and volume units; its source is the
-    /// release's fuel-property set.
-    pub ncv_gj_per_t: Option<Decimal>,
-    /// The density used (kg/L), for volume units; its source is the release's fuel-property set.
-    pub density_kg_per_l: Option<Decimal>,
-    /// The energy it gave.
-    pub energy: Energy,
-}
-
-/// The factor applied to one carrier of an inventory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FactorUsed {
-    /// The carrier.
-    pub carrier: Carrier,
-    /// The fuel variant the factor is for.
-    #[serde(skip_serializing_if = "is_default_variant")]
-    pub variant: Variant,
-    /// The value.
-    pub factor: EmissionFactor,
-    /// Where it came from.
-    pub provenance: Provenance,
-}
-
-fn is_default_variant(v: &Variant) -> bool {
-    *v == Variant::Default
 }
 
 /// One (sector, carrier) cell of the result.
@@ -335,21 +196,6 @@ pub struct Inventory {
     pub warnings: Vec<String>,
     /// The engine version.
     pub engine_version: &'static str,
-}
-
-/// An error tied to the input: which line, which column, which value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Located {
-    /// The input line, when known.
-    pub line: Option<u64>,
-    /// The column it concerns.
-    pub column: &'static str,
-    /// The offending value.
-    pub value: String,
-    /// What is wrong.
-    pub error: Box<Error>,
-    /// Whether the line is one of the supply file (else of the activity file).
-    pub supply: bool,
 }
 
 const SLOTS: usize = Carrier::ALL.len() + 1;

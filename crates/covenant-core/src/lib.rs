@@ -45,12 +45,14 @@
 extern crate uom;
 
 pub mod batch;
+pub mod codes;
 pub mod country;
 pub mod crf;
 mod embedded;
 pub mod error;
 pub mod factors;
 pub mod inventory;
+pub mod provenance;
 pub mod quantity;
 pub mod supply;
 pub mod target;

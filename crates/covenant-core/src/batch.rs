@@ -256,9 +256,7 @@ impl State {
             line,
             inventory_id: inv.map(|(_, id)| crate::codes::clip(id, 200).into_owned()),
             column: column.map(str::to_string),
-            value: value
-                .filter(|v| !v.is_empty())
-                .map(|v| crate::codes::clip(v, 200).into_owned()),
+            value: value.filter(|v| !v.is_empty()).map(|v| crate::codes::clip(v, 200).into_owned()),
             message,
         });
     }

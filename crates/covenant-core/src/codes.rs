@@ -77,4 +77,3 @@ pub(crate) fn trim_ascii_fast(s: &str) -> &str {
         _ => s.trim(),
     }
 }
-

@@ -150,4 +150,3 @@ pub struct Located {
     /// Whether the line is one of the supply file (else of the activity file).
     pub supply: bool,
 }
-

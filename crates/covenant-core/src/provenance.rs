@@ -165,4 +165,3 @@ pub struct FactorUsed {
 fn is_default_variant(v: &Variant) -> bool {
     *v == Variant::Default
 }
-

@@ -16,10 +16,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::error::Located;
-use crate::provenance::{FactorUsed, Provenance};
+use crate::error::{Error, Result};
 pub use crate::provenance::EfeCase;
+use crate::provenance::{FactorUsed, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy};
 use crate::taxonomy::Carrier;
 

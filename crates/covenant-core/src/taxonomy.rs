@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::codes::{UnknownCode, clip};
 use crate::codes::nearest;
+pub use crate::codes::{UnknownCode, clip};
 
 macro_rules! code_enum {
     (

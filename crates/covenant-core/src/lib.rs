@@ -52,6 +52,7 @@ mod embedded;
 pub mod error;
 pub mod factors;
 pub mod inventory;
+mod parallel;
 pub mod provenance;
 pub mod quantity;
 pub mod supply;
@@ -59,7 +60,7 @@ pub mod target;
 pub mod taxonomy;
 pub mod trajectory;
 #[cfg(feature = "xlsx")]
-pub mod xlsx;
+pub use batch::report::xlsx;
 
 pub use country::Country;
 pub use error::{Error, Result};

@@ -3,10 +3,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::batch::diag::{InputError, MAX_LISTED, State};
-use crate::batch::read::factors::Overrides;
+use crate::batch::diag::{InputError, MAX_LISTED};
+use crate::batch::read::Reading;
 use crate::batch::read::ids::located;
-use crate::batch::read::inventories::Specs;
 use crate::batch::{BatchInventory, BatchOutput};
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder, Located};
 use crate::parallel::par_map;
@@ -21,17 +20,10 @@ pub(crate) struct Files<'a> {
     pub(crate) supply: &'a str,
 }
 
-#[allow(clippy::too_many_arguments)] // What reading gave, handed over whole.
-pub(crate) fn finish(
-    files: Files<'_>,
-    specs: Specs<'_>,
-    overrides: Overrides,
-    builders: Vec<Option<InventoryBuilder<'_>>>,
-    alternates: Vec<Option<InventoryBuilder<'_>>>,
-    rows: &[u64],
-    mut st: State,
-    threads: usize,
-) -> BatchOutput {
+/// Finishes what the readers built: every inventory, its target and trajectory, and the
+/// comparisons of monitoring inventories with their baselines, on up to `threads` threads.
+pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> BatchOutput {
+    let Reading { specs, overrides, builders, alternates, rows, mut st } = reading;
     let (inv_file, act_file) = (files.inventories, files.activity);
     let overrides_of = |i: usize| {
         let mut ov: Vec<&FactorOverride> = overrides.batch.iter().collect();

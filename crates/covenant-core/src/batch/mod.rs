@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::factors::Catalog;
-use crate::inventory::{Inventory, InventoryBuilder};
+use crate::inventory::Inventory;
 use crate::target::TargetResult;
 use crate::trajectory::{Comparison, Progress, Trajectory};
 
@@ -82,12 +82,13 @@ pub struct BatchOutput {
     pub warnings: Vec<InputError>,
 }
 
-/// Called with the number of activity rows read so far (for progress bars).
+/// Called with the number of activity rows read so far (every 65 536 rows and at the end),
+/// for a progress bar.
 pub type ProgressFn<'a> = &'a mut dyn FnMut(u64);
 
 /// Reads and computes a batch (see the module docs).
 pub fn run<R: Read + Send>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput {
-    run_with_progress(input, catalog, &mut |_| {})
+    run_with(input, catalog, Options::default(), &mut |_| {})
 }
 
 /// How a batch is run.
@@ -110,16 +111,7 @@ impl Default for Options {
     }
 }
 
-/// [`run`], reporting progress every 65 536 activity rows.
-pub fn run_with_progress<R: Read + Send>(
-    input: BatchInput<'_, R>,
-    catalog: &Catalog,
-    progress: ProgressFn<'_>,
-) -> BatchOutput {
-    run_with(input, catalog, Options::default(), progress)
-}
-
-/// [`run`] with [`Options`], reporting progress every 65 536 activity rows.
+/// [`run`] with [`Options`], reporting progress while `activity.csv` is read.
 pub fn run_with<R: Read + Send>(
     input: BatchInput<'_, R>,
     catalog: &Catalog,
@@ -137,65 +129,22 @@ pub fn run_with<R: Read + Send>(
         Some((name, r)) => read::factors::read_factors(name, r, &specs, &mut st),
         None => read::factors::Overrides::default(),
     };
-    let mut builders: Vec<Option<InventoryBuilder<'_>>> = specs
-        .entries
-        .iter()
-        .map(|e| {
-            e.release.map(|r| {
-                let mut b = InventoryBuilder::new(e.spec.clone(), r);
-                b.keep_cell_detail(options.cell_detail);
-                b
-            })
-        })
-        .collect();
-    // A monitoring inventory on another release than its baseline is also computed with the
-    // baseline's release, to quantify the effect of the difference.
-    let mut alternates: Vec<Option<InventoryBuilder<'_>>> = specs
-        .entries
-        .iter()
-        .map(|e| {
-            let own = e.release?;
-            let base = specs
-                .by_id
-                .get(e.spec.baseline_id.as_deref()?)
-                .and_then(|&j| specs.entries[j].release)?;
-            (base.id() != own.id()).then(|| {
-                let mut b = InventoryBuilder::new(e.spec.clone(), base);
-                b.keep_cell_detail(false);
-                b
-            })
-        })
-        .collect();
-    for (i, b) in builders.iter_mut().enumerate() {
-        for o in overrides.fuel_for(i) {
-            if let Some(b) = b {
-                b.set_fuel_override(o.clone());
-            }
-            if let Some(a) = &mut alternates[i] {
-                a.set_fuel_override(o);
-            }
-        }
-    }
-    let mut rows = vec![0u64; specs.entries.len()];
+    let mut reading = read::Reading::new(specs, overrides, st, options.cell_detail);
     read::activity::read_activity(
         input.activity.0,
         input.activity.1,
-        &specs,
-        &mut builders,
-        &mut alternates,
-        &mut rows,
-        &mut st,
+        &mut reading,
         options.threads,
         progress,
     );
     let supply_file = input.supply.as_ref().map(|(name, _)| *name);
     if let Some((name, r)) = input.supply {
-        read::supply::read_supply(name, r, &specs, &mut builders, &mut alternates, &mut st);
+        read::supply::read_supply(name, r, &mut reading);
     }
     let files = finish::Files {
         inventories: input.inventories.0,
         activity: input.activity.0,
         supply: supply_file.unwrap_or("supply.csv"),
     };
-    finish::finish(files, specs, overrides, builders, alternates, &rows, st, options.threads)
+    finish::finish(files, reading, options.threads)
 }

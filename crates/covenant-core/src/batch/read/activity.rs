@@ -3,43 +3,52 @@
 use std::io::Read;
 
 use crate::batch::ProgressFn;
-use crate::batch::diag::State;
-use crate::batch::read::columns::Columns;
+use crate::batch::read::Reading;
+use crate::batch::read::columns::{Columns, columns};
 use crate::batch::read::ids::{IdHints, located};
-use crate::batch::read::inventories::Specs;
 use crate::batch::read::record::{for_rows_with, open};
-use crate::inventory::{Activity, InventoryBuilder};
+use crate::inventory::Activity;
 use crate::quantity::{ActivityUnit, parse_decimal};
 use crate::taxonomy::{Carrier, Sector};
 
-pub(crate) const ACT_REQUIRED: &[&str] = &["inventory_id", "sector", "amount", "unit"];
-pub(crate) const ACT_OPTIONAL: &[&str] = &["carrier", "sustainable"];
+columns! {
+    /// The columns of `activity.csv`.
+    pub(crate) enum Act {
+        required {
+            Id = "inventory_id",
+            Sector = "sector",
+            Amount = "amount",
+            Unit = "unit",
+        }
+        optional {
+            Carrier = "carrier",
+            Sustainable = "sustainable",
+        }
+    }
+}
 
-#[allow(clippy::too_many_arguments)] // The reader's state, threaded through one pass over the file.
-pub(crate) fn read_activity<'c, R: Read + Send>(
+/// Reads `activity.csv` row by row into the builders (on a second thread with `threads` ≥ 2).
+pub(crate) fn read_activity<R: Read + Send>(
     file: &str,
     r: R,
-    specs: &Specs<'c>,
-    builders: &mut [Option<InventoryBuilder<'c>>],
-    alternates: &mut [Option<InventoryBuilder<'c>>],
-    rows: &mut [u64],
-    st: &mut State,
+    reading: &mut Reading<'_>,
     threads: usize,
     progress: ProgressFn<'_>,
 ) {
+    let Reading { specs, builders, alternates, rows, st, .. } = reading;
     let required = ["inventory_id", "sector", "carrier", "amount", "unit"];
     let Some((rdr, header)) = open(file, r, st, &required) else {
         st.rejected.iter_mut().for_each(|r| *r = true);
         return;
     };
-    let Some(cols) = Columns::read(file, &header, ACT_REQUIRED, ACT_OPTIONAL, st) else {
+    let Some(cols) = Columns::<Act>::read(file, &header, st) else {
         st.rejected.iter_mut().for_each(|r| *r = true);
         return;
     };
     let mut last: Option<(String, usize)> = None;
     let mut hints = IdHints::default();
     for_rows_with(file, rdr, st, threads, progress, |line, rec, st| {
-        let id = cols.get(rec, 0);
+        let id = cols.get(rec, Act::Id);
         let idx = match &last {
             Some((l, i)) if l == id => *i,
             _ => match specs.by_id.get(id) {
@@ -59,8 +68,12 @@ pub(crate) fn read_activity<'c, R: Read + Send>(
             st.error(file, line, target, None, None, m);
             return;
         }
-        let (sector_s, amount_s, unit_s, carrier_s) =
-            (cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3), cols.get(rec, 4));
+        let (sector_s, amount_s, unit_s, carrier_s) = (
+            cols.get(rec, Act::Sector),
+            cols.get(rec, Act::Amount),
+            cols.get(rec, Act::Unit),
+            cols.get(rec, Act::Carrier),
+        );
         let sector = Sector::parse_code(sector_s).map_err(|e| {
             st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string());
         });
@@ -81,7 +94,7 @@ pub(crate) fn read_activity<'c, R: Read + Send>(
             return;
         };
         let Some(b) = builders[idx].as_mut() else { return };
-        let variant = match cols.get(rec, 5) {
+        let variant = match cols.get(rec, Act::Sustainable) {
             "" | "yes" => crate::factors::Variant::Default,
             "no" => crate::factors::Variant::NonSustainable,
             other => {

@@ -1,21 +1,71 @@
-//! The columns of an input file: required and optional names, their positions.
+//! The columns of an input file: each file's columns as an enum ([`Column`], declared with
+//! [`columns!`]), and their positions in a header ([`Columns`]).
+//!
+//! Headers are matched case-insensitively after trimming white space and a byte-order mark;
+//! columns may come in any order. Empty columns at the end of a header (a spreadsheet's export
+//! of formatted but empty columns) are ignored, and so are the empty fields under them.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
 
 use crate::batch::diag::State;
 
-/// The columns of one file: required and optional names, their positions.
-pub(crate) struct Columns {
-    pub(crate) pos: Vec<Option<usize>>,
-    pub(crate) width: usize,
+/// The columns of one input file, in the order of [`Column::NAMES`]: the required ones first.
+pub(crate) trait Column: Copy {
+    /// Every column name, the required ones first.
+    const NAMES: &'static [&'static str];
+    /// How many of [`Self::NAMES`] are required.
+    const REQUIRED: usize;
+    /// The position of this column in [`Self::NAMES`].
+    fn index(self) -> usize;
+    /// The column's name in the header.
+    fn name(self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
 }
 
-impl Columns {
-    pub(crate) fn read(
-        file: &str,
-        header: &::csv::StringRecord,
-        required: &[&'static str],
-        optional: &[&'static str],
-        st: &mut State,
-    ) -> Option<Columns> {
+/// Declares the columns of an input file as an enum implementing [`Column`].
+macro_rules! columns {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            required { $( $(#[$rmeta:meta])* $r:ident = $rn:literal, )* }
+            optional { $( $(#[$ometa:meta])* $o:ident = $on:literal, )* }
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum $name {
+            $( $(#[$rmeta])* $r, )*
+            $( $(#[$ometa])* $o, )*
+        }
+
+        impl $crate::batch::read::columns::Column for $name {
+            const NAMES: &'static [&'static str] = &[$($rn,)* $($on,)*];
+            const REQUIRED: usize = [$($rn),*].len();
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+pub(crate) use columns;
+
+/// Where the columns of `C` are in one file's header.
+pub(crate) struct Columns<C> {
+    /// The position of each column of `C` in the header, by [`Column::index`].
+    pos: Vec<Option<usize>>,
+    /// The number of fields of the header.
+    width: usize,
+    /// The number of fields up to the last named one (the rest are empty columns).
+    named: usize,
+    columns: PhantomData<C>,
+}
+
+impl<C: Column> Columns<C> {
+    /// Reads a header: reports duplicate and missing columns (errors) and unknown ones
+    /// (warnings, with the nearest known name). `None` when the file cannot be read by it.
+    pub(crate) fn read(file: &str, header: &::csv::StringRecord, st: &mut State) -> Option<Self> {
         let names: Vec<String> = header
             .iter()
             .enumerate()
@@ -24,35 +74,59 @@ impl Columns {
                 h.trim().to_ascii_lowercase()
             })
             .collect();
-        let all: Vec<&str> = required.iter().chain(optional).copied().collect();
+        let named = names.iter().rposition(|n| !n.is_empty()).map_or(0, |i| i + 1);
         let mut ok = true;
-        for (i, n) in names.iter().enumerate() {
-            if let Some(j) = names[..i].iter().position(|m| m == n) {
-                st.error(
-                    file,
-                    1,
-                    None,
-                    Some(n),
-                    None,
-                    format!("duplicate column (columns {} and {})", j + 1, i + 1),
-                );
-                ok = false;
+        // One pass with a map: a header of many thousands of columns costs linear time.
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(named);
+        let mut unknown: Vec<&str> = Vec::new();
+        let mut unnamed: Vec<String> = Vec::new();
+        for (i, n) in names[..named].iter().enumerate() {
+            if n.is_empty() {
+                unnamed.push((i + 1).to_string());
+                continue;
             }
-        }
-        let mut unknown = Vec::new();
-        for n in &names {
-            if !all.contains(&n.as_str()) && !unknown.contains(n) {
-                unknown.push(n.clone());
+            match first.get(n.as_str()) {
+                Some(&j) => {
+                    st.error(
+                        file,
+                        1,
+                        None,
+                        Some(n),
+                        None,
+                        format!("duplicate column (columns {} and {})", j + 1, i + 1),
+                    );
+                    ok = false;
+                }
+                None => {
+                    first.insert(n, i);
+                    if !C::NAMES.contains(&n.as_str()) {
+                        unknown.push(n);
+                    }
+                }
             }
         }
         for n in unknown {
-            let hint = crate::codes::nearest(&n, all.iter().copied())
+            let hint = crate::codes::nearest(n, C::NAMES.iter().copied())
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             st.warn(file, 1, None, format!("unknown column '{n}' ignored{hint}"));
         }
-        for r in required {
-            if !names.iter().any(|n| n == r) {
+        if !unnamed.is_empty() {
+            let s = if unnamed.len() == 1 { "" } else { "s" };
+            st.warn(
+                file,
+                1,
+                None,
+                format!(
+                    "column{s} {} ha{} no name and {} ignored",
+                    unnamed.join(", "),
+                    if s.is_empty() { "s" } else { "ve" },
+                    if s.is_empty() { "is" } else { "are" }
+                ),
+            );
+        }
+        for r in &C::NAMES[..C::REQUIRED] {
+            if !first.contains_key(r) {
                 st.error(
                     file,
                     1,
@@ -61,31 +135,48 @@ impl Columns {
                     None,
                     format!(
                         "missing required column; the header must name {}",
-                        required.join(", ")
+                        C::NAMES[..C::REQUIRED].join(", ")
                     ),
                 );
                 ok = false;
             }
         }
         ok.then(|| Columns {
-            pos: all.iter().map(|w| names.iter().position(|n| n == w)).collect(),
+            pos: C::NAMES.iter().map(|w| first.get(w).copied()).collect(),
             width: names.len(),
+            named,
+            columns: PhantomData,
         })
     }
 
-    /// The message for a row whose field count differs from the header's, if it does.
+    /// The message for a row whose fields do not fit the header, if they do not: a row has as
+    /// many fields as the header, or stops after the last named column; fields under the
+    /// header's empty end columns must be empty.
     pub(crate) fn ragged(&self, rec: &::csv::StringRecord) -> Option<String> {
-        (rec.len() != self.width).then(|| {
-            format!(
-                "the row has {} fields but the header has {}; check delimiters (',') and quoting",
-                rec.len(),
-                self.width
-            )
-        })
+        let n = rec.len();
+        if n == self.width {
+            if self.named < self.width
+                && let Some(k) =
+                    (self.named..n).find(|&k| rec.get(k).is_some_and(|f| !f.trim().is_empty()))
+            {
+                return Some(format!(
+                    "field {} has a value but its column has no name in the header; name the column or remove the value",
+                    k + 1
+                ));
+            }
+            return None;
+        }
+        if self.named < self.width && n >= self.named && n < self.width {
+            return None;
+        }
+        Some(format!(
+            "the row has {n} fields but the header has {}; check delimiters (',') and quoting",
+            self.width
+        ))
     }
 
-    /// The trimmed cell of column number `k` (in required-then-optional order), or "".
-    pub(crate) fn get<'r>(&self, rec: &'r ::csv::StringRecord, k: usize) -> &'r str {
-        self.pos[k].and_then(|i| rec.get(i)).map_or("", crate::codes::trim_ascii_fast)
+    /// The trimmed field of column `c`, or "" when the file has no such column.
+    pub(crate) fn get<'r>(&self, rec: &'r ::csv::StringRecord, c: C) -> &'r str {
+        self.pos[c.index()].and_then(|i| rec.get(i)).map_or("", crate::codes::trim_ascii_fast)
     }
 }

@@ -6,7 +6,7 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 use crate::batch::diag::State;
-use crate::batch::read::columns::Columns;
+use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::ids::IdHints;
 use crate::batch::read::inventories::{Specs, optional_decimal};
 use crate::batch::read::record::{for_rows, open};
@@ -14,6 +14,7 @@ use crate::inventory::{FactorOverride, FuelOverride, OverrideScope};
 use crate::quantity::{EmissionFactor, parse_decimal};
 use crate::taxonomy::Carrier;
 
+/// The user's factors and fuel parameters read from `factors.csv`.
 #[derive(Default)]
 pub(crate) struct Overrides {
     pub(crate) batch: Vec<FactorOverride>,
@@ -43,10 +44,23 @@ impl Overrides {
     }
 }
 
-pub(crate) const FAC_REQUIRED: &[&str] = &["carrier", "factor"];
-pub(crate) const FAC_OPTIONAL: &[&str] =
-    &["inventory_id", "source", "ncv_gj_per_t", "density_kg_per_l"];
+columns! {
+    /// The columns of `factors.csv`.
+    pub(crate) enum Fac {
+        required {
+            Carrier = "carrier",
+            Factor = "factor",
+        }
+        optional {
+            Id = "inventory_id",
+            Source = "source",
+            Ncv = "ncv_gj_per_t",
+            Density = "density_kg_per_l",
+        }
+    }
+}
 
+/// Reads `factors.csv`: the user's factors and fuel parameters, batch-wide or per inventory.
 pub(crate) fn read_factors<R: Read>(
     file: &str,
     r: R,
@@ -54,19 +68,23 @@ pub(crate) fn read_factors<R: Read>(
     st: &mut State,
 ) -> Overrides {
     let mut out = Overrides::default();
-    let Some((rdr, header)) = open(file, r, st, FAC_REQUIRED) else {
+    let Some((rdr, header)) = open(file, r, st, &Fac::NAMES[..Fac::REQUIRED]) else {
         out.poisoned = true;
         return out;
     };
-    let Some(cols) = Columns::read(file, &header, FAC_REQUIRED, FAC_OPTIONAL, st) else {
+    let Some(cols) = Columns::<Fac>::read(file, &header, st) else {
         out.poisoned = true;
         return out;
     };
     let mut seen: HashMap<(Option<usize>, Carrier), u64> = HashMap::new();
     let mut hints = IdHints::default();
     for_rows(file, rdr, st, |line, rec, st| {
-        let (carrier_s, factor_s, id, source) =
-            (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3));
+        let (carrier_s, factor_s, id, source) = (
+            cols.get(rec, Fac::Carrier),
+            cols.get(rec, Fac::Factor),
+            cols.get(rec, Fac::Id),
+            cols.get(rec, Fac::Source),
+        );
         let inv = if id.is_empty() {
             None
         } else {
@@ -92,7 +110,7 @@ pub(crate) fn read_factors<R: Read>(
             })
             .ok();
         // Optional fuel parameters (an extension of v1): NCV in GJ/t and density in kg/L.
-        let (ncv_s, density_s) = (cols.get(rec, 4), cols.get(rec, 5));
+        let (ncv_s, density_s) = (cols.get(rec, Fac::Ncv), cols.get(rec, Fac::Density));
         let mut positive = |column: &str, text: &str, st: &mut State| -> Option<Decimal> {
             optional_decimal(text, |d| d > Decimal::ZERO, "a number > 0").unwrap_or_else(|m| {
                 ok = false;

@@ -6,7 +6,7 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 use crate::batch::diag::State;
-use crate::batch::read::columns::Columns;
+use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::record::{for_rows, open};
 use crate::country::Country;
 use crate::factors::{Catalog, Release};
@@ -14,6 +14,7 @@ use crate::inventory::{InventorySpec, TargetSpec};
 use crate::quantity::{Population, parse_decimal};
 use crate::taxonomy::{Approach, GasBasis, InventoryKind, TargetKind};
 
+/// One row of `inventories.csv`: the inventory, its line and its release (`None` when rejected).
 pub(crate) struct Entry<'c> {
     pub(crate) spec: InventorySpec,
     pub(crate) line: u64,
@@ -28,29 +29,39 @@ impl Entry<'_> {
     }
 }
 
+/// Every inventory of the file, in file order, and its index by id.
 #[derive(Default)]
 pub(crate) struct Specs<'c> {
     pub(crate) entries: Vec<Entry<'c>>,
     pub(crate) by_id: HashMap<String, usize>,
 }
 
-pub(crate) const INV_REQUIRED: &[&str] = &["inventory_id", "country", "year"];
-pub(crate) const INV_OPTIONAL: &[&str] = &[
-    "city",
-    "kind",
-    "baseline_id",
-    "population",
-    "approach",
-    "gases",
-    "factor_set",
-    "target_year",
-    "target_reduction_pct",
-    "target_kind",
-    "target_population",
-    "chp_eta_heat",
-    "chp_eta_electricity",
-    "gwp",
-];
+columns! {
+    /// The columns of `inventories.csv`.
+    pub(crate) enum Inv {
+        required {
+            Id = "inventory_id",
+            Country = "country",
+            Year = "year",
+        }
+        optional {
+            City = "city",
+            Kind = "kind",
+            BaselineId = "baseline_id",
+            Population = "population",
+            Approach = "approach",
+            Gases = "gases",
+            FactorSet = "factor_set",
+            TargetYear = "target_year",
+            TargetReductionPct = "target_reduction_pct",
+            TargetKind = "target_kind",
+            TargetPopulation = "target_population",
+            ChpEtaHeat = "chp_eta_heat",
+            ChpEtaElectricity = "chp_eta_electricity",
+            Gwp = "gwp",
+        }
+    }
+}
 
 /// An optional decimal cell: `Ok(None)` when empty, `Err(message)` when it is not a plain decimal
 /// or `accept` refuses it (the message then says what was `expected`).
@@ -93,13 +104,13 @@ pub(crate) fn read_inventories<'c, R: Read>(
     st: &mut State,
 ) -> Specs<'c> {
     let mut specs = Specs::default();
-    let Some((rdr, header)) = open(file, r, st, INV_REQUIRED) else { return specs };
-    let Some(cols) = Columns::read(file, &header, INV_REQUIRED, INV_OPTIONAL, st) else {
+    let Some((rdr, header)) = open(file, r, st, &Inv::NAMES[..Inv::REQUIRED]) else { return specs };
+    let Some(cols) = Columns::<Inv>::read(file, &header, st) else {
         return specs;
     };
     for_rows(file, rdr, st, |line, rec, st| {
-        let g = |k| cols.get(rec, k);
-        let id = g(0);
+        let g = |c: Inv| cols.get(rec, c);
+        let id = g(Inv::Id);
         let index = specs.entries.len();
         if let Some(m) = cols.ragged(rec) {
             st.rejected.resize(index + 1, true);
@@ -132,15 +143,18 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 format!("duplicate inventory id (first defined on line {first_line})"),
             );
         }
-        let country =
-            Country::parse(g(1)).map_err(|e| err(st, "country", g(1), e.to_string())).ok();
-        let year = parse_year(g(2)).map_err(|m| err(st, "year", g(2), m)).ok();
-        let kind = if g(4).is_empty() {
+        let country = Country::parse(g(Inv::Country))
+            .map_err(|e| err(st, "country", g(Inv::Country), e.to_string()))
+            .ok();
+        let year = parse_year(g(Inv::Year)).map_err(|m| err(st, "year", g(Inv::Year), m)).ok();
+        let kind = if g(Inv::Kind).is_empty() {
             Some(InventoryKind::Baseline)
         } else {
-            InventoryKind::parse_code(g(4)).map_err(|e| err(st, "kind", g(4), e.to_string())).ok()
+            InventoryKind::parse_code(g(Inv::Kind))
+                .map_err(|e| err(st, "kind", g(Inv::Kind), e.to_string()))
+                .ok()
         };
-        let baseline_id = Some(g(5).to_string()).filter(|s| !s.is_empty());
+        let baseline_id = Some(g(Inv::BaselineId).to_string()).filter(|s| !s.is_empty());
         if kind == Some(InventoryKind::Monitoring) && baseline_id.is_none() {
             err(
                 st,
@@ -157,39 +171,53 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 "baseline_id is ignored on a baseline inventory (kind = baseline)".into(),
             );
         }
-        let population = if g(6).is_empty() {
+        let population = if g(Inv::Population).is_empty() {
             None
         } else {
-            parse_population(g(6)).map_err(|m| err(st, "population", g(6), m)).ok()
+            parse_population(g(Inv::Population))
+                .map_err(|m| err(st, "population", g(Inv::Population), m))
+                .ok()
         };
-        let approach = if g(7).is_empty() {
+        let approach = if g(Inv::Approach).is_empty() {
             Some(Approach::Ipcc)
         } else {
-            Approach::parse_code(g(7)).map_err(|e| err(st, "approach", g(7), e.to_string())).ok()
+            Approach::parse_code(g(Inv::Approach))
+                .map_err(|e| err(st, "approach", g(Inv::Approach), e.to_string()))
+                .ok()
         };
-        let gases = if g(8).is_empty() {
+        let gases = if g(Inv::Gases).is_empty() {
             Some(GasBasis::Co2)
         } else {
-            GasBasis::parse_code(g(8)).map_err(|e| err(st, "gases", g(8), e.to_string())).ok()
+            GasBasis::parse_code(g(Inv::Gases))
+                .map_err(|e| err(st, "gases", g(Inv::Gases), e.to_string()))
+                .ok()
         };
         let release = catalog
-            .release(Some(g(9)))
-            .map_err(|e| err(st, "factor_set", g(9), e.to_string()))
+            .release(Some(g(Inv::FactorSet)))
+            .map_err(|e| err(st, "factor_set", g(Inv::FactorSet), e.to_string()))
             .ok();
-        let target = read_target(g(10), g(11), g(12), g(13), year, population, &mut |c, v, m| {
-            err(st, c, v, m);
-        });
-        let gwp = if g(16).is_empty() {
+        let target = read_target(
+            g(Inv::TargetYear),
+            g(Inv::TargetReductionPct),
+            g(Inv::TargetKind),
+            g(Inv::TargetPopulation),
+            year,
+            population,
+            &mut |c, v, m| {
+                err(st, c, v, m);
+            },
+        );
+        let gwp = if g(Inv::Gwp).is_empty() {
             None
         } else {
-            let code = g(16).to_string();
+            let code = g(Inv::Gwp).to_string();
             match (release, gases, approach) {
                 (Some(r), _, _) if !r.gwp().iter().any(|x| x.code == code) => {
                     let codes: Vec<&str> = r.gwp().iter().map(|x| x.code.as_str()).collect();
                     err(
                         st,
                         "gwp",
-                        g(16),
+                        g(Inv::Gwp),
                         format!("unknown GWP set; expected one of {}", codes.join(", ")),
                     );
                 }
@@ -197,7 +225,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
                     err(
                         st,
                         "gwp",
-                        g(16),
+                        g(Inv::Gwp),
                         format!(
                             "release {} has no per-gas factors (com-2024.2 and later have)",
                             r.id()
@@ -208,7 +236,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
                     err(
                         st,
                         "gwp",
-                        g(16),
+                        g(Inv::Gwp),
                         "a GWP set applies to CO2-eq inventories (gases = co2e)".into(),
                     );
                 }
@@ -216,7 +244,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
                     err(
                         st,
                         "gwp",
-                        g(16),
+                        g(Inv::Gwp),
                         "per-gas factors are IPCC (direct) factors: use approach = ipcc".into(),
                     );
                 }
@@ -224,19 +252,19 @@ pub(crate) fn read_inventories<'c, R: Read>(
             }
             Some(code)
         };
-        let mut eta = |column: &'static str, k: usize, default: Decimal| -> Decimal {
+        let mut eta = |c: Inv, default: Decimal| -> Decimal {
             let efficiency = |v: Decimal| v > Decimal::ZERO && v <= Decimal::ONE;
-            optional_decimal(g(k), efficiency, "an efficiency above 0 and at most 1")
+            optional_decimal(g(c), efficiency, "an efficiency above 0 and at most 1")
                 .unwrap_or_else(|m| {
-                    err(st, column, g(k), m);
+                    err(st, c.name(), g(c), m);
                     None
                 })
                 .unwrap_or(default)
         };
         let default = crate::supply::ChpEfficiencies::GUIDEBOOK_2010;
         let chp = crate::supply::ChpEfficiencies {
-            heat: eta("chp_eta_heat", 14, default.heat),
-            electricity: eta("chp_eta_electricity", 15, default.electricity),
+            heat: eta(Inv::ChpEtaHeat, default.heat),
+            electricity: eta(Inv::ChpEtaElectricity, default.electricity),
         };
         if let (
             false,
@@ -250,7 +278,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
         {
             let spec = InventorySpec {
                 id: id.to_string(),
-                city: Some(g(3).to_string()).filter(|s| !s.is_empty()),
+                city: Some(g(Inv::City).to_string()).filter(|s| !s.is_empty()),
                 country,
                 year,
                 kind,

@@ -5,39 +5,49 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 use crate::batch::diag::State;
-use crate::batch::read::columns::Columns;
+use crate::batch::read::Reading;
+use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::ids::{IdHints, located};
-use crate::batch::read::inventories::{Specs, optional_decimal};
+use crate::batch::read::inventories::optional_decimal;
 use crate::batch::read::record::{for_rows, open};
-use crate::inventory::InventoryBuilder;
 use crate::quantity::ActivityUnit;
 use crate::taxonomy::Carrier;
 
-pub(crate) const SUP_REQUIRED: &[&str] = &["inventory_id", "item"];
-pub(crate) const SUP_OPTIONAL: &[&str] =
-    &["plant", "electricity_mwh", "heat_mwh", "carrier", "amount", "unit", "emissions_t"];
+columns! {
+    /// The columns of `supply.csv`.
+    pub(crate) enum Sup {
+        required {
+            Id = "inventory_id",
+            Item = "item",
+        }
+        optional {
+            Plant = "plant",
+            Electricity = "electricity_mwh",
+            Heat = "heat_mwh",
+            Carrier = "carrier",
+            Amount = "amount",
+            Unit = "unit",
+            Emissions = "emissions_t",
+        }
+    }
+}
 
-pub(crate) fn read_supply<'c, R: Read>(
-    file: &str,
-    r: R,
-    specs: &Specs<'c>,
-    builders: &mut [Option<InventoryBuilder<'c>>],
-    alternates: &mut [Option<InventoryBuilder<'c>>],
-    st: &mut State,
-) {
+/// Reads `supply.csv` into the builders.
+pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) {
+    let Reading { specs, builders, alternates, st, .. } = reading;
     use crate::supply::{SupplyItem, SupplyRow};
-    let Some((rdr, header)) = open(file, r, st, SUP_REQUIRED) else {
+    let Some((rdr, header)) = open(file, r, st, &Sup::NAMES[..Sup::REQUIRED]) else {
         st.incomplete = true;
         return;
     };
-    let Some(cols) = Columns::read(file, &header, SUP_REQUIRED, SUP_OPTIONAL, st) else {
+    let Some(cols) = Columns::<Sup>::read(file, &header, st) else {
         st.incomplete = true;
         return;
     };
     let mut hints = IdHints::default();
     for_rows(file, rdr, st, |line, rec, st| {
-        let g = |k| cols.get(rec, k);
-        let id = g(0);
+        let g = |c: Sup| cols.get(rec, c);
+        let id = g(Sup::Id);
         let Some(&idx) = specs.by_id.get(id) else {
             hints.report(st, file, line, id, specs);
             return;
@@ -52,19 +62,21 @@ pub(crate) fn read_supply<'c, R: Read>(
             ok = false;
             st.error(file, line, target, Some(column), Some(value), message);
         };
-        let item = SupplyItem::parse(g(1)).map_err(|e| err(st, "item", g(1), e.to_string())).ok();
-        let mut amount = |st: &mut State, column: &'static str, k: usize| -> Option<Decimal> {
+        let item = SupplyItem::parse(g(Sup::Item))
+            .map_err(|e| err(st, "item", g(Sup::Item), e.to_string()))
+            .ok();
+        let mut amount = |st: &mut State, c: Sup| -> Option<Decimal> {
             let non_negative = |d: Decimal| !d.is_sign_negative() || d.is_zero();
-            optional_decimal(g(k), non_negative, "a number >= 0").unwrap_or_else(|m| {
-                err(st, column, g(k), m);
+            optional_decimal(g(c), non_negative, "a number >= 0").unwrap_or_else(|m| {
+                err(st, c.name(), g(c), m);
                 None
             })
         };
-        let electricity = amount(st, "electricity_mwh", 3);
-        let heat = amount(st, "heat_mwh", 4);
-        let fuel_amount = amount(st, "amount", 6);
-        let emissions_t = amount(st, "emissions_t", 8);
-        let (carrier_s, unit_s) = (g(5), g(7));
+        let electricity = amount(st, Sup::Electricity);
+        let heat = amount(st, Sup::Heat);
+        let fuel_amount = amount(st, Sup::Amount);
+        let emissions_t = amount(st, Sup::Emissions);
+        let (carrier_s, unit_s) = (g(Sup::Carrier), g(Sup::Unit));
         let fuel = match (carrier_s.is_empty(), fuel_amount, unit_s.is_empty()) {
             (true, None, true) => None,
             (false, Some(a), false) => {
@@ -124,12 +136,17 @@ pub(crate) fn read_supply<'c, R: Read>(
                 err(
                     st,
                     "electricity_mwh",
-                    g(3),
+                    g(Sup::Electricity),
                     format!("item '{}' has no electricity output", item.code()),
                 );
             }
             if heat.is_some() && matches!(item, ElectricityProduction | GreenPurchase) {
-                err(st, "heat_mwh", g(4), format!("item '{}' has no heat output", item.code()));
+                err(
+                    st,
+                    "heat_mwh",
+                    g(Sup::Heat),
+                    format!("item '{}' has no heat output", item.code()),
+                );
             }
             if fuel.is_some() && matches!(item, GreenPurchase | HeatImport | HeatExport) {
                 err(
@@ -143,7 +160,7 @@ pub(crate) fn read_supply<'c, R: Read>(
                 err(
                     st,
                     "emissions_t",
-                    g(8),
+                    g(Sup::Emissions),
                     "give either a fuel input or the emissions, not both".into(),
                 );
             }
@@ -152,7 +169,7 @@ pub(crate) fn read_supply<'c, R: Read>(
         let mwh = |v: Option<Decimal>| v.and_then(|v| crate::quantity::Energy::from_mwh(v).ok());
         let row = SupplyRow {
             item,
-            plant: Some(g(2).to_string()).filter(|s| !s.is_empty()),
+            plant: Some(g(Sup::Plant).to_string()).filter(|s| !s.is_empty()),
             electricity: mwh(electricity),
             heat: mwh(heat),
             fuel,

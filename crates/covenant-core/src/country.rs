@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::taxonomy::UnknownCode;
+use crate::codes::UnknownCode;
 
 #[path = "country_table.rs"]
 mod table;

@@ -135,3 +135,18 @@ impl Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error tied to the input: which line, which column, which value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// The input line, when known.
+    pub line: Option<u64>,
+    /// The column it concerns.
+    pub column: &'static str,
+    /// The offending value.
+    pub value: String,
+    /// What is wrong.
+    pub error: Box<Error>,
+    /// Whether the line is one of the supply file (else of the activity file).
+    pub supply: bool,
+}

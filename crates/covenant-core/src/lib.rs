@@ -45,19 +45,22 @@
 extern crate uom;
 
 pub mod batch;
+pub mod codes;
 pub mod country;
 pub mod crf;
 mod embedded;
 pub mod error;
 pub mod factors;
 pub mod inventory;
+mod parallel;
+pub mod provenance;
 pub mod quantity;
 pub mod supply;
 pub mod target;
 pub mod taxonomy;
 pub mod trajectory;
 #[cfg(feature = "xlsx")]
-pub mod xlsx;
+pub use batch::report::xlsx;
 
 pub use country::Country;
 pub use error::{Error, Result};

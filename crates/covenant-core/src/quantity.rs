@@ -173,17 +173,17 @@ impl ActivityUnit {
     }
 
     /// Parses a unit symbol exactly (units are case-sensitive: `mWh` is not `MWh`).
-    pub fn parse(s: &str) -> Result<Self, crate::taxonomy::UnknownCode> {
-        let t = trim_ascii_fast(s);
+    pub fn parse(s: &str) -> Result<Self, crate::codes::UnknownCode> {
+        let t = crate::codes::trim_ascii_fast(s);
         Self::ALL.iter().copied().find(|u| u.symbol() == t).ok_or_else(|| {
-            crate::taxonomy::UnknownCode {
+            crate::codes::UnknownCode {
                 what: "unit",
                 given: t.to_string(),
                 suggestion: Self::ALL
                     .iter()
                     .map(|u| u.symbol())
                     .find(|u| u.eq_ignore_ascii_case(t))
-                    .or_else(|| crate::taxonomy::nearest(t, Self::ALL.iter().map(|u| u.symbol()))),
+                    .or_else(|| crate::codes::nearest(t, Self::ALL.iter().map(|u| u.symbol()))),
                 valid: Self::ALL.iter().map(|u| u.symbol()).collect(),
             }
         })
@@ -197,7 +197,7 @@ impl fmt::Display for ActivityUnit {
 }
 
 impl FromStr for ActivityUnit {
-    type Err = crate::taxonomy::UnknownCode;
+    type Err = crate::codes::UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
     }
@@ -246,7 +246,7 @@ impl fmt::Display for DecimalSyntax {
 ///
 /// Stricter than `Decimal::from_str`, which also takes `_` separators and rounds long inputs.
 pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
-    let t = trim_ascii_fast(s);
+    let t = crate::codes::trim_ascii_fast(s);
     if t.is_empty() {
         return Err(DecimalSyntax::Empty);
     }
@@ -301,19 +301,6 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     }
     let signed = if negative { -(mantissa as i128) } else { mantissa as i128 };
     Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| DecimalSyntax::TooLong)
-}
-
-/// `str::trim` with a fast path for cells that have no surrounding white space.
-pub(crate) fn trim_ascii_fast(s: &str) -> &str {
-    match s.as_bytes() {
-        [] => s,
-        [first, .., last] | [first @ last]
-            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
-        {
-            s
-        }
-        _ => s.trim(),
-    }
 }
 
 fn as_str(digits: &[u8]) -> &str {
@@ -663,11 +650,11 @@ impl From<Population> for u64 {
 }
 
 impl FromStr for EnergyUnit {
-    type Err = crate::taxonomy::UnknownCode;
+    type Err = crate::codes::UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match ActivityUnit::parse(s)? {
             ActivityUnit::Energy(u) => Ok(u),
-            other => Err(crate::taxonomy::UnknownCode {
+            other => Err(crate::codes::UnknownCode {
                 what: "energy unit",
                 given: other.symbol().to_string(),
                 suggestion: None,

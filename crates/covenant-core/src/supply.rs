@@ -16,8 +16,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::error::Located;
 use crate::error::{Error, Result};
-use crate::inventory::{FactorUsed, Located, Provenance};
+pub use crate::provenance::EfeCase;
+use crate::provenance::{FactorUsed, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy};
 use crate::taxonomy::Carrier;
 
@@ -51,13 +53,13 @@ impl SupplyItem {
     ];
 
     /// Parses a code.
-    pub fn parse(s: &str) -> std::result::Result<SupplyItem, crate::taxonomy::UnknownCode> {
+    pub fn parse(s: &str) -> std::result::Result<SupplyItem, crate::codes::UnknownCode> {
         let t = s.trim();
         Self::ALL.iter().find(|(_, c)| *c == t).map(|(i, _)| *i).ok_or_else(|| {
-            crate::taxonomy::UnknownCode {
+            crate::codes::UnknownCode {
                 what: "item",
                 given: t.to_string(),
-                suggestion: crate::taxonomy::nearest(t, Self::ALL.iter().map(|(_, c)| *c)),
+                suggestion: crate::codes::nearest(t, Self::ALL.iter().map(|(_, c)| *c)),
                 valid: Self::ALL.iter().map(|(_, c)| *c).collect(),
             }
         })
@@ -124,18 +126,6 @@ pub fn chp_allocation(
     // Electricity gets exactly the rest.
     let electricity_part = total.checked_sub(heat_part)?;
     Ok(ChpSplit { heat_share, heat: heat_part, electricity: electricity_part })
-}
-
-/// Which branch of the EFE formula applied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EfeCase {
-    /// `[(TCE − LPE − GEP) × NEEFE + CO2LPE + CO2GEP] / TCE`.
-    General,
-    /// `LPE + GEP > TCE`: `(CO2LPE + CO2GEP) / (LPE + GEP)`.
-    NetExporter,
-    /// No electricity consumption: the national factor.
-    NoConsumption,
 }
 
 /// The terms of the EFE formula.

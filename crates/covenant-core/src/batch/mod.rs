@@ -1,0 +1,201 @@
+//! The batch CSV format v1 (`spec/batch-format.md`): readers with located errors, the
+//! computation of every inventory, and the output tables.
+//!
+//! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
+//! `activity.csv` row by row into one [`InventoryBuilder`] per inventory, so memory grows with
+//! the number of inventories and cells, not with the number of rows (apart from the 8-byte line
+//! number kept per row for provenance, unless [`Options::cell_detail`] is off). Every problem is
+//! collected, not only the first: an inventory with any error is rejected whole, the others are
+//! computed.
+//!
+//! The module tree: this file holds the public types and [`run`]; `diag` collects the located
+//! errors and warnings; `read` has one reader per input file over a shared record reader and
+//! pipeline; `finish` computes the inventories, targets and comparisons; [`report`] writes the
+//! CSV, JSON and XLSX outputs.
+
+mod diag;
+mod finish;
+mod read;
+pub mod report;
+#[cfg(test)]
+mod tests;
+
+use std::io::Read;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::factors::Catalog;
+use crate::inventory::{Inventory, InventoryBuilder};
+use crate::target::TargetResult;
+use crate::trajectory::{Comparison, Progress, Trajectory};
+
+pub use diag::{InputError, MAX_LISTED};
+pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
+pub use report::csv::{
+    BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, SUMMARY_HEADER,
+    TRAJECTORY_HEADER, write_crf, write_emissions, write_errors, write_summary, write_trajectory,
+};
+pub use report::json::JsonReport;
+
+/// The format version this module implements.
+pub const FORMAT_VERSION: &str = "1";
+
+/// The three input files: a name for messages and a reader for each.
+#[derive(Debug)]
+pub struct BatchInput<'a, R> {
+    /// `inventories.csv`.
+    pub inventories: (&'a str, R),
+    /// `activity.csv`.
+    pub activity: (&'a str, R),
+    /// The optional `factors.csv`.
+    pub factors: Option<(&'a str, R)>,
+    /// The optional `supply.csv` (local energy supply: an extension of v1).
+    pub supply: Option<(&'a str, R)>,
+}
+
+/// One computed inventory of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BatchInventory {
+    /// The inventory.
+    pub inventory: Inventory,
+    /// Its target, evaluated.
+    pub target: Option<TargetResult>,
+    /// For a baseline with a target: the straight-line path to it.
+    pub trajectory: Option<Trajectory>,
+    /// For a monitoring inventory: the change against its baseline, in percent.
+    pub change_vs_baseline_pct: Option<Decimal>,
+    /// For a monitoring inventory: the comparison with its baseline by sector and carrier.
+    pub comparison: Option<Comparison>,
+    /// For a monitoring inventory whose baseline has a target: where it stands on the path.
+    pub progress: Option<Progress>,
+}
+
+/// Everything a batch produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BatchOutput {
+    /// The computed inventories, in input order.
+    pub inventories: Vec<BatchInventory>,
+    /// Every input error; the inventories they concern are not in `inventories`.
+    pub errors: Vec<InputError>,
+    /// Warnings (unknown columns, plausibility): the results are still complete.
+    pub warnings: Vec<InputError>,
+}
+
+/// Called with the number of activity rows read so far (for progress bars).
+pub type ProgressFn<'a> = &'a mut dyn FnMut(u64);
+
+/// Reads and computes a batch (see the module docs).
+pub fn run<R: Read + Send>(input: BatchInput<'_, R>, catalog: &Catalog) -> BatchOutput {
+    run_with_progress(input, catalog, &mut |_| {})
+}
+
+/// How a batch is run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Whether every cell keeps its detail, as the JSON report and the browser show it (the
+    /// default): its input lines ([`crate::inventory::Cell::lines`]) and the conversion of each
+    /// quantity ([`crate::inventory::Cell::inputs`]). Without it memory grows with the number of
+    /// inventories and cells only, not with the number of rows, and is about halved; the CSV
+    /// outputs do not need it and their numbers are the same.
+    pub cell_detail: bool,
+    /// How many threads may compute (1, the default, computes on the caller's thread; the
+    /// results are the same for any number).
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { cell_detail: true, threads: 1 }
+    }
+}
+
+/// [`run`], reporting progress every 65 536 activity rows.
+pub fn run_with_progress<R: Read + Send>(
+    input: BatchInput<'_, R>,
+    catalog: &Catalog,
+    progress: ProgressFn<'_>,
+) -> BatchOutput {
+    run_with(input, catalog, Options::default(), progress)
+}
+
+/// [`run`] with [`Options`], reporting progress every 65 536 activity rows.
+pub fn run_with<R: Read + Send>(
+    input: BatchInput<'_, R>,
+    catalog: &Catalog,
+    options: Options,
+    progress: ProgressFn<'_>,
+) -> BatchOutput {
+    let mut st = diag::State::default();
+    let specs = read::inventories::read_inventories(
+        input.inventories.0,
+        input.inventories.1,
+        catalog,
+        &mut st,
+    );
+    let overrides = match input.factors {
+        Some((name, r)) => read::factors::read_factors(name, r, &specs, &mut st),
+        None => read::factors::Overrides::default(),
+    };
+    let mut builders: Vec<Option<InventoryBuilder<'_>>> = specs
+        .entries
+        .iter()
+        .map(|e| {
+            e.release.map(|r| {
+                let mut b = InventoryBuilder::new(e.spec.clone(), r);
+                b.keep_cell_detail(options.cell_detail);
+                b
+            })
+        })
+        .collect();
+    // A monitoring inventory on another release than its baseline is also computed with the
+    // baseline's release, to quantify the effect of the difference.
+    let mut alternates: Vec<Option<InventoryBuilder<'_>>> = specs
+        .entries
+        .iter()
+        .map(|e| {
+            let own = e.release?;
+            let base = specs
+                .by_id
+                .get(e.spec.baseline_id.as_deref()?)
+                .and_then(|&j| specs.entries[j].release)?;
+            (base.id() != own.id()).then(|| {
+                let mut b = InventoryBuilder::new(e.spec.clone(), base);
+                b.keep_cell_detail(false);
+                b
+            })
+        })
+        .collect();
+    for (i, b) in builders.iter_mut().enumerate() {
+        for o in overrides.fuel_for(i) {
+            if let Some(b) = b {
+                b.set_fuel_override(o.clone());
+            }
+            if let Some(a) = &mut alternates[i] {
+                a.set_fuel_override(o);
+            }
+        }
+    }
+    let mut rows = vec![0u64; specs.entries.len()];
+    read::activity::read_activity(
+        input.activity.0,
+        input.activity.1,
+        &specs,
+        &mut builders,
+        &mut alternates,
+        &mut rows,
+        &mut st,
+        options.threads,
+        progress,
+    );
+    let supply_file = input.supply.as_ref().map(|(name, _)| *name);
+    if let Some((name, r)) = input.supply {
+        read::supply::read_supply(name, r, &specs, &mut builders, &mut alternates, &mut st);
+    }
+    let files = finish::Files {
+        inventories: input.inventories.0,
+        activity: input.activity.0,
+        supply: supply_file.unwrap_or("supply.csv"),
+    };
+    finish::finish(files, specs, overrides, builders, alternates, &rows, st, options.threads)
+}

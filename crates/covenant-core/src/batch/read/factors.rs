@@ -1,0 +1,166 @@
+//! `factors.csv`: the user's factors, NCVs and densities.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use rust_decimal::Decimal;
+
+use crate::batch::diag::State;
+use crate::batch::read::columns::Columns;
+use crate::batch::read::ids::IdHints;
+use crate::batch::read::inventories::{Specs, optional_decimal};
+use crate::batch::read::record::{for_rows, open};
+use crate::inventory::{FactorOverride, FuelOverride, OverrideScope};
+use crate::quantity::{EmissionFactor, parse_decimal};
+use crate::taxonomy::Carrier;
+
+#[derive(Default)]
+pub(crate) struct Overrides {
+    pub(crate) batch: Vec<FactorOverride>,
+    pub(crate) per_inventory: HashMap<usize, Vec<FactorOverride>>,
+    /// A batch-wide row was invalid: no inventory can be trusted.
+    pub(crate) poisoned: bool,
+    /// NCV and density overrides, batch-wide (`None`) or for one inventory.
+    pub(crate) fuel: Vec<(Option<usize>, FuelOverride)>,
+}
+
+impl Overrides {
+    /// The NCV/density overrides of one inventory: its own values over the batch-wide ones.
+    pub(crate) fn fuel_for(&self, i: usize) -> Vec<FuelOverride> {
+        let mut merged: Vec<FuelOverride> = Vec::new();
+        for scope in [None, Some(i)] {
+            for (_, o) in self.fuel.iter().filter(|(s, _)| *s == scope) {
+                match merged.iter_mut().find(|m| m.carrier == o.carrier) {
+                    Some(m) => {
+                        m.ncv_gj_per_t = o.ncv_gj_per_t.or(m.ncv_gj_per_t);
+                        m.density_kg_per_l = o.density_kg_per_l.or(m.density_kg_per_l);
+                    }
+                    None => merged.push(o.clone()),
+                }
+            }
+        }
+        merged
+    }
+}
+
+pub(crate) const FAC_REQUIRED: &[&str] = &["carrier", "factor"];
+pub(crate) const FAC_OPTIONAL: &[&str] =
+    &["inventory_id", "source", "ncv_gj_per_t", "density_kg_per_l"];
+
+pub(crate) fn read_factors<R: Read>(
+    file: &str,
+    r: R,
+    specs: &Specs<'_>,
+    st: &mut State,
+) -> Overrides {
+    let mut out = Overrides::default();
+    let Some((rdr, header)) = open(file, r, st, FAC_REQUIRED) else {
+        out.poisoned = true;
+        return out;
+    };
+    let Some(cols) = Columns::read(file, &header, FAC_REQUIRED, FAC_OPTIONAL, st) else {
+        out.poisoned = true;
+        return out;
+    };
+    let mut seen: HashMap<(Option<usize>, Carrier), u64> = HashMap::new();
+    let mut hints = IdHints::default();
+    for_rows(file, rdr, st, |line, rec, st| {
+        let (carrier_s, factor_s, id, source) =
+            (cols.get(rec, 0), cols.get(rec, 1), cols.get(rec, 2), cols.get(rec, 3));
+        let inv = if id.is_empty() {
+            None
+        } else {
+            match specs.by_id.get(id) {
+                Some(&i) => Some(i),
+                None => {
+                    hints.report(st, file, line, id, specs);
+                    return;
+                }
+            }
+        };
+        let target = inv.map(|i| (i, id));
+        if let Some(m) = cols.ragged(rec) {
+            st.error(file, line, target, None, None, m);
+            out.poisoned |= inv.is_none();
+            return;
+        }
+        let mut ok = true;
+        let carrier = Carrier::parse_code(carrier_s)
+            .map_err(|e| {
+                ok = false;
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string());
+            })
+            .ok();
+        // Optional fuel parameters (an extension of v1): NCV in GJ/t and density in kg/L.
+        let (ncv_s, density_s) = (cols.get(rec, 4), cols.get(rec, 5));
+        let mut positive = |column: &str, text: &str, st: &mut State| -> Option<Decimal> {
+            optional_decimal(text, |d| d > Decimal::ZERO, "a number > 0").unwrap_or_else(|m| {
+                ok = false;
+                st.error(file, line, target, Some(column), Some(text), m);
+                None
+            })
+        };
+        let ncv = positive("ncv_gj_per_t", ncv_s, st);
+        let density = positive("density_kg_per_l", density_s, st);
+        let has_fuel = !ncv_s.is_empty() || !density_s.is_empty();
+        let factor = if factor_s.is_empty() && has_fuel {
+            None
+        } else {
+            parse_decimal(factor_s)
+                .map_err(|e| e.to_string())
+                .and_then(|d| EmissionFactor::t_per_mwh(d).map_err(|e| e.to_string()))
+                .map_err(|m| {
+                    ok = false;
+                    st.error(file, line, target, Some("factor"), Some(factor_s), m);
+                })
+                .ok()
+        };
+        if let Some(carrier) = carrier {
+            if let Some(first) = seen.insert((inv, carrier), line) {
+                st.error(
+                    file,
+                    line,
+                    target,
+                    Some("carrier"),
+                    Some(carrier_s),
+                    format!(
+                        "a factor for this carrier and inventory is already given on line {first}"
+                    ),
+                );
+                ok = false;
+            }
+            if has_fuel && !carrier.is_fuel() {
+                ok = false;
+                let m = format!("'{carrier}' is not a fuel: it has no calorific value or density");
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), m);
+            }
+            if let Some(factor) = factor {
+                let o = FactorOverride {
+                    carrier,
+                    factor,
+                    source: Some(source.to_string()).filter(|s| !s.is_empty()),
+                    scope: if inv.is_some() {
+                        OverrideScope::Inventory
+                    } else {
+                        OverrideScope::Batch
+                    },
+                    line: Some(line),
+                };
+                match inv {
+                    Some(i) => out.per_inventory.entry(i).or_default().push(o),
+                    None => out.batch.push(o),
+                }
+            }
+            if ncv.is_some() || density.is_some() {
+                out.fuel.push((
+                    inv,
+                    FuelOverride { carrier, ncv_gj_per_t: ncv, density_kg_per_l: density },
+                ));
+            }
+        }
+        if !ok && inv.is_none() {
+            out.poisoned = true;
+        }
+    });
+    out
+}

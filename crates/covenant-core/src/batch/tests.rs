@@ -1,0 +1,707 @@
+//! Unit tests of the batch readers and writers.
+
+use super::*;
+use crate::batch::diag::State;
+use crate::batch::read::record::{CHUNK_ROWS, LineTooLong, for_rows_with};
+use crate::factors::Catalog;
+use crate::parallel::par_map;
+use crate::taxonomy::Carrier;
+use rust_decimal_macros::dec;
+use std::io::Read;
+
+fn run_str(inv: &str, act: &str, fac: Option<&str>) -> BatchOutput {
+    run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: fac.map(|f| ("factors.csv", f.as_bytes())),
+            supply: None,
+        },
+        Catalog::embedded(),
+    )
+}
+
+const INV: &str = "inventory_id,country,year,population\nA,IT,2010,1000\n";
+const ACT: &str =
+    "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
+
+fn messages(out: &BatchOutput) -> Vec<String> {
+    out.errors.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn minimal_batch() {
+    let out = run_str(INV, ACT, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert_eq!(out.inventories[0].inventory.total_emissions.tonnes(), dec!(20.2));
+    let mut buf = Vec::new();
+    write_summary(&mut buf, &out.inventories).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.2,1000,100,20.2,0.0202,")
+    );
+}
+
+#[test]
+fn headers_are_case_insensitive_any_order_with_bom_and_crlf() {
+    let inv = "\u{feff}Year , COUNTRY,Inventory_ID,extra\r\n2010,IT,A,x\r\n";
+    let act = "UNIT,amount,Carrier,sector,inventory_id\r\n MWh , 100 ,natural_gas,residential_buildings,A\r\n";
+    let out = run_str(inv, act, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert!(out.warnings.iter().any(|w| w.message.contains("unknown column 'extra'")));
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               A,residental_buildings,natural_gas,100,MWh\n\
+               A,residential_buildings,natural_gaz,100,MWh\n\
+               A,residential_buildings,natural_gas,1e3,MWh\n\
+               A,residential_buildings,natural_gas,100,mwh\n\
+               B,residential_buildings,natural_gas,100,MWh\n";
+    let out = run_str(INV, act, None);
+    let m = messages(&out);
+    assert_eq!(m.len(), 5, "{m:#?}");
+    assert!(
+        m[0].starts_with(
+            "activity.csv:2: column 'sector', value 'residental_buildings': unknown sector code"
+        ),
+        "{}",
+        m[0]
+    );
+    assert!(m[0].contains("did you mean 'residential_buildings'"));
+    assert!(m[1].contains("did you mean 'natural_gas'"));
+    assert!(m[2].contains("no thousands separators or exponent"));
+    assert!(m[3].contains("did you mean 'MWh'"));
+    assert!(m[4].starts_with("activity.csv:6: column 'inventory_id', value 'B'"));
+    assert!(out.inventories.is_empty());
+}
+
+#[test]
+fn monitoring_and_targets() {
+    let inv = "inventory_id,country,year,kind,baseline_id,population,target_year,target_reduction_pct\n\
+               B,IT,2010,baseline,,1000,2030,40\n\
+               M,IT,2015,monitoring,B,1000,,\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               B,waste,,100,tCO2\nM,waste,,80,tCO2\n";
+    let out = run_str(inv, act, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert_eq!(out.inventories[1].change_vs_baseline_pct, Some(dec!(-20)));
+    assert_eq!(out.inventories[0].target.as_ref().unwrap().emissions_t, Some(dec!(60)));
+}
+
+#[test]
+fn baseline_errors() {
+    let inv = "inventory_id,country,year,kind,baseline_id\n\
+               A,IT,2010,monitoring,\nB,IT,2010,monitoring,Z\nC,IT,2010,monitoring,C\n\
+               D,IT,2010,monitoring,E\nE,IT,2010,monitoring,D\n";
+    let act = "inventory_id,sector,carrier,amount,unit\nA,waste,,1,tCO2\n";
+    let m = messages(&run_str(inv, act, None));
+    assert!(m.iter().any(|e| e.starts_with("inventories.csv:2: column 'baseline_id'")), "{m:#?}");
+    assert!(m.iter().any(|e| e.contains("'Z' is not an inventory")));
+    assert!(m.iter().any(|e| e.contains("its own baseline")));
+    assert_eq!(m.iter().filter(|e| e.contains("is itself a monitoring inventory")).count(), 2);
+}
+
+#[test]
+fn overrides_from_factors_csv() {
+    let fac =
+        "carrier,factor,inventory_id,source\nnatural_gas,0.3,,batch\nnatural_gas,0.25,A,own\n";
+    let out = run_str(INV, ACT, Some(fac));
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert_eq!(out.inventories[0].inventory.total_emissions.tonnes(), dec!(25));
+    let bad = "carrier,factor\nnatural_gas,-1\n";
+    let out = run_str(INV, ACT, Some(bad));
+    assert!(messages(&out)[0].contains("negative"));
+    assert!(out.inventories.is_empty(), "a bad batch-wide factor rejects every inventory");
+}
+
+#[test]
+fn crlf_does_not_shift_line_numbers() {
+    for text in ["h\r\na\r\nb\r\n", "h\na\nb\n", "h\r\na\nb\r\n"] {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(CrlfToLf::new(text.as_bytes()));
+        let lines: Vec<u64> =
+            rdr.records().map(|r| r.unwrap().position().unwrap().line()).collect();
+        assert_eq!(lines, vec![1, 2, 3], "{text:?}");
+    }
+    // A CR split across reads, a lone CR, and tiny buffers.
+    let mut out = Vec::new();
+    let mut r = CrlfToLf::new(std::io::Read::chain(&b"a\r"[..], &b"\nb\rc\r"[..]));
+    let mut one = [0u8; 1];
+    while r.read(&mut one).unwrap() == 1 {
+        out.push(one[0]);
+    }
+    assert_eq!(out, b"a\nb\rc\r");
+}
+
+/// A reader of `len` bytes made by repeating `pattern`, without holding them in memory.
+struct Repeat {
+    pattern: &'static [u8],
+    left: u64,
+    at: usize,
+}
+
+impl Read for Repeat {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() && self.left > 0 {
+            buf[n] = self.pattern[self.at];
+            self.at = (self.at + 1) % self.pattern.len();
+            self.left -= 1;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// Runs the batch of [`INV`] with an activity file streamed from a reader.
+fn run_streamed(activity: Box<dyn Read + Send>) -> BatchOutput {
+    let input = BatchInput {
+        inventories: ("inventories.csv", Box::new(INV.as_bytes()) as Box<dyn Read + Send>),
+        activity: ("activity.csv", activity),
+        factors: None,
+        supply: None,
+    };
+    run(input, Catalog::embedded())
+}
+
+/// Runs a batch with `threads`, keeping cell detail.
+fn run_threads(inv: &[u8], act: &[u8], threads: usize) -> BatchOutput {
+    let input = BatchInput {
+        inventories: ("inventories.csv", inv),
+        activity: ("activity.csv", act),
+        factors: None,
+        supply: None,
+    };
+    run_with(input, Catalog::embedded(), Options { cell_detail: true, threads }, &mut |_| {})
+}
+
+/// Many chunks of rows with problems scattered through them (unknown ids and codes, a
+/// ragged row, a blank line, invalid UTF-8, a CRLF line): the pipelined reader gives
+/// exactly what the single-threaded one gives, errors and line numbers included.
+#[test]
+fn the_pipelined_reader_gives_the_same_output() {
+    let inv =
+        b"inventory_id,country,year,population\nA,IT,2010,1000\nB,DE,2012,2000\nC,FR,2015,500\n";
+    let mut act = b"inventory_id,sector,carrier,amount,unit\n".to_vec();
+    let ids = ["A", "B", "C"];
+    for i in 0..(5 * CHUNK_ROWS + 17) {
+        let id = ids[i % 3];
+        match i % 1001 {
+            7 => act.extend_from_slice(b"Q,residential_buildings,natural_gas,1,MWh\n"),
+            300 => act.extend_from_slice(b"B,residential_buildings,natural_gaz,1,MWh\n"),
+            501 => act.extend_from_slice(b"\n"),
+            502 => act.extend_from_slice(b"C,waste,,1\n"),
+            777 => act.extend_from_slice(b"A,waste,,1,tCO2,\xff\n"),
+            900 => act.extend_from_slice(b"A,public_lighting,electricity,3,MWh\r\n"),
+            _ => act.extend_from_slice(
+                format!("{id},tertiary_buildings,electricity,{}.5,kWh\n", i % 97).as_bytes(),
+            ),
+        }
+    }
+    let one = run_threads(inv, &act, 1);
+    let two = run_threads(inv, &act, 2);
+    assert!(!one.errors.is_empty());
+    assert_eq!(one, two);
+    // A clean file: every inventory computed, the same way.
+    let clean: Vec<u8> = act
+        .split(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"kWh") || l.starts_with(b"inventory_id"))
+        .flat_map(|l| l.iter().copied().chain([b'\n']))
+        .collect();
+    let one = run_threads(inv, &clean, 1);
+    assert!(one.errors.is_empty(), "{:?}", one.errors);
+    assert_eq!(one.inventories.len(), 3);
+    assert_eq!(one, run_threads(inv, &clean, 2));
+}
+
+/// A panic while rows are added (a bug, never input) reaches the caller; the parser thread
+/// does not keep the batch waiting.
+#[test]
+fn a_panic_in_the_pipeline_reaches_the_caller() {
+    let mut bytes = b"inventory_id,sector\n".to_vec();
+    bytes.extend(b"A,waste\n".repeat(5 * CHUNK_ROWS));
+    let rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(CrlfToLf::new(&bytes[..]));
+    let mut st = State::default();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut n = 0;
+        for_rows_with("a", rdr, &mut st, 2, &mut |_| {}, |_, _, _| {
+            n += 1;
+            assert!(n < 10, "a bug in the row handler");
+        });
+    }));
+    assert!(caught.is_err());
+}
+
+#[test]
+fn the_pipelined_reader_stops_at_the_line_limit_too() {
+    let inv = b"inventory_id,country,year\nA,IT,2010\n";
+    let mut act = b"inventory_id,sector,carrier,amount,unit\n".to_vec();
+    for _ in 0..3 * CHUNK_ROWS {
+        act.extend_from_slice(b"A,waste,,1,tCO2\n");
+    }
+    act.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+    act.extend_from_slice(b"\nA,waste,,1,tCO2\n");
+    let one = run_threads(inv, &act, 1);
+    assert!(messages(&one).iter().any(|m| m.contains("longer than")), "{:?}", messages(&one));
+    assert_eq!(one, run_threads(inv, &act, 2));
+}
+
+/// emissions.csv names the biomass variant behind a cell's factor: sustainable cells keep
+/// the plain source, non-sustainable and mixed cells say so.
+#[test]
+fn the_factor_source_names_the_biomass_variant() {
+    let inv = "inventory_id,country,year\nA,IT,2015\n";
+    let act = "inventory_id,sector,carrier,amount,unit,sustainable\n\
+        A,residential_buildings,other_biomass,100,MWh,\n\
+        A,tertiary_buildings,other_biomass,100,MWh,no\n\
+        A,municipal_buildings,other_biomass,100,MWh,\n\
+        A,municipal_buildings,other_biomass,50,MWh,no\n";
+    let out = run_threads(inv.as_bytes(), act.as_bytes(), 1);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let mut csv = Vec::new();
+    write_emissions(&mut csv, &out.inventories).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let source = |sector: &str| {
+        let row = text.lines().find(|l| l.starts_with(&format!("A,{sector},"))).unwrap();
+        row.split(',').nth(5).unwrap().to_string()
+    };
+    let set = "com-fuels@2024.2 ipcc2006-co2";
+    assert_eq!(source("residential_buildings"), set);
+    assert_eq!(source("tertiary_buildings"), format!("{set} (non-sustainable)"));
+    assert_eq!(source("municipal_buildings"), format!("{set} (sustainable and non-sustainable)"));
+}
+
+/// Every file suggests the nearest inventory id for an unknown one, not only activity.csv.
+#[test]
+fn unknown_ids_get_a_suggestion_in_every_file() {
+    let inv = "inventory_id,country,year\nkozani-2010,GR,2010\n";
+    let act = "inventory_id,sector,carrier,amount,unit\nkozani-201,waste,,1,tCO2\n";
+    let fac = "inventory_id,carrier,factor\nkozani-2O10,diesel,0.3\n";
+    let sup = "inventory_id,item,electricity_mwh\nKozani-2010,green_purchase,5\n";
+    let out = run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: Some(("factors.csv", fac.as_bytes())),
+            supply: Some(("supply.csv", sup.as_bytes())),
+        },
+        Catalog::embedded(),
+    );
+    let m = messages(&out);
+    for file in ["activity.csv", "factors.csv", "supply.csv"] {
+        assert!(
+            m.iter().any(|e| e.starts_with(&format!("{file}:2:"))
+                && e.ends_with("(did you mean 'kozani-2010'?)")),
+            "{file}: {m:?}"
+        );
+    }
+}
+
+/// A long line between short ones, all in one large read: found, on its own line number.
+#[test]
+fn a_long_line_inside_one_read_is_found() {
+    let mut text = b"a\nb\n".to_vec();
+    text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
+    text.extend_from_slice(b"\nc\n");
+    let mut r = CrlfToLf::new(&text[..]);
+    let mut buf = vec![0u8; text.len() + 10];
+    let e = r.read(&mut buf).unwrap_err();
+    assert_eq!(e.to_string(), LineTooLong(3).to_string());
+    // Exactly at the limit is accepted, and lines are counted across reads.
+    let mut text = b"a\n".to_vec();
+    text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES));
+    text.extend_from_slice(b"\nc\n");
+    let mut r = CrlfToLf::new(&text[..]);
+    let mut out = Vec::new();
+    r.read_to_end(&mut out).unwrap();
+    assert_eq!(out.len(), text.len());
+    assert_eq!(r.lines, 4);
+}
+
+#[test]
+fn a_gigabyte_without_line_breaks_stops_at_the_line_limit() {
+    let head: &[u8] = b"inventory_id,sector,carrier,amount,unit\nA,";
+    let body = Repeat { pattern: b"x", left: 1 << 30, at: 0 };
+    let out = run_streamed(Box::new(head.chain(body)));
+    let m = messages(&out);
+    assert!(m[0].starts_with("activity.csv:2: the line is longer than 1048576 bytes"), "{m:?}");
+}
+
+#[test]
+fn errors_are_listed_up_to_a_limit_then_counted() {
+    let head: &[u8] = b"inventory_id,sector,carrier,amount,unit\n";
+    let rows = Repeat { pattern: b"Z,waste,,1,tCO2\n", left: 16 * 20_000, at: 0 };
+    let out = run_streamed(Box::new(head.chain(rows)));
+    assert_eq!(out.errors.len(), MAX_LISTED + 1);
+    let last = out.errors.iter().find(|e| e.line == 0).unwrap();
+    assert!(last.message.starts_with("10001 more not listed"), "{}", last.message);
+}
+
+#[test]
+fn huge_cells_are_clipped_in_errors() {
+    let act = format!(
+        "{H}A,{},natural_gas,1,MWh\n",
+        "s".repeat(1_000_000),
+        H = "inventory_id,sector,carrier,amount,unit\n"
+    );
+    let out = run_str(INV, &act, None);
+    let e = &out.errors[0];
+    assert!(e.value.as_ref().unwrap().len() < 300);
+    assert!(e.message.len() < 700, "{}", e.message.len());
+}
+
+#[test]
+fn a_release_difference_is_flagged_and_quantified() {
+    // A second release whose fuel set has diesel at 0.300 t/MWh instead of 0.267.
+    let catalog = Catalog::parse(|path| {
+        let embedded = |p: &str| crate::embedded::file(p).map(str::to_string);
+        match path {
+            "releases.csv" => embedded("releases.csv").map(|r| {
+                format!("{r}test-2099.1,2099-01-01,com-fuels@2099.1,jrc-neefe@2024.1,partner-grid@2025.1,fuel-properties@2024.1,gwp@2024.1,test,\n")
+            }),
+            "com-fuels/2099.1/factors.csv" => embedded("com-fuels/2024.1/factors.csv")
+                .map(|f| f.replace("diesel,,,ipcc,co2,0.267,", "diesel,,,ipcc,co2,0.300,")),
+            "com-fuels/2099.1/sources.csv" => embedded("com-fuels/2024.1/sources.csv"),
+            other => embedded(other),
+        }
+    })
+    .unwrap();
+    let inv = "inventory_id,country,year,kind,baseline_id,factor_set\n\
+               B,IT,2010,baseline,,com-2024.1\nM,IT,2015,monitoring,B,test-2099.1\n";
+    let act = "inventory_id,sector,carrier,amount,unit\nB,private_transport,diesel,1000,MWh\nM,private_transport,diesel,1000,MWh\n";
+    let out = run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: None,
+            supply: None,
+        },
+        &catalog,
+    );
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert_eq!(out.inventories[1].inventory.total_emissions.tonnes(), dec!(300));
+    let w: Vec<&str> = out
+        .warnings
+        .iter()
+        .filter(|w| w.inventory_id.as_deref() == Some("M"))
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        w.iter().any(
+            |m| m.contains("factor release test-2099.1 differs from its baseline's com-2024.1")
+        ),
+        "{w:?}"
+    );
+    assert!(w.iter().any(|m| m.contains("computed with its baseline's release com-2024.1 the total would be 267 t instead of 300 t (difference -33 t)")), "{w:?}");
+    // The comparison by carrier is part of the monitoring result.
+    let cmp = out.inventories[1].comparison.as_ref().unwrap();
+    assert_eq!(cmp.total.change_t, dec!(33));
+}
+
+/// Finishing, targets and comparisons with baselines run on several threads: the output,
+/// errors and warnings included and in their order, is the same for any number of threads.
+#[test]
+fn the_output_does_not_depend_on_the_threads() {
+    let mut inv = String::from(
+        "inventory_id,country,year,kind,baseline_id,population,factor_set,target_year,target_reduction_pct,target_kind\n",
+    );
+    let mut act = String::from("inventory_id,sector,carrier,amount,unit\n");
+    for k in 0..12 {
+        let base = format!("B{k}");
+        // A baseline with a target; another rejected (its per-capita target has no
+        // population), so that the monitoring inventory of it cannot be compared.
+        inv.push_str(&format!("{base},IT,2010,baseline,,1000,com-2024.1,2030,40,absolute\n"));
+        inv.push_str(&format!("P{k},IT,2010,baseline,,,com-2024.1,2030,40,per_capita\n"));
+        // Monitoring: with another release than its baseline's; of the failed baseline.
+        inv.push_str(&format!("M{k},IT,2016,monitoring,{base},1100,com-2024.2,,,\n"));
+        inv.push_str(&format!("N{k},IT,2016,monitoring,P{k},,com-2024.1,,,\n"));
+        for id in [base, format!("P{k}"), format!("M{k}"), format!("N{k}")] {
+            let mwh = 1000 + 37 * k;
+            act.push_str(&format!("{id},private_transport,diesel,{mwh},MWh\n"));
+            act.push_str(&format!("{id},residential_buildings,electricity,{mwh},MWh\n"));
+        }
+    }
+    let one = run_threads(inv.as_bytes(), act.as_bytes(), 1);
+    let errors = messages(&one);
+    assert_eq!(one.inventories.len(), 24, "{errors:?}");
+    let population = |m: &&String| m.contains("a per-capita target needs the population");
+    assert_eq!(errors.iter().filter(population).count(), 12, "{errors:?}");
+    assert_eq!(errors.iter().filter(|m| m.contains("'baseline_id'")).count(), 12, "{errors:?}");
+    let release = |w: &&InputError| w.message.contains("computed with its baseline's release");
+    assert_eq!(one.warnings.iter().filter(release).count(), 12);
+    assert!(one.inventories.iter().filter(|r| r.progress.is_some()).count() == 12);
+    for threads in [2, 3, 5] {
+        assert_eq!(one, run_threads(inv.as_bytes(), act.as_bytes(), threads), "{threads}");
+    }
+}
+
+#[test]
+fn par_map_keeps_the_order() {
+    for n in 0..12 {
+        for threads in 1..6 {
+            let items: Vec<usize> = (0..n).map(|i| i * 10).collect();
+            let out = par_map(items, threads, |i, x| (i, x + 1));
+            let expected: Vec<(usize, usize)> = (0..n).map(|i| (i, i * 10 + 1)).collect();
+            assert_eq!(out, expected, "{n} items, {threads} threads");
+        }
+    }
+}
+
+#[test]
+fn fuel_parameters_can_be_given_per_inventory_or_batch() {
+    let inv = "inventory_id,country,year\nA,IT,2010\nB,IT,2010\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               A,municipal_fleet,diesel,1000,L\nB,municipal_fleet,diesel,1000,L\n\
+               A,residential_buildings,natural_gas,1000,m3\nB,residential_buildings,natural_gas,1000,m3\n";
+    // Batch-wide: a natural-gas density of 0.7 kg/m3 (0.0007 kg/L); for B only: diesel at 0.832 kg/L.
+    let fac = "inventory_id,carrier,factor,ncv_gj_per_t,density_kg_per_l\n\
+               ,natural_gas,,,0.0007\nB,diesel,,,0.832\n";
+    let out = run_str(inv, act, Some(fac));
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let mwh = |k: usize, c: Carrier| {
+        out.inventories[k]
+            .inventory
+            .cells
+            .iter()
+            .find(|x| x.carrier == Some(c))
+            .unwrap()
+            .energy
+            .unwrap()
+    };
+    // 1 000 L × 0.84 kg/L × 43.0 GJ/t = 36.12 GJ = 10.0333… MWh (the release's density).
+    assert_eq!(mwh(0, Carrier::Diesel).get(crate::quantity::EnergyUnit::Gigajoule), dec!(36.12));
+    // 1 000 L × 0.832 kg/L × 43.0 GJ/t = 35.776 GJ.
+    assert_eq!(mwh(1, Carrier::Diesel).get(crate::quantity::EnergyUnit::Gigajoule), dec!(35.776));
+    // 1 000 m3 × 0.7 kg/m3 × 48.0 GJ/t = 33.6 GJ = 9.333… MWh.
+    assert_eq!(mwh(0, Carrier::NaturalGas).get(crate::quantity::EnergyUnit::Gigajoule), dec!(33.6));
+    let conv = &out.inventories[1]
+        .inventory
+        .cells
+        .iter()
+        .find(|x| x.carrier == Some(Carrier::Diesel))
+        .unwrap()
+        .inputs[0];
+    assert_eq!((conv.ncv_gj_per_t, conv.density_kg_per_l), (Some(dec!(43.0)), Some(dec!(0.832))));
+    let bad = "inventory_id,carrier,factor,ncv_gj_per_t\nA,electricity,,3.6\nA,diesel,,-1\n";
+    let m = messages(&run_str(inv, act, Some(bad)));
+    assert!(m.iter().any(|e| e.contains("'electricity' is not a fuel")), "{m:?}");
+    assert!(
+        m.iter().any(|e| e.contains("column 'ncv_gj_per_t', value '-1': expected a number > 0")),
+        "{m:?}"
+    );
+}
+
+fn run_supply(inv: &str, act: &str, fac: Option<&str>, sup: &str) -> BatchOutput {
+    run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: fac.map(|f| ("factors.csv", f.as_bytes())),
+            supply: Some(("supply.csv", sup.as_bytes())),
+        },
+        Catalog::embedded(),
+    )
+}
+
+#[test]
+fn local_electricity_and_heat_factors_from_supply() {
+    // Italy 2010, NEEFE 0.421. Electricity: 10 000 MWh consumed; 1 000 MWh PV; a CHP burning
+    // 5 000 MWh of natural gas (0.202 → 1 010 t) for 1 500 MWh of electricity and 2 500 MWh of
+    // heat. Heat share = 2 500 × 0.4 / (2 500 × 0.4 + 1 500 × 0.9) = 1 000 / 2 350.
+    let inv = "inventory_id,country,year\nA,IT,2010\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               A,residential_buildings,electricity,10000,MWh\nA,residential_buildings,heat_cold,4000,MWh\n";
+    let sup = "inventory_id,item,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t\n\
+               A,electricity_production,PV,1000,,,,,\n\
+               A,chp,gas CHP,1500,2500,natural_gas,5000,MWh,\n\
+               A,heat_import,,,500,,,,40\n";
+    let out = run_supply(inv, act, None, sup);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let r = &out.inventories[0].inventory;
+    let local = r.supply.as_ref().unwrap();
+    let chp = local.rows[1].chp.unwrap();
+    let heat_t = dec!(1010) * dec!(1000) / dec!(2350);
+    assert_eq!(
+        crate::quantity::round_for_display(chp.heat.tonnes(), 6),
+        crate::quantity::round_for_display(heat_t, 6)
+    );
+    assert_eq!(chp.heat.checked_add(chp.electricity).unwrap().tonnes(), dec!(1010));
+    // EFE = [(10 000 − 2 500) × 0.421 + CO2_CHP,E] / 10 000.
+    let (_, efe, case) = local.electricity.unwrap();
+    assert_eq!(case, crate::supply::EfeCase::General);
+    let expected = (dec!(7500) * dec!(0.421) + (dec!(1010) - heat_t)) / dec!(10000);
+    assert_eq!(
+        crate::quantity::round_for_display(efe.value(), 12),
+        crate::quantity::round_for_display(expected, 12)
+    );
+    // EFH = (CO2_CHP,H + 40) / 4 000.
+    let (_, efh) = local.heat.unwrap();
+    assert_eq!(
+        crate::quantity::round_for_display(efh.value(), 12),
+        crate::quantity::round_for_display((heat_t + dec!(40)) / dec!(4000), 12)
+    );
+    let e = r.factors.iter().find(|f| f.carrier == Carrier::Electricity).unwrap();
+    assert_eq!(e.provenance.short(), "local factor EFE (general case)");
+    // A user's electricity factor wins, with a warning.
+    let out = run_supply(inv, act, Some("carrier,factor\nelectricity,0.3\n"), sup);
+    let r = &out.inventories[0].inventory;
+    assert_eq!(
+        r.factors.iter().find(|f| f.carrier == Carrier::Electricity).unwrap().factor.value(),
+        dec!(0.3)
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("local production and green purchases do not change it"))
+    );
+}
+
+#[test]
+fn supply_errors_are_located_in_the_supply_file() {
+    let inv = "inventory_id,country,year\nA,IT,2010\n";
+    let act =
+        "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,heat_cold,100,MWh\n";
+    let sup = "inventory_id,item,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t\n\
+               A,chp_plant,1,1,,,,\nA,chp,1,,,,,\nA,heat_export,,10,,,,\nA,heat_production,,10,natural_gas,5,MWh,3\n\
+               A,green_purchase,5,,diesel,1,MWh,\nZ,heat_import,,1,,,,1\nA,heat_production,,10,other_fossil,5,MWh,\n";
+    let m = messages(&run_supply(inv, act, None, sup));
+    let expect = [
+        "supply.csv:2: column 'item', value 'chp_plant': unknown item code 'chp_plant' (did you mean 'chp'?)",
+        "supply.csv:3: column 'heat_mwh': the heat produced (MWh) is required for this item",
+        "supply.csv:4: column 'emissions_t': the emissions of the heat imported or exported (t) is required",
+        "supply.csv:5: column 'emissions_t', value '3': give either a fuel input or the emissions, not both",
+        "supply.csv:6: column 'carrier', value 'diesel': item 'green_purchase' has no fuel input",
+        "supply.csv:7: column 'inventory_id', value 'Z': no inventory with this id",
+    ];
+    for e in expect {
+        assert!(m.iter().any(|x| x.starts_with(e)), "missing {e}\n{m:#?}");
+    }
+    // A fuel without a factor is reported at its supply line.
+    let m = messages(&run_supply(
+        inv,
+        act,
+        None,
+        "inventory_id,item,heat_mwh,carrier,amount,unit\nA,heat_production,10,other_fossil,5,MWh\n",
+    ));
+    assert!(
+        m[0].starts_with(
+            "supply.csv:2: column 'carrier': no co2 emission factor for carrier 'other_fossil'"
+        ),
+        "{m:?}"
+    );
+    // Exported heat larger than the rest: a negative EFH is refused.
+    let m = messages(&run_supply(
+        inv,
+        act,
+        None,
+        "inventory_id,item,heat_mwh,emissions_t\nA,heat_export,10,5\n",
+    ));
+    assert!(m[0].contains("the local heat factor would be negative"), "{m:?}");
+}
+
+#[test]
+fn co2e_with_a_gwp_set_from_per_gas_factors() {
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               A,private_transport,diesel,1000,MWh\nA,residential_buildings,other_biomass,1000,MWh\n";
+    let run_gwp = |gwp: &str| {
+        let inv = format!("inventory_id,country,year,gases,gwp\nA,IT,2010,co2e,{gwp}\n");
+        let out = run_str(&inv, act, None);
+        assert!(out.errors.is_empty(), "{:?}", messages(&out));
+        out.inventories[0].inventory.clone()
+    };
+    let cell = |inv: &Inventory, c: Carrier| {
+        inv.cells.iter().find(|x| x.carrier == Some(c)).unwrap().clone()
+    };
+    // Diesel, AR4: (74 100 + 3 × 25 + 0.6 × 298) kg/TJ × 3.6e-6 = 0.26767368 t/MWh.
+    let ar4 = run_gwp("ar4");
+    assert_eq!(cell(&ar4, Carrier::Diesel).factor.unwrap().value(), dec!(0.26767368));
+    assert_eq!(cell(&ar4, Carrier::Diesel).emissions.tonnes(), dec!(267.67368));
+    // AR5: 74 100 + 84 + 159 = 74 343 → 267.6348 t; SAR: 74 100 + 63 + 186 → 267.6564 t.
+    assert_eq!(cell(&run_gwp("ar5"), Carrier::Diesel).emissions.tonnes(), dec!(267.6348));
+    assert_eq!(cell(&run_gwp("sar"), Carrier::Diesel).emissions.tonnes(), dec!(267.6564));
+    // Without a GWP set: the CoM CO2-eq table (0.268).
+    assert_eq!(cell(&run_gwp(""), Carrier::Diesel).emissions.tonnes(), dec!(268));
+    // Sustainable wood, AR4: only CH4 and N2O, (30 × 25 + 4 × 298) × 3.6e-6 = 0.0069912; its
+    // biogenic CO2, 112 000 × 3.6e-6 × 1 000 MWh = 403.2 t, is a memo item.
+    let wood = cell(&ar4, Carrier::OtherBiomass);
+    assert_eq!(wood.emissions.tonnes(), dec!(6.9912));
+    assert_eq!(wood.biogenic_co2.unwrap().tonnes(), dec!(403.2));
+    assert_eq!(ar4.biogenic_co2_memo.unwrap().tonnes(), dec!(403.2));
+    assert_eq!(ar4.total_emissions.tonnes(), dec!(267.67368) + dec!(6.9912));
+    let f = ar4.factors.iter().find(|f| f.carrier == Carrier::Diesel).unwrap();
+    assert_eq!(f.provenance.short(), "ipcc2006-gases@2024.1 with AR4 GWP");
+    // Errors: a GWP set with CO2 only, an unknown set, a release without per-gas factors.
+    for (inv, expected) in [
+        (
+            "inventory_id,country,year,gases,gwp\nA,IT,2010,co2,ar5\n",
+            "a GWP set applies to CO2-eq inventories",
+        ),
+        (
+            "inventory_id,country,year,gases,gwp\nA,IT,2010,co2e,ar7\n",
+            "unknown GWP set; expected one of ar4, ar5, ar6, sar, tar",
+        ),
+        (
+            "inventory_id,country,year,gases,gwp,factor_set\nA,IT,2010,co2e,ar5,com-2024.1\n",
+            "release com-2024.1 has no per-gas factors",
+        ),
+    ] {
+        let m = messages(&run_str(inv, act, None));
+        assert!(m[0].contains(expected), "{m:?}");
+    }
+}
+
+#[test]
+fn non_sustainable_biomass_counts_its_co2() {
+    let inv = "inventory_id,country,year\nA,IT,2010\n";
+    let act = "inventory_id,sector,carrier,amount,unit,sustainable\n\
+               A,residential_buildings,other_biomass,1000,MWh,\n\
+               A,residential_buildings,other_biomass,500,MWh,no\n";
+    let out = run_str(inv, act, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let r = &out.inventories[0].inventory;
+    let cell = &r.cells[0];
+    // 1 000 MWh × 0 + 500 MWh × 0.403 = 201.5 t; the effective factor is 201.5 / 1 500.
+    assert_eq!(cell.emissions.tonnes(), dec!(201.5));
+    assert_eq!(cell.energy.unwrap().mwh(), dec!(1500));
+    assert_eq!(crate::quantity::round_for_display(cell.factor.unwrap().value(), 6), dec!(0.134333));
+    // Only the sustainable part has biogenic CO2 outside the totals: 1 000 × 0.4032.
+    assert_eq!(cell.biogenic_co2.unwrap().tonnes(), dec!(403.2));
+    assert_eq!(r.factors.iter().filter(|f| f.carrier == Carrier::OtherBiomass).count(), 2);
+    let mut buf = Vec::new();
+    write_emissions(&mut buf, &out.inventories).unwrap();
+    assert!(
+        String::from_utf8(buf)
+            .unwrap()
+            .contains(",other_biomass,1500,0.1343333333333333333333333333,")
+    );
+    let bad = "inventory_id,sector,carrier,amount,unit,sustainable\nA,private_transport,diesel,1,MWh,no\nA,private_transport,biofuel,1,MWh,maybe\n";
+    let m = messages(&run_str(inv, bad, None));
+    assert!(
+        m[0].contains("column 'sustainable', value 'no'") && m[0].contains("a biomass carrier"),
+        "{m:?}"
+    );
+    assert!(
+        m[1].contains("column 'sustainable', value 'maybe': expected yes, no or empty"),
+        "{m:?}"
+    );
+    // A release without non-sustainable factors says so.
+    let old = "inventory_id,country,year,factor_set\nA,IT,2010,com-2024.1\n";
+    let m = messages(&run_str(old, act, None));
+    assert!(m[0].contains("no factor for non-sustainable other_biomass"), "{m:?}");
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    assert!(messages(&run_str("", ACT, None))[0].contains("the file is empty"));
+    assert!(
+        messages(&run_str("inventory_id,country,year\n", ACT, None))[0].contains("no inventories")
+    );
+    let m = messages(&run_str(INV, "inventory_id,sector,carrier,amount,unit\n", None));
+    assert!(m[0].contains("has no rows in activity.csv"), "{m:?}");
+}

@@ -1,0 +1,421 @@
+//! Adding activity rows up into sector × carrier cells.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{Activity, FuelOverride, InventorySpec, Located, Quantity};
+use crate::error::{Error, Result};
+use crate::factors::{Release, Variant};
+use crate::quantity::{ActivityUnit, Emissions, Energy, MAX_AMOUNT};
+use crate::taxonomy::{Carrier, GasBasis, Sector};
+
+const SLOTS: usize = Carrier::ALL.len() + 1;
+
+#[derive(Clone, Debug, Default)]
+pub(super) struct Acc {
+    /// Every input line, when the builder keeps cell detail.
+    pub(super) lines: Vec<u64>,
+    /// The number of rows added.
+    pub(super) rows: u64,
+    /// The smallest input line, for messages.
+    pub(super) first_line: Option<u64>,
+    /// The amounts summed per unit and variant (almost always one).
+    pub(super) inputs: Vec<(ActivityUnit, Variant, Decimal)>,
+}
+
+/// Adds activity rows up into cells; see the module docs.
+#[derive(Debug)]
+pub struct InventoryBuilder<'r> {
+    pub(super) spec: InventorySpec,
+    pub(super) release: &'r Release,
+    pub(super) cells: Cells,
+    pub(super) fuel_overrides: Vec<FuelOverride>,
+    pub(super) supply: Vec<(crate::supply::SupplyRow, Option<(Carrier, Energy)>)>,
+    pub(super) chp: crate::supply::ChpEfficiencies,
+    pub(super) detail: bool,
+}
+
+/// Sparse sector × carrier cells: a slot index and only the cells that have rows, so an
+/// inventory costs memory in proportion to its cells, not to the 272 possible ones.
+#[derive(Clone, Debug)]
+pub(super) struct Cells {
+    pub(super) index: Box<[u16]>,
+    pub(super) accs: Vec<Acc>,
+}
+
+impl Cells {
+    const ABSENT: u16 = u16::MAX;
+
+    fn new() -> Cells {
+        Cells {
+            index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
+            accs: Vec::new(),
+        }
+    }
+
+    pub(super) fn get(&self, slot: usize) -> Option<&Acc> {
+        match self.index[slot] {
+            Cells::ABSENT => None,
+            i => self.accs.get(usize::from(i)),
+        }
+    }
+
+    fn entry(&mut self, slot: usize) -> &mut Acc {
+        let i = match self.index[slot] {
+            Cells::ABSENT => {
+                // At most 272 cells, far below u16::MAX.
+                let i = u16::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
+                self.index[slot] = i;
+                self.accs.push(Acc::default());
+                i
+            }
+            i => i,
+        };
+        &mut self.accs[usize::from(i)]
+    }
+}
+
+pub(super) fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
+    sector.index() * SLOTS + carrier.map_or(SLOTS - 1, Carrier::index)
+}
+
+fn energy_units() -> String {
+    "MWh, kWh, GWh, GJ, TJ or toe".into()
+}
+
+impl<'r> InventoryBuilder<'r> {
+    /// A builder for `spec`, using `release` for defaults, NCVs and densities.
+    pub fn new(spec: InventorySpec, release: &'r Release) -> InventoryBuilder<'r> {
+        InventoryBuilder {
+            release,
+            cells: Cells::new(),
+            fuel_overrides: Vec::new(),
+            supply: Vec::new(),
+            chp: spec.chp_efficiencies.unwrap_or(crate::supply::ChpEfficiencies::GUIDEBOOK_2010),
+            spec,
+            detail: true,
+        }
+    }
+
+    /// Whether each cell keeps its detail (the default): the list of its input lines
+    /// ([`Cell::lines`]) and the conversion of each of its quantities ([`Cell::inputs`]).
+    /// Without it a builder's memory grows with its cells, not with its rows, and an inventory
+    /// takes about half the memory; cells still count their rows ([`Cell::rows`]), name their
+    /// fuel variants ([`Cell::variants`]), and messages still name the first line of a cell.
+    /// The numbers are the same either way.
+    pub fn keep_cell_detail(&mut self, keep: bool) {
+        self.detail = keep;
+    }
+
+    /// The inventory being built.
+    pub fn spec(&self) -> &InventorySpec {
+        &self.spec
+    }
+
+    /// Sets the reference efficiencies used to split CHP emissions.
+    pub fn set_chp_efficiencies(&mut self, eta: crate::supply::ChpEfficiencies) {
+        self.chp = eta;
+    }
+
+    /// Adds a row of local energy supply (Tables C and D); its fuel input is converted now.
+    pub fn add_supply(&mut self, row: crate::supply::SupplyRow) -> Result<(), Located> {
+        let loc = |column: &'static str, value: String, error: Error| Located {
+            line: row.line,
+            column,
+            value,
+            error: Box::new(error),
+            supply: true,
+        };
+        let fuel = match row.fuel {
+            None => None,
+            Some((carrier, amount, unit)) => {
+                if amount.is_sign_negative() && !amount.is_zero() {
+                    return Err(loc(
+                        "amount",
+                        amount.to_string(),
+                        Error::NegativeAmount { value: amount },
+                    ));
+                }
+                let per_unit = match unit {
+                    ActivityUnit::Energy(u) => Ok(u.megajoules()),
+                    ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => Err(Error::UnitMismatch {
+                        unit: unit.symbol().into(),
+                        what: "a plant's fuel input".into(),
+                        expected: format!("{} or a fuel quantity", energy_units()),
+                    }),
+                    _ if !carrier.is_fuel() => Err(Error::UnitMismatch {
+                        unit: unit.symbol().into(),
+                        what: format!("carrier '{carrier}'"),
+                        expected: energy_units(),
+                    }),
+                    _ => self
+                        .fuel_parameters(carrier, unit)
+                        .and_then(|p| p.megajoules_per_unit(unit)),
+                }
+                .map_err(|e| loc("unit", unit.symbol().into(), e))?;
+                let mj = amount.checked_mul(per_unit).ok_or_else(|| {
+                    loc("amount", amount.to_string(), Error::overflow("fuel input"))
+                })?;
+                Some((carrier, Energy::from_megajoules(mj)))
+            }
+        };
+        self.supply.push((row, fuel));
+        Ok(())
+    }
+
+    /// Uses the user's NCV and/or density for a carrier instead of the release's (add before
+    /// the rows that need them).
+    pub fn set_fuel_override(&mut self, o: FuelOverride) {
+        self.fuel_overrides.retain(|x| x.carrier != o.carrier);
+        self.fuel_overrides.push(o);
+    }
+
+    /// The NCV and density of a carrier: the user's where given, else the release's.
+    pub fn fuel_parameters(&self, carrier: Carrier, unit: ActivityUnit) -> Result<FuelParameters> {
+        let props = self.release.properties();
+        let user = self.fuel_overrides.iter().find(|o| o.carrier == carrier);
+        let missing = |property| Error::MissingFuelProperty {
+            carrier,
+            unit: unit.symbol().into(),
+            property,
+            release: self.release.id().into(),
+        };
+        let ncv = user.and_then(|u| u.ncv_gj_per_t).or_else(|| props.ncv(carrier).map(|p| p.value));
+        let density = user
+            .and_then(|u| u.density_kg_per_l)
+            .or_else(|| props.density(carrier).map(|p| p.value));
+        if ncv.is_some()
+            && density.is_none()
+            && matches!(unit, ActivityUnit::Litre | ActivityUnit::CubicMetre)
+        {
+            return Err(missing("density"));
+        }
+        Ok(FuelParameters {
+            carrier,
+            ncv_gj_per_t: ncv.ok_or_else(|| missing("net calorific value"))?,
+            density_kg_per_l: density,
+            user: user.is_some(),
+        })
+    }
+
+    /// Checks an activity row and converts its amount, without adding it.
+    pub fn convert(&self, a: &Activity) -> Result<Quantity, Located> {
+        match self.check(a)? {
+            Checked::Emissions => Emissions::from_tonnes(a.amount)
+                .map(Quantity::Emissions)
+                .map_err(|e| located_amount(a, e)),
+            Checked::Energy(mj_per_unit) => a
+                .amount
+                .checked_mul(mj_per_unit)
+                .map(|mj| Quantity::Energy(Energy::from_megajoules(mj)))
+                .ok_or_else(|| located_amount(a, Error::overflow("energy"))),
+        }
+    }
+
+    /// Checks an activity row: the sector and carrier go together, the amount is in range, the
+    /// unit fits the carrier (with fuel parameters for fuel quantities). Gives the megajoules per
+    /// unit of an energy carrier.
+    fn check(&self, a: &Activity) -> Result<Checked, Located> {
+        let loc = |column: &'static str, value: String, error: Error| Located {
+            line: a.line,
+            column,
+            value,
+            error: Box::new(error),
+            supply: false,
+        };
+        let sector = a.sector;
+        match (sector.is_energy(), a.carrier) {
+            (true, None) => {
+                return Err(loc("carrier", String::new(), Error::CarrierRequired { sector }));
+            }
+            (false, Some(c)) => {
+                return Err(loc(
+                    "carrier",
+                    c.to_string(),
+                    Error::CarrierNotAllowed { sector, carrier: c },
+                ));
+            }
+            (true, Some(c)) if !sector.accepts(c) => {
+                return Err(loc(
+                    "carrier",
+                    c.to_string(),
+                    Error::TransportCarrier { sector, carrier: c },
+                ));
+            }
+            _ => {}
+        }
+        if a.amount.is_sign_negative() && !a.amount.is_zero() {
+            return Err(loc(
+                "amount",
+                a.amount.to_string(),
+                Error::NegativeAmount { value: a.amount },
+            ));
+        }
+        if a.variant == Variant::NonSustainable && !a.carrier.is_some_and(Carrier::is_biomass) {
+            let c = a.carrier.map_or(String::new(), |c| c.to_string());
+            return Err(loc(
+                "sustainable",
+                "no".into(),
+                Error::UnitMismatch {
+                    unit: "sustainable = no".into(),
+                    what: format!("carrier '{c}'"),
+                    expected: "a biomass carrier (plant_oil, biofuel, other_biomass, biogas)"
+                        .into(),
+                },
+            ));
+        }
+        // A mantissa below 10^15 cannot exceed MAX_AMOUNT at any scale (no comparison needed).
+        if a.amount.mantissa().unsigned_abs() >= 1_000_000_000_000_000 && a.amount > MAX_AMOUNT {
+            return Err(loc(
+                "amount",
+                a.amount.to_string(),
+                Error::AmountTooLarge { value: a.amount },
+            ));
+        }
+        let unit_err = |what: String, expected: String| {
+            loc(
+                "unit",
+                a.unit.symbol().into(),
+                Error::UnitMismatch { unit: a.unit.symbol().into(), what, expected },
+            )
+        };
+        let Some(carrier) = a.carrier else {
+            let expected = match self.spec.gases {
+                GasBasis::Co2 => ActivityUnit::TonneCo2,
+                GasBasis::Co2e => ActivityUnit::TonneCo2e,
+            };
+            return if a.unit == expected {
+                Ok(Checked::Emissions)
+            } else if matches!(a.unit, ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e) {
+                Err(unit_err(
+                    format!(
+                        "an inventory reporting {} (gases = {})",
+                        self.spec.gases.unit(),
+                        self.spec.gases
+                    ),
+                    format!("{expected}"),
+                ))
+            } else {
+                Err(unit_err(
+                    format!("non-energy sector '{sector}'"),
+                    "tCO2 or tCO2e (emissions entered directly)".into(),
+                ))
+            };
+        };
+        let mj_per_unit = match a.unit {
+            ActivityUnit::Energy(u) => u.megajoules(),
+            ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => {
+                return Err(unit_err(format!("energy sector '{sector}'"), energy_units()));
+            }
+            fuel_unit => {
+                if !carrier.is_fuel() {
+                    return Err(unit_err(format!("carrier '{carrier}'"), energy_units()));
+                }
+                self.fuel_parameters(carrier, fuel_unit)
+                    .and_then(|p| p.megajoules_per_unit(fuel_unit))
+                    .map_err(|e| {
+                        let column =
+                            if matches!(e, Error::Overflow { .. }) { "amount" } else { "unit" };
+                        loc(column, fuel_unit.symbol().into(), e)
+                    })?
+            }
+        };
+        Ok(Checked::Energy(mj_per_unit))
+    }
+
+    /// Adds a row: it is checked, converted to energy (or emissions for non-energy sectors)
+    /// and added to its cell.
+    pub fn add(&mut self, a: &Activity) -> Result<(), Located> {
+        // Validates the row (and that its conversion fits); the energy itself is computed from
+        // the per-unit sums in `finish`, which is exact and the same as adding row by row. An
+        // amount in an energy unit needs no trial conversion: it is at most MAX_AMOUNT (10^15)
+        // and a unit at most 3.6e6 MJ (GWh), far below Decimal's 7.9e28.
+        if !matches!(a.unit, ActivityUnit::Energy(_)) {
+            self.convert(a)?;
+        } else {
+            self.check(a)?;
+        }
+        let acc = self.cells.entry(slot(a.sector, a.carrier));
+        let overflow = |e: Error| Located {
+            line: a.line,
+            column: "amount",
+            value: a.amount.to_string(),
+            error: Box::new(e),
+            supply: false,
+        };
+        acc.rows += 1;
+        if let Some(l) = a.line {
+            acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
+            if self.detail {
+                acc.lines.push(l);
+            }
+        }
+        match acc.inputs.iter_mut().find(|(u, v, _)| *u == a.unit && *v == a.variant) {
+            Some((_, _, sum)) => {
+                *sum = sum
+                    .checked_add(a.amount)
+                    .ok_or_else(|| overflow(Error::overflow("amount sum")))?;
+            }
+            None => acc.inputs.push((a.unit, a.variant, a.amount)),
+        }
+        Ok(())
+    }
+}
+
+/// What [`InventoryBuilder::check`] found a row to be.
+enum Checked {
+    /// Emissions entered directly (non-energy sectors).
+    Emissions,
+    /// Energy, with the megajoules per unit of the row.
+    Energy(Decimal),
+}
+
+fn located_amount(a: &Activity, error: Error) -> Located {
+    Located {
+        line: a.line,
+        column: "amount",
+        value: a.amount.to_string(),
+        error: Box::new(error),
+        supply: false,
+    }
+}
+
+/// An activity amount converted to what the engine adds up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FuelParameters {
+    /// The carrier.
+    pub carrier: Carrier,
+    /// Net calorific value, GJ/t.
+    pub ncv_gj_per_t: Decimal,
+    /// Density, kg/L (needed for volumes only).
+    pub density_kg_per_l: Option<Decimal>,
+    /// Whether the user gave these values (else they come from the release).
+    pub user: bool,
+}
+
+impl FuelParameters {
+    /// MJ per unit: t × NCV (GJ/t) × 1 000; L → t is × density (kg/L) / 1 000; m³ = 1 000 L.
+    pub fn megajoules_per_unit(self, unit: ActivityUnit) -> Result<Decimal> {
+        let ncv = self.ncv_gj_per_t;
+        let thousand = Decimal::ONE_THOUSAND;
+        let missing = |property| Error::MissingFuelProperty {
+            carrier: self.carrier,
+            unit: unit.symbol().into(),
+            property,
+            release: if self.user { "the user's parameters".into() } else { "the release".into() },
+        };
+        let v = match unit {
+            ActivityUnit::Energy(u) => Some(u.megajoules()),
+            ActivityUnit::Kilogram => Some(ncv),
+            ActivityUnit::Tonne => ncv.checked_mul(thousand),
+            ActivityUnit::Litre => {
+                ncv.checked_mul(self.density_kg_per_l.ok_or_else(|| missing("density"))?)
+            }
+            ActivityUnit::CubicMetre => ncv
+                .checked_mul(self.density_kg_per_l.ok_or_else(|| missing("density"))?)
+                .and_then(|x| x.checked_mul(thousand)),
+            ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
+        };
+        v.ok_or_else(|| Error::overflow("fuel conversion"))
+    }
+}

@@ -1,0 +1,503 @@
+//! Applying the factors: from the cells' summed quantities to an [`Inventory`] with its
+//! totals, factors and warnings.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::builder::{Acc, FuelParameters, slot};
+use super::{
+    Cell, ENGINE_VERSION, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Located,
+    Subtotal,
+};
+use crate::error::{Error, Result};
+use crate::factors::{Release, Variant};
+use crate::provenance::{Conversion, FactorUsed, Provenance};
+use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy};
+use crate::taxonomy::{Carrier, GasBasis, Sector};
+
+impl InventoryBuilder<'_> {
+    /// Applies the factors and returns the inventory, or every problem found.
+    ///
+    /// `overrides` are the user's factors; one with [`OverrideScope::Inventory`] wins over one
+    /// with [`OverrideScope::Batch`], which wins over the release.
+    ///
+    /// [`OverrideScope::Inventory`]: crate::provenance::OverrideScope::Inventory
+    /// [`OverrideScope::Batch`]: crate::provenance::OverrideScope::Batch
+    pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Located>> {
+        let (supply, local_factors, supply_warnings) = self.local_supply(overrides)?;
+        let mut run = Run {
+            builder: &self,
+            overrides,
+            factors: local_factors,
+            failed: Vec::new(),
+            warnings: supply_warnings,
+            problems: Vec::new(),
+        };
+        let mut totals = Totals::default();
+        let mut out_cells = Vec::with_capacity(self.cells.accs.len());
+        let mut sectors = Vec::new();
+        for &sector in Sector::ALL {
+            let mut sector_total: Option<Subtotal<()>> = None;
+            let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
+            for carrier in carriers {
+                let Some(acc) = self.cells.get(slot(sector, carrier)) else {
+                    continue;
+                };
+                let Some(cell) = run.cell(sector, carrier, acc) else {
+                    continue;
+                };
+                if let Err(e) = totals.add(&mut sector_total, &cell) {
+                    run.problems.push(amount_problem(acc.first_line, e));
+                    continue;
+                }
+                if let Some(b) = cell.biogenic_co2 {
+                    totals.biogenic = Some(
+                        totals
+                            .biogenic
+                            .unwrap_or_default()
+                            .checked_add(b)
+                            .map_err(|e| vec![amount_problem(acc.first_line, e)])?,
+                    );
+                }
+                out_cells.push(cell);
+            }
+            if let Some(t) = sector_total {
+                sectors.push(Subtotal { key: sector, energy: t.energy, emissions: t.emissions });
+            }
+        }
+        let Run { mut factors, mut warnings, problems, .. } = run;
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        for &s in Sector::ALL.iter().filter(|s| s.is_key()) {
+            if !sectors.iter().any(|t| t.key == s) {
+                warnings.push(format!("key sector '{s}' has no activity data"));
+            }
+        }
+        let carriers = Carrier::ALL
+            .iter()
+            .zip(totals.by_carrier)
+            .filter_map(|(&c, t)| {
+                t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
+            })
+            .collect();
+        factors.sort_by_key(|f| f.carrier);
+        let spec = self.spec;
+        let per_capita_t = spec.population.map(|p| totals.emissions.per_capita(p));
+        Ok(Inventory {
+            release: self.release.id().to_string(),
+            spec,
+            cells: out_cells,
+            sectors,
+            carriers,
+            total_energy: totals.energy,
+            total_emissions: totals.emissions,
+            per_capita_t,
+            biogenic_co2_memo: totals.biogenic,
+            factors,
+            supply,
+            warnings,
+            engine_version: ENGINE_VERSION,
+        })
+    }
+
+    /// Local energy supply (Tables C and D), when there are supply rows: the local factors it
+    /// gives and its warnings.
+    fn local_supply(&self, overrides: &[&FactorOverride]) -> LocalSupplyResult {
+        if self.supply.is_empty() {
+            return Ok((None, Vec::new(), Vec::new()));
+        }
+        let (spec, release) = (&self.spec, self.release);
+        // Electricity and heat consumption (Table A) are energy units only: no fuel parameters.
+        let consumption = |carrier: Carrier| -> Result<Energy> {
+            let mut sum = Energy::ZERO;
+            for &sector in Sector::ALL {
+                if let Some(acc) = self.cells.get(slot(sector, Some(carrier))) {
+                    for &(unit, _, amount) in &acc.inputs {
+                        sum = sum.checked_add(conversion(None, unit, amount)?.energy)?;
+                    }
+                }
+            }
+            Ok(sum)
+        };
+        let (tce, lhc) = consumption(Carrier::Electricity)
+            .and_then(|e| Ok((e, consumption(Carrier::HeatCold)?)))
+            .map_err(|e| {
+                vec![Located {
+                    line: None,
+                    column: "amount",
+                    value: String::new(),
+                    error: Box::new(e),
+                    supply: true,
+                }]
+            })?;
+        let mut warnings = Vec::new();
+        let (local, factors) = crate::supply::compute_local(
+            &self.supply,
+            self.chp,
+            tce,
+            lhc,
+            |carrier| {
+                resolve(spec, release, carrier, Variant::Default, overrides).map(|f| f.factor)
+            },
+            |carrier| overrides.iter().any(|o| o.carrier == carrier),
+            resolve(spec, release, Carrier::Electricity, Variant::Default, &[])
+                .ok()
+                .map(|f| f.factor),
+            &mut warnings,
+        )?;
+        Ok((Some(local), factors, warnings))
+    }
+}
+
+/// What [`InventoryBuilder::local_supply`] gives: the supply, its local factors and warnings.
+type LocalSupplyResult =
+    Result<(Option<crate::supply::LocalSupply>, Vec<FactorUsed>, Vec<String>), Vec<Located>>;
+
+/// The state of one [`InventoryBuilder::finish`]: the factors resolved so far (each carrier and
+/// variant once), the carriers that have none, the warnings and the problems.
+struct Run<'b, 'r, 'o> {
+    builder: &'b InventoryBuilder<'r>,
+    overrides: &'o [&'o FactorOverride],
+    factors: Vec<FactorUsed>,
+    failed: Vec<(Carrier, Variant)>,
+    warnings: Vec<String>,
+    problems: Vec<Located>,
+}
+
+impl Run<'_, '_, '_> {
+    /// One cell from its summed quantities, or `None` when it has a problem (recorded).
+    fn cell(&mut self, sector: Sector, carrier: Option<Carrier>, acc: &Acc) -> Option<Cell> {
+        let detail = self.builder.detail;
+        // The cell's quantities, summed per unit while reading, converted once here.
+        let mut inputs = Vec::with_capacity(if detail { acc.inputs.len() } else { 0 });
+        let mut by_variant = [Energy::ZERO; 2];
+        let mut direct = Emissions::ZERO;
+        let converted = acc.inputs.iter().try_for_each(|&(unit, variant, amount)| {
+            let fuel = !matches!(
+                unit,
+                ActivityUnit::Energy(_) | ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e
+            );
+            let params = match carrier {
+                Some(c) if fuel => Some(self.builder.fuel_parameters(c, unit)?),
+                _ => None,
+            };
+            let mut c = conversion(params, unit, amount)?;
+            c.variant = variant;
+            if carrier.is_some() {
+                let k = usize::from(variant == Variant::NonSustainable);
+                by_variant[k] = by_variant[k].checked_add(c.energy)?;
+            } else {
+                direct = direct.checked_add(Emissions::from_tonnes(amount)?)?;
+            }
+            if detail {
+                inputs.push(c);
+            }
+            Ok::<(), Error>(())
+        });
+        if let Err(e) = converted {
+            self.problems.push(amount_problem(acc.first_line, e));
+            return None;
+        }
+        let has = |v: Variant| acc.inputs.iter().any(|&(_, x, _)| x == v);
+        let variants: &'static [Variant] =
+            match (has(Variant::Default), has(Variant::NonSustainable)) {
+                (true, true) => &[Variant::Default, Variant::NonSustainable],
+                (false, true) => &[Variant::NonSustainable],
+                _ => &[Variant::Default],
+            };
+        let mut biogenic = None;
+        let (energy, factor, emissions) = match carrier {
+            None => (None, None, direct),
+            Some(c) => {
+                let mut cell_energy = Energy::ZERO;
+                let mut cell_emissions = Emissions::ZERO;
+                let mut used = None;
+                let mut failed = false;
+                for &variant in variants {
+                    let e = by_variant[usize::from(variant == Variant::NonSustainable)];
+                    let Some(factor) = self.factor(c, variant, acc.first_line) else {
+                        failed = true;
+                        continue;
+                    };
+                    let step = (e * factor)
+                        .and_then(|em| cell_emissions.checked_add(em))
+                        .and_then(|em| Ok((em, cell_energy.checked_add(e)?)));
+                    match step {
+                        Ok((em, en)) => {
+                            cell_emissions = em;
+                            cell_energy = en;
+                            used = Some(factor);
+                        }
+                        Err(err) => {
+                            self.problems.push(amount_problem(acc.first_line, err));
+                            failed = true;
+                        }
+                    }
+                    if variant == Variant::Default {
+                        biogenic = biogenic_co2(self.builder.release, c, e);
+                    }
+                }
+                if failed {
+                    return None;
+                }
+                let factor = if variants.len() > 1 {
+                    EmissionFactor::ratio(cell_emissions, cell_energy)
+                } else {
+                    used
+                };
+                (Some(cell_energy), factor, cell_emissions)
+            }
+        };
+        inputs.sort_by_key(|c| c.unit);
+        let mut lines = acc.lines.clone();
+        if !lines.is_sorted() {
+            lines.sort_unstable();
+        }
+        Some(Cell {
+            sector,
+            carrier,
+            energy,
+            factor,
+            emissions,
+            biogenic_co2: biogenic,
+            rows: acc.rows,
+            variants,
+            lines,
+            inputs,
+        })
+    }
+
+    /// The factor of a carrier and variant, resolved once per inventory (with the warnings it
+    /// brings); `None` when there is none (the problem is recorded once).
+    fn factor(
+        &mut self,
+        c: Carrier,
+        variant: Variant,
+        first_line: Option<u64>,
+    ) -> Option<EmissionFactor> {
+        if let Some(f) = self.factors.iter().find(|f| f.carrier == c && f.variant == variant) {
+            return Some(f.factor);
+        }
+        if self.failed.contains(&(c, variant)) {
+            return None;
+        }
+        let spec = &self.builder.spec;
+        match resolve(spec, self.builder.release, c, variant, self.overrides) {
+            Ok(f) => {
+                if let Provenance::FactorSet { com: false, set, .. } = &f.provenance {
+                    self.warnings.push(format!(
+                        "the {c} factor for {} comes from {set}, which is not a Covenant of Mayors set",
+                        spec.country
+                    ));
+                }
+                if let Provenance::FactorSet { note, set, .. } = &f.provenance
+                    && note.starts_with("suspect")
+                {
+                    self.warnings.push(format!("the {c} factor from {set} is {note}"));
+                }
+                let factor = f.factor;
+                self.factors.push(f);
+                Some(factor)
+            }
+            Err(e) => {
+                self.failed.push((c, variant));
+                self.problems.push(Located {
+                    line: first_line,
+                    column: "carrier",
+                    value: c.to_string(),
+                    error: Box::new(e),
+                    supply: false,
+                });
+                None
+            }
+        }
+    }
+}
+
+/// The running totals of an inventory: overall, by carrier, and the biogenic memo item.
+struct Totals {
+    energy: Energy,
+    emissions: Emissions,
+    by_carrier: Vec<Option<Subtotal<()>>>,
+    biogenic: Option<Emissions>,
+}
+
+impl Default for Totals {
+    fn default() -> Totals {
+        Totals {
+            energy: Energy::ZERO,
+            emissions: Emissions::ZERO,
+            by_carrier: vec![None; Carrier::ALL.len()],
+            biogenic: None,
+        }
+    }
+}
+
+impl Totals {
+    /// Adds a cell to its sector's total, its carrier's total and the inventory's totals.
+    fn add(&mut self, sector_total: &mut Option<Subtotal<()>>, cell: &Cell) -> Result<()> {
+        let energy = cell.energy.unwrap_or_default();
+        let add = |t: &mut Option<Subtotal<()>>| -> Result<()> {
+            let cur = t.get_or_insert(Subtotal {
+                key: (),
+                energy: Energy::ZERO,
+                emissions: Emissions::ZERO,
+            });
+            cur.energy = cur.energy.checked_add(energy)?;
+            cur.emissions = cur.emissions.checked_add(cell.emissions)?;
+            Ok(())
+        };
+        add(sector_total)?;
+        if let Some(c) = cell.carrier {
+            add(&mut self.by_carrier[c.index()])?;
+        }
+        self.energy = self.energy.checked_add(energy)?;
+        self.emissions = self.emissions.checked_add(cell.emissions)?;
+        Ok(())
+    }
+}
+
+/// A problem with the amounts of a cell, located at its first input line.
+fn amount_problem(first_line: Option<u64>, e: Error) -> Located {
+    Located {
+        line: first_line,
+        column: "amount",
+        value: String::new(),
+        error: Box::new(e),
+        supply: false,
+    }
+}
+
+/// How a summed input quantity became energy.
+fn conversion(
+    params: Option<FuelParameters>,
+    unit: ActivityUnit,
+    amount: Decimal,
+) -> Result<Conversion> {
+    let per_unit = match (unit, params) {
+        (ActivityUnit::Energy(u), _) => Some(u.megajoules()),
+        (ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e, _) => None,
+        (_, Some(p)) => Some(p.megajoules_per_unit(unit)?),
+        (_, None) => None,
+    };
+    let energy = match per_unit {
+        // Non-energy rows: no energy.
+        None => Energy::ZERO,
+        Some(k) => amount
+            .checked_mul(k)
+            .map(Energy::from_megajoules)
+            .ok_or_else(|| Error::overflow(format!("{amount} {unit}")))?,
+    };
+    let volume = matches!(unit, ActivityUnit::Litre | ActivityUnit::CubicMetre);
+    Ok(Conversion {
+        amount,
+        unit,
+        variant: Variant::Default,
+        ncv_gj_per_t: params.map(|p| p.ncv_gj_per_t),
+        density_kg_per_l: params.and_then(|p| p.density_kg_per_l).filter(|_| volume),
+        energy,
+    })
+}
+
+/// The net calorific value and density used to turn a fuel quantity into energy.
+/// The biogenic CO2 of sustainable biomass energy, from the release's per-gas factors.
+fn biogenic_co2(release: &Release, carrier: Carrier, energy: Energy) -> Option<Emissions> {
+    let g = release.per_gas()?.get(carrier)?;
+    if !g.biogenic || energy.megajoules().is_zero() {
+        return None;
+    }
+    let f = EmissionFactor::t_per_mwh(g.co2.checked_mul(KG_PER_TJ_IN_T_PER_MWH)?).ok()?;
+    (energy * f).ok()
+}
+
+/// t/MWh per kg/TJ: 1 MWh = 0.0036 TJ and 1 t = 1 000 kg.
+const KG_PER_TJ_IN_T_PER_MWH: Decimal = Decimal::from_parts(36, 0, 0, false, 7);
+
+fn resolve(
+    spec: &InventorySpec,
+    release: &Release,
+    carrier: Carrier,
+    variant: Variant,
+    overrides: &[&FactorOverride],
+) -> Result<FactorUsed> {
+    let user = overrides.iter().filter(|o| o.carrier == carrier).max_by_key(|o| o.scope);
+    if let Some(o) = user {
+        return Ok(FactorUsed {
+            carrier,
+            variant,
+            factor: o.factor,
+            provenance: Provenance::UserOverride {
+                source: o.source.clone(),
+                scope: o.scope,
+                line: o.line,
+            },
+        });
+    }
+    // CO2-eq with a chosen GWP set: the per-gas factors, where the release has them.
+    if let (GasBasis::Co2e, Some(code)) = (spec.gases, spec.gwp.as_deref())
+        && let Some(set) = release.per_gas()
+        && let Some(g) = set.get(carrier)
+    {
+        let gwp = release.gwp().iter().find(|x| x.code == code).ok_or_else(|| {
+            Error::Target(format!("unknown GWP set '{code}' in release {}", release.id()))
+        })?;
+        let counted = !g.biogenic || variant == Variant::NonSustainable;
+        let co2 = if counted { g.co2 } else { Decimal::ZERO };
+        let kg_per_tj = g
+            .ch4
+            .checked_mul(gwp.ch4)
+            .and_then(|ch4| {
+                g.n2o.checked_mul(gwp.n2o).and_then(|n2o| co2.checked_add(ch4)?.checked_add(n2o))
+            })
+            .ok_or_else(|| Error::overflow("per-gas factor"))?;
+        let factor = EmissionFactor::t_per_mwh((kg_per_tj * KG_PER_TJ_IN_T_PER_MWH).normalize())?;
+        return Ok(FactorUsed {
+            carrier,
+            variant,
+            factor,
+            provenance: Provenance::PerGas {
+                set: set.id_text().clone(),
+                gwp: gwp.code.clone(),
+                co2_kg_per_tj: g.co2,
+                co2_counted: counted,
+                ch4_kg_per_tj: g.ch4,
+                n2o_kg_per_tj: g.n2o,
+                gwp_ch4: gwp.ch4,
+                gwp_n2o: gwp.n2o,
+            },
+        });
+    }
+    let (set, rec) = release
+        .factor_variant(carrier, spec.country, spec.year, spec.approach, spec.gases, variant)
+        .ok_or_else(|| Error::MissingFactor {
+            carrier,
+            country: spec.country,
+            year: spec.year,
+            approach: spec.approach,
+            gases: spec.gases,
+            release: release.id().into(),
+            hint: if variant == Variant::NonSustainable {
+                format!("the release has no factor for non-sustainable {carrier} (com-2024.2 and later have); give one in factors.csv")
+            } else {
+                release.missing_factor_hint(carrier, spec.country, spec.approach, spec.gases)
+            },
+        })?;
+    Ok(FactorUsed {
+        carrier,
+        variant,
+        factor: rec.factor,
+        provenance: Provenance::FactorSet {
+            set: set.id_text().clone(),
+            release: release.id_text().clone(),
+            com: set.is_com(),
+            source_id: rec.source.clone(),
+            citation: set.citation(&rec.source).cloned().unwrap_or_else(|| Arc::from("")),
+            tag: rec.tag,
+            note: rec.note.clone(),
+            country: rec.country,
+            year: rec.year,
+        },
+    })
+}

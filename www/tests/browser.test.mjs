@@ -356,7 +356,7 @@ test('a monitoring year beyond the national table is explained at its cell, with
   await page.fill('[data-override="electricity"]', '0.25');
   await page.fill('[data-override-source="electricity"]', 'ISPRA 2023 national factor');
   await waitTotal('250');
-  assert.match(await page.locator('#factor-table tr[data-carrier="electricity"]').textContent(), /ISPRA 2023/);
+  await page.waitForFunction(() => /User factor: ISPRA 2023/.test(document.querySelector('#factor-table tr[data-carrier="electricity"]').textContent));
   await page.click('#remove-inventory');
   await page.waitForFunction(() => document.querySelectorAll('#inventory-tabs [role="tab"]').length === 2);
 });

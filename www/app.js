@@ -58,13 +58,15 @@ const app = {
   status: (msg) => { $('status').textContent = msg; },
   /** Selects the inventory a message concerns and puts the focus on its cell or field. */
   goTo(d) {
-    if (d.place?.inventory != null) app.selectInventory(d.place.inventory);
-    app.afterRender(() => {
+    const go = () => {
       const node = targetOf(d);
       if (!node) return;
       node.scrollIntoView({ block: 'center' });
       node.focus();
-    });
+    };
+    if (d.place?.inventory == null || d.place.inventory === store.get().active) { go(); return; }
+    app.selectInventory(d.place.inventory);
+    app.afterRender(go);
   },
   /** The engine's messages about the active inventory's cells, by cell key. */
   cellDiagnostics() {

@@ -13,6 +13,7 @@ const FIELD_LABELS = {
   inventory_id: 'inventory', chp_eta_heat: 'chp_eta_heat', chp_eta_electricity: 'chp_eta_electricity',
   item: 'item', plant: 'plant', electricity_mwh: 'electricity_mwh', heat_mwh: 'heat_mwh', carrier: 'fuel',
   amount: 'amount', unit: 'unit', emissions_t: 'emissions_t', factor: 'local_factor', source: 'local_source',
+  ncv_gj_per_t: 'ncv', density_kg_per_l: 'density',
   sector: 'sector',
 };
 
@@ -58,7 +59,7 @@ export function placeText(d, app) {
     }
     case 'field': return p.field && FIELD_LABELS[p.field] ? t(FIELD_LABELS[p.field]) : '';
     case 'factor': return p.inventory === null ? t('batch_factor', { carrier: carrierLabel(p.carrier) })
-      : `${t(p.field === 'source' ? 'local_source' : 'local_factor')}, ${carrierLabel(p.carrier)}`;
+      : `${t(FIELD_LABELS[p.field] ?? 'local_factor')}, ${carrierLabel(p.carrier)}`;
     case 'supply': return `${t('supply_row', { n: p.row + 1 })}${p.field && FIELD_LABELS[p.field] ? `, ${t(FIELD_LABELS[p.field])}` : ''}`;
     default: return '';
   }
@@ -71,7 +72,10 @@ export function targetOf(d) {
   switch (p.kind) {
     case 'cell': return q(`input[data-key="${CSS.escape(p.key)}"]`);
     case 'field': return p.field ? q(`#f-${CSS.escape(p.field)}`) : null;
-    case 'factor': return q(`[data-override${p.field === 'source' ? '-source' : ''}="${CSS.escape(p.carrier)}"]`);
+    case 'factor': {
+      const suffix = { source: '-source', ncv_gj_per_t: '-ncv', density_kg_per_l: '-density' }[p.field] ?? '';
+      return q(`[data-override${suffix}="${CSS.escape(p.carrier)}"]`) ?? q(`[data-override="${CSS.escape(p.carrier)}"]`);
+    }
     case 'supply': {
       const field = { electricity_mwh: 'electricity', heat_mwh: 'heat', emissions_t: 'emissions' }[p.field] ?? p.field ?? 'item';
       return q(`[data-supply="${p.row}:${CSS.escape(field)}"]`) ?? q(`[data-supply="${p.row}:item"]`);

@@ -109,13 +109,18 @@ export const entry = (v) => (v && typeof v === 'object' ? unread(v.text ?? '') :
 export function buildBatch(p) {
   let inv = csvRow(INVENTORY_COLUMNS);
   let act = csvRow(['inventory_id', 'sector', 'carrier', 'amount', 'unit', 'sustainable']);
-  let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source']);
+  // Local calorific values and densities go in two more columns of factors.csv, when there are any.
+  const fuel = p.inventories.some((x) => Object.values(x.overrides).some((o) => entry(o.ncv) !== '' || entry(o.density) !== ''));
+  const fuelColumns = (o) => (fuel ? [entry(o.ncv), entry(o.density)] : []);
+  let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source', ...(fuel ? ['ncv_gj_per_t', 'density_kg_per_l'] : [])]);
   let sup = csvRow(SUPPLY_COLUMNS);
   const lines = { inventories: {}, activity: {}, factors: {}, supply: {} };
   let invLine = 1, actLine = 1, facLine = 1, supLine = 1;
+  // Factor rows keep the order of the lines they were imported from (a user factor without a source
+  // is named by its line in the outputs); new ones and rows of calorific values only come after.
+  const facRows = [];
   for (const o of p.batchFactors ?? []) {
-    fac += csvRow(['', o.carrier, entry(o.factor), o.source]);
-    lines.factors[++facLine] = { inventory: null, carrier: o.carrier };
+    facRows.push({ line: o.line ?? Infinity, row: ['', o.carrier, entry(o.factor), o.source, ...fuelColumns({})], place: { inventory: null, carrier: o.carrier } });
   }
   p.inventories.forEach((x, i) => {
     const tg = x.target ?? {};
@@ -135,9 +140,10 @@ export function buildBatch(p) {
       });
     }
     for (const [carrier, o] of Object.entries(x.overrides)) {
-      if (entry(o.factor) === '' && (o.source ?? '') === '') continue;
-      fac += csvRow([x.id, carrier, entry(o.factor), o.source ?? '']);
-      lines.factors[++facLine] = { inventory: i, carrier };
+      const factorless = entry(o.factor) === '' && (o.source ?? '') === '';
+      if (factorless && entry(o.ncv) === '' && entry(o.density) === '') continue;
+      facRows.push({ line: factorless ? Infinity : (o.line ?? Infinity), row: [x.id, carrier, entry(o.factor), o.source ?? '', ...fuelColumns(o)],
+        place: { inventory: i, carrier } });
     }
     (x.supply ?? []).forEach((r, k) => {
       const fuel = r.carrier !== '';
@@ -146,13 +152,24 @@ export function buildBatch(p) {
       lines.supply[++supLine] = { inventory: i, row: k };
     });
   });
+  facRows.sort((a, b) => (a.line === b.line ? 0 : a.line < b.line ? -1 : 1));
+  for (const r of facRows) {
+    fac += csvRow(r.row);
+    lines.factors[++facLine] = r.place;
+  }
   return { inv, act, fac, sup, lines, hasFactors: facLine > 1, hasSupply: supLine > 1 };
 }
 
 // ---------- imports: an engine report back into inventories ----------
 
-/** One computed inventory of a report, as the page holds it (ids, units and amounts as given). */
-export function inventoryFromResult(r) {
+const plain = (v) => (String(v).includes('.') ? String(v).replace(/\.?0+$/, '') : String(v));
+
+/**
+ * One computed inventory of a report, as the page holds it (ids, units and amounts as given).
+ * `fuelDefaults(release, carrier)` gives the release's `{ ncv, density }`: a conversion that used
+ * another value used a local one from factors.csv, which the inventory keeps.
+ */
+export function inventoryFromResult(r, fuelDefaults = () => ({})) {
   const s = r.inventory.spec;
   const x = emptyInventory(s.kind, {
     id: s.id, city: s.city ?? '', country: s.country, year: String(s.year), baseline: s.baseline_id ?? '',
@@ -168,6 +185,14 @@ export function inventoryFromResult(r) {
     const key = `${c.sector}|${c.carrier ?? ''}`;
     const parts = c.inputs.map((q) => ({ amount: q.amount, unit: q.unit, ...(q.variant === 'non_sustainable' ? { ns: true } : {}) }));
     if (parts.length) x.cells[key] = { parts };
+    const d = fuelDefaults(r.inventory.release, c.carrier);
+    for (const q of c.inputs) {
+      for (const [field, given, def] of [['ncv', q.ncv_gj_per_t, d.ncv], ['density', q.density_kg_per_l, d.density]]) {
+        if (given != null && (def == null || plain(given) !== plain(def))) {
+          x.overrides[c.carrier] = { factor: '', source: '', ...x.overrides[c.carrier], [field]: given };
+        }
+      }
+    }
   }
   for (const row of r.inventory.supply?.rows ?? []) {
     const q = row.row;
@@ -178,24 +203,24 @@ export function inventoryFromResult(r) {
   for (const f of r.inventory.factors) {
     const pv = f.provenance;
     if (pv.kind !== 'user_override') continue;
-    const o = { factor: f.factor, source: pv.source ?? '' };
+    const o = { factor: f.factor, source: pv.source ?? '', ...(pv.line ? { line: pv.line } : {}) };
     if (pv.scope === 'batch') batchWide.push({ carrier: f.carrier, line: pv.line ?? 0, ...o });
-    else x.overrides[f.carrier] ??= o;
+    else if (!x.overrides[f.carrier] || x.overrides[f.carrier].factor === '') x.overrides[f.carrier] = { ...x.overrides[f.carrier], ...o };
   }
   return { inventory: x, batchWide };
 }
 
 /** The inventories of a report (all, or those whose ids are listed), with the batch-wide factors. */
-export function fromReport(report, ids = null) {
+export function fromReport(report, ids = null, fuelDefaults = undefined) {
   const picked = report.inventories.filter((r) => ids === null || ids.includes(r.inventory.spec.id));
   const seen = new Map();
   const inventories = picked.map((r) => {
-    const { inventory, batchWide } = inventoryFromResult(r);
+    const { inventory, batchWide } = inventoryFromResult(r, fuelDefaults);
     for (const b of batchWide) if (!seen.has(b.line)) seen.set(b.line, b);
     return inventory;
   });
   const batchFactors = [...seen.values()].sort((a, b) => a.line - b.line)
-    .map(({ carrier, factor, source }) => ({ carrier, factor, source }));
+    .map(({ carrier, factor, source, line }) => ({ carrier, factor, source, ...(line ? { line } : {}) }));
   return { inventories, batchFactors };
 }
 

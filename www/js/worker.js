@@ -3,7 +3,7 @@
 // compute (a project → what the views show), import (files → the inventories they hold), take
 // (the picked inventories of the last import), outputs and files (exports), xlsx (a workbook).
 
-import init, { batchOutputs, runBatchWithProgress } from '../pkg/covenant_wasm.js';
+import init, { batchOutputs, catalog, runBatchWithProgress } from '../pkg/covenant_wasm.js';
 import { buildBatch, fromReport } from './model.js';
 import { deleteProject, saveProject } from './storage.js';
 
@@ -134,7 +134,12 @@ onmessage = async ({ data: m }) => {
     if (m.type === 'compute') reply({ result: compute(m.project) });
     else if (m.type === 'import') reply({ result: await importFiles(m.files, (p) => postMessage({ id: m.id, progress: p })) });
     else if (m.type === 'take') {
-      const r = fromReport(imported, m.ids);
+      const releases = JSON.parse(catalog()).releases;
+      const fuelDefaults = (release, carrier) => {
+        const f = releases.find((x) => x.id === release)?.fuel_properties.find((x) => x.carrier === carrier);
+        return { ncv: f?.ncv_gj_per_t ?? null, density: f?.density_kg_per_l ?? null };
+      };
+      const r = fromReport(imported, m.ids, fuelDefaults);
       imported = null;
       // A slice at a time, so that the page never spends long receiving them.
       for (let k = 0; k < r.inventories.length; k += 100) {

@@ -281,7 +281,8 @@ const BATCH = {
     + 'lyon-2008,residential_buildings,natural_gas,1000000,MWh\nlyon-2008,residential_buildings,heat_cold,2000.50,MWh\n'
     + 'lyon-2008,residential_buildings,electricity,300000,MWh\nlyon-2008,municipal_fleet,diesel,120000,L\n'
     + 'lyon-2008,municipal_fleet,diesel,50,MWh\nlyon-2008,waste,,5300,tCO2\n',
-  'fac.csv': 'inventory_id,carrier,factor,source\n,heat_cold,0.25,regional heat network 2008\nlyon-2008,electricity,0.06,\n',
+  'fac.csv': 'inventory_id,carrier,factor,source,ncv_gj_per_t,density_kg_per_l\n,heat_cold,0.25,regional heat network 2008,,\n'
+    + 'lyon-2008,electricity,0.06,,,\nlyon-2008,diesel,,,43.5,0.85\n',
 };
 
 test('a batch imported whole keeps its ids, and its exports equal the command line byte for byte', async () => {
@@ -298,6 +299,12 @@ test('a batch imported whole keeps its ids, and its exports equal the command li
   for (const name of ['emissions.csv', 'summary.csv', 'trajectory.csv', 'crf.csv']) assert.equal(read(page_, name), cli_[name], name);
   const files = await downloads('export-batch', 4);
   assert.deepEqual(read(files, 'inventories.csv').split('\n').slice(1, 4).map((l) => l.split(',')[0]), ['rome-2005', 'rome-2015', 'lyon-2008']);
+  // Lyon's local calorific value and density of diesel (for its litres) are kept, in the factor table.
+  await page.click('#tab-2');
+  await page.waitForFunction(() => document.querySelector('#f-city').value === 'Lyon');
+  assert.equal(await page.inputValue('[data-override-ncv="diesel"]'), '43.5');
+  assert.equal(await page.inputValue('[data-override-density="diesel"]'), '0.85');
+  await page.click('#tab-0');
   // The project opened beside the Kozani one.
   assert.equal(await page.locator('#project-select option').count(), 2);
 
@@ -353,6 +360,10 @@ test('a monitoring year beyond the national table is explained at its cell, with
     await item.locator('[data-enter-factor="electricity"]').click();
     assert.equal(await page.evaluate(() => document.activeElement.dataset.override), 'electricity');
   }
+  // The set-up says the same in the page's words, with the way to the factor table.
+  assert.match(await page.textContent('#national-factor'), /^No national electricity factor is shipped for Italy in 2023: enter the national or local factor and its source/);
+  await page.click('#national-factor [data-enter-factor="electricity"]');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.override), 'electricity');
   await page.fill('[data-override="electricity"]', '0.25');
   await page.fill('[data-override-source="electricity"]', 'ISPRA 2023 national factor');
   await waitTotal('250');

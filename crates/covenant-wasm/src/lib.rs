@@ -62,6 +62,8 @@ pub mod api {
         sets: Vec<SetInfo>,
         /// The GWP sets of the release (for CO2-eq computed per gas).
         gwp: Vec<GwpInfo>,
+        /// The calorific values and densities of the fuels (for fuel quantities in L, m3, kg, t).
+        fuel_properties: Vec<FuelInfo>,
     }
 
     #[derive(Serialize)]
@@ -130,6 +132,7 @@ pub mod api {
                     })
                     .collect(),
                 gwp: gwp_info(r),
+                fuel_properties: fuel_info(r),
             })
             .collect();
         let sectors = Sector::ALL
@@ -201,6 +204,27 @@ pub mod api {
             .gwp()
             .iter()
             .map(|g| GwpInfo { code: g.code.clone(), source: g.source.clone() })
+            .collect()
+    }
+
+    #[derive(Serialize)]
+    struct FuelInfo {
+        carrier: &'static str,
+        ncv_gj_per_t: Option<String>,
+        density_kg_per_l: Option<String>,
+    }
+
+    /// The release's net calorific value (GJ/t) and density (kg/L) of every fuel it has them for.
+    fn fuel_info(release: &covenant_core::factors::Release) -> Vec<FuelInfo> {
+        let props = release.properties();
+        Carrier::ALL
+            .iter()
+            .filter(|c| c.is_fuel())
+            .map(|&c| FuelInfo {
+                carrier: c.code(),
+                ncv_gj_per_t: props.ncv(c).map(|p| format_decimal(p.value)),
+                density_kg_per_l: props.density(c).map(|p| format_decimal(p.value)),
+            })
             .collect()
     }
 
@@ -471,6 +495,13 @@ pub mod api {
                 .map(|g| g["code"].as_str().unwrap())
                 .collect();
             assert!(codes.contains(&"ar6") && codes.contains(&"sar"), "{codes:?}");
+            let diesel = newest.unwrap()["fuel_properties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["carrier"] == "diesel")
+                .unwrap();
+            assert!(diesel["ncv_gj_per_t"].is_string() && diesel["density_kg_per_l"].is_string());
         }
 
         #[test]

@@ -37,7 +37,7 @@ export function renderFactors(app) {
   const table = $('factor-table');
   const sig = app.lang();
   if (built !== sig) {
-    const head = el('tr', {}, ...[t('carrier'), t('factor_used'), t('source'), t('local_factor'), t('local_source')]
+    const head = el('tr', {}, ...[t('carrier'), t('factor_used'), t('source'), t('local_factor'), t('local_source'), t('ncv'), t('density')]
       .map((h) => el('th', { scope: 'col', text: h })));
     const body = el('tbody');
     for (const c of app.cat.carriers) {
@@ -48,7 +48,12 @@ export function renderFactors(app) {
           el('input', { 'aria-label': `${label}: ${t('local_factor')}`, inputmode: 'decimal', autocomplete: 'off', 'data-override': c.code,
             'aria-describedby': `override-${c.code}-read` }),
           el('span', { class: 'read', id: `override-${c.code}-read` }))),
-        el('td', { 'data-label': t('local_source') }, el('input', { class: 'factor-source', 'aria-label': `${label}: ${t('local_source')}`, autocomplete: 'off', 'data-override-source': c.code }))));
+        el('td', { 'data-label': t('local_source') }, el('input', { class: 'factor-source', 'aria-label': `${label}: ${t('local_source')}`, autocomplete: 'off', 'data-override-source': c.code })),
+        // Fuels entered in litres, m³, kg or t are converted with a calorific value and a density: local ones replace the release's.
+        ...['ncv', 'density'].map((f) => el('td', { 'data-label': c.fuel ? t(f) : undefined }, c.fuel ? el('div', { class: 'field' },
+          el('input', { class: 'fuel-property', 'aria-label': `${label}: ${t(f)}`, inputmode: 'decimal', autocomplete: 'off', [`data-override-${f}`]: c.code,
+            'aria-describedby': `override-${c.code}-${f}-read` }),
+          el('span', { class: 'read', id: `override-${c.code}-${f}-read` })) : null))));
     }
     table.replaceChildren(el('thead', {}, head), body);
     built = sig;
@@ -73,6 +78,19 @@ export function renderFactors(app) {
     if (bad) factor.setAttribute('aria-invalid', 'true'); else factor.removeAttribute('aria-invalid');
     const source = row.querySelector('[data-override-source]');
     if (!app.isEditing(source)) source.value = o.source ?? '';
+    const release = app.cat.releases.find((r) => (x.release ? r.id === x.release : r.default));
+    const defaults = release?.fuel_properties.find((f) => f.carrier === carrier);
+    for (const [f, def] of [['ncv', defaults?.ncv_gj_per_t], ['density', defaults?.density_kg_per_l]]) {
+      const input = row.querySelector(`[data-override-${f}]`);
+      if (!input) continue;
+      const v = o[f] ?? '';
+      const unread = v && typeof v === 'object';
+      if (!app.isEditing(input)) input.value = unread ? v.text : v === '' ? '' : fmtExact(v);
+      input.placeholder = def ? fmtExact(def) : '';
+      const note = $(`override-${carrier}-${f}-read`);
+      note.textContent = unread ? readProblem(v.text, read(v.text)) : '';
+      if (unread) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    }
   }
   app.markDiagnostics('factor');
 }
@@ -81,14 +99,16 @@ export function wireFactors(app) {
   const table = $('factor-table');
   table.addEventListener('input', (e) => {
     const node = e.target;
-    const carrier = node.dataset.override ?? node.dataset.overrideSource;
-    if (!carrier) return;
+    const field = node.dataset.override ? 'factor' : node.dataset.overrideSource ? 'source' : node.dataset.overrideNcv ? 'ncv' : node.dataset.overrideDensity ? 'density' : null;
+    if (!field) return;
+    const carrier = node.dataset.override ?? node.dataset.overrideSource ?? node.dataset.overrideNcv ?? node.dataset.overrideDensity;
     app.editInventory(`factor:${carrier}`, (x) => {
       const o = { factor: '', source: '', ...x.overrides[carrier] };
-      if (node.dataset.override) o.factor = readField(node.value, false); else o.source = node.value;
+      o[field] = field === 'source' ? node.value : readField(node.value, false);
       const overrides = { ...x.overrides };
-      if (o.factor === '' && o.source.trim() === '') delete overrides[carrier]; else overrides[carrier] = o;
+      const empty = o.factor === '' && o.source.trim() === '' && (o.ncv ?? '') === '' && (o.density ?? '') === '';
+      if (empty) delete overrides[carrier]; else overrides[carrier] = o;
       return { ...x, overrides };
-    }, { group: `factor:${carrier}:${node.dataset.override ? 'f' : 's'}` });
+    }, { group: `factor:${carrier}:${field}` });
   });
 }

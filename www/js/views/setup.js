@@ -2,7 +2,7 @@
 // its national electricity factor, and the reduction target.
 
 import { $, el } from '../dom.js';
-import { countryName, fmt, fmtExact, read, readProblem, t } from '../i18n.js';
+import { carrierLabel, countryName, fmt, fmtExact, read, readProblem, t } from '../i18n.js';
 import { baselineOf, entry, group } from '../model.js';
 import { nationalFactor } from '../../pkg/covenant_wasm.js';
 
@@ -156,6 +156,7 @@ export function renderSetup(app) {
   renderNationalFactor(app, x);
 }
 
+
 export const tabLabel = (x) => `${x.city ? `${x.city} · ` : ''}${t(x.kind)} ${entry(x.year) || '…'}`;
 
 /** Above this many inventories, the tabs show the active one's group and a list offers all of them. */
@@ -237,7 +238,12 @@ function renderNationalFactor(app, x) {
   if (!/^\d{4}$/.test(year)) { node.textContent = ''; return; }
   const f = JSON.parse(nationalFactor(x.country, Number(year), x.approach, x.gases, x.release));
   node.classList.toggle('noncom', f.status === 'found' && !f.com);
-  node.textContent = f.status === 'found'
-    ? t('national_factor', { value: fmt(f.value, 3), set: f.set, source: f.citation }) + (f.com ? '' : ` ${t('not_com')}`)
-    : t('national_factor_missing', { country: countryName(x.country), year });
+  if (f.status === 'found') {
+    node.textContent = t('national_factor', { value: fmt(f.value, 3), set: f.set, source: f.citation }) + (f.com ? '' : ` ${t('not_com')}`);
+    return;
+  }
+  // No national factor for this country and year: the way to enter one, with its source.
+  node.replaceChildren(t('national_factor_missing', { country: countryName(x.country), year }), ' ',
+    el('button', { type: 'button', class: 'action', 'data-enter-factor': 'electricity', text: t('enter_factor', { carrier: carrierLabel('electricity') }),
+      onclick: () => app.goTo({ place: { kind: 'factor', carrier: 'electricity', field: 'factor', inventory: app.project().active } }) }));
 }

@@ -60,6 +60,10 @@ pub mod api {
         description: String,
         default: bool,
         sets: Vec<SetInfo>,
+        /// The GWP sets of the release (for CO2-eq computed per gas).
+        gwp: Vec<GwpInfo>,
+        /// The calorific values and densities of the fuels (for fuel quantities in L, m3, kg, t).
+        fuel_properties: Vec<FuelInfo>,
     }
 
     #[derive(Serialize)]
@@ -95,6 +99,10 @@ pub mod api {
         carriers: Vec<CodeInfo>,
         units: Vec<&'static str>,
         countries: Vec<CountryInfo>,
+        /// What each unit measures (the page offers fuel units only for fuels).
+        unit_kinds: Vec<UnitInfo>,
+        /// The target presets of the Covenant of Mayors.
+        presets: Vec<PresetInfo>,
     }
 
     /// The factor releases, the taxonomy and the countries, as JSON.
@@ -123,6 +131,8 @@ pub mod api {
                             .collect(),
                     })
                     .collect(),
+                gwp: gwp_info(r),
+                fuel_properties: fuel_info(r),
             })
             .collect();
         let sectors = Sector::ALL
@@ -173,8 +183,89 @@ pub mod api {
             carriers,
             units: ActivityUnit::ALL.iter().map(|u| u.symbol()).collect(),
             countries,
+            unit_kinds: unit_kinds(),
+            presets: presets(),
         };
         serde_json::to_string(&info).unwrap_or_default()
+    }
+
+    #[derive(Serialize)]
+    struct GwpInfo {
+        code: String,
+        source: String,
+    }
+
+    /// The GWP sets a release offers, by code, with their sources.
+    fn gwp_info(release: &covenant_core::factors::Release) -> Vec<GwpInfo> {
+        if release.per_gas().is_none() {
+            return Vec::new();
+        }
+        release
+            .gwp()
+            .iter()
+            .map(|g| GwpInfo { code: g.code.clone(), source: g.source.clone() })
+            .collect()
+    }
+
+    #[derive(Serialize)]
+    struct FuelInfo {
+        carrier: &'static str,
+        ncv_gj_per_t: Option<String>,
+        density_kg_per_l: Option<String>,
+    }
+
+    /// The release's net calorific value (GJ/t) and density (kg/L) of every fuel it has them for.
+    fn fuel_info(release: &covenant_core::factors::Release) -> Vec<FuelInfo> {
+        let props = release.properties();
+        Carrier::ALL
+            .iter()
+            .filter(|c| c.is_fuel())
+            .map(|&c| FuelInfo {
+                carrier: c.code(),
+                ncv_gj_per_t: props.ncv(c).map(|p| format_decimal(p.value)),
+                density_kg_per_l: props.density(c).map(|p| format_decimal(p.value)),
+            })
+            .collect()
+    }
+
+    #[derive(Serialize)]
+    struct UnitInfo {
+        symbol: &'static str,
+        /// `energy`, `fuel` (a quantity of fuel) or `emissions` (non-energy sectors).
+        kind: &'static str,
+    }
+
+    /// Every activity unit with what it measures.
+    fn unit_kinds() -> Vec<UnitInfo> {
+        ActivityUnit::ALL
+            .iter()
+            .map(|u| UnitInfo {
+                symbol: u.symbol(),
+                kind: match u {
+                    ActivityUnit::Energy(_) => "energy",
+                    ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => "emissions",
+                    _ => "fuel",
+                },
+            })
+            .collect()
+    }
+
+    #[derive(Serialize)]
+    struct PresetInfo {
+        code: covenant_core::trajectory::TargetPreset,
+        year: u16,
+        reduction_pct: String,
+    }
+
+    /// The target presets with their year and reduction.
+    fn presets() -> Vec<PresetInfo> {
+        covenant_core::trajectory::TargetPreset::ALL
+            .iter()
+            .map(|&p| {
+                let (year, pct) = p.year_and_pct();
+                PresetInfo { code: p, year, reduction_pct: format_decimal(pct) }
+            })
+            .collect()
     }
 
     #[derive(Serialize)]
@@ -274,6 +365,62 @@ pub mod api {
         serde_json::to_string(&result).unwrap_or_default()
     }
 
+    /// [`run_batch_with_supply`], calling `progress` with the number of activity rows read so far
+    /// (every 65,536 rows), for a progress bar while a large batch is imported.
+    pub fn run_batch_with_progress(
+        inventories: &str,
+        activity: &str,
+        factors: Option<&str>,
+        supply: Option<&str>,
+        progress: &mut dyn FnMut(u64),
+    ) -> String {
+        let out = batch::run_with(
+            BatchInput {
+                inventories: (FILES[0], inventories.as_bytes()),
+                activity: (FILES[1], activity.as_bytes()),
+                factors: factors.map(|f| (FILES[2], f.as_bytes())),
+                supply: supply.map(|s| (FILES[3], s.as_bytes())),
+            },
+            Catalog::embedded(),
+            batch::Options::default(),
+            progress,
+        );
+        serde_json::to_string(&JsonReport::new(&out)).unwrap_or_default()
+    }
+
+    #[derive(Serialize)]
+    struct BatchOutputs {
+        emissions_csv: String,
+        summary_csv: String,
+        trajectory_csv: String,
+        crf_csv: String,
+        errors_csv: String,
+    }
+
+    /// The four output files of `covenant batch` and its `errors.csv`, byte for byte, as JSON.
+    pub fn batch_outputs_json(
+        inventories: &str,
+        activity: &str,
+        factors: Option<&str>,
+        supply: Option<&str>,
+    ) -> String {
+        let out = run(inventories, activity, factors, supply);
+        let outputs = BatchOutputs {
+            emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
+            summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
+            trajectory_csv: csv_text(|w| batch::write_trajectory(w, &out.inventories)),
+            crf_csv: {
+                let mut buf = Vec::new();
+                match batch::write_crf(&mut buf, &out.inventories) {
+                    Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+                    Err(e) => format!("error: {e}"),
+                }
+            },
+            errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
+        };
+        serde_json::to_string(&outputs).unwrap_or_default()
+    }
+
     /// The XLSX workbook of one inventory of a batch (laid out like the SECAP template).
     #[cfg(feature = "xlsx")]
     pub fn xlsx_workbook(
@@ -323,6 +470,64 @@ pub mod api {
                 pt["excludes"],
                 serde_json::json!(["heat_cold", "solar_thermal", "geothermal"])
             );
+        }
+
+        #[test]
+        fn catalog_has_presets_units_and_gwp() {
+            let v: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+            assert_eq!(
+                v["presets"][1],
+                serde_json::json!({"code": "com2030", "year": 2030, "reduction_pct": "40"})
+            );
+            let kind = |u: &str| {
+                v["unit_kinds"].as_array().unwrap().iter().find(|k| k["symbol"] == u).unwrap()
+                    ["kind"]
+                    .clone()
+            };
+            assert_eq!(kind("GJ"), "energy");
+            assert_eq!(kind("m3"), "fuel");
+            assert_eq!(kind("tCO2e"), "emissions");
+            let newest = v["releases"].as_array().unwrap().iter().find(|r| r["default"] == true);
+            let codes: Vec<&str> = newest.unwrap()["gwp"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["code"].as_str().unwrap())
+                .collect();
+            assert!(codes.contains(&"ar6") && codes.contains(&"sar"), "{codes:?}");
+            let diesel = newest.unwrap()["fuel_properties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["carrier"] == "diesel")
+                .unwrap();
+            assert!(diesel["ncv_gj_per_t"].is_string() && diesel["density_kg_per_l"].is_string());
+        }
+
+        #[test]
+        fn outputs_and_progress() {
+            let inv =
+                "inventory_id,country,year,target_year,target_reduction_pct\nA,IT,2010,2030,40\n";
+            let act = "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
+            let v: serde_json::Value =
+                serde_json::from_str(&batch_outputs_json(inv, act, None, None)).unwrap();
+            for f in ["emissions_csv", "summary_csv", "trajectory_csv", "crf_csv", "errors_csv"] {
+                assert!(v[f].as_str().unwrap().contains("inventory_id"), "{f}");
+            }
+            assert!(v["trajectory_csv"].as_str().unwrap().contains("A,"));
+            let mut seen = Vec::new();
+            let many =
+                format!("{act}{}", "A,residential_buildings,natural_gas,1,MWh\n".repeat(70_000));
+            let r: serde_json::Value = serde_json::from_str(&run_batch_with_progress(
+                inv,
+                &many,
+                None,
+                None,
+                &mut |rows| seen.push(rows),
+            ))
+            .unwrap();
+            assert_eq!(r["inventories"][0]["inventory"]["total_emissions"], "14160.2");
+            assert_eq!(seen.first(), Some(&65_536));
         }
 
         #[test]
@@ -407,6 +612,43 @@ pub fn run_batch(
     supply: Option<String>,
 ) -> String {
     api::run_batch_with_supply(inventories, activity, factors.as_deref(), supply.as_deref())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JavaScript function called with one number (rows read so far).
+    pub type ProgressCallback;
+    #[wasm_bindgen(method, js_name = call)]
+    fn call_with(this: &ProgressCallback, context: &JsValue, rows: u32);
+}
+
+/// [`run_batch`] without the CSV texts, calling `progress(rows)` while `activity` is read.
+#[wasm_bindgen(js_name = runBatchWithProgress)]
+pub fn run_batch_with_progress(
+    inventories: &str,
+    activity: &str,
+    factors: Option<String>,
+    supply: Option<String>,
+    progress: &ProgressCallback,
+) -> String {
+    api::run_batch_with_progress(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+        &mut |rows| progress.call_with(&JsValue::NULL, u32::try_from(rows).unwrap_or(u32::MAX)),
+    )
+}
+
+/// The output files of `covenant batch` (emissions, summary, trajectory, crf, errors), as JSON.
+#[wasm_bindgen(js_name = batchOutputs)]
+pub fn batch_outputs(
+    inventories: &str,
+    activity: &str,
+    factors: Option<String>,
+    supply: Option<String>,
+) -> String {
+    api::batch_outputs_json(inventories, activity, factors.as_deref(), supply.as_deref())
 }
 
 /// The XLSX workbook of one inventory of a batch, as bytes (a `Uint8Array` in JS).

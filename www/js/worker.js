@@ -1,0 +1,177 @@
+// The engine's thread. Every batch run happens here, so that typing, imports of millions of rows
+// and recomputations of large projects never block the page. Messages: init (the compiled module),
+// compute (a project → what the views show), import (files → the inventories they hold), take
+// (the picked inventories of the last import), outputs and files (exports), xlsx (a workbook).
+
+import init, { batchOutputs, catalog, runBatchWithProgress } from '../pkg/covenant_wasm.js';
+import { buildBatch, fromReport } from './model.js';
+import { deleteProject, saveProject } from './storage.js';
+
+let ready = null;
+let imported = null;
+// Every inventory the page has sent, by version id (see engine.js).
+const inventories = new Map();
+let taken = 1;
+const resolve = (project) => ({ ...project, inventories: project.inventories.map((v) => inventories.get(v)) });
+const LISTED = 300;
+
+const run = (b, progress = () => {}) => JSON.parse(runBatchWithProgress(b.inv, b.act,
+  b.hasFactors === false ? undefined : b.fac, b.hasSupply ? b.sup : undefined, progress));
+
+const FILE_OF = { 'inventories.csv': 'inventories', 'activity.csv': 'activity', 'factors.csv': 'factors', 'supply.csv': 'supply' };
+
+/** Where in the page an engine message belongs: an inventory and a cell, field, factor or supply row. */
+function place(d, lines, ids) {
+  const map = lines[FILE_OF[d.file]]?.[d.line];
+  const byId = d.inventory_id != null ? ids.get(d.inventory_id) : undefined;
+  if (!map) return { inventory: byId ?? null, kind: d.file === 'inventories.csv' && d.column ? 'field' : null, field: d.column ?? null };
+  switch (FILE_OF[d.file]) {
+    case 'inventories': return { inventory: map.inventory, kind: 'field', field: d.column ?? null };
+    case 'activity': return { inventory: map.inventory, kind: 'cell', key: map.key, part: map.part };
+    case 'factors': return { inventory: map.inventory ?? byId ?? null, kind: 'factor', carrier: map.carrier, field: d.column ?? 'factor' };
+    case 'supply': return { inventory: map.inventory, kind: 'supply', row: map.row, field: d.column ?? null };
+    default: return { inventory: byId ?? null, kind: null };
+  }
+}
+
+const diag = (severity) => (d) => ({ severity, code: d.code ?? null, params: d.params ?? {}, message: d.message,
+  column: d.column ?? null, value: d.value ?? null, inventory_id: d.inventory_id ?? null });
+
+function compute(project) {
+  const t0 = performance.now();
+  const b = buildBatch(project);
+  const t1 = performance.now();
+  const report = run(b);
+  const t2 = performance.now();
+  const ids = new Map(project.inventories.map((x, i) => [x.id, i]));
+  const byId = new Map(report.inventories.map((r) => [r.inventory.spec.id, r]));
+  const active = project.active;
+  const activeBase = project.inventories[active]?.kind === 'baseline' ? project.inventories[active].id : project.inventories[active]?.baseline;
+  const summaries = project.inventories.map((x) => {
+    const r = byId.get(x.id);
+    if (!r) return null;
+    const inv = r.inventory;
+    return { total_emissions: inv.total_emissions, total_energy: inv.total_energy, per_capita_t: inv.per_capita_t,
+      change_vs_baseline_pct: r.change_vs_baseline_pct, target: r.target, progress: r.progress, release: inv.release,
+      trajectory: x.id === activeBase ? r.trajectory : null };
+  });
+  const full = byId.get(project.inventories[active]?.id) ?? null;
+  if (full) for (const c of full.inventory.cells) c.lines = [];
+  const counts = project.inventories.map(() => 0);
+  const diagnostics = [];
+  let total = 0;
+  for (const [severity, list] of [['error', report.errors], ['warning', report.warnings]]) {
+    for (const d of list) {
+      const where = place(d, b.lines, ids);
+      if (where.inventory !== null && severity === 'error') counts[where.inventory]++;
+      total++;
+      // The active inventory's messages and those of the whole project, up to a limit.
+      if ((where.inventory === null || where.inventory === active) && diagnostics.length < LISTED) {
+        diagnostics.push({ ...diag(severity)(d), place: where });
+      }
+    }
+  }
+  // Timings for the page benchmark: writing the batch files, the engine (with its JSON), the rest.
+  const timing = { batch: t1 - t0, engine: t2 - t1, view: performance.now() - t2 };
+  return { summaries, active: full, diagnostics, errorCounts: counts, total, timing };
+}
+
+function kindOf(text) {
+  const header = text.slice(0, 4096).replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].toLowerCase();
+  if (/(^|,)\s*"?sector"?\s*(,|$)/.test(header)) return 'activity';
+  if (/(^|,)\s*"?item"?\s*(,|$)/.test(header)) return 'supply';
+  if (/(^|,)\s*"?factor"?\s*(,|$)/.test(header) || header.includes('ncv_gj_per_t')) return 'factors';
+  return 'inventories';
+}
+
+function countLines(text) {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+async function importFiles(files, post) {
+  const texts = {};
+  const names = {};
+  for (const f of files) {
+    const text = await f.text();
+    const kind = kindOf(text);
+    texts[kind] = text;
+    names[`${kind}.csv`] = f.name;
+  }
+  if (!texts.inventories || !texts.activity) return { missing: true };
+  const total = countLines(texts.activity);
+  post({ done: 0, total });
+  const report = run({ inv: texts.inventories, act: texts.activity, fac: texts.factors, hasFactors: texts.factors !== undefined,
+    sup: texts.supply, hasSupply: texts.supply !== undefined }, (rows) => post({ done: rows, total }));
+  post({ done: total, total });
+  imported = report;
+  const errors = report.errors.slice(0, LISTED).map((d) => ({ ...diag('error')(d), file: names[d.file] ?? d.file, line: d.line }));
+  return {
+    inventories: report.inventories.map((r) => {
+      const s = r.inventory.spec;
+      return { id: s.id, city: s.city ?? '', country: s.country, year: s.year, kind: s.kind, baseline: s.baseline_id ?? '' };
+    }),
+    errors, errorCount: report.errors.length,
+  };
+}
+
+onmessage = async ({ data: m }) => {
+  const reply = (body) => postMessage({ id: m.id, ...body });
+  if (m.type === 'put') {
+    for (const [v, x] of m.items) inventories.set(v, x);
+    return;
+  }
+  if (m.project) m.project = resolve(m.project);
+  try {
+    if (m.type === 'init') {
+      ready = init({ module_or_path: m.module });
+      await ready;
+      reply({ ok: true });
+      return;
+    }
+    await ready;
+    if (m.type === 'compute') reply({ result: compute(m.project) });
+    else if (m.type === 'import') reply({ result: await importFiles(m.files, (p) => postMessage({ id: m.id, progress: p })) });
+    else if (m.type === 'take') {
+      const releases = JSON.parse(catalog()).releases;
+      const fuelDefaults = (release, carrier) => {
+        const f = releases.find((x) => x.id === release)?.fuel_properties.find((x) => x.carrier === carrier);
+        return { ncv: f?.ncv_gj_per_t ?? null, density: f?.density_kg_per_l ?? null };
+      };
+      const r = fromReport(imported, m.ids, fuelDefaults);
+      imported = null;
+      // A slice at a time, so that the page never spends long receiving them.
+      for (let k = 0; k < r.inventories.length; k += 100) {
+        const slice = r.inventories.slice(k, k + 100).map((x) => [`w${taken++}`, x]);
+        for (const [v, x] of slice) inventories.set(v, x);
+        postMessage({ id: m.id, progress: slice });
+      }
+      reply({ result: { batchFactors: r.batchFactors } });
+    } else if (m.type === 'save') {
+      await saveProject(m.project, m.title);
+      reply({ result: true });
+    } else if (m.type === 'delete') {
+      await deleteProject(m.projectId);
+      reply({ result: true });
+    }
+    else if (m.type === 'outputs') {
+      const b = buildBatch(m.project);
+      reply({ result: JSON.parse(batchOutputs(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined)) });
+    } else if (m.type === 'json') {
+      reply({ result: JSON.stringify(run(buildBatch(m.project)), null, 2) });
+    } else if (m.type === 'files') {
+      const b = buildBatch(m.project);
+      reply({ result: { inventories: b.inv, activity: b.act, factors: b.fac, supply: b.sup } });
+    } else if (m.type === 'xlsx') {
+      // The XLSX writer is a second, larger module, loaded the first time a workbook is asked for.
+      const x = await import('../pkg/covenant_xlsx.js');
+      await x.default();
+      const b = buildBatch(m.project);
+      const bytes = x.xlsxWorkbook(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined, m.inventory);
+      reply({ result: bytes });
+    }
+  } catch (e) {
+    reply({ error: String(e?.message ?? e) });
+  }
+};

@@ -106,7 +106,7 @@ fn kozani_through_the_binary() {
             "baseline",
             "ipcc",
             "co2",
-            "com-2024.2",
+            "com-2024.3",
             "71388",
             "1027511.18",
             "394371.97202"
@@ -459,7 +459,7 @@ fn every_error_class_is_reported_with_its_location() {
             "m3 of natural gas",
             INV,
             act("A,residential_buildings,natural_gas,5,m3\n"),
-            "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy: release com-2024.2 has no density for it",
+            "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy: release com-2024.3 has no density for it",
         ),
         case(
             "transport with heat",
@@ -587,7 +587,7 @@ fn every_error_class_is_reported_with_its_location() {
             "unknown factor set",
             inv("A,IT,2010,,,,,,com-2017,,,\n"),
             ok_act,
-            "inventories.csv:2: column 'factor_set', value 'com-2017': unknown factor-set release 'com-2017'; available: com-2024.1, com-2024.2",
+            "inventories.csv:2: column 'factor_set', value 'com-2017': unknown factor-set release 'com-2017'; available: com-2024.1, com-2024.2, com-2024.3",
         ),
         case(
             "target year alone",
@@ -653,19 +653,19 @@ fn every_error_class_is_reported_with_its_location() {
             "no heat factor",
             INV,
             act("A,residential_buildings,heat_cold,5,MWh\n"),
-            "activity.csv:2: column 'carrier', value 'heat_cold': no co2 emission factor for carrier 'heat_cold' (ipcc approach, IT 2010) in release com-2024.2: district heat/cold has no default factor",
+            "activity.csv:2: column 'carrier', value 'heat_cold': no co2 emission factor for carrier 'heat_cold' (ipcc approach, IT 2010) in release com-2024.3: district heat/cold has no default factor",
         ),
         case(
             "no national factor for the year",
             "inventory_id,country,year\nA,IT,2023\n",
             act("A,residential_buildings,electricity,5,MWh\n"),
-            "no co2 emission factor for carrier 'electricity' (ipcc approach, IT 2023) in release com-2024.2: jrc-neefe@2024.1 has IT for 1990-2021 only",
+            "no co2 emission factor for carrier 'electricity' (ipcc approach, IT 2023) in release com-2024.3: jrc-neefe@2024.1 has IT for 1990-2021 only",
         ),
         case(
             "no LCA fuel factor",
             inv("A,IT,2010,,,,lca,co2e,,,,\n"),
             ok_act,
-            "no co2e emission factor for carrier 'natural_gas' (lca approach, IT 2010) in release com-2024.2: no verified CoM LCA factor for fuels exists in any shipped set",
+            "no co2e emission factor for carrier 'natural_gas' (lca approach, IT 2010) in release com-2024.3: no verified CoM LCA factor for fuels exists in any shipped set",
         ),
         Case {
             name: "override for unknown inventory",
@@ -851,6 +851,8 @@ fn a_factor_directory_replaces_the_embedded_releases() {
         "jrc-neefe/2024.1/sources.csv",
         "partner-grid/2025.1/factors.csv",
         "partner-grid/2025.1/sources.csv",
+        "partner-grid/2026.1/factors.csv",
+        "partner-grid/2026.1/sources.csv",
         "fuel-properties/2024.1/properties.csv",
         "fuel-properties/2024.1/sources.csv",
         "gwp/2024.1/gwp.csv",

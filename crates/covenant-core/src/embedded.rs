@@ -27,6 +27,8 @@ pub(crate) const FILES: &[(&str, &str)] = &[
     ("jrc-neefe/2024.1/sources.csv", include_str!("../factors/jrc-neefe/2024.1/sources.csv")),
     ("partner-grid/2025.1/factors.csv", include_str!("../factors/partner-grid/2025.1/factors.csv")),
     ("partner-grid/2025.1/sources.csv", include_str!("../factors/partner-grid/2025.1/sources.csv")),
+    ("partner-grid/2026.1/factors.csv", include_str!("../factors/partner-grid/2026.1/factors.csv")),
+    ("partner-grid/2026.1/sources.csv", include_str!("../factors/partner-grid/2026.1/sources.csv")),
     ("releases.csv", include_str!("../factors/releases.csv")),
 ];
 
@@ -44,7 +46,11 @@ mod tests {
             let p = entry.unwrap().path();
             if p.is_dir() {
                 walk(&p, base, out);
-            } else if p.extension().is_some_and(|e| e == "csv") {
+            } else if p.extension().is_some_and(|e| e == "csv")
+                // Alternative series kept for reference (see the set's SOURCE.md); the engine
+                // does not read them.
+                && p.file_name().is_some_and(|n| n != "alternatives.csv")
+            {
                 out.push(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
             }
         }

@@ -162,9 +162,11 @@ impl Release {
                         )
                     }
                     None => format!(
-                        "no national factor for {country} is shipped ({} covers EU, EFTA, UK and 26 partner countries; {} 18 more); {supply}",
+                        "no national factor for {country} is shipped ({} covers {} countries, {} {} more); {supply}",
                         self.electricity.id(),
-                        self.partner_grid.id()
+                        self.electricity.country_count(carrier),
+                        self.partner_grid.id(),
+                        self.partner_grid.country_count(carrier),
                     ),
                 }
             }

@@ -281,6 +281,11 @@ impl FactorSet {
         self.covered.contains(&(carrier, country))
     }
 
+    /// How many countries have a factor for `carrier` in this set.
+    pub fn country_count(&self, carrier: Carrier) -> usize {
+        self.covered.iter().filter(|(c, _)| *c == carrier).count()
+    }
+
     /// The years available for a country series, as `(first, last)`.
     pub fn year_range(
         &self,

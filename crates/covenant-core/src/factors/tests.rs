@@ -14,9 +14,9 @@ fn c(s: &str) -> Country {
 fn embedded_catalog_parses() {
     let cat = Catalog::embedded();
     let r = cat.newest();
-    assert_eq!(r.id(), "com-2024.2");
+    assert_eq!(r.id(), "com-2024.3");
     assert_eq!(r.electricity().records().len(), 5127);
-    assert_eq!(r.partner_grid().records().len(), 140);
+    assert_eq!(r.partner_grid().records().len(), 1495);
     assert!(!r.partner_grid().is_com());
     assert_eq!(r.gwp().len(), 5);
 }
@@ -41,13 +41,33 @@ fn neefe_oracles() {
 fn partner_countries_use_the_non_com_set() {
     let r = Catalog::embedded().newest();
     let (set, rec) =
-        r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).unwrap();
+        r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Lca, GasBasis::Co2e).unwrap();
     assert!(!set.is_com());
-    assert_eq!(rec.factor.value(), dec!(0.113));
+    assert_eq!(rec.factor.value(), dec!(0.13335771));
     assert!(set.citation(&rec.source).unwrap().starts_with("NOT A CoM FACTOR"));
-    assert!(
-        r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2e).is_none()
-    );
+    // partner-grid@2026.1 has life-cycle factors only (its SOURCE.md explains why).
+    for g in [GasBasis::Co2, GasBasis::Co2e] {
+        assert!(r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, g).is_none());
+    }
+    let hint = r.missing_factor_hint(Carrier::Electricity, c("BR"), Approach::Ipcc, GasBasis::Co2);
+    assert!(hint.contains("has no ipcc/co2 series for BR"), "{hint}");
+    // Every partner country from 2000 to 2025 on the life-cycle approach.
+    for cc in [
+        "AR", "AU", "BR", "CA", "CL", "CN", "CO", "HK", "ID", "IN", "JP", "KR", "MX", "MY", "NZ",
+        "PE", "SG", "TH", "US", "VN",
+    ] {
+        for y in [2000, 2015, 2025] {
+            assert!(
+                r.factor(Carrier::Electricity, c(cc), y, Approach::Lca, GasBasis::Co2e).is_some(),
+                "{cc} {y}"
+            );
+        }
+    }
+    // The previous release keeps its values.
+    let old = Catalog::embedded().release(Some("com-2024.2")).unwrap();
+    let (_, rec) =
+        old.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).unwrap();
+    assert_eq!(rec.factor.value(), dec!(0.113));
     assert!(r.factor(Carrier::Electricity, c("GR"), 2023, Approach::Ipcc, GasBasis::Co2).is_none());
     let hint = r.missing_factor_hint(Carrier::Electricity, c("GR"), Approach::Ipcc, GasBasis::Co2);
     assert!(hint.contains("1990-2021"), "{hint}");
@@ -123,9 +143,9 @@ fn unverified_values_are_refused() {
 #[test]
 fn release_selection() {
     let cat = Catalog::embedded();
-    assert_eq!(cat.release(None).unwrap().id(), "com-2024.2");
-    assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.2");
+    assert_eq!(cat.release(None).unwrap().id(), "com-2024.3");
+    assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.3");
     let e = cat.release(Some("com-2099")).unwrap_err();
-    assert!(e.to_string().contains("available: com-2024.1, com-2024.2"), "{e}");
+    assert!(e.to_string().contains("available: com-2024.1, com-2024.2, com-2024.3"), "{e}");
     assert!(cat.factor_set("jrc-neefe@2024.1").is_some());
 }

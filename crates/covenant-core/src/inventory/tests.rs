@@ -195,10 +195,14 @@ fn gas_basis_changes_the_numbers() {
 #[test]
 fn non_com_factor_is_flagged() {
     let r = Catalog::embedded().newest();
-    let s = InventorySpec::baseline("br", Country::parse("BR").unwrap(), 2020);
+    let s = InventorySpec {
+        approach: Approach::Lca,
+        gases: GasBasis::Co2e,
+        ..InventorySpec::baseline("br", Country::parse("BR").unwrap(), 2020)
+    };
     let rows = [act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(1000), MWH)];
     let inv = compute(s, r, &rows, &[]).unwrap();
-    assert_eq!(inv.total_emissions.tonnes(), dec!(113));
+    assert_eq!(inv.total_emissions.tonnes(), dec!(133.35771));
     assert!(inv.warnings.iter().any(|w| w.contains("not a Covenant of Mayors set")));
     assert!(inv.factors[0].provenance.short().contains("not a CoM factor"));
 }

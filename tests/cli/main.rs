@@ -208,7 +208,7 @@ fn keep_going_writes_the_valid_inventories() {
     assert_eq!(summary.lines().count(), 2);
     assert!(summary.contains("\nA,"));
     let errors = fs::read_to_string(dir.path().join("out/errors.csv")).unwrap();
-    assert_eq!(errors.lines().next().unwrap(), "file,line,inventory_id,column,value,message");
+    assert_eq!(errors.lines().next().unwrap(), "file,line,inventory_id,column,value,message,code");
     assert!(
         errors.contains("activity.csv,3,B,carrier,natral_gas,\"unknown carrier code 'natral_gas' (did you mean 'natural_gas'?)"),
         "{errors}"
@@ -563,7 +563,7 @@ fn every_error_class_is_reported_with_its_location() {
             "population with separator",
             inv("A,IT,2010,,,\"71,388\",,,,,,\n"),
             ok_act,
-            "inventories.csv:2: column 'population', value '71,388': expected a whole number of inhabitants (digits only, no separators)",
+            "inventories.csv:2: column 'population', value '71,388': expected a whole number of inhabitants of at least 1 (digits only, no separators)",
         ),
         case(
             "population zero",
@@ -605,7 +605,7 @@ fn every_error_class_is_reported_with_its_location() {
             "target before the inventory",
             inv("A,IT,2010,,,,,,,2005,40,\n"),
             ok_act,
-            "inventories.csv:2: column 'target_year', value '2005': the target year must be after the inventory year 2010",
+            "inventories.csv:2: column 'target_year', value '2005': the target year 2005 must be after the inventory year 2010",
         ),
         case(
             "per-capita target without population",

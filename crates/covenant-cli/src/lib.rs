@@ -307,21 +307,26 @@ fn report(out: &BatchOutput, quiet: bool, stderr: &mut dyn Write) -> Result<()> 
         writeln!(w, "{e}")?;
     }
     if !quiet {
-        for e in &out.warnings {
-            writeln!(w, "{}:{}: warning: {}", e.file, e.line, e.message)?;
+        for d in &out.warnings {
+            match (&d.file, d.line) {
+                (Some(f), Some(l)) => write!(w, "{f}:{l}: ")?,
+                (Some(f), None) => write!(w, "{f}: ")?,
+                (None, _) => {}
+            }
+            writeln!(w, "warning: {}", d.message)?;
         }
     }
-    let rejected: std::collections::BTreeSet<_> =
-        out.errors.iter().filter_map(|e| e.inventory_id.as_deref()).collect();
-    if !out.errors.is_empty() {
+    // Every error counts, listed or not (the count line itself is not one).
+    let listed = out.errors.iter().filter(|e| e.code != "more_not_listed").count() as u64;
+    let errors = listed + out.errors_not_listed;
+    if errors > 0 {
         writeln!(
             w,
-            "covenant: {} error{}; {} inventor{} computed, {} rejected",
-            out.errors.len(),
-            if out.errors.len() == 1 { "" } else { "s" },
+            "covenant: {errors} error{}; {} inventor{} computed, {} rejected",
+            if errors == 1 { "" } else { "s" },
             out.inventories.len(),
             if out.inventories.len() == 1 { "y" } else { "ies" },
-            rejected.len()
+            out.rejected.len()
         )?;
     }
     w.flush()?;

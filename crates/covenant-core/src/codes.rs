@@ -77,3 +77,40 @@ pub(crate) fn trim_ascii_fast(s: &str) -> &str {
         _ => s.trim(),
     }
 }
+
+/// Why a decimal cell was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecimalSyntax {
+    /// The cell is empty.
+    Empty,
+    /// Not a plain decimal (`12`, `12.5`, `-0.25`): exponents, thousands separators, decimal
+    /// commas, `NaN` and `inf` are refused.
+    NotADecimal,
+    /// More digits than a 96-bit decimal holds (every value the engine writes reads back).
+    TooLong,
+}
+
+impl DecimalSyntax {
+    /// The stable code of the reason (a parameter of `invalid_number`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            DecimalSyntax::Empty => "empty",
+            DecimalSyntax::NotADecimal => "not_a_decimal",
+            DecimalSyntax::TooLong => "too_long",
+        }
+    }
+}
+
+impl fmt::Display for DecimalSyntax {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecimalSyntax::Empty => "the cell is empty",
+            DecimalSyntax::NotADecimal => {
+                "expected a plain decimal number with '.' as the decimal point and no thousands separators or exponent"
+            }
+            DecimalSyntax::TooLong => {
+                "the number has too many digits (a decimal holds at most 28 decimal places and values below 7.9e28)"
+            }
+        })
+    }
+}

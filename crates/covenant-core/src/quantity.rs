@@ -31,7 +31,7 @@ use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// Units that uom lacks: the tonne of oil equivalent and the tonne per megawatt hour.
 pub mod units {
@@ -216,31 +216,7 @@ impl<'de> Deserialize<'de> for ActivityUnit {
     }
 }
 
-/// Why a decimal cell was rejected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DecimalSyntax {
-    /// The cell is empty.
-    Empty,
-    /// Not a plain decimal (`12`, `12.5`, `-0.25`): exponents, thousands separators, decimal
-    /// commas, `NaN` and `inf` are refused.
-    NotADecimal,
-    /// More digits than a 96-bit decimal holds (every value the engine writes reads back).
-    TooLong,
-}
-
-impl fmt::Display for DecimalSyntax {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            DecimalSyntax::Empty => "the cell is empty",
-            DecimalSyntax::NotADecimal => {
-                "expected a plain decimal number with '.' as the decimal point and no thousands separators or exponent"
-            }
-            DecimalSyntax::TooLong => {
-                "the number has too many digits (a decimal holds at most 28 decimal places and values below 7.9e28)"
-            }
-        })
-    }
-}
+pub use crate::codes::DecimalSyntax;
 
 /// Parses a plain decimal: an optional sign, digits, and an optional `.` with digits.
 ///
@@ -483,7 +459,7 @@ impl EmissionFactor {
     /// A factor in t/MWh; negative factors are refused.
     pub fn t_per_mwh(value: Decimal) -> Result<EmissionFactor, Error> {
         if value.is_sign_negative() && !value.is_zero() {
-            return Err(Error::NegativeFactor { value });
+            return Err(Error::from(ErrorKind::NegativeFactor { value }));
         }
         Ok(EmissionFactor { t_per_mwh: value })
     }

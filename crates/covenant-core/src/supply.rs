@@ -16,8 +16,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::Located;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Input, Result, Warning};
 pub use crate::provenance::EfeCase;
 use crate::provenance::{FactorUsed, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy};
@@ -111,12 +110,11 @@ pub fn chp_allocation(
         || eta.heat > Decimal::ONE
         || eta.electricity > Decimal::ONE
     {
-        return Err(Error::Target(format!(
-            "CHP reference efficiencies must be in (0, 1]; got heat {} and electricity {}",
-            eta.heat, eta.electricity
-        )));
+        return Err(
+            ErrorKind::ChpEfficiency { heat: eta.heat, electricity: eta.electricity }.into()
+        );
     }
-    let overflow = || Error::Overflow { what: "CHP allocation".into() };
+    let overflow = || Error::overflow("CHP allocation");
     let h = heat.megajoules().checked_mul(eta.electricity).ok_or_else(overflow)?;
     let e = electricity.megajoules().checked_mul(eta.heat).ok_or_else(overflow)?;
     let denominator = h.checked_add(e).ok_or_else(overflow)?;
@@ -147,25 +145,20 @@ pub struct ElectricityTerms {
 
 /// The local electricity factor and the branch that gave it.
 pub fn local_electricity_factor(t: &ElectricityTerms) -> Result<(EmissionFactor, EfeCase)> {
-    let missing = || {
-        Error::Target(
-            "the national electricity factor is needed for the local electricity factor".into(),
-        )
-    };
+    let missing = || Error::from(ErrorKind::NationalFactorRequired);
     if t.tce.megajoules().is_zero() {
         return Ok((t.neefe.ok_or_else(missing)?, EfeCase::NoConsumption));
     }
     let local = t.lpe.checked_add(t.gep)?;
     let co2_local = t.co2_lpe.checked_add(t.co2_gep)?;
     if local > t.tce {
-        let f = EmissionFactor::ratio(co2_local, local)
-            .ok_or_else(|| Error::Overflow { what: "EFE".into() })?;
+        let f = EmissionFactor::ratio(co2_local, local).ok_or_else(|| Error::overflow("EFE"))?;
         return Ok((f, EfeCase::NetExporter));
     }
     let rest = Energy::from_megajoules(t.tce.megajoules() - local.megajoules());
     let grid = (rest * t.neefe.ok_or_else(missing)?)?;
     let f = EmissionFactor::ratio(grid.checked_add(co2_local)?, t.tce)
-        .ok_or_else(|| Error::Overflow { what: "EFE".into() })?;
+        .ok_or_else(|| Error::overflow("EFE"))?;
     Ok((f, EfeCase::General))
 }
 
@@ -185,18 +178,13 @@ pub struct HeatTerms {
 /// The local heat/cold factor.
 pub fn local_heat_factor(t: &HeatTerms) -> Result<EmissionFactor> {
     if t.lhc.megajoules().is_zero() {
-        return Err(Error::Target(
-            "the local heat factor needs heat/cold consumption (LHC > 0)".into(),
-        ));
+        return Err(ErrorKind::HeatConsumptionRequired.into());
     }
     let numerator = t.co2_lph.checked_add(t.co2_ih)?.checked_sub(t.co2_eh)?;
     if numerator.cmp_exact(&Emissions::ZERO).is_lt() {
-        return Err(Error::Target(format!(
-            "the local heat factor would be negative: exported heat emissions ({}) exceed local production and imports",
-            t.co2_eh
-        )));
+        return Err(ErrorKind::NegativeHeatFactor { exported_t: t.co2_eh.tonnes() }.into());
     }
-    EmissionFactor::ratio(numerator, t.lhc).ok_or_else(|| Error::Overflow { what: "EFH".into() })
+    EmissionFactor::ratio(numerator, t.lhc).ok_or_else(|| Error::overflow("EFH"))
 }
 
 /// One row of local supply, as read from the supply file.
@@ -260,14 +248,10 @@ pub(crate) fn compute_local(
     fuel_factor: impl Fn(Carrier) -> Result<EmissionFactor>,
     overridden: impl Fn(Carrier) -> bool,
     neefe: Option<EmissionFactor>,
-    warnings: &mut Vec<String>,
-) -> std::result::Result<(LocalSupply, Vec<FactorUsed>), Vec<Located>> {
-    let problem = |line: Option<u64>, column: &'static str, e: Error| Located {
-        line,
-        column,
-        value: String::new(),
-        error: Box::new(e),
-        supply: true,
+    warnings: &mut Vec<Warning>,
+) -> std::result::Result<(LocalSupply, Vec<FactorUsed>), Vec<Error>> {
+    let problem = |line: Option<u64>, column: &'static str, e: Error| {
+        e.in_input(Input::Supply).at_line(line).in_field(column, "")
     };
     let mut problems = Vec::new();
     let mut results = Vec::new();
@@ -380,7 +364,7 @@ pub(crate) fn compute_local(
     let mut electricity = None;
     if electricity_rows {
         if overridden(Carrier::Electricity) {
-            warnings.push("a user electricity factor is given, so local production and green purchases do not change it".into());
+            warnings.push(Warning::LocalFactorOverridden { carrier: Carrier::Electricity });
         } else if !tce.megajoules().is_zero() {
             let (f, case) = local_electricity_factor(&e_terms)
                 .map_err(|e| vec![problem(first_line(false), "item", e)])?;
@@ -396,12 +380,9 @@ pub(crate) fn compute_local(
     let mut heat = None;
     if heat_rows {
         if overridden(Carrier::HeatCold) {
-            warnings.push(
-                "a user heat/cold factor is given, so local heat production does not change it"
-                    .into(),
-            );
+            warnings.push(Warning::LocalFactorOverridden { carrier: Carrier::HeatCold });
         } else if lhc.megajoules().is_zero() {
-            warnings.push("heat supply rows are given but no heat/cold is consumed: no local heat factor is needed".into());
+            warnings.push(Warning::HeatSupplyUnused);
         } else {
             let f = local_heat_factor(&h_terms)
                 .map_err(|e| vec![problem(first_line(true), "item", e)])?;

@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::inventory::{Inventory, TargetSpec};
 use crate::quantity::Population;
 use crate::taxonomy::TargetKind;
@@ -32,7 +32,7 @@ pub struct TargetResult {
 
 fn remaining_share(pct: Decimal) -> Result<Decimal> {
     if pct < Decimal::ZERO || pct > Decimal::ONE_HUNDRED {
-        return Err(Error::Target(format!("target reduction {pct} % is outside 0-100 %")));
+        return Err(ErrorKind::ReductionOutOfRange { pct }.into());
     }
     Ok((Decimal::ONE_HUNDRED - pct) / Decimal::ONE_HUNDRED)
 }
@@ -40,10 +40,11 @@ fn remaining_share(pct: Decimal) -> Result<Decimal> {
 /// Evaluates a target set against a baseline inventory.
 pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResult> {
     if target.year <= baseline.spec.year {
-        return Err(Error::Target(format!(
-            "target year {} is not after the inventory year {}",
-            target.year, baseline.spec.year
-        )));
+        return Err(ErrorKind::TargetYearNotAfter {
+            target_year: target.year,
+            year: baseline.spec.year,
+        }
+        .into());
     }
     let share = remaining_share(target.reduction_pct)?;
     let allowed = baseline.total_emissions.checked_scale(share)?;
@@ -51,11 +52,10 @@ pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResul
     let (emissions_t, per_capita_t) = match target.kind {
         TargetKind::Absolute => (Some(allowed.tonnes()), baseline.spec.population.map(per_capita)),
         TargetKind::PerCapita => {
-            let pop = baseline.spec.population.ok_or_else(|| {
-                Error::Target(
-                    "a per-capita target needs the population of the inventory year".into(),
-                )
-            })?;
+            let pop = baseline
+                .spec
+                .population
+                .ok_or_else(|| Error::from(ErrorKind::PopulationRequired))?;
             let equivalent = match target.population {
                 Some(pt) => Some(allowed.checked_scale(Decimal::from(pt.get()))?.per_capita(pop)),
                 None => None,
@@ -90,29 +90,23 @@ pub fn change_vs_baseline(monitoring: &Inventory, baseline: &Inventory) -> Optio
 }
 
 /// Why a monitoring inventory is not strictly comparable with its baseline.
-pub fn comparability_warnings(monitoring: &Inventory, baseline: &Inventory) -> Vec<String> {
+pub fn comparability_warnings(monitoring: &Inventory, baseline: &Inventory) -> Vec<Warning> {
     let mut w = Vec::new();
     let (m, b) = (&monitoring.spec, &baseline.spec);
     if m.approach != b.approach {
-        w.push(format!(
-            "approach {} differs from its baseline's {}: the inventories are not comparable",
-            m.approach, b.approach
-        ));
+        w.push(Warning::ApproachDiffers { monitoring: m.approach, baseline: b.approach });
     }
     if m.gases != b.gases {
-        w.push(format!(
-            "gases {} differ from its baseline's {}: the inventories are not comparable",
-            m.gases, b.gases
-        ));
+        w.push(Warning::GasesDiffer { monitoring: m.gases, baseline: b.gases });
     }
     if monitoring.release != baseline.release {
-        w.push(format!(
-            "factor release {} differs from its baseline's {}",
-            monitoring.release, baseline.release
-        ));
+        w.push(Warning::ReleaseDiffers {
+            monitoring: monitoring.release.clone(),
+            baseline: baseline.release.clone(),
+        });
     }
     if m.year < b.year {
-        w.push(format!("monitoring year {} is before its baseline year {}", m.year, b.year));
+        w.push(Warning::MonitoringBeforeBaseline { year: m.year, baseline_year: b.year });
     }
     w
 }
@@ -191,7 +185,7 @@ mod tests {
         );
         assert!(evaluate(&b, &target(TargetKind::Absolute, dec!(120), None)).is_err());
         let past = TargetSpec { year: 2005, ..target(TargetKind::Absolute, dec!(20), None) };
-        assert!(evaluate(&b, &past).unwrap_err().to_string().contains("not after"));
+        assert!(evaluate(&b, &past).unwrap_err().to_string().contains("must be after"));
         let _ = EnergyUnit::MegawattHour;
     }
 

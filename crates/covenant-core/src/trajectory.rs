@@ -11,7 +11,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::inventory::{Inventory, TargetSpec};
 use crate::quantity::{Emissions, Population};
 use crate::taxonomy::{Carrier, Sector, TargetKind};
@@ -128,18 +128,15 @@ pub struct Progress {
 }
 
 fn overflow() -> Error {
-    Error::Overflow { what: "trajectory".into() }
+    Error::overflow("trajectory")
 }
 
 fn value_of(inv: &Inventory, unit: PathUnit) -> Result<Decimal> {
     match unit {
         PathUnit::Tonnes => Ok(inv.total_emissions.tonnes()),
-        PathUnit::TonnesPerInhabitant => inv.per_capita_t.ok_or_else(|| {
-            Error::Target(format!(
-                "inventory '{}' needs a population for a per-capita trajectory",
-                inv.spec.id
-            ))
-        }),
+        PathUnit::TonnesPerInhabitant => {
+            inv.per_capita_t.ok_or_else(|| Error::from(ErrorKind::PopulationRequired))
+        }
     }
 }
 
@@ -147,15 +144,10 @@ fn value_of(inv: &Inventory, unit: PathUnit) -> Result<Decimal> {
 pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajectory> {
     let (y0, yt) = (baseline.spec.year, target.year);
     if yt <= y0 {
-        return Err(Error::Target(format!(
-            "the baseline year {y0} is not before the target year {yt}: no trajectory can be drawn"
-        )));
+        return Err(ErrorKind::TargetYearNotAfter { target_year: yt, year: y0 }.into());
     }
     if target.reduction_pct < Decimal::ZERO || target.reduction_pct > Decimal::ONE_HUNDRED {
-        return Err(Error::Target(format!(
-            "target reduction {} % is outside 0-100 %",
-            target.reduction_pct
-        )));
+        return Err(ErrorKind::ReductionOutOfRange { pct: target.reduction_pct }.into());
     }
     let unit = match target.kind {
         TargetKind::Absolute => PathUnit::Tonnes,
@@ -428,7 +420,7 @@ mod tests {
         let b = waste("b", 2031, dec!(1), None);
         let e = trajectory(&b, &TargetPreset::Com2030.target(TargetKind::Absolute)).unwrap_err();
         assert!(
-            e.to_string().contains("the baseline year 2031 is not before the target year 2030"),
+            e.to_string().contains("the target year 2030 must be after the inventory year 2031"),
             "{e}"
         );
         let same = waste("b", 2030, dec!(1), None);

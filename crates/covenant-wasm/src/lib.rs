@@ -13,6 +13,7 @@ pub mod api {
     //! The adapter's plain-Rust layer.
 
     use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport};
+    use covenant_core::error::{ErrorKind, Terms};
     use covenant_core::factors::Catalog;
     use covenant_core::inventory::InventorySpec;
     use covenant_core::quantity::{ActivityUnit, format_decimal, parse_decimal, round_for_display};
@@ -281,6 +282,11 @@ pub mod api {
         },
         Missing {
             message: String,
+            /// The error's code and parameters, when the inputs were valid.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code: Option<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            params: Option<covenant_core::error::Params>,
         },
     }
 
@@ -293,18 +299,39 @@ pub mod api {
         release: &str,
     ) -> String {
         let answer = (|| {
-            let country = Country::parse(country).map_err(|e| e.to_string())?;
-            let approach = Approach::parse_code(approach).map_err(|e| e.to_string())?;
-            let gases = GasBasis::parse_code(gases).map_err(|e| e.to_string())?;
-            let release = Catalog::embedded().release(Some(release)).map_err(|e| e.to_string())?;
+            let missing =
+                |message: String| FactorAnswer::Missing { message, code: None, params: None };
+            let country = Country::parse(country).map_err(|e| missing(e.to_string()))?;
+            let approach = Approach::parse_code(approach).map_err(|e| missing(e.to_string()))?;
+            let gases = GasBasis::parse_code(gases).map_err(|e| missing(e.to_string()))?;
+            let release =
+                Catalog::embedded().release(Some(release)).map_err(|e| missing(e.to_string()))?;
             let spec =
                 InventorySpec { approach, gases, ..InventorySpec::baseline("x", country, year) };
             let (set, rec) = release
                 .factor(Carrier::Electricity, spec.country, spec.year, approach, gases)
                 .ok_or_else(|| {
-                    release.missing_factor_hint(Carrier::Electricity, country, approach, gases)
+                    let kind = ErrorKind::MissingFactor {
+                        carrier: Carrier::Electricity,
+                        country,
+                        year,
+                        approach,
+                        gases,
+                        release: release.id().to_string(),
+                        reason: release.missing_reason(
+                            Carrier::Electricity,
+                            country,
+                            approach,
+                            gases,
+                        ),
+                    };
+                    FactorAnswer::Missing {
+                        message: kind.message(Terms::Library),
+                        code: Some(kind.code()),
+                        params: Some(kind.params()),
+                    }
                 })?;
-            Ok::<_, String>(FactorAnswer::Found {
+            Ok::<_, FactorAnswer>(FactorAnswer::Found {
                 value: format_decimal(rec.factor.value()),
                 set: set.id().to_string(),
                 com: set.is_com(),
@@ -313,7 +340,7 @@ pub mod api {
                 note: rec.note.to_string(),
             })
         })()
-        .unwrap_or_else(|message| FactorAnswer::Missing { message });
+        .unwrap_or_else(|missing| missing);
         serde_json::to_string(&answer).unwrap_or_default()
     }
 

@@ -3,11 +3,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::batch::diag::{InputError, MAX_LISTED};
+use crate::batch::diag::{Diagnostic, MAX_LISTED};
 use crate::batch::read::Reading;
-use crate::batch::read::ids::located;
 use crate::batch::{BatchInventory, BatchOutput};
-use crate::inventory::{FactorOverride, Inventory, InventoryBuilder, Located};
+use crate::error::{Error, ErrorKind, Input, Terms, Warning};
+use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
 use crate::target::{self, TargetResult};
 use crate::trajectory::{self as path, Comparison, Progress, Trajectory};
@@ -41,8 +41,14 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         }
         if rows[i] == 0 && !st.rejected[i] {
             let id = entry.spec.id.clone();
-            let message = format!("inventory '{id}' has no rows in {act_file}");
-            st.error(inv_file, entry.line, Some((i, &id)), None, None, message);
+            st.error(
+                inv_file,
+                entry.line,
+                Some((i, &id)),
+                None,
+                None,
+                ErrorKind::NoRows { id: id.clone(), file: Some(act_file.into()) },
+            );
         }
         if st.rejected[i] {
             continue;
@@ -57,8 +63,12 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             Err(problems) => {
                 let id = specs.entries[i].spec.id.clone();
                 for p in problems {
-                    let file = if p.supply { files.supply } else { act_file };
-                    located(&mut st, file, Some((i, &id)), p);
+                    let file = match p.position().input {
+                        Some(Input::Supply) => files.supply,
+                        Some(Input::Inventories) => inv_file,
+                        _ => act_file,
+                    };
+                    st.located(file, Some((i, &id)), p);
                 }
             }
         }
@@ -79,8 +89,13 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             Some(Ok(rt)) => targets[i] = Some(rt),
             Some(Err(e)) => {
                 let id = specs.entries[i].spec.id.clone();
-                let (line, column) = (specs.entries[i].line, Some("target_year"));
-                st.error(inv_file, line, Some((i, &id)), column, None, e.to_string());
+                let line = specs.entries[i].line;
+                let column = match e.kind() {
+                    ErrorKind::ReductionOutOfRange { .. } => "target_reduction_pct",
+                    ErrorKind::PopulationRequired => "population",
+                    _ => "target_year",
+                };
+                st.error(inv_file, line, Some((i, &id)), Some(column), None, e.into_kind());
                 failed[i] = true;
             }
         }
@@ -91,9 +106,9 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         /// Not computed, or its target failed.
         Skipped,
         /// Its baseline could not be computed: the message for its `baseline_id` column.
-        NoBaseline(String),
+        NoBaseline(ErrorKind),
         /// The results and the warnings, in order.
-        Done(Extras, Vec<String>),
+        Done(Extras, Vec<Warning>),
     }
     let compared = par_map(alternates, threads, |i, alt: Option<InventoryBuilder<'_>>| {
         let Some(inv) = computed[i].as_ref().filter(|_| !failed[i]) else {
@@ -106,37 +121,36 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             let Some((j, base)) =
                 j.and_then(|j| computed[j].as_ref().filter(|_| !failed[j]).map(|x| (j, x)))
             else {
-                return Compared::NoBaseline(format!(
-                    "baseline '{b}' could not be computed (see its errors), so this inventory cannot be compared with it"
-                ));
+                return Compared::NoBaseline(ErrorKind::BaselineFailed { baseline: b.clone() });
             };
             extras.change = target::change_vs_baseline(inv, base);
             extras.comparison = Some(path::compare(inv, base));
             warnings.extend(target::comparability_warnings(inv, base));
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
-                    Ok(other) => format!(
-                        "computed with its baseline's release {} the total would be {} t instead of {} t (difference {} t)",
-                        base.release,
-                        crate::quantity::format_decimal(other.total_emissions.tonnes()),
-                        crate::quantity::format_decimal(inv.total_emissions.tonnes()),
-                        crate::quantity::format_decimal(
-                            other
-                                .total_emissions
-                                .minus_tonnes(inv.total_emissions)
-                                .unwrap_or_default()
-                        ),
-                    ),
-                    Err(p) => format!(
-                        "it cannot be computed with its baseline's release {}: {}",
-                        base.release, p[0].error
-                    ),
+                    Ok(other) => Warning::OtherReleaseTotal {
+                        release: base.release.clone(),
+                        total_t: other.total_emissions.tonnes(),
+                        own_t: inv.total_emissions.tonnes(),
+                        difference_t: other
+                            .total_emissions
+                            .minus_tonnes(inv.total_emissions)
+                            .unwrap_or_default(),
+                    },
+                    Err(p) => Warning::OtherReleaseFails {
+                        release: base.release.clone(),
+                        reason: p[0].code(),
+                        message: p[0].message(Terms::Batch),
+                    },
                 });
             }
             if let Some((_, t)) = &targets[j] {
                 match path::progress(t, inv) {
                     Ok(p) => extras.progress = Some(p),
-                    Err(e) => warnings.push(e.to_string()),
+                    Err(e) => warnings.push(Warning::ProgressUnavailable {
+                        reason: e.code(),
+                        message: e.message(Terms::Batch),
+                    }),
                 }
             }
         }
@@ -148,15 +162,15 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         let entry = &specs.entries[i];
         match c {
             Compared::Skipped => results.push(None),
-            Compared::NoBaseline(message) => {
+            Compared::NoBaseline(kind) => {
                 let id = entry.spec.id.clone();
                 let b = entry.spec.baseline_id.as_deref();
-                st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), b, message);
+                st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), b, kind);
                 results.push(None);
             }
             Compared::Done(extras, warnings) => {
                 for w in warnings {
-                    st.warn(inv_file, entry.line, Some(&entry.spec.id), w);
+                    st.warn(inv_file, entry.line, Some(&entry.spec.id), None, w);
                 }
                 results.push(Some(extras));
             }
@@ -184,24 +198,47 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             })
         })
         .collect();
-    for (count, list) in
-        [(st.suppressed_errors, &mut st.errors), (st.suppressed_warnings, &mut st.warnings)]
-    {
+    // A cause before its consequences; the inventories file first, then the others by name
+    // and line (a stable sort keeps the order of reading within a line).
+    let inv_file = Some(inv_file);
+    st.errors.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.consequence, d.file.as_deref() != inv_file);
+        (key(a), &a.file, a.line).cmp(&(key(b), &b.file, b.line))
+    });
+    let rejected = specs
+        .entries
+        .iter()
+        .zip(&st.rejected)
+        .filter(|(_, r)| **r)
+        .map(|(e, _)| e.spec.id.clone())
+        .collect();
+    for (count, list, what) in [
+        (st.suppressed_errors, &mut st.errors, "errors"),
+        (st.suppressed_warnings, &mut st.warnings, "warnings"),
+    ] {
         if count > 0 {
-            list.push(InputError {
-                file: act_file.into(),
-                line: 0,
+            let w = Warning::MoreNotListed { count, what, limit: MAX_LISTED };
+            list.push(Diagnostic {
+                file: None,
+                line: None,
                 inventory_id: None,
                 column: None,
                 value: None,
-                message: format!("{count} more not listed (at most {MAX_LISTED} are)"),
+                message: w.message(),
+                code: w.code(),
+                params: w.params(),
+                consequence: false,
             });
         }
     }
-    st.errors.sort_by(|a, b| {
-        (a.file != inv_file, &a.file, a.line).cmp(&(b.file != inv_file, &b.file, b.line))
-    });
-    BatchOutput { inventories, errors: st.errors, warnings: st.warnings }
+    BatchOutput {
+        inventories,
+        errors: st.errors,
+        warnings: st.warnings,
+        errors_not_listed: st.suppressed_errors,
+        warnings_not_listed: st.suppressed_warnings,
+        rejected,
+    }
 }
 
 #[derive(Default)]
@@ -214,7 +251,7 @@ pub(crate) struct Extras {
 }
 
 pub(crate) type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>);
-pub(crate) type Finished = (usize, Result<Inventory, Vec<Located>>);
+pub(crate) type Finished = (usize, Result<Inventory, Vec<Error>>);
 
 /// Finishes every inventory, in input order, on up to `threads` threads.
 pub(crate) fn finish_all(jobs: Vec<Job<'_, '_>>, threads: usize) -> Vec<Finished> {

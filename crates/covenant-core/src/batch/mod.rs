@@ -2,7 +2,7 @@
 //! computation of every inventory, and the output tables.
 //!
 //! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
-//! `activity.csv` row by row into one [`InventoryBuilder`] per inventory, so memory grows with
+//! `activity.csv` row by row into one [`InventoryBuilder`](crate::inventory::InventoryBuilder) per inventory, so memory grows with
 //! the number of inventories and cells, not with the number of rows (apart from the 8-byte line
 //! number kept per row for provenance, unless [`Options::cell_detail`] is off). Every problem is
 //! collected, not only the first: an inventory with any error is rejected whole, the others are
@@ -30,7 +30,7 @@ use crate::inventory::Inventory;
 use crate::target::TargetResult;
 use crate::trajectory::{Comparison, Progress, Trajectory};
 
-pub use diag::{InputError, MAX_LISTED};
+pub use diag::{Diagnostic, InputError, MAX_LISTED};
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
     BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, SUMMARY_HEADER,
@@ -80,6 +80,12 @@ pub struct BatchOutput {
     pub errors: Vec<InputError>,
     /// Warnings (unknown columns, plausibility): the results are still complete.
     pub warnings: Vec<InputError>,
+    /// Errors counted but not listed in `errors` (beyond [`MAX_LISTED`]).
+    pub errors_not_listed: u64,
+    /// Warnings counted but not listed in `warnings`.
+    pub warnings_not_listed: u64,
+    /// The ids of the inventories rejected for an error, in input order.
+    pub rejected: Vec<String>,
 }
 
 /// Called with the number of activity rows read so far (every 65 536 rows and at the end),

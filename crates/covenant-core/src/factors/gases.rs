@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::quantity::parse_decimal;
 use crate::taxonomy::Carrier;
 
@@ -32,7 +32,9 @@ pub(super) fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<
     for row in read_rows(&file, gwp_csv, &["gwp_set", "gas", "value", "tag", "source"])? {
         let (line, row) = row?;
         let v = row.fields();
-        let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
+        let bad = |message: String| {
+            Error::from(ErrorKind::FactorData { file: file.clone(), line, message })
+        };
         let value = parse_decimal(v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
         Tag::parse(v[3]).map_err(bad)?;
         let source = cited(&sources, v[4]).map_err(bad)?;
@@ -50,11 +52,11 @@ pub(super) fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<
         .into_iter()
         .map(|(code, (ch4, n2o, source))| match (ch4, n2o) {
             (Some(ch4), Some(n2o)) => Ok(Gwp { code, ch4, n2o, source }),
-            _ => Err(Error::FactorData {
+            _ => Err(Error::from(ErrorKind::FactorData {
                 file: file.clone(),
                 line: 0,
                 message: format!("{code} needs both ch4 and n2o"),
-            }),
+            })),
         })
         .collect()
 }
@@ -94,7 +96,9 @@ impl GasSet {
         )? {
             let (line, row) = row?;
             let v = row.fields();
-            let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
+            let bad = |message: String| {
+                Error::from(ErrorKind::FactorData { file: file.clone(), line, message })
+            };
             let carrier = Carrier::parse_code(v[0]).map_err(|e| bad(e.to_string()))?;
             let k = match v[1] {
                 "co2" => 0,
@@ -128,11 +132,11 @@ impl GasSet {
                     fuels.insert(carrier, GasFactors { co2, biogenic, ch4, n2o });
                 }
                 _ => {
-                    return Err(Error::FactorData {
+                    return Err(Error::from(ErrorKind::FactorData {
                         file,
                         line: 0,
                         message: format!("{carrier} needs co2, ch4 and n2o"),
-                    });
+                    }));
                 }
             }
         }

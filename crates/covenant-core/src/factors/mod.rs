@@ -18,7 +18,7 @@ mod tests;
 
 use std::sync::{Arc, OnceLock};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 use gases::parse_gwp;
 use read::read_rows;
@@ -49,11 +49,11 @@ impl Catalog {
     /// directory (`releases.csv`, `jrc-neefe/2024.1/factors.csv`, …), or `None` if absent.
     pub fn parse(read: impl Fn(&str) -> Option<String>) -> Result<Catalog> {
         let need = |path: String| {
-            read(&path).ok_or(Error::FactorData {
+            read(&path).ok_or(Error::from(ErrorKind::FactorData {
                 file: path,
                 line: 0,
                 message: "file not found".into(),
-            })
+            }))
         };
         let releases_csv = need("releases.csv".into())?;
         let cols = [
@@ -74,10 +74,12 @@ impl Catalog {
             let (line, row) = row?;
             let v = row.fields();
             let set = |i: usize| {
-                SetId::parse(v[i]).ok_or_else(|| Error::FactorData {
-                    file: "releases.csv".into(),
-                    line,
-                    message: format!("'{}' is not a set id (name@revision)", v[i]),
+                SetId::parse(v[i]).ok_or_else(|| {
+                    Error::from(ErrorKind::FactorData {
+                        file: "releases.csv".into(),
+                        line,
+                        message: format!("'{}' is not a set id (name@revision)", v[i]),
+                    })
                 })
             };
             let load = |id: SetId, com: bool| -> Result<Arc<FactorSet>> {
@@ -128,20 +130,20 @@ impl Catalog {
                 },
             };
             if releases.iter().any(|r| r.id == release.id) {
-                return Err(Error::FactorData {
+                return Err(Error::from(ErrorKind::FactorData {
                     file: "releases.csv".into(),
                     line,
                     message: format!("duplicate release '{}'", release.id),
-                });
+                }));
             }
             releases.push(release);
         }
         if releases.is_empty() {
-            return Err(Error::FactorData {
+            return Err(Error::from(ErrorKind::FactorData {
                 file: "releases.csv".into(),
                 line: 1,
                 message: "no release".into(),
-            });
+            }));
         }
         Ok(Catalog { releases })
     }
@@ -161,12 +163,12 @@ impl Catalog {
     pub fn release(&self, id: Option<&str>) -> Result<&Release> {
         match id.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(self.newest()),
-            Some(id) => {
-                self.releases.iter().find(|r| &*r.id == id).ok_or_else(|| Error::UnknownRelease {
+            Some(id) => self.releases.iter().find(|r| &*r.id == id).ok_or_else(|| {
+                Error::from(ErrorKind::UnknownRelease {
                     given: id.into(),
-                    available: self.releases.iter().map(|r| &*r.id).collect::<Vec<_>>().join(", "),
+                    available: self.releases.iter().map(|r| r.id.to_string()).collect(),
                 })
-            }
+            }),
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::quantity::parse_decimal;
 use crate::taxonomy::Carrier;
 
@@ -48,7 +48,9 @@ impl PropertySet {
         )? {
             let (line, row) = row?;
             let v = row.fields();
-            let bad = |message: String| Error::FactorData { file: file.clone(), line, message };
+            let bad = |message: String| {
+                Error::from(ErrorKind::FactorData { file: file.clone(), line, message })
+            };
             let carrier = Carrier::parse_code(v[0]).map_err(|e| bad(e.to_string()))?;
             let value = parse_decimal(v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
             if value <= Decimal::ZERO {

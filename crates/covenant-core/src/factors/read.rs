@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 use super::set::SetId;
 
@@ -18,11 +18,11 @@ pub(super) fn header_index(
             let (name, optional) = w.strip_prefix('?').map_or((*w, false), |n| (n, true));
             let pos = headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
             match (pos, optional) {
-                (None, false) => Err(Error::FactorData {
+                (None, false) => Err(Error::from(ErrorKind::FactorData {
                     file: file.into(),
                     line: 1,
                     message: format!("missing column '{name}'"),
-                }),
+                })),
                 (pos, _) => Ok(pos),
             }
         })
@@ -52,14 +52,22 @@ pub(super) fn read_rows<'a>(
     let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| Error::FactorData { file: file.into(), line: 1, message: e.to_string() })?
+        .map_err(|e| {
+            Error::from(ErrorKind::FactorData {
+                file: file.into(),
+                line: 1,
+                message: e.to_string(),
+            })
+        })?
         .clone();
     let idx: std::rc::Rc<[Option<usize>]> = header_index(file, &headers, wanted)?.into();
     Ok(rdr.into_records().map(move |r| {
-        let record = r.map_err(|e| Error::FactorData {
-            file: file.into(),
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
+        let record = r.map_err(|e| {
+            Error::from(ErrorKind::FactorData {
+                file: file.into(),
+                line: e.position().map_or(0, |p| p.line()),
+                message: e.to_string(),
+            })
         })?;
         let line = record.position().map_or(0, |p| p.line());
         Ok((line, Row { record, idx: std::rc::Rc::clone(&idx) }))
@@ -90,11 +98,11 @@ pub(super) fn parse_sources(file: &str, text: &str) -> Result<BTreeMap<String, S
         let (line, row) = row?;
         let v = row.fields();
         if out.insert(v[0].to_string(), v[1].to_string()).is_some() {
-            return Err(Error::FactorData {
+            return Err(Error::from(ErrorKind::FactorData {
                 file: file.into(),
                 line,
                 message: format!("duplicate source id '{}'", v[0]),
-            });
+            }));
         }
     }
     Ok(out)

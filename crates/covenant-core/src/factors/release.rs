@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::country::Country;
+use crate::error::MissingReason;
 use crate::taxonomy::{Approach, Carrier, GasBasis};
 
 use super::gases::{GasSet, Gwp};
@@ -135,15 +136,14 @@ impl Release {
         }
     }
 
-    /// Why no factor was found, and what to do about it.
-    pub fn missing_factor_hint(
+    /// Why no factor was found (for the default variant of a carrier).
+    pub fn missing_reason(
         &self,
         carrier: Carrier,
         country: Country,
         approach: Approach,
         gases: GasBasis,
-    ) -> String {
-        let supply = "give one in factors.csv (column factor, t/MWh) with its source";
+    ) -> MissingReason {
         match carrier {
             Carrier::Electricity => {
                 let set = if self.electricity.covers(carrier, country) {
@@ -152,36 +152,28 @@ impl Release {
                     &self.partner_grid
                 };
                 match set.year_range(carrier, country, approach, gases) {
-                    Some((a, b)) => {
-                        format!("{} has {country} for {a}-{b} only; {supply}", set.id())
+                    Some((first, last)) => {
+                        MissingReason::YearsOutside { set: set.id().to_string(), first, last }
                     }
                     None if set.covers(carrier, country) => {
-                        format!(
-                            "{} has no {approach}/{gases} series for {country}; {supply}",
-                            set.id()
-                        )
+                        MissingReason::NoSeries { set: set.id().to_string() }
                     }
-                    None => format!(
-                        "no national factor for {country} is shipped ({} covers {} countries, {} {} more); {supply}",
-                        self.electricity.id(),
-                        self.electricity.country_count(carrier),
-                        self.partner_grid.id(),
-                        self.partner_grid.country_count(carrier),
-                    ),
+                    None => MissingReason::NoCountry {
+                        national: (
+                            self.electricity.id().to_string(),
+                            self.electricity.country_count(carrier),
+                        ),
+                        partner: (
+                            self.partner_grid.id().to_string(),
+                            self.partner_grid.country_count(carrier),
+                        ),
+                    },
                 }
             }
-            Carrier::HeatCold => format!(
-                "district heat/cold has no default factor: it depends on the local heat supply (methodology: EFH); {supply}"
-            ),
-            Carrier::OtherFossil => {
-                format!(
-                    "'other fossil fuels' has no default factor (the fuel mix is not known); {supply}"
-                )
-            }
-            _ if approach == Approach::Lca => format!(
-                "no verified CoM LCA factor for fuels exists in any shipped set (a documented gap); {supply}"
-            ),
-            _ => format!("{} has no such factor; {supply}", self.fuels.id()),
+            Carrier::HeatCold => MissingReason::DistrictHeat,
+            Carrier::OtherFossil => MissingReason::OtherFossil,
+            _ if approach == Approach::Lca => MissingReason::NoLcaFuel,
+            _ => MissingReason::NotInSet { set: self.fuels.id().to_string() },
         }
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::country::Country;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::quantity::{EmissionFactor, parse_decimal};
 use crate::taxonomy::{Approach, Carrier, GasBasis};
 
@@ -159,7 +159,9 @@ impl FactorSet {
         for row in read_rows(&ffile, factors_csv, &cols)? {
             let (line, row) = row?;
             let v = row.fields();
-            let bad = |message: String| Error::FactorData { file: ffile.clone(), line, message };
+            let bad = |message: String| {
+                Error::from(ErrorKind::FactorData { file: ffile.clone(), line, message })
+            };
             let carrier = Carrier::parse_code(v[0]).map_err(|e| bad(e.to_string()))?;
             let country = if v[1].is_empty() {
                 None

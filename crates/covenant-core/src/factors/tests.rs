@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::country::Country;
+use crate::error::MissingReason;
 use crate::taxonomy::{Approach, Carrier, GasBasis};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -49,8 +50,8 @@ fn partner_countries_use_the_non_com_set() {
     for g in [GasBasis::Co2, GasBasis::Co2e] {
         assert!(r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, g).is_none());
     }
-    let hint = r.missing_factor_hint(Carrier::Electricity, c("BR"), Approach::Ipcc, GasBasis::Co2);
-    assert!(hint.contains("has no ipcc/co2 series for BR"), "{hint}");
+    let why = r.missing_reason(Carrier::Electricity, c("BR"), Approach::Ipcc, GasBasis::Co2);
+    assert_eq!(why, MissingReason::NoSeries { set: "partner-grid@2026.1".into() });
     // Every partner country from 2000 to 2025 on the life-cycle approach.
     for cc in [
         "AR", "AU", "BR", "CA", "CL", "CN", "CO", "HK", "ID", "IN", "JP", "KR", "MX", "MY", "NZ",
@@ -69,8 +70,11 @@ fn partner_countries_use_the_non_com_set() {
         old.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).unwrap();
     assert_eq!(rec.factor.value(), dec!(0.113));
     assert!(r.factor(Carrier::Electricity, c("GR"), 2023, Approach::Ipcc, GasBasis::Co2).is_none());
-    let hint = r.missing_factor_hint(Carrier::Electricity, c("GR"), Approach::Ipcc, GasBasis::Co2);
-    assert!(hint.contains("1990-2021"), "{hint}");
+    let why = r.missing_reason(Carrier::Electricity, c("GR"), Approach::Ipcc, GasBasis::Co2);
+    assert_eq!(
+        why,
+        MissingReason::YearsOutside { set: "jrc-neefe@2024.1".into(), first: 1990, last: 2021 }
+    );
 }
 
 #[test]

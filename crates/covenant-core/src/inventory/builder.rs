@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Activity, FuelOverride, InventorySpec, Located, Quantity};
-use crate::error::{Error, Result};
+use super::{Activity, FuelOverride, InventorySpec, Quantity};
+use crate::error::{Error, ErrorKind, Input, Result, UnitContext};
 use crate::factors::{Release, Variant};
 use crate::quantity::{ActivityUnit, Emissions, Energy, MAX_AMOUNT};
 use crate::taxonomy::{Carrier, GasBasis, Sector};
@@ -79,10 +79,6 @@ pub(super) fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
     sector.index() * SLOTS + carrier.map_or(SLOTS - 1, Carrier::index)
 }
 
-fn energy_units() -> String {
-    "MWh, kWh, GWh, GJ, TJ or toe".into()
-}
-
 impl<'r> InventoryBuilder<'r> {
     /// A builder for `spec`, using `release` for defaults, NCVs and densities.
     pub fn new(spec: InventorySpec, release: &'r Release) -> InventoryBuilder<'r> {
@@ -98,10 +94,10 @@ impl<'r> InventoryBuilder<'r> {
     }
 
     /// Whether each cell keeps its detail (the default): the list of its input lines
-    /// ([`Cell::lines`]) and the conversion of each of its quantities ([`Cell::inputs`]).
+    /// ([`Cell::lines`](super::Cell::lines)) and the conversion of each of its quantities ([`Cell::inputs`](super::Cell::inputs)).
     /// Without it a builder's memory grows with its cells, not with its rows, and an inventory
-    /// takes about half the memory; cells still count their rows ([`Cell::rows`]), name their
-    /// fuel variants ([`Cell::variants`]), and messages still name the first line of a cell.
+    /// takes about half the memory; cells still count their rows ([`Cell::rows`](super::Cell::rows)), name their
+    /// fuel variants ([`Cell::variants`](super::Cell::variants)), and messages still name the first line of a cell.
     /// The numbers are the same either way.
     pub fn keep_cell_detail(&mut self, keep: bool) {
         self.detail = keep;
@@ -118,13 +114,9 @@ impl<'r> InventoryBuilder<'r> {
     }
 
     /// Adds a row of local energy supply (Tables C and D); its fuel input is converted now.
-    pub fn add_supply(&mut self, row: crate::supply::SupplyRow) -> Result<(), Located> {
-        let loc = |column: &'static str, value: String, error: Error| Located {
-            line: row.line,
-            column,
-            value,
-            error: Box::new(error),
-            supply: true,
+    pub fn add_supply(&mut self, row: crate::supply::SupplyRow) -> Result<(), Error> {
+        let loc = |column: &'static str, value: String, error: Error| {
+            error.in_input(Input::Supply).at_line(row.line).in_field(column, value)
         };
         let fuel = match row.fuel {
             None => None,
@@ -133,21 +125,21 @@ impl<'r> InventoryBuilder<'r> {
                     return Err(loc(
                         "amount",
                         amount.to_string(),
-                        Error::NegativeAmount { value: amount },
+                        Error::from(ErrorKind::NegativeAmount { value: amount }),
                     ));
                 }
                 let per_unit = match unit {
                     ActivityUnit::Energy(u) => Ok(u.megajoules()),
-                    ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => Err(Error::UnitMismatch {
+                    ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => {
+                        Err(Error::from(ErrorKind::UnitMismatch {
+                            unit: unit.symbol().into(),
+                            context: UnitContext::PlantFuel,
+                        }))
+                    }
+                    _ if !carrier.is_fuel() => Err(Error::from(ErrorKind::UnitMismatch {
                         unit: unit.symbol().into(),
-                        what: "a plant's fuel input".into(),
-                        expected: format!("{} or a fuel quantity", energy_units()),
-                    }),
-                    _ if !carrier.is_fuel() => Err(Error::UnitMismatch {
-                        unit: unit.symbol().into(),
-                        what: format!("carrier '{carrier}'"),
-                        expected: energy_units(),
-                    }),
+                        context: UnitContext::Carrier(carrier),
+                    })),
                     _ => self
                         .fuel_parameters(carrier, unit)
                         .and_then(|p| p.megajoules_per_unit(unit)),
@@ -174,11 +166,13 @@ impl<'r> InventoryBuilder<'r> {
     pub fn fuel_parameters(&self, carrier: Carrier, unit: ActivityUnit) -> Result<FuelParameters> {
         let props = self.release.properties();
         let user = self.fuel_overrides.iter().find(|o| o.carrier == carrier);
-        let missing = |property| Error::MissingFuelProperty {
-            carrier,
-            unit: unit.symbol().into(),
-            property,
-            release: self.release.id().into(),
+        let missing = |density| {
+            Error::from(ErrorKind::MissingFuelProperty {
+                carrier,
+                unit: unit.symbol().into(),
+                density,
+                release: Some(self.release.id().into()),
+            })
         };
         let ncv = user.and_then(|u| u.ncv_gj_per_t).or_else(|| props.ncv(carrier).map(|p| p.value));
         let density = user
@@ -188,18 +182,18 @@ impl<'r> InventoryBuilder<'r> {
             && density.is_none()
             && matches!(unit, ActivityUnit::Litre | ActivityUnit::CubicMetre)
         {
-            return Err(missing("density"));
+            return Err(missing(true));
         }
         Ok(FuelParameters {
             carrier,
-            ncv_gj_per_t: ncv.ok_or_else(|| missing("net calorific value"))?,
+            ncv_gj_per_t: ncv.ok_or_else(|| missing(false))?,
             density_kg_per_l: density,
             user: user.is_some(),
         })
     }
 
     /// Checks an activity row and converts its amount, without adding it.
-    pub fn convert(&self, a: &Activity) -> Result<Quantity, Located> {
+    pub fn convert(&self, a: &Activity) -> Result<Quantity, Error> {
         match self.check(a)? {
             Checked::Emissions => Emissions::from_tonnes(a.amount)
                 .map(Quantity::Emissions)
@@ -215,31 +209,31 @@ impl<'r> InventoryBuilder<'r> {
     /// Checks an activity row: the sector and carrier go together, the amount is in range, the
     /// unit fits the carrier (with fuel parameters for fuel quantities). Gives the megajoules per
     /// unit of an energy carrier.
-    fn check(&self, a: &Activity) -> Result<Checked, Located> {
-        let loc = |column: &'static str, value: String, error: Error| Located {
-            line: a.line,
-            column,
-            value,
-            error: Box::new(error),
-            supply: false,
+    fn check(&self, a: &Activity) -> Result<Checked, Error> {
+        let loc = |column: &'static str, value: String, error: Error| {
+            error.in_input(Input::Activity).at_line(a.line).in_field(column, value)
         };
         let sector = a.sector;
         match (sector.is_energy(), a.carrier) {
             (true, None) => {
-                return Err(loc("carrier", String::new(), Error::CarrierRequired { sector }));
+                return Err(loc(
+                    "carrier",
+                    String::new(),
+                    Error::from(ErrorKind::CarrierRequired { sector }),
+                ));
             }
             (false, Some(c)) => {
                 return Err(loc(
                     "carrier",
                     c.to_string(),
-                    Error::CarrierNotAllowed { sector, carrier: c },
+                    Error::from(ErrorKind::CarrierNotAllowed { sector, carrier: c }),
                 ));
             }
             (true, Some(c)) if !sector.accepts(c) => {
                 return Err(loc(
                     "carrier",
                     c.to_string(),
-                    Error::TransportCarrier { sector, carrier: c },
+                    Error::from(ErrorKind::TransportCarrier { sector, carrier: c }),
                 ));
             }
             _ => {}
@@ -248,20 +242,14 @@ impl<'r> InventoryBuilder<'r> {
             return Err(loc(
                 "amount",
                 a.amount.to_string(),
-                Error::NegativeAmount { value: a.amount },
+                Error::from(ErrorKind::NegativeAmount { value: a.amount }),
             ));
         }
         if a.variant == Variant::NonSustainable && !a.carrier.is_some_and(Carrier::is_biomass) {
-            let c = a.carrier.map_or(String::new(), |c| c.to_string());
             return Err(loc(
                 "sustainable",
                 "no".into(),
-                Error::UnitMismatch {
-                    unit: "sustainable = no".into(),
-                    what: format!("carrier '{c}'"),
-                    expected: "a biomass carrier (plant_oil, biofuel, other_biomass, biogas)"
-                        .into(),
-                },
+                Error::from(ErrorKind::NotBiomass { carrier: a.carrier }),
             ));
         }
         // A mantissa below 10^15 cannot exceed MAX_AMOUNT at any scale (no comparison needed).
@@ -269,14 +257,14 @@ impl<'r> InventoryBuilder<'r> {
             return Err(loc(
                 "amount",
                 a.amount.to_string(),
-                Error::AmountTooLarge { value: a.amount },
+                Error::from(ErrorKind::AmountTooLarge { value: a.amount }),
             ));
         }
-        let unit_err = |what: String, expected: String| {
+        let unit_err = |context: UnitContext| {
             loc(
                 "unit",
                 a.unit.symbol().into(),
-                Error::UnitMismatch { unit: a.unit.symbol().into(), what, expected },
+                Error::from(ErrorKind::UnitMismatch { unit: a.unit.symbol().into(), context }),
             )
         };
         let Some(carrier) = a.carrier else {
@@ -287,35 +275,28 @@ impl<'r> InventoryBuilder<'r> {
             return if a.unit == expected {
                 Ok(Checked::Emissions)
             } else if matches!(a.unit, ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e) {
-                Err(unit_err(
-                    format!(
-                        "an inventory reporting {} (gases = {})",
-                        self.spec.gases.unit(),
-                        self.spec.gases
-                    ),
-                    format!("{expected}"),
-                ))
+                Err(unit_err(UnitContext::GasBasis(self.spec.gases)))
             } else {
-                Err(unit_err(
-                    format!("non-energy sector '{sector}'"),
-                    "tCO2 or tCO2e (emissions entered directly)".into(),
-                ))
+                Err(unit_err(UnitContext::NonEnergySector(sector)))
             };
         };
         let mj_per_unit = match a.unit {
             ActivityUnit::Energy(u) => u.megajoules(),
             ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => {
-                return Err(unit_err(format!("energy sector '{sector}'"), energy_units()));
+                return Err(unit_err(UnitContext::EnergySector(sector)));
             }
             fuel_unit => {
                 if !carrier.is_fuel() {
-                    return Err(unit_err(format!("carrier '{carrier}'"), energy_units()));
+                    return Err(unit_err(UnitContext::Carrier(carrier)));
                 }
                 self.fuel_parameters(carrier, fuel_unit)
                     .and_then(|p| p.megajoules_per_unit(fuel_unit))
                     .map_err(|e| {
-                        let column =
-                            if matches!(e, Error::Overflow { .. }) { "amount" } else { "unit" };
+                        let column = if matches!(e.kind(), ErrorKind::Overflow { .. }) {
+                            "amount"
+                        } else {
+                            "unit"
+                        };
                         loc(column, fuel_unit.symbol().into(), e)
                     })?
             }
@@ -325,7 +306,7 @@ impl<'r> InventoryBuilder<'r> {
 
     /// Adds a row: it is checked, converted to energy (or emissions for non-energy sectors)
     /// and added to its cell.
-    pub fn add(&mut self, a: &Activity) -> Result<(), Located> {
+    pub fn add(&mut self, a: &Activity) -> Result<(), Error> {
         // Validates the row (and that its conversion fits); the energy itself is computed from
         // the per-unit sums in `finish`, which is exact and the same as adding row by row. An
         // amount in an energy unit needs no trial conversion: it is at most MAX_AMOUNT (10^15)
@@ -336,13 +317,7 @@ impl<'r> InventoryBuilder<'r> {
             self.check(a)?;
         }
         let acc = self.cells.entry(slot(a.sector, a.carrier));
-        let overflow = |e: Error| Located {
-            line: a.line,
-            column: "amount",
-            value: a.amount.to_string(),
-            error: Box::new(e),
-            supply: false,
-        };
+        let overflow = |e: Error| located_amount(a, e);
         acc.rows += 1;
         if let Some(l) = a.line {
             acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
@@ -370,14 +345,8 @@ enum Checked {
     Energy(Decimal),
 }
 
-fn located_amount(a: &Activity, error: Error) -> Located {
-    Located {
-        line: a.line,
-        column: "amount",
-        value: a.amount.to_string(),
-        error: Box::new(error),
-        supply: false,
-    }
+fn located_amount(a: &Activity, error: Error) -> Error {
+    error.in_input(Input::Activity).at_line(a.line).in_field("amount", a.amount.to_string())
 }
 
 /// An activity amount converted to what the engine adds up.
@@ -398,21 +367,24 @@ impl FuelParameters {
     pub fn megajoules_per_unit(self, unit: ActivityUnit) -> Result<Decimal> {
         let ncv = self.ncv_gj_per_t;
         let thousand = Decimal::ONE_THOUSAND;
-        let missing = |property| Error::MissingFuelProperty {
-            carrier: self.carrier,
-            unit: unit.symbol().into(),
-            property,
-            release: if self.user { "the user's parameters".into() } else { "the release".into() },
+        let missing = |density| {
+            Error::from(ErrorKind::MissingFuelProperty {
+                carrier: self.carrier,
+                unit: unit.symbol().into(),
+                density,
+                // The release's id is not known here: an empty one reads "the release".
+                release: if self.user { None } else { Some(String::new()) },
+            })
         };
         let v = match unit {
             ActivityUnit::Energy(u) => Some(u.megajoules()),
             ActivityUnit::Kilogram => Some(ncv),
             ActivityUnit::Tonne => ncv.checked_mul(thousand),
             ActivityUnit::Litre => {
-                ncv.checked_mul(self.density_kg_per_l.ok_or_else(|| missing("density"))?)
+                ncv.checked_mul(self.density_kg_per_l.ok_or_else(|| missing(true))?)
             }
             ActivityUnit::CubicMetre => ncv
-                .checked_mul(self.density_kg_per_l.ok_or_else(|| missing("density"))?)
+                .checked_mul(self.density_kg_per_l.ok_or_else(|| missing(true))?)
                 .and_then(|x| x.checked_mul(thousand)),
             ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e => None,
         };

@@ -7,10 +7,9 @@ use rust_decimal::Decimal;
 
 use super::builder::{Acc, FuelParameters, slot};
 use super::{
-    Cell, ENGINE_VERSION, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Located,
-    Subtotal,
+    Cell, ENGINE_VERSION, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Subtotal,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Input, MissingReason, Result, Warning};
 use crate::factors::{Release, Variant};
 use crate::provenance::{Conversion, FactorUsed, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy};
@@ -24,7 +23,7 @@ impl InventoryBuilder<'_> {
     ///
     /// [`OverrideScope::Inventory`]: crate::provenance::OverrideScope::Inventory
     /// [`OverrideScope::Batch`]: crate::provenance::OverrideScope::Batch
-    pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Located>> {
+    pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Error>> {
         let (supply, local_factors, supply_warnings) = self.local_supply(overrides)?;
         let mut run = Run {
             builder: &self,
@@ -72,7 +71,7 @@ impl InventoryBuilder<'_> {
         }
         for &s in Sector::ALL.iter().filter(|s| s.is_key()) {
             if !sectors.iter().any(|t| t.key == s) {
-                warnings.push(format!("key sector '{s}' has no activity data"));
+                warnings.push(Warning::MissingKeySector { sector: s });
             }
         }
         let carriers = Carrier::ALL
@@ -123,15 +122,7 @@ impl InventoryBuilder<'_> {
         };
         let (tce, lhc) = consumption(Carrier::Electricity)
             .and_then(|e| Ok((e, consumption(Carrier::HeatCold)?)))
-            .map_err(|e| {
-                vec![Located {
-                    line: None,
-                    column: "amount",
-                    value: String::new(),
-                    error: Box::new(e),
-                    supply: true,
-                }]
-            })?;
+            .map_err(|e| vec![e.in_input(Input::Supply).in_field("amount", "")])?;
         let mut warnings = Vec::new();
         let (local, factors) = crate::supply::compute_local(
             &self.supply,
@@ -153,7 +144,7 @@ impl InventoryBuilder<'_> {
 
 /// What [`InventoryBuilder::local_supply`] gives: the supply, its local factors and warnings.
 type LocalSupplyResult =
-    Result<(Option<crate::supply::LocalSupply>, Vec<FactorUsed>, Vec<String>), Vec<Located>>;
+    Result<(Option<crate::supply::LocalSupply>, Vec<FactorUsed>, Vec<Warning>), Vec<Error>>;
 
 /// The state of one [`InventoryBuilder::finish`]: the factors resolved so far (each carrier and
 /// variant once), the carriers that have none, the warnings and the problems.
@@ -162,8 +153,8 @@ struct Run<'b, 'r, 'o> {
     overrides: &'o [&'o FactorOverride],
     factors: Vec<FactorUsed>,
     failed: Vec<(Carrier, Variant)>,
-    warnings: Vec<String>,
-    problems: Vec<Located>,
+    warnings: Vec<Warning>,
+    problems: Vec<Error>,
 }
 
 impl Run<'_, '_, '_> {
@@ -287,15 +278,20 @@ impl Run<'_, '_, '_> {
         match resolve(spec, self.builder.release, c, variant, self.overrides) {
             Ok(f) => {
                 if let Provenance::FactorSet { com: false, set, .. } = &f.provenance {
-                    self.warnings.push(format!(
-                        "the {c} factor for {} comes from {set}, which is not a Covenant of Mayors set",
-                        spec.country
-                    ));
+                    self.warnings.push(Warning::NonComFactor {
+                        carrier: c,
+                        country: spec.country,
+                        set: set.to_string(),
+                    });
                 }
                 if let Provenance::FactorSet { note, set, .. } = &f.provenance
                     && note.starts_with("suspect")
                 {
-                    self.warnings.push(format!("the {c} factor from {set} is {note}"));
+                    self.warnings.push(Warning::SuspectFactor {
+                        carrier: c,
+                        set: set.to_string(),
+                        note: note.to_string(),
+                    });
                 }
                 let factor = f.factor;
                 self.factors.push(f);
@@ -303,13 +299,9 @@ impl Run<'_, '_, '_> {
             }
             Err(e) => {
                 self.failed.push((c, variant));
-                self.problems.push(Located {
-                    line: first_line,
-                    column: "carrier",
-                    value: c.to_string(),
-                    error: Box::new(e),
-                    supply: false,
-                });
+                self.problems.push(
+                    e.in_input(Input::Activity).at_line(first_line).in_field("carrier", c.code()),
+                );
                 None
             }
         }
@@ -360,14 +352,8 @@ impl Totals {
 }
 
 /// A problem with the amounts of a cell, located at its first input line.
-fn amount_problem(first_line: Option<u64>, e: Error) -> Located {
-    Located {
-        line: first_line,
-        column: "amount",
-        value: String::new(),
-        error: Box::new(e),
-        supply: false,
-    }
+fn amount_problem(first_line: Option<u64>, e: Error) -> Error {
+    e.in_input(Input::Activity).at_line(first_line).in_field("amount", "")
 }
 
 /// How a summed input quantity became energy.
@@ -441,7 +427,10 @@ fn resolve(
         && let Some(g) = set.get(carrier)
     {
         let gwp = release.gwp().iter().find(|x| x.code == code).ok_or_else(|| {
-            Error::Target(format!("unknown GWP set '{code}' in release {}", release.id()))
+            Error::from(ErrorKind::UnknownGwp {
+                given: code.to_string(),
+                available: release.gwp().iter().map(|x| x.code.clone()).collect(),
+            })
         })?;
         let counted = !g.biogenic || variant == Variant::NonSustainable;
         let co2 = if counted { g.co2 } else { Decimal::ZERO };
@@ -471,18 +460,20 @@ fn resolve(
     }
     let (set, rec) = release
         .factor_variant(carrier, spec.country, spec.year, spec.approach, spec.gases, variant)
-        .ok_or_else(|| Error::MissingFactor {
-            carrier,
-            country: spec.country,
-            year: spec.year,
-            approach: spec.approach,
-            gases: spec.gases,
-            release: release.id().into(),
-            hint: if variant == Variant::NonSustainable {
-                format!("the release has no factor for non-sustainable {carrier} (com-2024.2 and later have); give one in factors.csv")
-            } else {
-                release.missing_factor_hint(carrier, spec.country, spec.approach, spec.gases)
-            },
+        .ok_or_else(|| {
+            Error::from(ErrorKind::MissingFactor {
+                carrier,
+                country: spec.country,
+                year: spec.year,
+                approach: spec.approach,
+                gases: spec.gases,
+                release: release.id().into(),
+                reason: if variant == Variant::NonSustainable {
+                    MissingReason::NonSustainable
+                } else {
+                    release.missing_reason(carrier, spec.country, spec.approach, spec.gases)
+                },
+            })
         })?;
     Ok(FactorUsed {
         carrier,

@@ -14,7 +14,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::country::Country;
-pub use crate::error::Located;
+use crate::error::{Error, ErrorKind, Input, Warning};
+
 use crate::factors::{Release, Variant};
 pub use crate::provenance::{Conversion, FactorUsed, OverrideScope, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, Population};
@@ -197,7 +198,7 @@ pub struct Inventory {
     /// Local energy supply (Tables C and D) and the local factors derived from it.
     pub supply: Option<crate::supply::LocalSupply>,
     /// Plausibility warnings (the result is still complete).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The engine version.
     pub engine_version: &'static str,
 }
@@ -225,12 +226,24 @@ pub enum Quantity {
 
 /// Computes one inventory from activity rows and overrides (a convenience over
 /// [`InventoryBuilder`]).
+///
+/// `release` must be the one the specification names ([`InventorySpec::release`]; `None`
+/// accepts any): a mismatch is refused rather than computed with the wrong factors. Every
+/// problem is reported at once: the rows that cannot be added and the factors that are
+/// missing for the others.
 pub fn compute(
     spec: InventorySpec,
     release: &Release,
     activities: &[Activity],
     overrides: &[FactorOverride],
-) -> Result<Inventory, Vec<Located>> {
+) -> Result<Inventory, Vec<Error>> {
+    if let Some(named) = spec.release.as_deref()
+        && !named.is_empty()
+        && named != release.id()
+    {
+        let e = ErrorKind::ReleaseMismatch { named: named.to_string(), given: release.id().into() };
+        return Err(vec![Error::from(e).in_input(Input::Inventories).in_field("release", named)]);
+    }
     let mut b = InventoryBuilder::new(spec, release);
     let mut problems = Vec::new();
     for a in activities {
@@ -238,9 +251,13 @@ pub fn compute(
             problems.push(e);
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let refs: Vec<&FactorOverride> = overrides.iter().collect();
-    b.finish(&refs)
+    match b.finish(&refs) {
+        Ok(inv) if problems.is_empty() => Ok(inv),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
 }

@@ -50,7 +50,7 @@ fn mini_bei() {
     assert_eq!(inv.total_energy.mwh(), dec!(260000));
     assert_eq!(inv.cells.len(), 5);
     assert_eq!(inv.sectors.len(), 3);
-    assert!(inv.warnings.iter().any(|w| w.contains("municipal_buildings")));
+    assert!(inv.warnings.iter().any(|w| w.to_string().contains("municipal_buildings")));
 }
 
 #[test]
@@ -85,10 +85,7 @@ fn overrides_win_in_order() {
     let r = Catalog::embedded().newest();
     let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatCold), dec!(100), MWH)];
     assert!(
-        compute(spec(), r, &rows, &[]).unwrap_err()[0]
-            .error
-            .to_string()
-            .contains("no default factor")
+        compute(spec(), r, &rows, &[]).unwrap_err()[0].to_string().contains("no default factor")
     );
     let batch = FactorOverride {
         carrier: Carrier::HeatCold,
@@ -139,7 +136,7 @@ fn fuel_quantities_convert_with_ncv_and_density() {
 fn unit_and_sector_errors() {
     let r = Catalog::embedded().newest();
     let b = InventoryBuilder::new(spec(), r);
-    let err = |a: Activity| b.convert(&a).unwrap_err().error.to_string();
+    let err = |a: Activity| b.convert(&a).unwrap_err().kind().to_string();
     assert!(
         err(act(
             Sector::ResidentialBuildings,
@@ -203,6 +200,6 @@ fn non_com_factor_is_flagged() {
     let rows = [act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(1000), MWH)];
     let inv = compute(s, r, &rows, &[]).unwrap();
     assert_eq!(inv.total_emissions.tonnes(), dec!(133.35771));
-    assert!(inv.warnings.iter().any(|w| w.contains("not a Covenant of Mayors set")));
+    assert!(inv.warnings.iter().any(|w| w.to_string().contains("not a Covenant of Mayors set")));
     assert!(inv.factors[0].provenance.short().contains("not a CoM factor"));
 }

@@ -5,8 +5,9 @@ use std::io::Read;
 use crate::batch::ProgressFn;
 use crate::batch::read::Reading;
 use crate::batch::read::columns::{Columns, columns};
-use crate::batch::read::ids::{IdHints, located};
+use crate::batch::read::ids::IdHints;
 use crate::batch::read::record::{for_rows_with, open};
+use crate::error::{ErrorKind, Expected};
 use crate::inventory::Activity;
 use crate::quantity::{ActivityUnit, parse_decimal};
 use crate::taxonomy::{Carrier, Sector};
@@ -75,20 +76,35 @@ pub(crate) fn read_activity<R: Read + Send>(
             cols.get(rec, Act::Carrier),
         );
         let sector = Sector::parse_code(sector_s).map_err(|e| {
-            st.error(file, line, target, Some("sector"), Some(sector_s), e.to_string());
+            st.error(file, line, target, Some("sector"), Some(sector_s), ErrorKind::UnknownCode(e));
         });
         let carrier = if carrier_s.is_empty() {
             Ok(None)
         } else {
             Carrier::parse_code(carrier_s).map(Some).map_err(|e| {
-                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string());
+                st.error(
+                    file,
+                    line,
+                    target,
+                    Some("carrier"),
+                    Some(carrier_s),
+                    ErrorKind::UnknownCode(e),
+                );
             })
         };
         let amount = parse_decimal(amount_s).map_err(|e| {
-            st.error(file, line, target, Some("amount"), Some(amount_s), e.to_string());
+            st.error(
+                file,
+                line,
+                target,
+                Some("amount"),
+                Some(amount_s),
+                ErrorKind::InvalidNumber(e),
+            );
         });
-        let unit = ActivityUnit::parse(unit_s)
-            .map_err(|e| st.error(file, line, target, Some("unit"), Some(unit_s), e.to_string()));
+        let unit = ActivityUnit::parse(unit_s).map_err(|e| {
+            st.error(file, line, target, Some("unit"), Some(unit_s), ErrorKind::UnknownCode(e));
+        });
         let (Ok(sector), Ok(carrier), Ok(amount), Ok(unit)) = (sector, carrier, amount, unit)
         else {
             return;
@@ -104,14 +120,14 @@ pub(crate) fn read_activity<R: Read + Send>(
                     target,
                     Some("sustainable"),
                     Some(other),
-                    "expected yes, no or empty (yes)".into(),
+                    ErrorKind::InvalidValue(Expected::YesNo),
                 );
                 return;
             }
         };
         let a = Activity { sector, carrier, amount, unit, variant, line: Some(line) };
         if let Err(e) = b.add(&a) {
-            located(st, file, Some((idx, id)), e);
+            st.located(file, Some((idx, id)), e);
         }
         // A row the other release cannot convert only loses the comparison, not the inventory.
         if let Some(alt) = alternates[idx].as_mut()

@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
-use crate::batch::diag::State;
+use crate::batch::diag::{MAX_LISTED, State};
+use crate::error::{ErrorKind, Warning};
 
 /// The columns of one input file, in the order of [`Column::NAMES`]: the required ones first.
 pub(crate) trait Column: Copy {
@@ -79,22 +80,16 @@ impl<C: Column> Columns<C> {
         // One pass with a map: a header of many thousands of columns costs linear time.
         let mut first: HashMap<&str, usize> = HashMap::with_capacity(named);
         let mut unknown: Vec<&str> = Vec::new();
-        let mut unnamed: Vec<String> = Vec::new();
+        let mut unnamed: Vec<usize> = Vec::new();
         for (i, n) in names[..named].iter().enumerate() {
             if n.is_empty() {
-                unnamed.push((i + 1).to_string());
+                unnamed.push(i + 1);
                 continue;
             }
             match first.get(n.as_str()) {
                 Some(&j) => {
-                    st.error(
-                        file,
-                        1,
-                        None,
-                        Some(n),
-                        None,
-                        format!("duplicate column (columns {} and {})", j + 1, i + 1),
-                    );
+                    let kind = ErrorKind::DuplicateColumn { first: j + 1, second: i + 1 };
+                    st.error(file, 1, None, Some(n), None, kind);
                     ok = false;
                 }
                 None => {
@@ -106,38 +101,21 @@ impl<C: Column> Columns<C> {
             }
         }
         for n in unknown {
-            let hint = crate::codes::nearest(n, C::NAMES.iter().copied())
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            st.warn(file, 1, None, format!("unknown column '{n}' ignored{hint}"));
+            if st.warnings.len() >= MAX_LISTED {
+                st.suppressed_warnings += 1;
+                continue;
+            }
+            let suggestion = crate::codes::nearest(n, C::NAMES.iter().copied());
+            let w = Warning::UnknownColumn { name: n.to_string(), suggestion };
+            st.warn(file, 1, None, Some(n), w);
         }
         if !unnamed.is_empty() {
-            let s = if unnamed.len() == 1 { "" } else { "s" };
-            st.warn(
-                file,
-                1,
-                None,
-                format!(
-                    "column{s} {} ha{} no name and {} ignored",
-                    unnamed.join(", "),
-                    if s.is_empty() { "s" } else { "ve" },
-                    if s.is_empty() { "is" } else { "are" }
-                ),
-            );
+            st.warn(file, 1, None, None, Warning::UnnamedColumns { columns: unnamed });
         }
         for r in &C::NAMES[..C::REQUIRED] {
             if !first.contains_key(r) {
-                st.error(
-                    file,
-                    1,
-                    None,
-                    Some(r),
-                    None,
-                    format!(
-                        "missing required column; the header must name {}",
-                        C::NAMES[..C::REQUIRED].join(", ")
-                    ),
-                );
+                let required = C::NAMES[..C::REQUIRED].to_vec();
+                st.error(file, 1, None, Some(r), None, ErrorKind::MissingColumn { required });
                 ok = false;
             }
         }
@@ -152,27 +130,21 @@ impl<C: Column> Columns<C> {
     /// The message for a row whose fields do not fit the header, if they do not: a row has as
     /// many fields as the header, or stops after the last named column; fields under the
     /// header's empty end columns must be empty.
-    pub(crate) fn ragged(&self, rec: &::csv::StringRecord) -> Option<String> {
+    pub(crate) fn ragged(&self, rec: &::csv::StringRecord) -> Option<ErrorKind> {
         let n = rec.len();
         if n == self.width {
             if self.named < self.width
                 && let Some(k) =
                     (self.named..n).find(|&k| rec.get(k).is_some_and(|f| !f.trim().is_empty()))
             {
-                return Some(format!(
-                    "field {} has a value but its column has no name in the header; name the column or remove the value",
-                    k + 1
-                ));
+                return Some(ErrorKind::UnnamedValue { field: k + 1 });
             }
             return None;
         }
         if self.named < self.width && n >= self.named && n < self.width {
             return None;
         }
-        Some(format!(
-            "the row has {n} fields but the header has {}; check delimiters (',') and quoting",
-            self.width
-        ))
+        Some(ErrorKind::RaggedRow { fields: n, width: self.width })
     }
 
     /// The trimmed field of column `c`, or "" when the file has no such column.

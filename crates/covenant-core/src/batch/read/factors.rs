@@ -10,6 +10,7 @@ use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::ids::IdHints;
 use crate::batch::read::inventories::{Specs, optional_decimal};
 use crate::batch::read::record::{for_rows, open};
+use crate::error::{Error, ErrorKind, Expected};
 use crate::inventory::{FactorOverride, FuelOverride, OverrideScope};
 use crate::quantity::{EmissionFactor, parse_decimal};
 use crate::taxonomy::Carrier;
@@ -106,13 +107,20 @@ pub(crate) fn read_factors<R: Read>(
         let carrier = Carrier::parse_code(carrier_s)
             .map_err(|e| {
                 ok = false;
-                st.error(file, line, target, Some("carrier"), Some(carrier_s), e.to_string());
+                st.error(
+                    file,
+                    line,
+                    target,
+                    Some("carrier"),
+                    Some(carrier_s),
+                    ErrorKind::UnknownCode(e),
+                );
             })
             .ok();
         // Optional fuel parameters (an extension of v1): NCV in GJ/t and density in kg/L.
         let (ncv_s, density_s) = (cols.get(rec, Fac::Ncv), cols.get(rec, Fac::Density));
         let mut positive = |column: &str, text: &str, st: &mut State| -> Option<Decimal> {
-            optional_decimal(text, |d| d > Decimal::ZERO, "a number > 0").unwrap_or_else(|m| {
+            optional_decimal(text, |d| d > Decimal::ZERO, Expected::Positive).unwrap_or_else(|m| {
                 ok = false;
                 st.error(file, line, target, Some(column), Some(text), m);
                 None
@@ -125,8 +133,8 @@ pub(crate) fn read_factors<R: Read>(
             None
         } else {
             parse_decimal(factor_s)
-                .map_err(|e| e.to_string())
-                .and_then(|d| EmissionFactor::t_per_mwh(d).map_err(|e| e.to_string()))
+                .map_err(ErrorKind::InvalidNumber)
+                .and_then(|d| EmissionFactor::t_per_mwh(d).map_err(Error::into_kind))
                 .map_err(|m| {
                     ok = false;
                     st.error(file, line, target, Some("factor"), Some(factor_s), m);
@@ -141,16 +149,14 @@ pub(crate) fn read_factors<R: Read>(
                     target,
                     Some("carrier"),
                     Some(carrier_s),
-                    format!(
-                        "a factor for this carrier and inventory is already given on line {first}"
-                    ),
+                    ErrorKind::DuplicateFactor { first_line: first },
                 );
                 ok = false;
             }
             if has_fuel && !carrier.is_fuel() {
                 ok = false;
-                let m = format!("'{carrier}' is not a fuel: it has no calorific value or density");
-                st.error(file, line, target, Some("carrier"), Some(carrier_s), m);
+                let kind = ErrorKind::NotAFuel { carrier };
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), kind);
             }
             if let Some(factor) = factor {
                 let o = FactorOverride {

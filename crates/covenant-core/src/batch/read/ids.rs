@@ -1,10 +1,10 @@
-//! Inventory ids: suggestions for unknown ones, and engine errors located in a file.
+//! Inventory ids: suggestions for unknown ones.
 
 use std::collections::HashMap;
 
 use crate::batch::diag::State;
 use crate::batch::read::inventories::Specs;
-use crate::inventory::Located;
+use crate::error::ErrorKind;
 
 /// Suggestions for unknown inventory ids: the nearest id of the inventories file, the first in
 /// file order on a tie. Computed once per unknown id and for at most [`IdHints::MAX`] of them, so
@@ -24,16 +24,12 @@ impl IdHints {
         id: &str,
         specs: &Specs<'_>,
     ) {
-        let message = if id.is_empty() {
-            "the inventory id is empty".to_string()
+        let kind = if id.is_empty() {
+            ErrorKind::EmptyId
         } else {
-            let hint = self
-                .suggest(id, specs)
-                .map(|s| format!(" (did you mean '{s}'?)"))
-                .unwrap_or_default();
-            format!("no inventory with this id in the inventories file{hint}")
+            ErrorKind::UnknownInventory { suggestion: self.suggest(id, specs) }
         };
-        st.error(file, line, None, Some("inventory_id"), Some(id), message);
+        st.error(file, line, None, Some("inventory_id"), Some(id), kind);
     }
 
     pub(crate) fn suggest(&mut self, id: &str, specs: &Specs<'_>) -> Option<String> {
@@ -48,9 +44,4 @@ impl IdHints {
         self.0.insert(id.to_string(), hint.clone());
         hint
     }
-}
-
-pub(crate) fn located(st: &mut State, file: &str, inv: Option<(usize, &str)>, e: Located) {
-    let value = Some(e.value.as_str()).filter(|v| !v.is_empty());
-    st.error(file, e.line.unwrap_or(0), inv, Some(e.column), value, e.error.to_string());
 }

@@ -9,6 +9,7 @@ use crate::batch::diag::State;
 use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::record::{for_rows, open};
 use crate::country::Country;
+use crate::error::{ErrorKind, Expected, Warning};
 use crate::factors::{Catalog, Release};
 use crate::inventory::{InventorySpec, TargetSpec};
 use crate::quantity::{Population, parse_decimal};
@@ -68,33 +69,35 @@ columns! {
 pub(crate) fn optional_decimal(
     text: &str,
     accept: fn(Decimal) -> bool,
-    expected: &str,
-) -> Result<Option<Decimal>, String> {
+    expected: Expected,
+) -> Result<Option<Decimal>, ErrorKind> {
     if text.is_empty() {
         return Ok(None);
     }
     match parse_decimal(text) {
         Ok(d) if accept(d) => Ok(Some(d)),
-        Ok(_) => Err(format!("expected {expected}")),
-        Err(e) => Err(e.to_string()),
+        Ok(_) => Err(ErrorKind::InvalidValue(expected)),
+        Err(e) => Err(ErrorKind::InvalidNumber(e)),
     }
 }
 
-pub(crate) fn parse_year(s: &str) -> Result<u16, String> {
+/// A year of the batch format (1990–2100).
+pub(crate) fn parse_year(s: &str) -> Result<u16, ErrorKind> {
     match s.parse::<u16>() {
         Ok(y) if (1990..=2100).contains(&y) => Ok(y),
-        _ => Err("expected a year from 1990 to 2100".into()),
+        _ => Err(ErrorKind::InvalidValue(Expected::Year)),
     }
 }
 
-pub(crate) fn parse_population(s: &str) -> Result<Population, String> {
+/// A population: a whole number of at least 1, digits only.
+pub(crate) fn parse_population(s: &str) -> Result<Population, ErrorKind> {
     if !s.bytes().all(|b| b.is_ascii_digit()) || s.is_empty() {
-        return Err("expected a whole number of inhabitants (digits only, no separators)".into());
+        return Err(ErrorKind::InvalidValue(Expected::Population));
     }
     s.parse::<u64>()
         .ok()
         .and_then(Population::new)
-        .ok_or_else(|| "expected a whole number of inhabitants of at least 1".into())
+        .ok_or(ErrorKind::InvalidValue(Expected::Population))
 }
 
 pub(crate) fn read_inventories<'c, R: Read>(
@@ -122,54 +125,34 @@ pub(crate) fn read_inventories<'c, R: Read>(
             return;
         }
         let mut bad = false;
-        let mut err = |st: &mut State, col: &str, value: &str, msg: String| {
+        let mut err = |st: &mut State, col: &str, value: &str, kind: ErrorKind| {
             bad = true;
             st.rejected.resize(index + 1, false);
-            st.error(file, line, Some((index, id)), Some(col), Some(value), msg);
+            st.error(file, line, Some((index, id)), Some(col), Some(value), kind);
         };
         if id.is_empty() {
-            err(
-                st,
-                "inventory_id",
-                id,
-                "the inventory id is empty; expected a unique non-empty key".into(),
-            );
+            err(st, "inventory_id", id, ErrorKind::EmptyId);
         } else if let Some(&first) = specs.by_id.get(id) {
             let first_line = specs.entries[first].line;
-            err(
-                st,
-                "inventory_id",
-                id,
-                format!("duplicate inventory id (first defined on line {first_line})"),
-            );
+            err(st, "inventory_id", id, ErrorKind::DuplicateId { first_line });
         }
         let country = Country::parse(g(Inv::Country))
-            .map_err(|e| err(st, "country", g(Inv::Country), e.to_string()))
+            .map_err(|e| err(st, "country", g(Inv::Country), ErrorKind::UnknownCode(e)))
             .ok();
         let year = parse_year(g(Inv::Year)).map_err(|m| err(st, "year", g(Inv::Year), m)).ok();
         let kind = if g(Inv::Kind).is_empty() {
             Some(InventoryKind::Baseline)
         } else {
             InventoryKind::parse_code(g(Inv::Kind))
-                .map_err(|e| err(st, "kind", g(Inv::Kind), e.to_string()))
+                .map_err(|e| err(st, "kind", g(Inv::Kind), ErrorKind::UnknownCode(e)))
                 .ok()
         };
         let baseline_id = Some(g(Inv::BaselineId).to_string()).filter(|s| !s.is_empty());
         if kind == Some(InventoryKind::Monitoring) && baseline_id.is_none() {
-            err(
-                st,
-                "baseline_id",
-                "",
-                "a monitoring inventory needs the inventory_id of its baseline".into(),
-            );
+            err(st, "baseline_id", "", ErrorKind::MonitoringNeedsBaseline);
         }
         if kind == Some(InventoryKind::Baseline) && baseline_id.is_some() {
-            st.warn(
-                file,
-                line,
-                Some(id),
-                "baseline_id is ignored on a baseline inventory (kind = baseline)".into(),
-            );
+            st.warn(file, line, Some(id), Some("baseline_id"), Warning::BaselineIdIgnored);
         }
         let population = if g(Inv::Population).is_empty() {
             None
@@ -182,19 +165,19 @@ pub(crate) fn read_inventories<'c, R: Read>(
             Some(Approach::Ipcc)
         } else {
             Approach::parse_code(g(Inv::Approach))
-                .map_err(|e| err(st, "approach", g(Inv::Approach), e.to_string()))
+                .map_err(|e| err(st, "approach", g(Inv::Approach), ErrorKind::UnknownCode(e)))
                 .ok()
         };
         let gases = if g(Inv::Gases).is_empty() {
             Some(GasBasis::Co2)
         } else {
             GasBasis::parse_code(g(Inv::Gases))
-                .map_err(|e| err(st, "gases", g(Inv::Gases), e.to_string()))
+                .map_err(|e| err(st, "gases", g(Inv::Gases), ErrorKind::UnknownCode(e)))
                 .ok()
         };
         let release = catalog
             .release(Some(g(Inv::FactorSet)))
-            .map_err(|e| err(st, "factor_set", g(Inv::FactorSet), e.to_string()))
+            .map_err(|e| err(st, "factor_set", g(Inv::FactorSet), e.into_kind()))
             .ok();
         let target = read_target(
             g(Inv::TargetYear),
@@ -213,40 +196,23 @@ pub(crate) fn read_inventories<'c, R: Read>(
             let code = g(Inv::Gwp).to_string();
             match (release, gases, approach) {
                 (Some(r), _, _) if !r.gwp().iter().any(|x| x.code == code) => {
-                    let codes: Vec<&str> = r.gwp().iter().map(|x| x.code.as_str()).collect();
+                    let available = r.gwp().iter().map(|x| x.code.clone()).collect();
                     err(
                         st,
                         "gwp",
                         g(Inv::Gwp),
-                        format!("unknown GWP set; expected one of {}", codes.join(", ")),
+                        ErrorKind::UnknownGwp { given: code.clone(), available },
                     );
                 }
                 (Some(r), _, _) if r.per_gas().is_none() => {
-                    err(
-                        st,
-                        "gwp",
-                        g(Inv::Gwp),
-                        format!(
-                            "release {} has no per-gas factors (com-2024.2 and later have)",
-                            r.id()
-                        ),
-                    );
+                    let release = r.id().to_string();
+                    err(st, "gwp", g(Inv::Gwp), ErrorKind::GwpNeedsPerGas { release });
                 }
                 (_, Some(GasBasis::Co2), _) => {
-                    err(
-                        st,
-                        "gwp",
-                        g(Inv::Gwp),
-                        "a GWP set applies to CO2-eq inventories (gases = co2e)".into(),
-                    );
+                    err(st, "gwp", g(Inv::Gwp), ErrorKind::GwpNeedsCo2e);
                 }
                 (_, _, Some(Approach::Lca)) => {
-                    err(
-                        st,
-                        "gwp",
-                        g(Inv::Gwp),
-                        "per-gas factors are IPCC (direct) factors: use approach = ipcc".into(),
-                    );
+                    err(st, "gwp", g(Inv::Gwp), ErrorKind::GwpNeedsIpcc);
                 }
                 _ => {}
             }
@@ -254,7 +220,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
         };
         let mut eta = |c: Inv, default: Decimal| -> Decimal {
             let efficiency = |v: Decimal| v > Decimal::ZERO && v <= Decimal::ONE;
-            optional_decimal(g(c), efficiency, "an efficiency above 0 and at most 1")
+            optional_decimal(g(c), efficiency, Expected::Efficiency)
                 .unwrap_or_else(|m| {
                     err(st, c.name(), g(c), m);
                     None
@@ -306,7 +272,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
         }
     });
     if specs.entries.is_empty() && st.errors.is_empty() {
-        st.error(file, 1, None, None, None, "the file has a header but no inventories".into());
+        st.error(file, 1, None, None, None, ErrorKind::NoInventories);
     }
     link_baselines(file, &mut specs, st);
     specs
@@ -319,7 +285,7 @@ pub(crate) fn read_target(
     pop_s: &str,
     year: Option<u16>,
     population: Option<Population>,
-    err: &mut dyn FnMut(&str, &str, String),
+    err: &mut dyn FnMut(&str, &str, ErrorKind),
 ) -> Option<TargetSpec> {
     if year_s.is_empty() && pct_s.is_empty() {
         if !kind_s.is_empty() || !pop_s.is_empty() {
@@ -328,44 +294,40 @@ pub(crate) fn read_target(
             } else {
                 ("target_kind", kind_s)
             };
-            err(c, v, "a target needs target_year and target_reduction_pct".into());
+            err(c, v, ErrorKind::TargetOptionsWithoutTarget);
         }
         return None;
     }
     if year_s.is_empty() || pct_s.is_empty() {
-        let (c, v) = if year_s.is_empty() {
-            ("target_year", year_s)
+        let (c, v, missing) = if year_s.is_empty() {
+            ("target_year", year_s, "target_year")
         } else {
-            ("target_reduction_pct", pct_s)
+            ("target_reduction_pct", pct_s, "target_reduction_pct")
         };
-        err(c, v, "target_year and target_reduction_pct go together: give both or neither".into());
+        err(c, v, ErrorKind::TargetIncomplete { missing });
         return None;
     }
     let ty = parse_year(year_s).map_err(|m| err("target_year", year_s, m)).ok();
     if let (Some(ty), Some(y)) = (ty, year)
         && ty <= y
     {
-        err("target_year", year_s, format!("the target year must be after the inventory year {y}"));
+        err("target_year", year_s, ErrorKind::TargetYearNotAfter { target_year: ty, year: y });
     }
     // pct_s is not empty here (checked above), so `None` means an error was reported.
     let percent = |p: Decimal| p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED;
-    let pct =
-        optional_decimal(pct_s, percent, "a reduction in percent, more than 0 and at most 100")
-            .unwrap_or_else(|m| {
-                err("target_reduction_pct", pct_s, m);
-                None
-            });
+    let pct = optional_decimal(pct_s, percent, Expected::ReductionPct).unwrap_or_else(|m| {
+        err("target_reduction_pct", pct_s, m);
+        None
+    });
     let kind = if kind_s.is_empty() {
         Some(TargetKind::Absolute)
     } else {
-        TargetKind::parse_code(kind_s).map_err(|e| err("target_kind", kind_s, e.to_string())).ok()
+        TargetKind::parse_code(kind_s)
+            .map_err(|e| err("target_kind", kind_s, ErrorKind::UnknownCode(e)))
+            .ok()
     };
     if kind == Some(TargetKind::PerCapita) && population.is_none() {
-        err(
-            "population",
-            "",
-            "a per-capita target needs the population of the inventory year".into(),
-        );
+        err("population", "", ErrorKind::PopulationRequired);
     }
     let tpop = if pop_s.is_empty() {
         None
@@ -385,27 +347,24 @@ pub(crate) fn link_baselines(file: &str, specs: &mut Specs<'_>, st: &mut State) 
         let (line, id) = (e.line, e.spec.id.clone());
         let target = specs.by_id.get(&b).copied();
         let msg = match target {
-            None => Some(format!("baseline '{b}' is not an inventory of this file")),
-            Some(j) if j == i => Some("an inventory cannot be its own baseline".into()),
+            None => Some(ErrorKind::BaselineNotFound { baseline: b.clone() }),
+            Some(j) if j == i => Some(ErrorKind::OwnBaseline),
             Some(j)
                 if specs.entries[j].release.is_some()
                     && specs.entries[j].spec.kind == InventoryKind::Monitoring =>
             {
-                Some(format!(
-                    "baseline '{b}' is itself a monitoring inventory; monitoring inventories refer to a baseline (kind = baseline)"
-                ))
+                Some(ErrorKind::BaselineIsMonitoring { baseline: b.clone() })
             }
             Some(j) => {
                 let base = &specs.entries[j].spec;
                 let per_capita =
                     base.target.as_ref().is_some_and(|t| t.kind == TargetKind::PerCapita);
-                (per_capita && specs.entries[i].spec.population.is_none()).then(|| {
-                    format!("baseline '{b}' has a per-capita target, so this inventory needs a population")
-                })
+                (per_capita && specs.entries[i].spec.population.is_none())
+                    .then(|| ErrorKind::BaselineNeedsPopulation { baseline: b.clone() })
             }
         };
-        if let Some(m) = msg {
-            st.error(file, line, Some((i, &id)), Some("baseline_id"), Some(&b), m);
+        if let Some(kind) = msg {
+            st.error(file, line, Some((i, &id)), Some("baseline_id"), Some(&b), kind);
         }
     }
 }

@@ -6,6 +6,7 @@ use std::io::Read;
 
 use crate::batch::ProgressFn;
 use crate::batch::diag::State;
+use crate::error::ErrorKind;
 
 /// The longest line accepted in an input file (1 MiB); a longer one ends the reading of that file
 /// with an error, so that a file without line breaks cannot exhaust memory.
@@ -170,7 +171,7 @@ pub(crate) fn open<R: Read>(
     file: &str,
     r: R,
     st: &mut State,
-    required: &[&str],
+    required: &[&'static str],
 ) -> Option<(::csv::Reader<CrlfToLf<R>>, ::csv::StringRecord)> {
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -181,37 +182,30 @@ pub(crate) fn open<R: Read>(
     match rdr.read_record(&mut header) {
         Ok(true) => Some((rdr, header)),
         Ok(false) => {
-            st.error(
-                file,
-                1,
-                None,
-                None,
-                None,
-                format!("the file is empty; expected a header row naming {}", required.join(", ")),
-            );
+            let required = required.to_vec();
+            st.error(file, 1, None, None, None, ErrorKind::EmptyFile { required });
             None
         }
         Err(e) => {
-            st.error(file, 1, None, None, None, csv_message(&e));
+            st.error(file, 1, None, None, None, csv_error(&e));
             None
         }
     }
 }
 
-pub(crate) fn csv_message(e: &::csv::Error) -> String {
+/// The error a csv reader's error stands for.
+pub(crate) fn csv_error(e: &::csv::Error) -> ErrorKind {
     match e.kind() {
-        ::csv::ErrorKind::Utf8 { err, .. } => format!(
-            "the file is not valid UTF-8 (field {}); save it as UTF-8 (a byte-order mark is accepted)",
-            err.field() + 1
-        ),
-        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!(
-                "the row has {len} fields but the header has {expected_len}; check delimiters (',') and quoting"
-            )
+        ::csv::ErrorKind::Utf8 { err, .. } => ErrorKind::NotUtf8 { field: err.field() + 1 },
+        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => ErrorKind::RaggedRow {
+            fields: usize::try_from(*len).unwrap_or(usize::MAX),
+            width: usize::try_from(*expected_len).unwrap_or(usize::MAX),
+        },
+        ::csv::ErrorKind::Io(_) if too_long_line(e).is_some() => {
+            ErrorKind::LineTooLong { limit: MAX_LINE_BYTES }
         }
-        ::csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => io.to_string(),
-        ::csv::ErrorKind::Io(io) => format!("cannot read the file: {io}"),
-        _ => e.to_string(),
+        ::csv::ErrorKind::Io(io) => ErrorKind::Unreadable { message: io.to_string() },
+        _ => ErrorKind::CsvSyntax { message: e.to_string() },
     }
 }
 
@@ -266,8 +260,8 @@ pub(crate) struct Chunk {
     pub(crate) records: Vec<::csv::StringRecord>,
     pub(crate) lines: Vec<u64>,
     pub(crate) len: usize,
-    /// A csv error after the records: its line, the message and whether reading stopped.
-    pub(crate) error: Option<(u64, String, bool)>,
+    /// A csv error after the records: its line, the error and whether reading stopped.
+    pub(crate) error: Option<(u64, ErrorKind, bool)>,
     /// The file has been read to its end (or could not be read further).
     pub(crate) done: bool,
 }
@@ -299,7 +293,7 @@ impl Chunk {
                     let line =
                         too_long_line(&e).or_else(|| e.position().map(|p| p.line())).unwrap_or(0);
                     let io = matches!(e.kind(), ::csv::ErrorKind::Io(_));
-                    self.error = Some((line, csv_message(&e), io));
+                    self.error = Some((line, csv_error(&e), io));
                     self.done = io;
                     return;
                 }
@@ -317,8 +311,8 @@ impl Chunk {
         for (rec, &line) in self.records[..self.len].iter().zip(&self.lines) {
             f(line, rec, st);
         }
-        if let Some((line, message, io)) = self.error.take() {
-            st.error(file, line, None, None, None, message);
+        if let Some((line, kind, io)) = self.error.take() {
+            st.error(file, line, None, None, None, kind);
             st.incomplete |= io;
         }
     }

@@ -7,9 +7,10 @@ use rust_decimal::Decimal;
 use crate::batch::diag::State;
 use crate::batch::read::Reading;
 use crate::batch::read::columns::{Column, Columns, columns};
-use crate::batch::read::ids::{IdHints, located};
+use crate::batch::read::ids::IdHints;
 use crate::batch::read::inventories::optional_decimal;
 use crate::batch::read::record::{for_rows, open};
+use crate::error::{ErrorKind, Expected};
 use crate::quantity::ActivityUnit;
 use crate::taxonomy::Carrier;
 
@@ -58,16 +59,16 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
             return;
         }
         let mut ok = true;
-        let mut err = |st: &mut State, column: &str, value: &str, message: String| {
+        let mut err = |st: &mut State, column: &str, value: &str, kind: ErrorKind| {
             ok = false;
-            st.error(file, line, target, Some(column), Some(value), message);
+            st.error(file, line, target, Some(column), Some(value), kind);
         };
         let item = SupplyItem::parse(g(Sup::Item))
-            .map_err(|e| err(st, "item", g(Sup::Item), e.to_string()))
+            .map_err(|e| err(st, "item", g(Sup::Item), ErrorKind::UnknownCode(e)))
             .ok();
         let mut amount = |st: &mut State, c: Sup| -> Option<Decimal> {
             let non_negative = |d: Decimal| !d.is_sign_negative() || d.is_zero();
-            optional_decimal(g(c), non_negative, "a number >= 0").unwrap_or_else(|m| {
+            optional_decimal(g(c), non_negative, Expected::NonNegative).unwrap_or_else(|m| {
                 err(st, c.name(), g(c), m);
                 None
             })
@@ -81,30 +82,25 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
             (true, None, true) => None,
             (false, Some(a), false) => {
                 let c = Carrier::parse_code(carrier_s)
-                    .map_err(|e| err(st, "carrier", carrier_s, e.to_string()))
+                    .map_err(|e| err(st, "carrier", carrier_s, ErrorKind::UnknownCode(e)))
                     .ok();
                 let u = ActivityUnit::parse(unit_s)
-                    .map_err(|e| err(st, "unit", unit_s, e.to_string()))
+                    .map_err(|e| err(st, "unit", unit_s, ErrorKind::UnknownCode(e)))
                     .ok();
                 c.zip(u).map(|(c, u)| (c, a, u))
             }
             _ => {
-                err(
-                    st,
-                    "carrier",
-                    carrier_s,
-                    "a fuel input needs carrier, amount and unit together".into(),
-                );
+                err(st, "carrier", carrier_s, ErrorKind::FuelInputIncomplete);
                 None
             }
         };
         let need = |present: bool,
-                    column: &str,
-                    what: &str,
+                    item: SupplyItem,
+                    field: &'static str,
                     st: &mut State,
-                    err: &mut dyn FnMut(&mut State, &str, &str, String)| {
+                    err: &mut dyn FnMut(&mut State, &str, &str, ErrorKind)| {
             if !present {
-                err(st, column, "", format!("{what} is required for this item"));
+                err(st, field, "", ErrorKind::SupplyFieldRequired { item: item.code(), field });
             }
         };
         if let Some(item) = item {
@@ -115,29 +111,17 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
                 Chp => (true, true),
                 HeatImport | HeatExport => (false, false),
             };
-            need(
-                !needs_e || electricity.is_some(),
-                "electricity_mwh",
-                "the electricity produced or purchased (MWh)",
-                st,
-                &mut err,
-            );
-            need(!needs_h || heat.is_some(), "heat_mwh", "the heat produced (MWh)", st, &mut err);
+            need(!needs_e || electricity.is_some(), item, "electricity_mwh", st, &mut err);
+            need(!needs_h || heat.is_some(), item, "heat_mwh", st, &mut err);
             if matches!(item, HeatImport | HeatExport) {
-                need(
-                    emissions_t.is_some(),
-                    "emissions_t",
-                    "the emissions of the heat imported or exported (t)",
-                    st,
-                    &mut err,
-                );
+                need(emissions_t.is_some(), item, "emissions_t", st, &mut err);
             }
             if electricity.is_some() && matches!(item, HeatProduction | HeatImport | HeatExport) {
                 err(
                     st,
                     "electricity_mwh",
                     g(Sup::Electricity),
-                    format!("item '{}' has no electricity output", item.code()),
+                    ErrorKind::SupplyNoOutput { item: item.code(), output: "electricity" },
                 );
             }
             if heat.is_some() && matches!(item, ElectricityProduction | GreenPurchase) {
@@ -145,24 +129,14 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
                     st,
                     "heat_mwh",
                     g(Sup::Heat),
-                    format!("item '{}' has no heat output", item.code()),
+                    ErrorKind::SupplyNoOutput { item: item.code(), output: "heat" },
                 );
             }
             if fuel.is_some() && matches!(item, GreenPurchase | HeatImport | HeatExport) {
-                err(
-                    st,
-                    "carrier",
-                    carrier_s,
-                    format!("item '{}' has no fuel input; give emissions_t", item.code()),
-                );
+                err(st, "carrier", carrier_s, ErrorKind::SupplyNoFuel { item: item.code() });
             }
             if fuel.is_some() && emissions_t.is_some() {
-                err(
-                    st,
-                    "emissions_t",
-                    g(Sup::Emissions),
-                    "give either a fuel input or the emissions, not both".into(),
-                );
+                err(st, "emissions_t", g(Sup::Emissions), ErrorKind::SupplyFuelAndEmissions);
             }
         }
         let (Some(item), true) = (item, ok) else { return };
@@ -179,7 +153,7 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
         if let Some(b) = builders[idx].as_mut()
             && let Err(e) = b.add_supply(row.clone())
         {
-            located(st, file, target, e);
+            st.located(file, target, e);
         }
         if let Some(a) = alternates[idx].as_mut()
             && a.add_supply(row).is_err()

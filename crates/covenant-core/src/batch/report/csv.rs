@@ -52,7 +52,8 @@ pub const SUMMARY_HEADER: [&str; 19] = [
 ];
 
 /// The columns of `errors.csv`.
-pub const ERRORS_HEADER: [&str; 6] = ["file", "line", "inventory_id", "column", "value", "message"];
+pub const ERRORS_HEADER: [&str; 7] =
+    ["file", "line", "inventory_id", "column", "value", "message", "code"];
 
 /// A CSV writer that writes records field by field, numbers through one reused buffer (no
 /// allocation per field).
@@ -309,12 +310,13 @@ pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> ::csv::Result<()> 
     out.write_record(ERRORS_HEADER)?;
     for e in errors {
         out.write_record([
-            e.file.as_str(),
-            &e.line.to_string(),
+            e.file.as_deref().unwrap_or(""),
+            &e.line.map(|l| l.to_string()).unwrap_or_default(),
             e.inventory_id.as_deref().unwrap_or(""),
             e.column.as_deref().unwrap_or(""),
             e.value.as_deref().unwrap_or(""),
             &e.message,
+            e.code,
         ])?;
     }
     out.flush()?;

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod output;
 pub mod synth;
 
 use std::ffi::OsString;
@@ -16,13 +17,17 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport};
 use covenant_core::factors::{Catalog, FactorSet};
+use output::{Destination, OutputError, Place};
 
 /// Exit code: every inventory computed.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: at least one input error.
 pub const EXIT_INPUT: u8 = 1;
-/// Exit code: usage error (missing file, unknown flag).
+/// Exit code: usage error (missing file, unknown flag, an output directory holding other files).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the outputs could not be written (a read-only or full disk, another run writing
+/// to the same directory); the previous outputs, if any, are left as they were.
+pub const EXIT_IO: u8 = 3;
 
 const ABOUT: &str =
     "Covenant of Mayors emission inventories (BEI/MEI) from CSV batches, exact to the tonne.";
@@ -223,6 +228,19 @@ fn batch_command(
         bail!("--out DIR is required (unless --format json)");
     }
     let catalog = catalog(a.factors_dir.as_deref())?;
+    // The output directories are checked and locked before anything is computed.
+    let inputs: Vec<&Path> =
+        [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+            .collect();
+    let dest = match a.out.as_deref().map(|o| Destination::prepare(o, a.xlsx.as_deref(), &inputs)) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => return Ok(output_failed(&e, stderr)),
+    };
+    let started = std::time::Instant::now();
     let mut stdin_slot = Some(stdin);
     let mut open = |p: &Path| -> Result<Box<dyn Read + Send + '_>> {
         if p.as_os_str() == "-" {
@@ -269,9 +287,21 @@ fn batch_command(
             .context("cannot write JSON")?;
         writeln!(stdout)?;
     }
-    if let Some(dir) = &a.out {
+    if let (Some(dir), Some(dest)) = (&a.out, &dest) {
         if !failed || a.keep_going {
-            write_outputs(dir, &out, a.keep_going, a.xlsx.as_deref(), threads)?;
+            if let Err(e) = write_outputs(dest, &out, a.keep_going, threads) {
+                return Ok(output_failed(&e, stderr));
+            }
+            if !a.quiet {
+                let n = out.inventories.len();
+                writeln!(
+                    stderr,
+                    "covenant: {n} inventor{} computed in {:.2} s; outputs in '{}'",
+                    if n == 1 { "y" } else { "ies" },
+                    started.elapsed().as_secs_f64(),
+                    dir.display()
+                )?;
+            }
         } else {
             writeln!(
                 stderr,
@@ -333,122 +363,80 @@ fn report(out: &BatchOutput, quiet: bool, stderr: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// Writes every output to a temporary file in `dir`, then renames them all into place, so a
-/// failure leaves no partial file.
-/// A file name for an inventory id: characters other than letters, digits, `.`, `-` and `_`
-/// become `_`; a clash with an earlier name gets a numeric suffix.
-fn file_stem(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
-    let mut stem: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-        .collect();
-    if stem.is_empty() || stem.starts_with('.') {
-        stem.insert(0, '_');
+/// Prints why the outputs were not written; the exit code.
+fn output_failed(e: &OutputError, stderr: &mut dyn Write) -> u8 {
+    let _ = writeln!(stderr, "covenant: {e}");
+    match e {
+        OutputError::Usage(_) => EXIT_USAGE,
+        OutputError::Io(_) => EXIT_IO,
     }
-    let base = stem.clone();
-    let mut k = 2;
-    while !taken.insert(stem.to_ascii_lowercase()) {
-        stem = format!("{base}-{k}");
-        k += 1;
-    }
-    stem
 }
 
-/// Writes every output to a temporary file next to its destination, then renames them all into
-/// place, so a failure leaves no partial file.
 /// A writer of one output file.
 type Render<'a> = Box<dyn Fn(&mut dyn Write) -> Result<()> + Send + Sync + 'a>;
 
-/// Writes one output into a temporary file beside its destination.
-fn stage(
-    dir: &Path,
-    name: &str,
-    render: &Render<'_>,
-) -> Result<(tempfile::NamedTempFile, PathBuf)> {
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in '{}'", dir.display()))?;
-    let mut w = BufWriter::with_capacity(1 << 16, tmp);
-    render(&mut w).with_context(|| format!("cannot write {name}"))?;
-    let tmp = w.into_inner().map_err(|e| e.into_error())?;
-    Ok((tmp, dir.join(name)))
-}
-
+/// Writes every output into the staging directories, then switches them into place: either
+/// every output of this run appears, or none does.
 fn write_outputs(
-    dir: &Path,
+    dest: &Destination,
     out: &BatchOutput,
     keep_going: bool,
-    xlsx: Option<&Path>,
     threads: usize,
-) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
+) -> std::result::Result<(), OutputError> {
+    let staged = dest.stage()?;
     let inv = &out.inventories;
-    let mut jobs: Vec<(PathBuf, String, Render<'_>)> = Vec::new();
-    fn job<'a>(
-        jobs: &mut Vec<(PathBuf, String, Render<'a>)>,
-        dir: &Path,
-        name: String,
-        render: Render<'a>,
-    ) {
-        jobs.push((dir.to_path_buf(), name, render));
-    }
-    job(&mut jobs, dir, "emissions.csv".into(), Box::new(|w| Ok(batch::write_emissions(w, inv)?)));
-    job(&mut jobs, dir, "summary.csv".into(), Box::new(|w| Ok(batch::write_summary(w, inv)?)));
-    job(
-        &mut jobs,
-        dir,
-        "trajectory.csv".into(),
-        Box::new(|w| Ok(batch::write_trajectory(w, inv)?)),
-    );
-    job(&mut jobs, dir, "crf.csv".into(), Box::new(|w| Ok(batch::write_crf(w, inv)?)));
+    let mut jobs: Vec<(Place, String, Render<'_>)> = vec![
+        (Place::Out, "emissions.csv".into(), Box::new(|w| Ok(batch::write_emissions(w, inv)?))),
+        (Place::Out, "summary.csv".into(), Box::new(|w| Ok(batch::write_summary(w, inv)?))),
+        (Place::Out, "trajectory.csv".into(), Box::new(|w| Ok(batch::write_trajectory(w, inv)?))),
+        (Place::Out, "crf.csv".into(), Box::new(|w| Ok(batch::write_crf(w, inv)?))),
+    ];
     if keep_going {
-        job(
-            &mut jobs,
-            dir,
+        jobs.push((
+            Place::Out,
             "errors.csv".into(),
             Box::new(|w| Ok(batch::write_errors(w, &out.errors)?)),
-        );
+        ));
     }
-    if let Some(xdir) = xlsx {
-        std::fs::create_dir_all(xdir)
-            .with_context(|| format!("cannot create '{}'", xdir.display()))?;
+    let workbooks = dest.has_workbooks();
+    if workbooks {
         let mut taken = std::collections::BTreeSet::new();
         for r in inv {
-            let name = format!("{}.xlsx", file_stem(&r.inventory.spec.id, &mut taken));
-            job(
-                &mut jobs,
-                xdir,
+            let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
+            jobs.push((
+                Place::Workbooks,
                 name,
                 Box::new(move |w| Ok(w.write_all(&covenant_core::xlsx::workbook(r)?)?)),
-            );
+            ));
         }
     }
-    // With two threads the files are rendered two at a time (emissions.csv, the largest, alone on
-    // one when there are no workbooks); nothing is renamed into place unless every file was
-    // written.
-    let run = |part: &[(PathBuf, String, Render<'_>)]| -> Result<Vec<_>> {
-        part.iter().map(|(dir, name, render)| stage(dir, name, render)).collect()
-    };
-    let (a, b) = if threads < 2 {
-        (run(&jobs), Ok(Vec::new()))
-    } else {
-        let first = if xlsx.is_some() { jobs.len() / 2 } else { 1 };
-        let (left, right) = jobs.split_at(first.min(jobs.len()));
-        std::thread::scope(|s| {
-            let other = s.spawn(|| run(right));
-            let mine = run(left);
-            (mine, other.join().unwrap_or_else(|_| Err(anyhow::anyhow!("an output writer failed"))))
+    let dirs = [staged.dir(Place::Out)?, staged.dir(Place::Workbooks)?];
+    let run = |part: &[(Place, String, Render<'_>)]| -> std::result::Result<(), OutputError> {
+        part.iter().try_for_each(|(place, name, render)| {
+            output::write_file(&dirs[usize::from(*place == Place::Workbooks)], name, render)
         })
     };
-    for (tmp, path) in a?.into_iter().chain(b?) {
-        // Temporary files are created readable by their owner only; outputs are ordinary files.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
-        tmp.persist(&path).with_context(|| format!("cannot write '{}'", path.display()))?;
+    // With two threads the files are rendered two at a time (emissions.csv, the largest, alone
+    // on one when there are no workbooks).
+    if threads < 2 {
+        run(&jobs)?;
+    } else {
+        let first = if workbooks { jobs.len() / 2 } else { 1 };
+        let (left, right) = jobs.split_at(first.min(jobs.len()));
+        let (a, b) = std::thread::scope(|s| {
+            match std::thread::Builder::new().spawn_scoped(s, || run(right)) {
+                Ok(other) => {
+                    let mine = run(left);
+                    (mine, other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                }
+                // No second thread granted: one after the other.
+                Err(_) => (run(left), run(right)),
+            }
+        });
+        a?;
+        b?;
     }
-    Ok(())
+    staged.commit()
 }
 
 fn write_set(set: &FactorSet, stdout: &mut dyn Write) -> Result<()> {

@@ -431,6 +431,11 @@ pub enum ErrorKind {
     },
     /// A text field beginning with a character a spreadsheet reads as a formula.
     FormulaText,
+    /// A text field longer than a spreadsheet cell holds.
+    TextTooLong {
+        /// The limit, in characters.
+        limit: usize,
+    },
     // ---- Files -----------------------------------------------------------------------------
     /// An empty file.
     EmptyFile {
@@ -569,6 +574,7 @@ impl ErrorKind {
         "unknown_inventory",
         "no_rows",
         "formula_text",
+        "text_too_long",
         "empty_file",
         "no_inventories",
         "missing_column",
@@ -633,6 +639,7 @@ impl ErrorKind {
             UnknownInventory { .. } => "unknown_inventory",
             NoRows { .. } => "no_rows",
             FormulaText => "formula_text",
+            TextTooLong { .. } => "text_too_long",
             EmptyFile { .. } => "empty_file",
             NoInventories => "no_inventories",
             MissingColumn { .. } => "missing_column",
@@ -787,7 +794,7 @@ impl ErrorKind {
             RaggedRow { fields, width } => {
                 p.add("fields", fields).add("width", width);
             }
-            LineTooLong { limit } => {
+            LineTooLong { limit } | TextTooLong { limit } => {
                 p.add("limit", limit);
             }
             UnnamedValue { field } | NotUtf8 { field } => {
@@ -1013,6 +1020,9 @@ impl ErrorKind {
                 }
                 _ => format!("inventory '{}' has no activity rows", clip(id, 60)),
             },
+            TextTooLong { limit } => format!(
+                "the text is longer than {limit} characters, the most a spreadsheet cell holds; shorten it"
+            ),
             FormulaText => "a text field must not begin with '=', '+', '-', '@', a tab or a carriage return: a spreadsheet would read it as a formula; remove or change the first character".into(),
             EmptyFile { required } => {
                 format!("the file is empty; expected a header row naming {}", required.join(", "))

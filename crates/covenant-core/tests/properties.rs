@@ -189,7 +189,7 @@ proptest! {
             if n == 0 { break; }
             out.extend_from_slice(&buf[..n]);
         }
-        let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n");
+        let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n").replace('\r', "\n");
         prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 }

@@ -31,6 +31,7 @@ use crate::target::TargetResult;
 use crate::trajectory::{Comparison, Progress, Trajectory};
 
 pub use diag::{Diagnostic, InputError, MAX_LISTED};
+pub use read::MAX_TEXT_CHARS;
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
     BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, SUMMARY_HEADER,

@@ -18,7 +18,7 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 
 /// The CSV files covenant writes in `--out`.
 pub const OUTPUT_FILES: &[&str] =
@@ -95,32 +95,40 @@ enum Xlsx {
 }
 
 /// Resolves a directory argument to an absolute parent (created) and a name.
-fn resolve(dir: &Path) -> Result<(PathBuf, OsString)> {
+fn resolve(dir: &Path) -> Result<(PathBuf, OsString), OutputError> {
     if dir.is_dir() {
-        let canonical =
-            dir.canonicalize().with_context(|| format!("cannot resolve '{}'", dir.display()))?;
+        let canonical = dir
+            .canonicalize()
+            .with_context(|| format!("cannot resolve '{}'", dir.display()))
+            .map_err(io_err)?;
         let name = canonical.file_name().map(OsString::from);
         let parent = canonical.parent().map(Path::to_path_buf);
         return match (parent, name) {
             (Some(p), Some(n)) => Ok((p, n)),
-            _ => {
-                bail!("'{}' is the root directory: give a directory for the outputs", dir.display())
-            }
+            _ => Err(usage(anyhow!(
+                "'{}' is the root directory: give a directory for the outputs",
+                dir.display()
+            ))),
         };
     }
     if dir.exists() {
-        bail!("'{}' exists and is not a directory", dir.display());
+        return Err(usage(anyhow!("'{}' exists and is not a directory", dir.display())));
     }
-    let abs =
-        std::path::absolute(dir).with_context(|| format!("cannot resolve '{}'", dir.display()))?;
+    let abs = std::path::absolute(dir)
+        .with_context(|| format!("cannot resolve '{}'", dir.display()))
+        .map_err(usage)?;
     let name = abs
         .file_name()
         .map(OsString::from)
-        .ok_or_else(|| anyhow!("'{}' does not name a directory", dir.display()))?;
+        .ok_or_else(|| usage(anyhow!("'{}' does not name a directory", dir.display())))?;
     let parent = abs.parent().unwrap_or(Path::new("/"));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create '{}'", parent.display()))?;
-    let parent =
-        parent.canonicalize().with_context(|| format!("cannot resolve '{}'", parent.display()))?;
+    fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create '{}'", parent.display()))
+        .map_err(io_err)?;
+    let parent = parent
+        .canonicalize()
+        .with_context(|| format!("cannot resolve '{}'", parent.display()))
+        .map_err(io_err)?;
     Ok((parent, name))
 }
 
@@ -228,7 +236,7 @@ impl Destination {
         inputs: &[&Path],
     ) -> Result<Destination, OutputError> {
         let target = |dir: &Path, csv: bool| -> Result<Target, OutputError> {
-            let (parent, name) = resolve(dir).map_err(usage)?;
+            let (parent, name) = resolve(dir)?;
             let lock = lock(&parent, &name, dir)?;
             Ok(Target { shown: dir.to_path_buf(), parent, name, csv, _lock: lock })
         };

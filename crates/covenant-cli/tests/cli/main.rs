@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod hostile;
+
 const BIN: &str = env!("CARGO_BIN_EXE_covenant");
 
 fn golden(case: &str) -> PathBuf {

@@ -77,6 +77,14 @@ const app = {
     }
     return map;
   },
+  /** The engine's messages about the active inventory's sectors (a key sector without data), by sector. */
+  sectorDiagnostics() {
+    const map = new Map();
+    for (const d of result?.diagnostics ?? []) {
+      if (d.place?.kind === 'sector' && d.place.inventory === store.get().active) map.set(d.place.sector, diagnosticText(d));
+    }
+    return map;
+  },
   /** Marks the fields, factors or supply rows the engine's errors point at. */
   markDiagnostics(kind) {
     for (const d of result?.diagnostics ?? []) {

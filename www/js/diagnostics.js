@@ -99,6 +99,7 @@ export function placeText(d, app) {
       const [s, c] = p.key.split('|');
       return c ? `${sectorLabel(s)}, ${carrierLabel(c)}` : sectorLabel(s);
     }
+    case 'sector': return sectorLabel(p.sector);
     case 'field': return p.field && FIELD_LABELS[p.field] ? t(FIELD_LABELS[p.field]) : '';
     case 'factor': return p.inventory === null ? t('batch_factor', { carrier: carrierLabel(p.carrier) })
       : `${t(FIELD_LABELS[p.field] ?? 'local_factor')}, ${carrierLabel(p.carrier)}`;
@@ -113,6 +114,7 @@ export function targetOf(d) {
   const q = (s) => document.querySelector(s);
   switch (p.kind) {
     case 'cell': return q(`input[data-key="${CSS.escape(p.key)}"]`);
+    case 'sector': return q(`input[data-key^="${CSS.escape(p.sector)}|"]`);
     case 'field': return p.field ? q(`#f-${CSS.escape(p.field)}`) : null;
     case 'factor': {
       const suffix = { source: '-source', ncv_gj_per_t: '-ncv', density_kg_per_l: '-density' }[p.field] ?? '';

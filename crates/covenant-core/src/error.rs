@@ -18,6 +18,8 @@ use crate::codes::{DecimalSyntax, UnknownCode, clip};
 use crate::country::Country;
 use crate::taxonomy::{Approach, Carrier, GasBasis, Sector};
 
+pub mod kinds;
+
 /// In whose terms a message names the remedy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -276,6 +276,7 @@ pub fn error_examples() -> Vec<ErrorKind> {
         NoRows { id: "BEI".into(), file: Some("activity.csv".into()) },
         NoRows { id: "BEI".into(), file: None },
         FormulaText,
+        TextTooLong { limit: 32_767 },
         EmptyFile { required: vec!["inventory_id"] },
         NoInventories,
         MissingColumn { required: vec!["inventory_id"] },
@@ -329,7 +330,7 @@ pub fn warning_examples() -> Vec<Warning> {
     {
         v.push(ProgressUnavailable { reason: reason.code(), message: reason.to_string() });
     }
-    for what in ["change_vs_baseline_pct", "distance_pct"] {
+    for what in ["change_vs_baseline_pct", "change_pct", "distance_pct"] {
         v.push(PercentTooLarge { what });
     }
     for what in ["errors", "warnings"] {
@@ -462,6 +463,7 @@ fn every_error_kind_has_an_example(k: &ErrorKind) {
         | UnknownInventory { .. }
         | NoRows { .. }
         | FormulaText
+        | TextTooLong { .. }
         | EmptyFile { .. }
         | NoInventories
         | MissingColumn { .. }

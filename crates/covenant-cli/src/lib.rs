@@ -34,21 +34,19 @@ const ABOUT: &str =
 
 const BATCH_EXAMPLES: &str = "\
 Examples:
-  covenant batch --inventories inventories.csv --activity activity.csv --out results/
-  covenant batch --inventories inv.csv --activity act.csv --factors local-factors.csv --out results/ --keep-going
-  cat activity.csv | covenant batch --inventories inv.csv --activity - --format json > results.json
+  covenant batch --inventories inv.csv --activity act.csv --out results/
+  covenant batch --inventories inv.csv --activity act.csv \\
+      --factors own-factors.csv --out results/ --keep-going
+  cat act.csv | covenant batch --inventories inv.csv --activity - \\
+      --format json > results.json
 
-Input files (UTF-8, comma-separated, header row; see the batch format in the README):
-  inventories.csv  inventory_id,country,year[,city,kind,baseline_id,population,approach,gases,factor_set,
-                   target_year,target_reduction_pct,target_kind,target_population]
-  activity.csv     inventory_id,sector,carrier,amount,unit
-  factors.csv      carrier,factor[,inventory_id,source,ncv_gj_per_t,density_kg_per_l]   (optional, t/MWh)
-  supply.csv       inventory_id,item[,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t]
-                   (optional local production: local electricity and heat factors, CHP)
+Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and
+errors.csv with --keep-going); the folder is replaced as a whole, at once.
+The batch format, with the codes of sectors, carriers and units:
+docs/batch-format.md.
 
-Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and errors.csv with --keep-going);
-with --xlsx DIR, one workbook per inventory.
-Exit codes: 0 all computed, 1 input errors (each printed as FILE:LINE: message), 2 usage error.";
+Exit codes: 0 every inventory computed; 1 input errors (FILE:LINE: message);
+2 usage error; 3 the outputs could not be written (the old ones are kept).";
 
 /// covenant command line.
 #[derive(Debug, Parser)]
@@ -114,19 +112,33 @@ enum Format {
 #[derive(Debug, clap::Args)]
 struct BatchArgs {
     /// inventories.csv: one row per inventory (`-` for standard input).
+    ///
+    /// Columns: inventory_id, country, year; optional: city, kind, baseline_id, population,
+    /// approach, gases, gwp, factor_set, target_year, target_reduction_pct, target_kind,
+    /// target_population, chp_eta_heat, chp_eta_electricity.
     #[arg(long, value_name = "FILE")]
     inventories: PathBuf,
     /// activity.csv: one row per quantity consumed (`-` for standard input).
+    ///
+    /// Columns: inventory_id, sector, carrier, amount, unit; optional: sustainable (yes or
+    /// no, for biomass and biofuels).
     #[arg(long, value_name = "FILE")]
     activity: PathBuf,
     /// factors.csv: optional local or custom emission factors (`-` for standard input).
+    ///
+    /// Columns: carrier, factor (t per MWh); optional: inventory_id (empty: every inventory),
+    /// source, ncv_gj_per_t, density_kg_per_l.
     #[arg(long, value_name = "FILE")]
     factors: Option<PathBuf>,
-    /// supply.csv: optional local energy supply (Tables C and D: local electricity and heat
-    /// production, CHP, green purchases, heat imports and exports) for local factors.
+    /// supply.csv: optional local energy supply, for local electricity and heat factors.
+    ///
+    /// Tables C and D of the template: local electricity and heat production, CHP, green
+    /// purchases, heat imports and exports. Columns: inventory_id, item; optional: plant,
+    /// electricity_mwh, heat_mwh, carrier, amount, unit, emissions_t.
     #[arg(long, value_name = "FILE")]
     supply: Option<PathBuf>,
-    /// Output directory (created if needed). Required unless --format json.
+    /// Output directory, replaced as a whole: new, empty, or holding only covenant's outputs.
+    /// Required unless --format json.
     #[arg(long, value_name = "DIR", required_unless_present = "format")]
     out: Option<PathBuf>,
     /// Write the valid inventories and list the rejected ones in DIR/errors.csv.
@@ -141,7 +153,7 @@ struct BatchArgs {
     /// Read factor releases from this directory instead of the embedded ones.
     #[arg(long, value_name = "DIR")]
     factors_dir: Option<PathBuf>,
-    /// Do not print warnings.
+    /// Print errors only: no warnings, no summary line.
     #[arg(long, short)]
     quiet: bool,
     /// Threads to use: with 2 or more, parsing activity.csv overlaps computing, the inventories
@@ -184,11 +196,25 @@ pub fn run(
     };
     match result {
         Ok(code) => code,
+        // A reader that stopped reading (`covenant factors show … | head`): nothing to say.
+        Err(e) if closed_pipe(&e) => EXIT_OK,
         Err(e) => {
             let _ = writeln!(stderr, "covenant: {e:#}");
             EXIT_USAGE
         }
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|csv| {
+                matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+            })
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+    })
 }
 
 fn stderr_is_color_terminal() -> bool {

@@ -196,6 +196,12 @@ impl fmt::Display for ActivityUnit {
     }
 }
 
+impl From<EnergyUnit> for ActivityUnit {
+    fn from(u: EnergyUnit) -> ActivityUnit {
+        ActivityUnit::Energy(u)
+    }
+}
+
 impl FromStr for ActivityUnit {
     type Err = crate::codes::UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -893,3 +893,43 @@ fn a_factor_directory_replaces_the_embedded_releases() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("gwp/2024.1/gwp.csv"), "{}", r.stderr);
 }
+
+#[test]
+fn batch_help_is_readable_at_80_columns_and_names_every_column() {
+    let out = Command::new(BIN).args(["batch", "--help"]).env("COLUMNS", "80").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for line in help.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    for column in [
+        "gwp",
+        "chp_eta_heat",
+        "chp_eta_electricity",
+        "sustainable",
+        "target_population",
+        "ncv_gj_per_t",
+        "density_kg_per_l",
+        "emissions_t",
+    ] {
+        assert!(help.contains(column), "{column} missing from batch --help");
+    }
+    assert!(help.contains("3 the outputs could not be written"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(BIN)
+        .args(["factors", "show", "jrc-neefe"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}

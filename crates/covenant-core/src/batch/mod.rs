@@ -1,4 +1,4 @@
-//! The batch CSV format v1 (`spec/batch-format.md`): readers with located errors, the
+//! The batch CSV format v1 (`docs/batch-format.md` in the repository): readers with located errors, the
 //! computation of every inventory, and the output tables.
 //!
 //! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams

@@ -111,6 +111,37 @@ pub struct Activity {
     pub line: Option<u64>,
 }
 
+impl Activity {
+    /// An activity of typed input: `amount` of `carrier` in `unit` consumed in `sector` (a
+    /// sustainably produced fuel, no input line). `carrier` is `None` for the non-energy
+    /// sectors (then `unit` is t CO2 or t CO2-eq).
+    pub fn new(
+        sector: Sector,
+        carrier: impl Into<Option<Carrier>>,
+        amount: Decimal,
+        unit: impl Into<ActivityUnit>,
+    ) -> Activity {
+        Activity {
+            sector,
+            carrier: carrier.into(),
+            amount,
+            unit: unit.into(),
+            variant: Variant::Default,
+            line: None,
+        }
+    }
+
+    /// The same activity, of a biomass or biofuel not produced sustainably (its CO2 counts).
+    pub fn non_sustainable(self) -> Activity {
+        Activity { variant: Variant::NonSustainable, ..self }
+    }
+
+    /// The same activity, with the input line it came from (for provenance).
+    pub fn with_line(self, line: u64) -> Activity {
+        Activity { line: Some(line), ..self }
+    }
+}
+
 /// A user's emission factor for a carrier, replacing the release's value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FactorOverride {
@@ -124,6 +155,24 @@ pub struct FactorOverride {
     pub scope: OverrideScope,
     /// The input line it came from.
     pub line: Option<u64>,
+}
+
+impl FactorOverride {
+    /// A factor for one inventory (the one it is computed with), without a source note.
+    pub fn new(carrier: Carrier, factor: EmissionFactor) -> FactorOverride {
+        FactorOverride {
+            carrier,
+            factor,
+            source: None,
+            scope: OverrideScope::Inventory,
+            line: None,
+        }
+    }
+
+    /// The same factor, with the user's source note (carried into the provenance).
+    pub fn with_source(self, source: impl Into<String>) -> FactorOverride {
+        FactorOverride { source: Some(source.into()), ..self }
+    }
 }
 
 /// One (sector, carrier) cell of the result.

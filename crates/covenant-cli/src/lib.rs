@@ -4,6 +4,7 @@
 //! atomically; every number comes from `covenant_core`.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod output;
 pub mod synth;

@@ -22,6 +22,9 @@
 //! for the other quantities) convert to and from `uom::si::f64` quantities for callers who
 //! work in uom. Floats appear only in those bridge functions, never in the accounting.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Mul;
@@ -34,6 +37,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{Error, ErrorKind};
 
 /// Units that uom lacks: the tonne of oil equivalent and the tonne per megawatt hour.
+#[allow(clippy::disallowed_types, reason = "uom's unit constants are f64; the tests compare them")]
 pub mod units {
     /// Extra energy units.
     pub mod energy {
@@ -227,6 +231,10 @@ pub use crate::codes::DecimalSyntax;
 /// Parses a plain decimal: an optional sign, digits, and an optional `.` with digits.
 ///
 /// Stricter than `Decimal::from_str`, which also takes `_` separators and rounds long inputs.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "digit counts bounded by the 28 digits checked before each step"
+)]
 pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     let t = crate::codes::trim_ascii_fast(s);
     if t.is_empty() {
@@ -302,6 +310,7 @@ pub fn format_decimal(d: Decimal) -> String {
 /// The 96-bit mantissa is split once into two 64-bit halves of at most 19 digits each, so the
 /// digits come from 64-bit arithmetic; trailing zeros of the fraction are dropped from the text,
 /// which is what [`Decimal::normalize`] would do to the value.
+#[allow(clippy::arithmetic_side_effects, reason = "digit positions within a 40-byte buffer")]
 pub fn write_decimal(out: &mut String, d: Decimal) {
     const TEN_19: u128 = 10_000_000_000_000_000_000;
     let m = d.mantissa();
@@ -519,6 +528,7 @@ impl Energy {
     }
 
     /// This energy as a uom quantity (lossy: f64).
+    #[allow(clippy::disallowed_types, reason = "the uom bridge, outside the accounting")]
     pub fn to_si(self) -> uom::si::f64::Energy {
         uom::si::f64::Energy::new::<uom::si::energy::megajoule>(
             self.mj.to_f64().unwrap_or(f64::NAN),
@@ -571,6 +581,7 @@ impl EmissionFactor {
     }
 
     /// This factor as a uom emission intensity (lossy: f64).
+    #[allow(clippy::disallowed_types, reason = "the uom bridge, outside the accounting")]
     pub fn to_si(self) -> uom::si::f64::MassPerEnergy {
         uom::si::f64::MassPerEnergy::new::<units::mass_per_energy::tonne_per_megawatt_hour>(
             self.t_per_mwh.to_f64().unwrap_or(f64::NAN),
@@ -646,7 +657,8 @@ impl Emissions {
     /// Emissions per inhabitant, in t per inhabitant (one division).
     pub fn per_capita(self, population: Population) -> Decimal {
         // 3 600 × a u64 population is far below Decimal's range: one division.
-        quotient_by_unit(self.raw, MJ_PER_MWH * Decimal::from(population.get()))
+        let per = MJ_PER_MWH.checked_mul(Decimal::from(population.get())).unwrap_or(Decimal::MAX);
+        quotient_by_unit(self.raw, per)
     }
 
     /// `(self − base) / base × 100`, the change in percent; `None` when the base is zero or
@@ -669,6 +681,7 @@ impl Emissions {
     }
 
     /// These emissions as a uom mass (lossy: f64).
+    #[allow(clippy::disallowed_types, reason = "the uom bridge, outside the accounting")]
     pub fn to_si(self) -> uom::si::f64::Mass {
         uom::si::f64::Mass::new::<uom::si::mass::ton>(self.tonnes().to_f64().unwrap_or(f64::NAN))
     }
@@ -682,10 +695,9 @@ impl fmt::Display for Emissions {
     }
 }
 
-impl Mul<EmissionFactor> for Energy {
-    type Output = Result<Emissions, Error>;
-    /// Energy × factor = emissions, exactly (MJ × t/MWh = 1/3 600 t).
-    fn mul(self, f: EmissionFactor) -> Self::Output {
+impl Energy {
+    /// Energy × factor = emissions, exactly (MJ × t/MWh = 1/3 600 t), or an overflow error.
+    pub fn emissions_at(self, f: EmissionFactor) -> Result<Emissions, Error> {
         self.mj
             .checked_mul(f.t_per_mwh)
             .map(|raw| Emissions { raw })
@@ -693,10 +705,18 @@ impl Mul<EmissionFactor> for Energy {
     }
 }
 
+impl Mul<EmissionFactor> for Energy {
+    type Output = Result<Emissions, Error>;
+    /// [`Energy::emissions_at`]: checked, the result is a `Result`.
+    fn mul(self, f: EmissionFactor) -> Self::Output {
+        self.emissions_at(f)
+    }
+}
+
 impl Mul<Energy> for EmissionFactor {
     type Output = Result<Emissions, Error>;
     fn mul(self, e: Energy) -> Self::Output {
-        e * self
+        e.emissions_at(self)
     }
 }
 
@@ -746,6 +766,7 @@ impl FromStr for EnergyUnit {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_types, reason = "the tests compare the units with uom's")]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

@@ -12,6 +12,9 @@
 //! * Reduction still needed per year: `(actual − T) / (y_T − y)` for a monitoring year before the
 //!   target year.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 

@@ -6,6 +6,7 @@
 //! number comes from `covenant_core`, so the page, the CLI and the library agree to the digit.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use wasm_bindgen::prelude::*;
 

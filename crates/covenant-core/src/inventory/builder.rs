@@ -1,5 +1,8 @@
 //! Adding activity rows up into sector × carrier cells.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -46,6 +49,7 @@ pub(super) struct Cells {
 impl Cells {
     const ABSENT: u16 = u16::MAX;
 
+    #[allow(clippy::arithmetic_side_effects, reason = "the size of a table of the closed enums")]
     fn new() -> Cells {
         Cells {
             index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
@@ -75,6 +79,7 @@ impl Cells {
     }
 }
 
+#[allow(clippy::arithmetic_side_effects, reason = "indices of the closed sector and carrier enums")]
 pub(super) fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
     sector.index() * SLOTS + carrier.map_or(SLOTS - 1, Carrier::index)
 }
@@ -318,7 +323,7 @@ impl<'r> InventoryBuilder<'r> {
         }
         let acc = self.cells.entry(slot(a.sector, a.carrier));
         let overflow = |e: Error| located_amount(a, e);
-        acc.rows += 1;
+        acc.rows = acc.rows.saturating_add(1);
         if let Some(l) = a.line {
             acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
             if self.detail {

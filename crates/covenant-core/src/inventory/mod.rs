@@ -5,6 +5,9 @@
 //! factors and returns an [`Inventory`]. The batch reader and the browser use the same builder,
 //! so every front end computes the same numbers.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 mod builder;
 mod finish;
 #[cfg(test)]

@@ -26,8 +26,7 @@ pub(crate) struct Entry<'c> {
 impl Entry<'_> {
     /// A rejected inventory: keeps indices aligned so later rows for its id are attributed.
     pub(crate) fn placeholder(id: &str, line: u64) -> Self {
-        let country = Country::all().next().expect("the country table is not empty");
-        Entry { spec: InventorySpec::baseline(id, country, 2000), line, release: None }
+        Entry { spec: InventorySpec::baseline(id, Country::PLACEHOLDER, 2000), line, release: None }
     }
 }
 

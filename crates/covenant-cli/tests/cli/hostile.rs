@@ -377,3 +377,26 @@ fn is_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+#[test]
+fn a_capped_error_list_counts_every_error_and_blames_no_line_0() {
+    let mut act = String::from(ACT);
+    for _ in 0..10_005 {
+        act.push_str("A,residential_buildings,natural_gas,x,MWh\n");
+    }
+    let dir = scratch(INV.as_bytes(), act.as_bytes(), None);
+    let r = batch(dir.path(), false, &[]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert!(!r.stderr.contains(":0:"), "a line 0 was blamed");
+    assert!(
+        lines.iter().any(|l| *l == "5 more errors not listed (at most 10000 are)"),
+        "{:?}",
+        &lines[lines.len() - 3..]
+    );
+    assert!(
+        lines.iter().any(|l| *l == "covenant: 10005 errors; 0 inventories computed, 1 rejected"),
+        "{:?}",
+        &lines[lines.len() - 3..]
+    );
+}

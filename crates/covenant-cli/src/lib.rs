@@ -255,18 +255,6 @@ fn batch_command(
         bail!("--out DIR is required (unless --format json)");
     }
     let catalog = catalog(a.factors_dir.as_deref())?;
-    // The output directories are checked and locked before anything is computed.
-    let inputs: Vec<&Path> =
-        [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(PathBuf::as_path)
-            .collect();
-    let dest = match a.out.as_deref().map(|o| Destination::prepare(o, a.xlsx.as_deref(), &inputs)) {
-        None => None,
-        Some(Ok(d)) => Some(d),
-        Some(Err(e)) => return Ok(output_failed(&e, stderr)),
-    };
     let started = std::time::Instant::now();
     let mut stdin_slot = Some(stdin);
     let mut open = |p: &Path| -> Result<Box<dyn Read + Send + '_>> {
@@ -286,6 +274,19 @@ fn batch_command(
     };
     let fac = a.factors.as_deref().map(&mut open).transpose()?;
     let sup = a.supply.as_deref().map(&mut open).transpose()?;
+    // The output directories are checked and locked before anything is computed (and after the
+    // inputs are open: a missing input creates nothing).
+    let inputs: Vec<&Path> =
+        [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+            .collect();
+    let dest = match a.out.as_deref().map(|o| Destination::prepare(o, a.xlsx.as_deref(), &inputs)) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => return Ok(output_failed(&e, stderr)),
+    };
     let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
     let fac_name = a.factors.as_deref().map(display_name);
     let sup_name = a.supply.as_deref().map(display_name);
@@ -437,11 +438,8 @@ fn write_outputs(
             ));
         }
     }
-    let dirs = [staged.dir(Place::Out)?, staged.dir(Place::Workbooks)?];
     let run = |part: &[(Place, String, Render<'_>)]| -> std::result::Result<(), OutputError> {
-        part.iter().try_for_each(|(place, name, render)| {
-            output::write_file(&dirs[usize::from(*place == Place::Workbooks)], name, render)
-        })
+        part.iter().try_for_each(|(place, name, render)| staged.write_file(*place, name, render))
     };
     // With two threads the files are rendered two at a time (emissions.csv, the largest, alone
     // on one when there are no workbooks).

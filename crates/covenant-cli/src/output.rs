@@ -1,28 +1,34 @@
 //! Writing a batch's outputs so that they appear at once or not at all.
 //!
 //! Every output is written into a hidden staging directory beside `--out` (and beside the
-//! workbook directory when `--xlsx` names one outside `--out`); only when every file has been
-//! written is the staging directory switched with the output directory in one step
-//! (`renameat2(RENAME_EXCHANGE)` on Linux; elsewhere, or on a file system without it, two
-//! renames). A run killed at any point leaves either the old set of outputs or the new one, never
-//! a mixture; what it leaves in its staging directory is removed by the next run. A lock file
-//! beside the directory (`.NAME.covenant-lock`) refuses a second run into the same directory.
+//! workbook directory when `--xlsx` names one outside `--out`), with a manifest
+//! (`.covenant-outputs`) listing what was written. Only when every file has been written is the
+//! staging directory switched with the output directory in one step (`renameat2(RENAME_EXCHANGE)`
+//! on Linux; elsewhere, or on a file system without it, two renames). A run killed at any point
+//! leaves either the old set of outputs or the new one, never a mixture; what it leaves in its
+//! staging directory is removed by the next run. A lock file beside the directory
+//! (`.NAME.covenant-lock`) refuses a second run into the same directory.
 //!
-//! Because the whole directory is replaced, `--out` must be new, empty, or hold only what
-//! covenant writes (the CSV outputs and workbooks); an input inside it is refused before
-//! anything is computed.
+//! Because the whole directory is replaced, it must be new, empty, or hold only what an earlier
+//! run wrote there (the names its manifest lists, or the CSV outputs of a run without one);
+//! anything else is refused before anything is computed, and checked again after the switch: a
+//! file added meanwhile puts the old directory back. Only the names a manifest lists are ever
+//! deleted.
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 
 /// The CSV files covenant writes in `--out`.
 pub const OUTPUT_FILES: &[&str] =
     &["emissions.csv", "summary.csv", "trajectory.csv", "crf.csv", "errors.csv"];
+
+/// The list of what a run wrote in a directory, one relative path per line.
+pub const MANIFEST: &str = ".covenant-outputs";
 
 /// Longest file stem of a workbook (file systems allow 255 bytes per name).
 const MAX_STEM: usize = 120;
@@ -52,6 +58,50 @@ fn io_err(e: anyhow::Error) -> OutputError {
     OutputError::Io(e)
 }
 
+/// `name` with a prefix and a suffix: `.NAME.covenant-what`.
+fn hidden(name: &OsStr, what: &str) -> OsString {
+    let mut s = OsString::from(".");
+    s.push(name);
+    s.push(format!(".covenant-{what}"));
+    s
+}
+
+/// A path made absolute, with symbolic links resolved as far as it exists and `.`/`..`
+/// resolved lexically beyond; the directories it names need not exist.
+fn normalized(p: &Path) -> Result<PathBuf> {
+    let abs =
+        std::path::absolute(p).with_context(|| format!("cannot resolve '{}'", p.display()))?;
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while fs::symlink_metadata(existing).is_err() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .with_context(|| format!("cannot resolve '{}'", existing.display()))?;
+    for name in rest.iter().rev() {
+        out.push(name);
+    }
+    // `..` after a missing directory: resolved lexically.
+    let mut clean = PathBuf::new();
+    for c in out.components() {
+        match c {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            c => clean.push(c),
+        }
+    }
+    Ok(clean)
+}
+
 /// A directory the outputs replace as a whole.
 #[derive(Debug)]
 struct Target {
@@ -61,7 +111,7 @@ struct Target {
     parent: PathBuf,
     /// Its name in the parent.
     name: OsString,
-    /// Whether its contents are CSV outputs (`--out`) or workbooks only.
+    /// Whether a run without a manifest may have left CSV outputs in it (`--out`).
     csv: bool,
     /// The lock held while this run writes (released when dropped).
     _lock: File,
@@ -70,13 +120,6 @@ struct Target {
 impl Target {
     fn path(&self) -> PathBuf {
         self.parent.join(&self.name)
-    }
-
-    fn hidden(&self, what: &str) -> OsString {
-        let mut s = OsString::from(".");
-        s.push(&self.name);
-        s.push(format!(".covenant-{what}"));
-        s
     }
 }
 
@@ -94,56 +137,88 @@ enum Xlsx {
     Separate(Target),
 }
 
-/// Resolves a directory argument to an absolute parent (created) and a name.
+/// Resolves a directory argument to an absolute, existing parent and a name, refusing what
+/// cannot be replaced as a whole.
 fn resolve(dir: &Path) -> Result<(PathBuf, OsString), OutputError> {
-    if dir.is_dir() {
-        let canonical = dir
-            .canonicalize()
-            .with_context(|| format!("cannot resolve '{}'", dir.display()))
-            .map_err(io_err)?;
-        let name = canonical.file_name().map(OsString::from);
-        let parent = canonical.parent().map(Path::to_path_buf);
-        return match (parent, name) {
-            (Some(p), Some(n)) => Ok((p, n)),
-            _ => Err(usage(anyhow!(
-                "'{}' is the root directory: give a directory for the outputs",
-                dir.display()
-            ))),
-        };
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink())
+        && fs::metadata(dir).is_err()
+    {
+        return Err(usage(anyhow!("'{}' is a symbolic link to nothing", dir.display())));
     }
-    if dir.exists() {
-        return Err(usage(anyhow!("'{}' exists and is not a directory", dir.display())));
+    let path = normalized(dir).map_err(io_err)?;
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(usage(anyhow!(
+            "'{}' is the root directory: give a directory for the outputs",
+            dir.display()
+        )));
+    };
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_dir() => {}
+        // A link to a directory was resolved by `normalized`; anything else is in the way.
+        Ok(_) => {
+            return Err(usage(anyhow!("'{}' exists and is not a directory", dir.display())));
+        }
+        Err(_) => {}
     }
-    let abs = std::path::absolute(dir)
-        .with_context(|| format!("cannot resolve '{}'", dir.display()))
-        .map_err(usage)?;
-    let name = abs
-        .file_name()
-        .map(OsString::from)
-        .ok_or_else(|| usage(anyhow!("'{}' does not name a directory", dir.display())))?;
-    let parent = abs.parent().unwrap_or(Path::new("/"));
+    if let Ok(cwd) = std::env::current_dir().and_then(|c| c.canonicalize())
+        && cwd.starts_with(&path)
+    {
+        return Err(usage(anyhow!(
+            "'{}' is the current directory or contains it; covenant replaces the output directory as a whole, so give another one",
+            dir.display()
+        )));
+    }
+    // Every existing ancestor must be a directory (`--out inventories.csv/x`).
+    let mut ancestor = parent;
+    loop {
+        if let Ok(m) = fs::metadata(ancestor) {
+            if !m.is_dir() {
+                return Err(usage(anyhow!(
+                    "'{}' is not a directory, so '{}' cannot be created",
+                    ancestor.display(),
+                    dir.display()
+                )));
+            }
+            break;
+        }
+        match ancestor.parent() {
+            Some(p) => ancestor = p,
+            None => break,
+        }
+    }
     fs::create_dir_all(parent)
         .with_context(|| format!("cannot create '{}'", parent.display()))
         .map_err(io_err)?;
-    let parent = parent
-        .canonicalize()
-        .with_context(|| format!("cannot resolve '{}'", parent.display()))
-        .map_err(io_err)?;
-    Ok((parent, name))
+    #[cfg(unix)]
+    if let (Ok(own), Ok(up)) = (fs::metadata(&path), fs::metadata(parent)) {
+        use std::os::unix::fs::MetadataExt;
+        if own.dev() != up.dev() {
+            return Err(usage(anyhow!(
+                "'{}' is a mount point; covenant replaces the output directory as a whole, so give a directory inside it",
+                dir.display()
+            )));
+        }
+    }
+    Ok((parent.to_path_buf(), name.to_os_string()))
 }
 
 /// Takes the lock of a target, refusing when another run holds it.
-fn lock(parent: &Path, name: &OsString, shown: &Path) -> Result<File, OutputError> {
-    let mut lock_name = OsString::from(".");
-    lock_name.push(name);
-    lock_name.push(".covenant-lock");
-    let path = parent.join(lock_name);
+fn lock(parent: &Path, name: &OsStr, shown: &Path) -> Result<File, OutputError> {
+    let path = parent.join(hidden(name, "lock"));
+    if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(usage(anyhow!(
+            "'{}' is in the way of covenant's lock file: remove it",
+            path.display()
+        )));
+    }
     let file = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
-        .with_context(|| format!("cannot create the lock file '{}'", path.display()))
+        .with_context(|| {
+            format!("cannot create the lock file '{}' beside the output directory", path.display())
+        })
         .map_err(io_err)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
@@ -157,79 +232,136 @@ fn lock(parent: &Path, name: &OsString, shown: &Path) -> Result<File, OutputErro
     }
 }
 
-/// Whether a directory entry is something covenant writes in an output directory.
-fn ours(entry: &fs::DirEntry, csv: bool) -> io::Result<bool> {
-    let name = entry.file_name();
-    let name = name.to_string_lossy();
-    let kind = entry.file_type()?;
-    if kind.is_dir() {
-        // An earlier run's workbook directory: workbooks only.
-        let mut inside = fs::read_dir(entry.path())?;
-        return inside.try_fold(true, |all, e| {
+/// The relative paths of every file under `dir` (directories are implied by their files), or
+/// the first entry that is neither a file nor a directory.
+fn files_under(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        files: &mut Vec<PathBuf>,
+        dirs: &mut Vec<PathBuf>,
+    ) -> io::Result<()> {
+        for e in fs::read_dir(dir)? {
             let e = e?;
-            Ok(all
-                && e.file_type()?.is_file()
-                && e.file_name().to_string_lossy().ends_with(".xlsx"))
-        });
+            let p = e.path();
+            let rel = p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone());
+            if e.file_type()?.is_dir() {
+                dirs.push(rel);
+                walk(root, &p, files, dirs)?;
+            } else {
+                files.push(rel);
+            }
+        }
+        Ok(())
     }
-    Ok(name.ends_with(".xlsx") || (csv && OUTPUT_FILES.contains(&name.as_ref())))
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    walk(dir, dir, &mut files, &mut dirs)?;
+    Ok((files, dirs))
+}
+
+/// What covenant wrote in a directory: its manifest's names, or, without a manifest, the CSV
+/// outputs of `--out` (a run of an earlier version).
+fn written(dir: &Path, csv: bool) -> BTreeSet<PathBuf> {
+    match fs::read_to_string(dir.join(MANIFEST)) {
+        Ok(text) => {
+            let mut names: BTreeSet<PathBuf> = text
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                // Only plain relative names: a manifest cannot point outside its directory.
+                .filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))))
+                .collect();
+            names.insert(PathBuf::from(MANIFEST));
+            names
+        }
+        Err(_) if csv => OUTPUT_FILES.iter().map(PathBuf::from).collect(),
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+/// The entries of a directory that covenant did not write, by name.
+fn foreign(dir: &Path, csv: bool) -> io::Result<Vec<String>> {
+    let (files, dirs) = match files_under(dir) {
+        Ok(x) => x,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let ours = written(dir, csv);
+    let mut out: Vec<String> =
+        files.iter().filter(|f| !ours.contains(*f)).map(|f| f.display().to_string()).collect();
+    // An empty directory that no listed file explains is not ours either.
+    out.extend(
+        dirs.iter()
+            .filter(|d| {
+                !ours.iter().any(|f| f.starts_with(d)) && !files.iter().any(|f| f.starts_with(d))
+            })
+            .map(|d| format!("{}/", d.display())),
+    );
+    out.sort();
+    Ok(out)
 }
 
 /// Refuses a directory that holds anything covenant did not write.
 fn check_contents(t: &Target) -> Result<(), OutputError> {
-    let path = t.path();
-    let entries = match fs::read_dir(&path) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return Err(io_err(
-                anyhow::Error::new(e).context(format!("cannot read '{}'", t.shown.display())),
-            ));
-        }
-    };
-    let mut foreign = Vec::new();
-    for e in entries {
-        let e =
-            e.with_context(|| format!("cannot read '{}'", t.shown.display())).map_err(io_err)?;
-        if !ours(&e, t.csv)
-            .with_context(|| format!("cannot read '{}'", t.shown.display()))
-            .map_err(io_err)?
-        {
-            foreign.push(e.file_name().to_string_lossy().into_owned());
-        }
-    }
-    if foreign.is_empty() {
+    let mut found = foreign(&t.path(), t.csv)
+        .with_context(|| format!("cannot read '{}'", t.shown.display()))
+        .map_err(io_err)?;
+    if found.is_empty() {
         return Ok(());
     }
-    foreign.sort();
     let more =
-        if foreign.len() > 3 { format!(" and {} more", foreign.len() - 3) } else { String::new() };
-    foreign.truncate(3);
-    let what = if t.csv { "the outputs" } else { "the workbooks" };
+        if found.len() > 3 { format!(" and {} more", found.len() - 3) } else { String::new() };
+    found.truncate(3);
     Err(usage(anyhow!(
-        "'{}' holds files covenant did not write ({}{more}); {what} replace the whole directory, so give a new or empty one",
+        "'{}' holds files covenant did not write ({}{more}); covenant replaces the whole directory, so give a new or empty one",
         t.shown.display(),
-        foreign.iter().map(|f| format!("'{f}'")).collect::<Vec<_>>().join(", ")
+        found.iter().map(|f| format!("'{f}'")).collect::<Vec<_>>().join(", ")
     )))
 }
 
-/// Removes what killed runs left beside a target (its lock is held: no run is using them).
+/// Removes what killed runs left beside a target (its lock is held: no run is using them): a
+/// staging directory without a manifest was never switched and holds only what that run wrote;
+/// one with a manifest may be an old output directory, of which only the listed names go.
 fn remove_leftovers(t: &Target) {
-    let prefix = t.hidden("stage-");
-    let prefix = prefix.to_string_lossy();
-    if let Ok(entries) = fs::read_dir(&t.parent) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(prefix.as_ref()) {
-                let _ = fs::remove_dir_all(e.path());
+    let prefix = hidden(&t.name, "stage-");
+    let Ok(entries) = fs::read_dir(&t.parent) else { return };
+    for e in entries.flatten() {
+        if e.file_name().as_encoded_bytes().starts_with(prefix.as_encoded_bytes()) {
+            let p = e.path();
+            if p.join(MANIFEST).exists() {
+                remove_written(&p, t.csv);
+            } else {
+                let _ = fs::remove_dir_all(&p);
             }
         }
     }
 }
 
+/// Deletes what covenant wrote in `dir` (see [`written`]), then `dir` itself if nothing else
+/// is left in it.
+fn remove_written(dir: &Path, csv: bool) {
+    let names = written(dir, csv);
+    // Files first (the manifest last), then the directories they were in, deepest first.
+    let mut dirs = BTreeSet::new();
+    for name in names.iter().filter(|n| n.as_os_str() != MANIFEST) {
+        let _ = fs::remove_file(dir.join(name));
+        let mut p = name.parent();
+        while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
+            dirs.insert(d.to_path_buf());
+            p = d.parent();
+        }
+    }
+    let _ = fs::remove_file(dir.join(MANIFEST));
+    for d in dirs.iter().rev() {
+        let _ = fs::remove_dir(dir.join(d));
+    }
+    let _ = fs::remove_dir(dir);
+}
+
 impl Destination {
     /// Checks and locks `--out` (and `--xlsx`) before the batch is computed: a directory that
-    /// holds other files, or an input inside an output directory, is refused; a directory
-    /// another run is writing to, too.
+    /// holds other files, the current directory, a mount point, or an input inside an output
+    /// directory is refused; a directory another run is writing to, too.
     pub fn prepare(
         out: &Path,
         xlsx: Option<&Path>,
@@ -240,27 +372,45 @@ impl Destination {
             let lock = lock(&parent, &name, dir)?;
             Ok(Target { shown: dir.to_path_buf(), parent, name, csv, _lock: lock })
         };
-        let out_t = target(out, true)?;
-        let out_path = out_t.path();
+        let out_path = resolve(out).map(|(p, n)| p.join(n))?;
         let xlsx = match xlsx {
             None => None,
             Some(x) => {
-                let abs =
-                    if x.is_dir() { x.canonicalize().ok() } else { std::path::absolute(x).ok() };
-                match abs.as_deref().and_then(|a| a.strip_prefix(&out_path).ok()) {
-                    Some(rel) => Some(Xlsx::Inside(rel.to_path_buf())),
-                    None => Some(Xlsx::Separate(target(x, false)?)),
+                let abs = normalized(x).map_err(io_err)?;
+                if out_path.starts_with(&abs) && abs != out_path {
+                    return Err(usage(anyhow!(
+                        "the workbook directory '{}' contains the output directory '{}'; give one inside it or beside it",
+                        x.display(),
+                        out.display()
+                    )));
+                }
+                match abs.strip_prefix(&out_path) {
+                    Ok(rel) => {
+                        let first =
+                            rel.components().next().map(|c| c.as_os_str().to_string_lossy());
+                        if first
+                            .is_some_and(|f| OUTPUT_FILES.contains(&f.as_ref()) || f == MANIFEST)
+                        {
+                            return Err(usage(anyhow!(
+                                "the workbook directory '{}' has the name of an output file",
+                                x.display()
+                            )));
+                        }
+                        Some(Xlsx::Inside(rel.to_path_buf()))
+                    }
+                    Err(_) => Some(Xlsx::Separate(target(x, false)?)),
                 }
             }
         };
-        let mut dirs = vec![(&out_t, out_path.clone())];
+        let out_t = target(out, true)?;
+        let mut dirs = vec![&out_t];
         if let Some(Xlsx::Separate(t)) = &xlsx {
-            dirs.push((t, t.path()));
+            dirs.push(t);
         }
         for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
             let Ok(input_abs) = input.canonicalize() else { continue };
-            for (t, path) in &dirs {
-                if input_abs.starts_with(path) {
+            for t in &dirs {
+                if input_abs.starts_with(t.path()) {
                     return Err(usage(anyhow!(
                         "the input '{}' is inside the output directory '{}', which covenant replaces as a whole; write the outputs elsewhere",
                         input.display(),
@@ -269,7 +419,7 @@ impl Destination {
                 }
             }
         }
-        for (t, _) in &dirs {
+        for t in &dirs {
             check_contents(t)?;
             remove_leftovers(t);
         }
@@ -292,28 +442,54 @@ impl Destination {
     }
 }
 
-/// A staging directory beside its target.
+/// A staging directory beside its target, and what has been written in it.
 #[derive(Debug)]
 struct Stage {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
+    written: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl Stage {
     fn new(t: &Target) -> Result<Stage, OutputError> {
-        let dir = tempfile::Builder::new()
-            .prefix(&t.hidden("stage-"))
-            .tempdir_in(&t.parent)
-            .with_context(|| format!("cannot write beside '{}'", t.shown.display()))
-            .map_err(io_err)?;
-        // Created for the owner only; outputs are an ordinary directory.
+        let failed = |e: io::Error| {
+            io_err(
+                anyhow::Error::new(e)
+                    .context(format!("cannot write beside '{}'", t.shown.display())),
+            )
+        };
+        // Created like any directory (the umask applies); an existing target's mode and group
+        // carry over to its replacement.
+        let mut k = 0u32;
+        let dir = loop {
+            let mut name = hidden(&t.name, "stage-");
+            name.push(format!("{}-{k}", std::process::id()));
+            let dir = t.parent.join(name);
+            match fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && k < 1000 => k += 1,
+                Err(e) => return Err(failed(e)),
+            }
+        };
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755))
-                .with_context(|| format!("cannot write beside '{}'", t.shown.display()))
-                .map_err(io_err)?;
+        if let Ok(old) = fs::metadata(t.path()) {
+            use std::os::unix::fs::MetadataExt;
+            let _ = std::os::unix::fs::chown(&dir, None, Some(old.gid()));
+            fs::set_permissions(&dir, old.permissions()).map_err(failed)?;
         }
-        Ok(Stage { dir })
+        Ok(Stage { dir, written: std::sync::Mutex::new(Vec::new()) })
+    }
+
+    /// Writes the manifest: the relative path of every file written.
+    fn seal(&self) -> io::Result<()> {
+        let mut names =
+            self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        names.sort();
+        let mut text = String::new();
+        for n in names {
+            text.push_str(&n.to_string_lossy());
+            text.push('\n');
+        }
+        fs::write(self.dir.join(MANIFEST), text)
     }
 }
 
@@ -323,6 +499,18 @@ pub struct Staged<'a> {
     dest: &'a Destination,
     out: Stage,
     xlsx: Option<Stage>,
+}
+
+impl Drop for Staged<'_> {
+    /// A run that stops before its switch leaves nothing behind.
+    fn drop(&mut self) {
+        for s in std::iter::once(&self.out).chain(self.xlsx.as_ref()) {
+            // Never switched: everything in it is this run's.
+            if s.dir.exists() {
+                let _ = fs::remove_dir_all(&s.dir);
+            }
+        }
+    }
 }
 
 /// Which directory a staged file goes to.
@@ -335,38 +523,66 @@ pub enum Place {
 }
 
 impl Staged<'_> {
-    /// The staging directory of a place (created).
-    pub fn dir(&self, place: Place) -> Result<PathBuf, OutputError> {
-        let dir = match (place, &self.dest.xlsx) {
-            (Place::Out, _) | (Place::Workbooks, None) => self.out.dir.path().to_path_buf(),
-            (Place::Workbooks, Some(Xlsx::Inside(rel))) => self.out.dir.path().join(rel),
-            (Place::Workbooks, Some(Xlsx::Separate(_))) => match &self.xlsx {
-                Some(s) => s.dir.path().to_path_buf(),
-                None => self.out.dir.path().to_path_buf(),
-            },
-        };
+    /// The staging directory of a place and where its files are listed.
+    fn stage_of(&self, place: Place) -> (&Stage, PathBuf) {
+        match (place, &self.dest.xlsx, &self.xlsx) {
+            (Place::Workbooks, Some(Xlsx::Inside(rel)), _) => (&self.out, rel.clone()),
+            (Place::Workbooks, Some(Xlsx::Separate(_)), Some(s)) => (s, PathBuf::new()),
+            _ => (&self.out, PathBuf::new()),
+        }
+    }
+
+    /// Writes one file of `place`.
+    pub fn write_file(
+        &self,
+        place: Place,
+        name: &str,
+        render: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<(), OutputError> {
+        let (stage, sub) = self.stage_of(place);
+        let dir = stage.dir.join(&sub);
         fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create '{}'", dir.display()))
             .map_err(io_err)?;
-        Ok(dir)
+        let file = File::create(dir.join(name))
+            .with_context(|| format!("cannot write {name}"))
+            .map_err(io_err)?;
+        stage
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(sub.join(name));
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        render(&mut w).with_context(|| format!("cannot write {name}")).map_err(|e| {
+            // A writer's own refusal (a workbook over Excel's limits) is about the data.
+            if e.chain().any(|c| c.is::<io::Error>()) { io_err(e) } else { usage(e) }
+        })?;
+        w.flush().with_context(|| format!("cannot write {name}")).map_err(io_err)?;
+        checkpoint();
+        Ok(())
     }
 
     /// Switches every staged directory into place, each in one step, `--out` first.
     pub fn commit(self) -> Result<(), OutputError> {
+        for s in std::iter::once(&self.out).chain(self.xlsx.as_ref()) {
+            s.seal()
+                .with_context(|| format!("cannot write in '{}'", s.dir.display()))
+                .map_err(io_err)?;
+        }
         checkpoint();
-        switch(self.out, &self.dest.out)?;
+        switch(&self.out.dir, &self.dest.out)?;
         checkpoint();
-        if let (Some(stage), Some(Xlsx::Separate(t))) = (self.xlsx, &self.dest.xlsx) {
-            switch(stage, t)?;
+        if let (Some(stage), Some(Xlsx::Separate(t))) = (&self.xlsx, &self.dest.xlsx) {
+            switch(&stage.dir, t)?;
             checkpoint();
         }
         Ok(())
     }
 }
 
-/// Puts a staging directory in the place of its target; the old contents are removed after.
-fn switch(stage: Stage, t: &Target) -> Result<(), OutputError> {
-    let staged = stage.dir.keep();
+/// Puts a staging directory in the place of its target; the old outputs are removed after,
+/// unless something was added to the target during the run: then the old directory is put back.
+fn switch(staged: &Path, t: &Target) -> Result<(), OutputError> {
     let target = t.path();
     let failed = |e: io::Error| {
         io_err(
@@ -374,27 +590,40 @@ fn switch(stage: Stage, t: &Target) -> Result<(), OutputError> {
                 .context(format!("cannot move the outputs into '{}'", t.shown.display())),
         )
     };
-    if !target.exists() {
-        return fs::rename(&staged, &target).map_err(failed);
+    if fs::symlink_metadata(&target).is_err() {
+        return fs::rename(staged, &target).map_err(failed);
     }
-    if exchange(&staged, &target).is_err() {
-        // No atomic exchange here: the old directory is moved aside, then the new one in. A
-        // kill between the two leaves the old outputs in the hidden directory.
-        let aside = tempfile::Builder::new()
-            .prefix(&t.hidden("stage-old-"))
-            .tempdir_in(&t.parent)
-            .map_err(failed)?
-            .keep();
-        fs::remove_dir(&aside).map_err(failed)?;
-        fs::rename(&target, &aside).map_err(failed)?;
-        fs::rename(&staged, &target).map_err(failed)?;
+    if exchange(staged, &target).is_ok() {
         checkpoint();
-        let _ = fs::remove_dir_all(&aside);
+        // The old directory is now at the staging path.
+        let added = foreign(staged, t.csv).unwrap_or_else(|_| vec!["?".into()]);
+        if !added.is_empty() {
+            // Files appeared in the directory while covenant wrote: keep them where they were.
+            if exchange(staged, &target).is_ok() {
+                remove_written(staged, false);
+            }
+            return Err(io_err(anyhow!(
+                "'{}' changed while covenant was writing ({} added); nothing was replaced",
+                t.shown.display(),
+                added.iter().take(3).map(|f| format!("'{f}'")).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        remove_written(staged, t.csv);
         return Ok(());
     }
+    // No atomic exchange here: the old directory is moved aside, then the new one in. A kill
+    // between the two leaves the old outputs in the hidden directory, where the next run
+    // removes them; if the second rename fails, they are put back.
+    let mut aside = hidden(&t.name, "stage-old-");
+    aside.push(std::process::id().to_string());
+    let aside = t.parent.join(aside);
+    fs::rename(&target, &aside).map_err(failed)?;
+    if let Err(e) = fs::rename(staged, &target) {
+        let _ = fs::rename(&aside, &target);
+        return Err(failed(e));
+    }
     checkpoint();
-    // The old contents are now in the staging directory's place.
-    let _ = fs::remove_dir_all(&staged);
+    remove_written(&aside, t.csv);
     Ok(())
 }
 
@@ -407,25 +636,6 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
-}
-
-/// Writes one file into a staging directory.
-pub fn write_file(
-    dir: &Path,
-    name: &str,
-    render: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<(), OutputError> {
-    let path = dir.join(name);
-    let file =
-        File::create(&path).with_context(|| format!("cannot write {name}")).map_err(io_err)?;
-    let mut w = io::BufWriter::with_capacity(1 << 16, file);
-    render(&mut w).with_context(|| format!("cannot write {name}")).map_err(|e| {
-        // A writer's own refusal (a workbook over Excel's limits) is about the data.
-        if e.chain().any(|c| c.is::<io::Error>()) { io_err(e) } else { usage(e) }
-    })?;
-    w.flush().with_context(|| format!("cannot write {name}")).map_err(io_err)?;
-    checkpoint();
-    Ok(())
 }
 
 /// A file name for an inventory id: characters other than letters, digits, `.`, `-` and `_`
@@ -479,5 +689,23 @@ mod tests {
         let b = file_stem(&long, &mut taken);
         assert_eq!(a.len(), MAX_STEM);
         assert_eq!(b, format!("{a}-2"));
+    }
+
+    #[test]
+    fn normalized_paths_resolve_dots_beyond_what_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        assert_eq!(normalized(&dir.path().join("a/../b/./c")).unwrap(), base.join("b/c"));
+        assert_eq!(normalized(dir.path()).unwrap(), base);
+    }
+
+    #[test]
+    fn a_manifest_cannot_name_files_outside_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(MANIFEST), "a.csv\n../escape\n/etc/passwd\nx/b.xlsx\n").unwrap();
+        let names = written(dir.path(), false);
+        let expected: BTreeSet<PathBuf> =
+            ["a.csv", "x/b.xlsx", MANIFEST].iter().map(PathBuf::from).collect();
+        assert_eq!(names, expected);
     }
 }

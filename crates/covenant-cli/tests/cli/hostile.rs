@@ -205,18 +205,28 @@ fn an_output_directory_with_other_files_or_an_input_is_refused() {
     let dir = scratch(INV.as_bytes(), ACT.as_bytes(), None);
     let d = dir.path();
     // An input inside --out: nothing is computed, nothing touched.
+    fs::create_dir(d.join("data")).unwrap();
+    fs::copy(d.join("inventories.csv"), d.join("data/inventories.csv")).unwrap();
     let r = run_in(
         d,
-        &["batch", "--inventories", "inventories.csv", "--activity", "activity.csv", "--out", "."],
+        &[
+            "batch",
+            "--inventories",
+            "data/inventories.csv",
+            "--activity",
+            "activity.csv",
+            "--out",
+            "data",
+        ],
         None,
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("the input 'inventories.csv' is inside the output directory '.'"),
+        r.stderr.contains("the input 'data/inventories.csv' is inside the output directory 'data'"),
         "{}",
         r.stderr
     );
-    assert_eq!(fs::read_to_string(d.join("inventories.csv")).unwrap(), INV);
+    assert_eq!(fs::read_to_string(d.join("data/inventories.csv")).unwrap(), INV);
     // A directory with a file covenant did not write.
     fs::create_dir(d.join("out")).unwrap();
     fs::write(d.join("out/notes.txt"), "mine").unwrap();
@@ -390,13 +400,127 @@ fn a_capped_error_list_counts_every_error_and_blames_no_line_0() {
     let lines: Vec<&str> = r.stderr.lines().collect();
     assert!(!r.stderr.contains(":0:"), "a line 0 was blamed");
     assert!(
-        lines.iter().any(|l| *l == "5 more errors not listed (at most 10000 are)"),
+        lines.contains(&"5 more errors not listed (at most 10000 are)"),
         "{:?}",
         &lines[lines.len() - 3..]
     );
     assert!(
-        lines.iter().any(|l| *l == "covenant: 10005 errors; 0 inventories computed, 1 rejected"),
+        lines.contains(&"covenant: 10005 errors; 0 inventories computed, 1 rejected"),
         "{:?}",
         &lines[lines.len() - 3..]
     );
+}
+
+#[test]
+fn workbooks_covenant_did_not_write_are_never_deleted() {
+    let dir = scratch(INV.as_bytes(), ACT.as_bytes(), None);
+    let d = dir.path();
+    fs::create_dir_all(d.join("reports/archive")).unwrap();
+    fs::write(d.join("reports/budget.xlsx"), "mine").unwrap();
+    fs::write(d.join("reports/archive/2019.xlsx"), "mine too").unwrap();
+    let r = batch(d, false, &["--xlsx", "reports"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "'reports' holds files covenant did not write ('archive/2019.xlsx', 'budget.xlsx')"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fs::read_to_string(d.join("reports/budget.xlsx")).unwrap(), "mine");
+    // Its own workbooks are replaced run after run: the manifest lists them.
+    let r = batch(d, false, &["--xlsx", "wb"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(d.join("wb/A.xlsx").exists() && d.join("wb/.covenant-outputs").exists());
+    assert_eq!(batch(d, false, &["--xlsx", "wb"]).code, 0);
+}
+
+#[test]
+fn a_file_added_to_the_directory_during_a_run_is_kept() {
+    let dir = scratch(INV.as_bytes(), ACT.as_bytes(), None);
+    let d = dir.path();
+    assert_eq!(batch(d, false, &[]).code, 0);
+    let before = snapshot(&d.join("out")).unwrap();
+    // The activity comes from a pipe that waits: a file lands in the directory meanwhile.
+    let mut child = Command::new(BIN)
+        .args([
+            "batch",
+            "--inventories",
+            "inventories.csv",
+            "--activity",
+            "-",
+            "--out",
+            "out",
+            "-q",
+        ])
+        .current_dir(d)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    fs::write(d.join("out/notes.txt"), "mine").unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(ACT.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("changed while covenant was writing ('notes.txt' added)")
+    );
+    let mut expected = before;
+    expected.insert(PathBuf::from("notes.txt"), b"mine".to_vec());
+    assert!(snapshot(&d.join("out")).unwrap() == expected);
+}
+
+#[test]
+fn odd_output_paths_are_resolved_or_refused_before_computing() {
+    let dir = scratch(INV.as_bytes(), ACT.as_bytes(), None);
+    let d = dir.path();
+    fs::create_dir(d.join("sub")).unwrap();
+    let sub = d.join("sub");
+    let inv = d.join("inventories.csv");
+    let act = d.join("activity.csv");
+    let (inv, act) = (inv.to_str().unwrap(), act.to_str().unwrap());
+    let run = |args: &[&str]| {
+        let mut all = vec!["batch", "--inventories", inv, "--activity", act, "-q"];
+        all.extend(args);
+        run_in(&sub, &all, None)
+    };
+    // `..` in both paths: the workbooks are inside --out, and the run can be repeated.
+    for _ in 0..2 {
+        let r = run(&["--out", "../r2", "--xlsx", "../r2/wb"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert!(d.join("r2/wb/A.xlsx").exists());
+    // The current directory (or one containing it), a dangling link, a path through a file.
+    let r = run(&["--out", "."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is the current directory or contains it"), "{}", r.stderr);
+    assert_eq!(run(&["--out", ".."]).code, 2);
+    std::os::unix::fs::symlink(d.join("nowhere"), d.join("dangling")).unwrap();
+    let r = run(&["--out", "../dangling"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = run(&["--out", "../inventories.csv/x"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not a directory"), "{}", r.stderr);
+    // Workbooks named like an output file, or around --out.
+    assert_eq!(run(&["--out", "../r3", "--xlsx", "../r3/emissions.csv"]).code, 2);
+    assert_eq!(run(&["--out", "../r3/csv", "--xlsx", "../r3"]).code, 2);
+    assert!(!d.join("r3").exists() || fs::read_dir(d.join("r3")).unwrap().count() == 0);
+}
+
+#[test]
+fn the_output_directory_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch(INV.as_bytes(), ACT.as_bytes(), None);
+    let d = dir.path();
+    fs::create_dir(d.join("out")).unwrap();
+    fs::set_permissions(d.join("out"), fs::Permissions::from_mode(0o2750)).unwrap();
+    assert_eq!(batch(d, false, &[]).code, 0);
+    let mode = fs::metadata(d.join("out")).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o2750);
 }

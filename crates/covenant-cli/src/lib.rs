@@ -514,6 +514,9 @@ fn factors_command(
                     )?;
                 }
                 writeln!(w, "  {:<24} NCVs and densities", r.properties_id().to_string())?;
+                if let Some(g) = r.per_gas() {
+                    writeln!(w, "  {:<24} CO2, CH4, N2O per fuel", g.id().to_string())?;
+                }
                 writeln!(w, "  {:<24} {} GWP sets", r.gwp_id().to_string(), r.gwp().len())?;
             }
             writeln!(
@@ -525,12 +528,14 @@ fn factors_command(
         Some(FactorsAction::Show { set }) => {
             let set = set.trim();
             let name = set.split('@').next().unwrap_or(set);
+            // `name@revision` must name that revision; a bare name means the newest release's.
+            let is = |id: &covenant_core::factors::SetId| set == name || set == id.to_string();
             if let Some(s) = catalog
                 .factor_set(set)
                 .or_else(|| newest.factor_sets().into_iter().find(|s| s.id().name == set))
             {
                 write_set(s, stdout)?;
-            } else if name == newest.properties_id().name {
+            } else if name == newest.properties_id().name && is(newest.properties_id()) {
                 let mut w = csv::Writer::from_writer(stdout);
                 w.write_record([
                     "carrier", "property", "value", "unit", "tag", "set", "source", "note",
@@ -555,7 +560,28 @@ fn factors_command(
                     }
                 }
                 w.flush()?;
-            } else if name == newest.gwp_id().name {
+            } else if let Some(g) = newest.per_gas().filter(|g| name == g.id().name && is(g.id())) {
+                let mut w = csv::Writer::from_writer(stdout);
+                w.write_record([
+                    "carrier",
+                    "co2_kg_per_tj",
+                    "ch4_kg_per_tj",
+                    "n2o_kg_per_tj",
+                    "biogenic",
+                ])?;
+                for &c in covenant_core::Carrier::ALL {
+                    if let Some(f) = g.get(c) {
+                        w.write_record([
+                            c.code(),
+                            &covenant_core::quantity::format_decimal(f.co2),
+                            &covenant_core::quantity::format_decimal(f.ch4),
+                            &covenant_core::quantity::format_decimal(f.n2o),
+                            if f.biogenic { "yes" } else { "no" },
+                        ])?;
+                    }
+                }
+                w.flush()?;
+            } else if name == newest.gwp_id().name && is(newest.gwp_id()) {
                 let mut w = csv::Writer::from_writer(stdout);
                 w.write_record(["gwp_set", "ch4", "n2o", "source"])?;
                 for g in newest.gwp() {
@@ -571,6 +597,7 @@ fn factors_command(
                 let mut names: Vec<String> =
                     newest.factor_sets().iter().map(|s| s.id().name.clone()).collect();
                 names.extend([newest.properties_id().name.clone(), newest.gwp_id().name.clone()]);
+                names.extend(newest.per_gas().map(|g| g.id().name.clone()));
                 bail!("no factor set '{set}'; available: {}", names.join(", "));
             }
         }

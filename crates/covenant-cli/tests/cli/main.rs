@@ -944,3 +944,18 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn factors_show_names_the_revision_it_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["factors", "show", "fuel-properties@2023.9"], None);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("no factor set 'fuel-properties@2023.9'"), "{}", r.stderr);
+    let r = run_in(dir.path(), &["factors", "show", "ipcc2006-gases"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with(
+        "carrier,co2_kg_per_tj,ch4_kg_per_tj,n2o_kg_per_tj,biogenic\nnatural_gas,56100,1,0.1,no\n"
+    ));
+    let r = run_in(dir.path(), &["factors"], None);
+    assert!(r.stdout.contains("ipcc2006-gases@2024.1"), "{}", r.stdout);
+}

@@ -169,6 +169,7 @@ pub fn user_factor(
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, reason = "tests: expected values, line numbers")]
 mod tests {
     use super::*;
     use crate::country::Country;

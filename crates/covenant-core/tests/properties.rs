@@ -460,7 +460,10 @@ mod plausibility {
 
     /// Distinct energy cells (sector, carrier) with the release's factors for DE (or a batch-wide
     /// one), each split into one to three rows, amounts from 1 to 10^6 MWh.
-    fn cells() -> impl Strategy<Value = Vec<((Sector, Carrier), Vec<Decimal>)>> {
+    /// A cell's key and the amounts of its rows, MWh.
+    type Cells = Vec<((Sector, Carrier), Vec<Decimal>)>;
+
+    fn cells() -> impl Strategy<Value = Cells> {
         let key = (
             prop::sample::select(Sector::ALL.to_vec()),
             prop::sample::select(Carrier::ALL.to_vec()),
@@ -477,9 +480,7 @@ mod plausibility {
 
     const FACTORS: &str = "carrier,factor\nheat_cold,0.347\nother_fossil,0.2795\n";
 
-    fn activity_csv(
-        inventories: &[(&str, &[((Sector, Carrier), Vec<Decimal>)])],
-    ) -> (String, Vec<Vec<u64>>) {
+    fn activity_csv(inventories: &[(&str, &Cells)]) -> (String, Vec<Vec<u64>>) {
         let mut text = String::from("inventory_id,sector,carrier,amount,unit\n");
         let mut first_lines = Vec::new();
         let mut line = 1u64;

@@ -56,6 +56,7 @@ const TONNES = new Set(['exported_t', 'total_t', 'own_t', 'difference_t']);
 /** Quotients of the plausibility warnings: read to two decimals (the engine rounds them). */
 const ROUNDED = {
   magnitude_per_capita: new Set(['value']),
+  electricity_per_capita: new Set(['value']),
   magnitude_vs_baseline: new Set(['value', 'baseline_value', 'factor']),
   energy_change: new Set(['change_pct']),
 };

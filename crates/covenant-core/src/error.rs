@@ -1321,6 +1321,14 @@ pub enum Warning {
         /// The bound, MWh per inhabitant.
         max: Decimal,
     },
+    /// The inventory's electricity consumption per inhabitant (no single cell is) above the
+    /// highest national consumption per inhabitant in the world ([`crate::plausibility`]).
+    ElectricityPerCapita {
+        /// MWh per inhabitant.
+        value: Decimal,
+        /// The bound, MWh per inhabitant.
+        max: Decimal,
+    },
     /// A cell of a monitoring inventory and the same cell of its baseline differ by a factor
     /// near 1,000 or more: most likely a unit confused (kWh, MWh, GWh) ([`crate::plausibility`]).
     BaselineMagnitude {
@@ -1396,6 +1404,7 @@ impl Warning {
         "progress_unavailable",
         "percent_too_large",
         "magnitude_per_capita",
+        "electricity_per_capita",
         "magnitude_vs_baseline",
         "energy_change",
         "user_factor_high",
@@ -1424,6 +1433,7 @@ impl Warning {
             ProgressUnavailable { .. } => "progress_unavailable",
             PercentTooLarge { .. } => "percent_too_large",
             PerCapitaMagnitude { .. } => "magnitude_per_capita",
+            ElectricityPerCapita { .. } => "electricity_per_capita",
             BaselineMagnitude { .. } => "magnitude_vs_baseline",
             EnergyChange { .. } => "energy_change",
             UserFactorHigh { .. } => "user_factor_high",
@@ -1491,6 +1501,9 @@ impl Warning {
             }
             PerCapitaMagnitude { sector, carrier, value, max, .. } => {
                 p.add("sector", sector).add("carrier", carrier);
+                p.add("value", fd(*value)).add("max", fd(*max)).add("rule", "iea_highest_national");
+            }
+            ElectricityPerCapita { value, max } => {
                 p.add("value", fd(*value)).add("max", fd(*max)).add("rule", "iea_highest_national");
             }
             BaselineMagnitude {
@@ -1589,6 +1602,11 @@ impl Warning {
             ),
             PerCapitaMagnitude { sector, carrier, value, max, .. } => format!(
                 "{sector} {carrier} is {} MWh per inhabitant, above the highest national consumption per inhabitant ({} MWh, IEA statistics): was it entered in kWh as MWh?",
+                r(*value),
+                d(*max)
+            ),
+            ElectricityPerCapita { value, max } => format!(
+                "electricity consumption is {} MWh per inhabitant, above the highest national consumption per inhabitant ({} MWh, IEA statistics): check the units and the population",
                 r(*value),
                 d(*max)
             ),

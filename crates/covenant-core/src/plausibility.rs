@@ -12,7 +12,8 @@
 //!   The JRC checks per-capita electricity against national statistics and corrects "kWh or GWh
 //!   entered as MWh" (JRC data-cleaning rules of the MyCovenant inventories; our domain notes,
 //!   templates §2.4, source S10). One cell of a city above the highest national value of any
-//!   country is taken as kWh entered as MWh.
+//!   country is taken as kWh entered as MWh; the inventory's electricity per inhabitant above it
+//!   (a national value covers all sectors) is flagged too.
 //! * [`MAX_ENERGY_CHANGE_PCT`]: 70 %, the JRC rule that flags an inventory whose total energy
 //!   differs by more than 70 % from the previous inventory of the same plan (S10).
 //! * [`UNIT_ERROR_FACTOR`]: 300, derived from the two above: a unit confused by 1,000 (kWh, MWh,
@@ -59,8 +60,9 @@ pub const USER_FACTOR_MAX_RATIO: Decimal = Decimal::TWO;
 const MJ_PER_MWH: Decimal = Decimal::from_parts(3_600, 0, 0, false, 0);
 
 /// The warnings about the cells of one inventory: an electricity cell whose consumption per
-/// inhabitant is above [`HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT`]. Nothing without a
-/// population.
+/// inhabitant is above [`HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT`] (at its line) or,
+/// when no single cell is, the inventory's electricity consumption per inhabitant above it.
+/// Nothing without a population.
 pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
     let Some(population) = spec.population else { return Vec::new() };
     let inhabitants = Decimal::from(population.get());
@@ -71,14 +73,15 @@ pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
     else {
         return Vec::new();
     };
-    cells
-        .iter()
-        .filter(|c| c.carrier == Some(Carrier::Electricity))
-        .filter_map(|c| {
-            let e = c.energy?;
-            if e.megajoules() <= limit_mj {
-                return None;
-            }
+    let electricity = || {
+        cells
+            .iter()
+            .filter(|c| c.carrier == Some(Carrier::Electricity))
+            .filter_map(|c| Some((c, c.energy?)))
+    };
+    let per_cell: Vec<Warning> = electricity()
+        .filter(|(_, e)| e.megajoules() > limit_mj)
+        .filter_map(|(c, e)| {
             Some(Warning::PerCapitaMagnitude {
                 sector: c.sector,
                 carrier: Carrier::Electricity,
@@ -87,7 +90,23 @@ pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
                 max: HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
             })
         })
-        .collect()
+        .collect();
+    if !per_cell.is_empty() {
+        return per_cell;
+    }
+    let total =
+        electricity().try_fold(Decimal::ZERO, |sum, (_, e)| sum.checked_add(e.megajoules()));
+    match total {
+        Some(mj) if mj > limit_mj => quotient(mj, MJ_PER_MWH)
+            .and_then(|mwh| quotient(mwh, inhabitants))
+            .map(|value| Warning::ElectricityPerCapita {
+                value,
+                max: HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
+            })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The warnings of comparing a monitoring inventory with its baseline: the total energy
@@ -219,7 +238,7 @@ mod tests {
         // 1,000 inhabitants: the bound is 54,799.18 MWh.
         let ok =
             inventory("a", 1000, &[(ResidentialBuildings, Carrier::Electricity, dec!(54799.18))]);
-        assert!(!codes(&ok.warnings).contains(&"magnitude_per_capita"));
+        assert!(!codes(&ok.warnings).iter().any(|c| c.contains("per_capita")));
         let high = inventory(
             "a",
             1000,
@@ -235,6 +254,29 @@ mod tests {
         let Warning::PerCapitaMagnitude { sector, line, value, .. } = w[0] else { panic!() };
         assert_eq!((*sector, *line, *value), (ResidentialBuildings, Some(3), dec!(54.79919)));
         assert_eq!(w[0].params().get("max"), Some("54.79918"));
+    }
+
+    #[test]
+    fn per_capita_electricity_of_the_whole_inventory() {
+        use Sector::*;
+        // Two cells below the bound (1,000 inhabitants: 54,799.18 MWh), together above it.
+        let rows = [
+            (ResidentialBuildings, Carrier::Electricity, dec!(30000)),
+            (TertiaryBuildings, Carrier::Electricity, dec!(24800)),
+        ];
+        let inv = inventory("a", 1000, &rows);
+        let w: Vec<_> = inv.warnings.iter().filter(|w| w.code().contains("per_capita")).collect();
+        assert_eq!(codes(&inv.warnings).iter().filter(|c| c.contains("per_capita")).count(), 1);
+        assert_eq!(w[0].code(), "electricity_per_capita");
+        assert_eq!(w[0].params().get("value"), Some("54.8"));
+        assert_eq!(w[0].location(), None);
+        // Together at the bound: nothing.
+        let inv = inventory(
+            "a",
+            1000,
+            &[rows[0], (TertiaryBuildings, Carrier::Electricity, dec!(24799.18))],
+        );
+        assert!(!codes(&inv.warnings).iter().any(|c| c.contains("per_capita")));
     }
 
     #[test]

@@ -342,6 +342,10 @@ pub fn warning_examples() -> Vec<Warning> {
             value: Decimal::new(125_935, 2),
             max: crate::plausibility::HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
         },
+        ElectricityPerCapita {
+            value: Decimal::new(6_012, 2),
+            max: crate::plausibility::HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
+        },
         BaselineMagnitude {
             sector: Sector::ResidentialBuildings,
             carrier: Carrier::NaturalGas,
@@ -532,6 +536,7 @@ fn every_warning_has_an_example(w: &Warning) {
         | ProgressUnavailable { .. }
         | PercentTooLarge { .. }
         | PerCapitaMagnitude { .. }
+        | ElectricityPerCapita { .. }
         | BaselineMagnitude { .. }
         | EnergyChange { .. }
         | UserFactorHigh { .. }

@@ -51,8 +51,15 @@ const BY_CODE = {
   gases_differ: { monitoring: 'gases', baseline: 'gases' },
   unknown_code: { kind: 'what' },
 };
-const DECIMALS = new Set(['value', 'pct', 'heat', 'electricity', 'count', 'limit']);
+const DECIMALS = new Set(['value', 'pct', 'heat', 'electricity', 'count', 'limit', 'max', 'max_pct', 'factor', 'release_factor']);
 const TONNES = new Set(['exported_t', 'total_t', 'own_t', 'difference_t']);
+/** Quotients of the plausibility warnings: read to two decimals (the engine rounds them). */
+const ROUNDED = {
+  magnitude_per_capita: new Set(['value']),
+  electricity_per_capita: new Set(['value']),
+  magnitude_vs_baseline: new Set(['value', 'baseline_value', 'factor']),
+  energy_change: new Set(['change_pct']),
+};
 
 /** A parameter as the officer reads it: labels for codes, numbers in the language's notation. */
 function param(code, name, value, params) {
@@ -62,6 +69,7 @@ function param(code, name, value, params) {
     return name === 'suggestion' && LABELS[params.kind] ? LABELS[params.kind](v) : v;
   }
   if (LABELS[kind]) return LABELS[kind](v);
+  if (ROUNDED[code]?.has(name)) return fmt(v, 2);
   if (DECIMALS.has(name) && /^-?\d+(\.\d+)?$/.test(v)) return fmtExact(v);
   if (TONNES.has(name)) return fmt(v, 2);
   return v;

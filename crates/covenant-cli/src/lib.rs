@@ -157,6 +157,12 @@ struct BatchArgs {
     /// Print errors only: no warnings, no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Treat every warning as an error: it is printed as one, nothing is written (unless
+    /// --keep-going, which lists the warnings in DIR/errors.csv) and the exit code is 1.
+    /// Plausibility warnings (a unit probably confused, a change beyond the JRC's 70 %, a user
+    /// factor above twice the release's) then stop a batch.
+    #[arg(long)]
+    strict: bool,
     /// Threads to use: with 2 or more, parsing activity.csv overlaps computing, the inventories
     /// are finished and compared with their baselines on N threads, and output files are
     /// written two at a time. The results are identical for any number. [default: the number
@@ -297,7 +303,7 @@ fn batch_command(
         usize::from,
     );
     let options = batch::Options { cell_detail: a.format == Some(Format::Json), threads };
-    let out = batch::run_with(
+    let mut out = batch::run_with(
         BatchInput {
             inventories: (&inv_name, inv),
             activity: (&act_name, act),
@@ -308,6 +314,9 @@ fn batch_command(
         options,
         &mut |_| {},
     );
+    if a.strict {
+        strict(&mut out);
+    }
     report(&out, a.quiet, stderr)?;
     let failed = !out.errors.is_empty();
     if a.format == Some(Format::Json) {
@@ -342,6 +351,14 @@ fn batch_command(
     // by one (a measurable share of a large batch's run time).
     std::mem::forget(out);
     Ok(if failed { EXIT_INPUT } else { EXIT_OK })
+}
+
+/// `--strict`: every warning becomes an error (the results are kept: no inventory is rejected,
+/// but the run fails).
+fn strict(out: &mut BatchOutput) {
+    out.errors_not_listed += out.warnings_not_listed;
+    out.warnings_not_listed = 0;
+    out.errors.append(&mut out.warnings);
 }
 
 fn progress_bar(activity: &Path) -> Option<indicatif::ProgressBar> {

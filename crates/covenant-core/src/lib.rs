@@ -90,6 +90,7 @@ pub mod error;
 pub mod factors;
 pub mod inventory;
 mod parallel;
+pub mod plausibility;
 pub mod provenance;
 pub mod quantity;
 pub mod supply;

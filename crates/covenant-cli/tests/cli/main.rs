@@ -129,6 +129,104 @@ fn kozani_through_the_binary() {
     );
 }
 
+/// Kozani with its residential electricity entered ×1000 (kWh as MWh): the magnitude warning
+/// names that row's line; `--strict` makes it an error (exit 1, nothing written).
+#[test]
+fn kozani_with_a_cell_a_thousand_times_too_large() {
+    let g = golden("kozani-2010");
+    let act = fs::read_to_string(g.join("activity.csv")).unwrap();
+    // The golden files have CRLF line ends.
+    let (before, after) = (
+        "kozani-2010,residential_buildings,electricity,89902.69,MWh\r\n",
+        "kozani-2010,residential_buildings,electricity,89902690,MWh\r\n",
+    );
+    assert!(act.contains(before));
+    let line = 1 + act.lines().position(|l| l == before.trim_end()).unwrap();
+    let dir = scratch(
+        &fs::read(g.join("inventories.csv")).unwrap(),
+        act.replace(before, after).as_bytes(),
+        Some(&fs::read(g.join("factors.csv")).unwrap()),
+    );
+    let r = batch(dir.path(), true, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = format!(
+        "activity.csv:{line}: warning: residential_buildings electricity is 1259.35 MWh per inhabitant, above the highest national consumption per inhabitant (54.79918 MWh, IEA statistics): was it entered in kWh as MWh?\n"
+    );
+    assert!(r.stderr.starts_with(&expected), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("warning:").count(), 1, "{}", r.stderr);
+    // The numbers are those of the input as given: a warning changes none.
+    let emissions = fs::read_to_string(dir.path().join("out/emissions.csv")).unwrap();
+    assert!(emissions.contains("kozani-2010,residential_buildings,electricity,89902690,0.775,"));
+    fs::remove_dir_all(dir.path().join("out")).unwrap();
+    let r = batch(dir.path(), true, &["--strict"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "activity.csv:{line}: column 'amount': residential_buildings electricity is 1259.35 MWh"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("covenant: 1 error; 1 inventory computed, 0 rejected\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+    // --keep-going writes the results and lists the warning in errors.csv.
+    let r = batch(dir.path(), true, &["--strict", "--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors = fs::read_to_string(dir.path().join("out/errors.csv")).unwrap();
+    assert!(
+        errors.contains(&format!("activity.csv,{line},kozani-2010,amount,,"))
+            && errors.ends_with(",magnitude_per_capita\n"),
+        "{errors}"
+    );
+    // The golden Kozani raises no warning, strict or not.
+    let dir = scratch(
+        &fs::read(g.join("inventories.csv")).unwrap(),
+        act.as_bytes(),
+        Some(&fs::read(g.join("factors.csv")).unwrap()),
+    );
+    let r = batch(dir.path(), true, &["--strict"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+/// A monitoring inventory with one cell a thousandth of its baseline's and a user factor in
+/// kg/MWh: each warning at its row; `--strict` exits 1.
+#[test]
+fn plausibility_warnings_between_inventories_and_factors() {
+    let inv = "inventory_id,city,country,year,kind,baseline_id,population\n\
+               A-2010,Alpha,IT,2010,baseline,,1000\n\
+               A-2020,Alpha,IT,2020,monitoring,A-2010,1000\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               A-2010,residential_buildings,natural_gas,20000,MWh\n\
+               A-2010,tertiary_buildings,natural_gas,1500,MWh\n\
+               A-2020,residential_buildings,natural_gas,19000,MWh\n\
+               A-2020,tertiary_buildings,natural_gas,1.5,MWh\n";
+    let fac = "inventory_id,carrier,factor,source\nA-2020,natural_gas,202,kg per MWh by mistake\n";
+    let dir = scratch(inv.as_bytes(), act.as_bytes(), Some(fac.as_bytes()));
+    let r = batch(dir.path(), true, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.contains("warning:")).collect();
+    assert!(warnings.iter().any(|l| l.starts_with("activity.csv:5: warning: tertiary_buildings natural_gas is 1.5 MWh against 1500 MWh in baseline 'A-2010', a factor of 1000:")), "{}", r.stderr);
+    assert!(warnings.iter().any(|l| l.starts_with("factors.csv:2: warning: the user natural_gas factor 202 t/MWh is above twice the release's")), "{}", r.stderr);
+    assert_eq!(
+        warnings.iter().filter(|l| l.contains("magnitude") || l.contains("a factor of")).count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("total energy changed"),
+        "a change of -11.6 % is not flagged: {}",
+        r.stderr
+    );
+    let r = batch(dir.path(), true, &["--strict"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}
+
 #[test]
 fn multi_city_monitoring_and_targets() {
     let inv = "inventory_id,city,country,year,kind,baseline_id,population,target_year,target_reduction_pct,target_kind,target_population\n\

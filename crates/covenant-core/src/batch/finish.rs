@@ -19,6 +19,7 @@ pub(crate) struct Files<'a> {
     pub(crate) inventories: &'a str,
     pub(crate) activity: &'a str,
     pub(crate) supply: &'a str,
+    pub(crate) factors: &'a str,
 }
 
 /// Finishes what the readers built: every inventory, its target and trajectory, and the
@@ -135,6 +136,7 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             }
             extras.comparison = Some(comparison);
             warnings.extend(target::comparability_warnings(inv, base));
+            warnings.extend(crate::plausibility::compare(inv, base));
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
                     Ok(other) => Warning::OtherReleaseTotal {
@@ -190,7 +192,13 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             }
             Compared::Done(extras, warnings) => {
                 for w in warnings {
-                    st.warn(inv_file, entry.line, Some(&entry.spec.id), None, w);
+                    // A warning about one row is placed at it; the others at the inventory.
+                    let (file, line, column) = match w.location() {
+                        Some((Input::Activity, l)) => (act_file, l, Some("amount")),
+                        Some((Input::Factors, l)) => (files.factors, l, Some("factor")),
+                        _ => (inv_file, entry.line, None),
+                    };
+                    st.warn(file, line, Some(&entry.spec.id), column, w);
                 }
                 results.push(Some(extras));
             }

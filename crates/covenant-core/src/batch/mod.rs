@@ -132,6 +132,7 @@ pub fn run_with<R: Read + Send>(
         catalog,
         &mut st,
     );
+    let factors_file = input.factors.as_ref().map(|(name, _)| *name);
     let overrides = match input.factors {
         Some((name, r)) => read::factors::read_factors(name, r, &specs, &mut st),
         None => read::factors::Overrides::default(),
@@ -152,6 +153,7 @@ pub fn run_with<R: Read + Send>(
         inventories: input.inventories.0,
         activity: input.activity.0,
         supply: supply_file.unwrap_or("supply.csv"),
+        factors: factors_file.unwrap_or("factors.csv"),
     };
     finish::finish(files, reading, options.threads)
 }

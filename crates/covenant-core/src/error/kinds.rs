@@ -334,6 +334,41 @@ pub fn warning_examples() -> Vec<Warning> {
     for what in ["change_vs_baseline_pct", "change_pct", "distance_pct"] {
         v.push(PercentTooLarge { what });
     }
+    v.extend([
+        PerCapitaMagnitude {
+            sector: Sector::ResidentialBuildings,
+            carrier: Carrier::Electricity,
+            line: Some(5),
+            value: Decimal::new(125_935, 2),
+            max: crate::plausibility::HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
+        },
+        ElectricityPerCapita {
+            value: Decimal::new(6_012, 2),
+            max: crate::plausibility::HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
+        },
+        BaselineMagnitude {
+            sector: Sector::ResidentialBuildings,
+            carrier: Carrier::NaturalGas,
+            line: Some(7),
+            value: Decimal::new(500_000, 0),
+            baseline: "city-2010".into(),
+            baseline_value: Decimal::new(500, 0),
+            factor: Decimal::new(1000, 0),
+            max: crate::plausibility::UNIT_ERROR_FACTOR,
+        },
+        EnergyChange {
+            baseline: "city-2010".into(),
+            change_pct: Decimal::new(812, 1),
+            max_pct: crate::plausibility::MAX_ENERGY_CHANGE_PCT,
+        },
+        UserFactorHigh {
+            carrier: Carrier::Electricity,
+            line: Some(2),
+            factor: Decimal::new(700, 0),
+            release_factor: Decimal::new(716, 3),
+            max: Decimal::new(1432, 3),
+        },
+    ]);
     for what in ["errors", "warnings"] {
         v.push(MoreNotListed { count: 12, what, limit: 10_000 });
     }
@@ -500,6 +535,11 @@ fn every_warning_has_an_example(w: &Warning) {
         | AfterTargetYear { .. }
         | ProgressUnavailable { .. }
         | PercentTooLarge { .. }
+        | PerCapitaMagnitude { .. }
+        | ElectricityPerCapita { .. }
+        | BaselineMagnitude { .. }
+        | EnergyChange { .. }
+        | UserFactorHigh { .. }
         | MoreNotListed { .. } => {}
     }
 }

@@ -77,6 +77,7 @@ impl InventoryBuilder<'_> {
                 warnings.push(Warning::MissingKeySector { sector: s });
             }
         }
+        warnings.extend(crate::plausibility::cell_warnings(&self.spec, &out_cells));
         let carriers = Carrier::ALL
             .iter()
             .zip(totals.by_carrier)
@@ -260,6 +261,7 @@ impl Run<'_, '_, '_> {
             rows: acc.rows,
             variants,
             lines,
+            first_line: acc.first_line,
             inputs,
         })
     }
@@ -296,6 +298,13 @@ impl Run<'_, '_, '_> {
                         set: set.to_string(),
                         note: note.to_string(),
                     });
+                }
+                if let Provenance::UserOverride { line, .. } = &f.provenance
+                    && let Ok(reference) = resolve(spec, self.builder.release, c, variant, &[])
+                    && let Some(w) =
+                        crate::plausibility::user_factor(c, *line, f.factor, reference.factor)
+                {
+                    self.warnings.push(w);
                 }
                 let factor = f.factor;
                 self.factors.push(f);

@@ -204,6 +204,10 @@ pub struct Cell {
     /// not to keep cell detail ([`InventoryBuilder::keep_cell_detail`]), as a batch written to
     /// CSV does: the rows of a cell are then those of its inventory, sector and carrier.
     pub lines: Vec<u64>,
+    /// The smallest input line of the cell, also without cell detail (for messages); not
+    /// serialized.
+    #[serde(skip)]
+    pub first_line: Option<u64>,
     /// The quantities as given, by unit, with their conversions; empty without cell detail.
     pub inputs: Vec<Conversion>,
 }

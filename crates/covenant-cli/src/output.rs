@@ -67,39 +67,31 @@ fn hidden(name: &OsStr, what: &str) -> OsString {
 }
 
 /// A path made absolute, with symbolic links resolved as far as it exists and `.`/`..`
-/// resolved lexically beyond; the directories it names need not exist.
+/// resolved component by component (after a link is followed, as the system would); the
+/// directories it names need not exist.
 fn normalized(p: &Path) -> Result<PathBuf> {
-    let abs =
-        std::path::absolute(p).with_context(|| format!("cannot resolve '{}'", p.display()))?;
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    while fs::symlink_metadata(existing).is_err() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut out = existing
-        .canonicalize()
-        .with_context(|| format!("cannot resolve '{}'", existing.display()))?;
-    for name in rest.iter().rev() {
-        out.push(name);
-    }
-    // `..` after a missing directory: resolved lexically.
-    let mut clean = PathBuf::new();
-    for c in out.components() {
+    let abs = std::path::absolute(p).with_context(|| format!("cannot resolve '{}'", p.display()))?;
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in abs.components() {
         match c {
-            Component::ParentDir => {
-                clean.pop();
-            }
             Component::CurDir => {}
-            c => clean.push(c),
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if exists {
+                    match out.canonicalize() {
+                        Ok(real) => out = real,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+            c => out.push(c),
         }
     }
-    Ok(clean)
+    Ok(out)
 }
 
 /// A directory the outputs replace as a whole.

@@ -70,7 +70,8 @@ fn hidden(name: &OsStr, what: &str) -> OsString {
 /// resolved component by component (after a link is followed, as the system would); the
 /// directories it names need not exist.
 fn normalized(p: &Path) -> Result<PathBuf> {
-    let abs = std::path::absolute(p).with_context(|| format!("cannot resolve '{}'", p.display()))?;
+    let abs =
+        std::path::absolute(p).with_context(|| format!("cannot resolve '{}'", p.display()))?;
     let mut out = PathBuf::new();
     let mut exists = true;
     for c in abs.components() {

@@ -317,7 +317,13 @@ mod tests {
         assert_eq!((a, &ba.factors), (b, &bb.factors));
         let (batch, out) = run(Profile::OutputHeavy, 40, 100);
         assert!(out.errors.is_empty(), "{:?}", out.errors);
-        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        // The generator writes some rows in kWh with the digits of MWh (a unit mistake seen in
+        // real batches): the plausibility check names them; nothing else is warned about.
+        let codes: std::collections::BTreeSet<&str> = out.warnings.iter().map(|w| w.code).collect();
+        assert!(
+            codes.iter().all(|c| ["magnitude_vs_baseline", "energy_change"].contains(c)),
+            "{codes:?}"
+        );
         assert_eq!(out.inventories.len(), 40);
         for r in &out.inventories {
             assert_eq!(r.inventory.cells.len(), 63, "{}", r.inventory.spec.id);

@@ -83,7 +83,7 @@ const MIX: &[(&str, &str, u64)] = &[
 ];
 
 /// The 63 sector × carrier cells of an output-heavy batch, in template order of sectors, with
-/// per-capita consumption as in [`MIX`] (MWh per inhabitant per year, as thousandths).
+/// per-capita consumption as in `MIX` (MWh per inhabitant per year, as thousandths).
 pub const HEAVY_MIX: &[(&str, &str, u64)] = &[
     ("municipal_buildings", "electricity", 120),
     ("municipal_buildings", "heat_cold", 60),

@@ -145,3 +145,16 @@ fn generated_batch() {
         check(case, input.path());
     }
 }
+
+/// An output-heavy generated batch (`covenant generate --heavy`): 63 cells per inventory, a
+/// target for every inventory (monitoring ones too), batch-wide and local factors.
+#[test]
+fn generated_heavy_batch() {
+    let input = tempfile::tempdir().unwrap();
+    let mut activity = Vec::new();
+    let b = synth::generate_profile(synth::Profile::OutputHeavy, 6, 64, 8, &mut activity).unwrap();
+    fs::write(input.path().join("inventories.csv"), b.inventories).unwrap();
+    fs::write(input.path().join("activity.csv"), activity).unwrap();
+    fs::write(input.path().join("factors.csv"), b.factors).unwrap();
+    check("generated-heavy", input.path());
+}

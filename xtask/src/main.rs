@@ -271,13 +271,15 @@ fn bench(root: &Path) -> Result {
                 "covenant",
                 "--example",
                 "csv_parse_only",
+                "--example",
+                "floor",
             ],
         )
     })?;
     step("criterion: covenant-core on 100k rows in memory", || {
         run(root, &cargo, &["bench", "--locked", "-p", "covenant-cli", "--bench", "batch"])
     })?;
-    step("whole process: 100k and 1M rows, peak RSS, pandas", || {
+    step("whole process: typical and output-heavy batches, floor, peak RSS, pandas", || {
         let work = env::temp_dir().join("covenant-bench");
         let target = target_dir(root);
         run(

@@ -71,7 +71,7 @@ enum Command {
     },
     /// Write a realistic synthetic batch (deterministic from the seed).
     #[command(
-        after_help = "Example:\n  covenant generate --inventories 1000 --rows 100 --seed 42 --out synthetic/"
+        after_help = "Examples:\n  covenant generate --inventories 1000 --rows 100 --seed 42 --out synthetic/\n  covenant generate --inventories 10000 --rows 100 --heavy --out heavy/"
     )]
     Generate {
         /// Number of inventories.
@@ -86,6 +86,10 @@ enum Command {
         /// Output directory (inventories.csv, activity.csv, factors.csv).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// An output-heavy batch: 63 sector × carrier cells per inventory (given at least 63
+        /// rows), a target for every inventory, and batch-wide factors in factors.csv.
+        #[arg(long)]
+        heavy: bool,
     },
 }
 
@@ -173,8 +177,9 @@ pub fn run(
         Command::Factors { action, factors_dir } => {
             factors_command(action, factors_dir.as_deref(), stdout)
         }
-        Command::Generate { inventories, rows, seed, out } => {
-            generate_command(inventories, rows, seed, &out, stderr)
+        Command::Generate { inventories, rows, seed, out, heavy } => {
+            let profile = if heavy { synth::Profile::OutputHeavy } else { synth::Profile::Typical };
+            generate_command(profile, inventories, rows, seed, &out, stderr)
         }
     };
     match result {
@@ -566,6 +571,7 @@ fn factors_command(
 }
 
 fn generate_command(
+    profile: synth::Profile,
     n: usize,
     rows: usize,
     seed: u64,
@@ -577,7 +583,7 @@ fn generate_command(
     let act = File::create(&act_path)
         .with_context(|| format!("cannot create '{}'", act_path.display()))?;
     let mut act = BufWriter::new(act);
-    let b = synth::generate(n, rows, seed, &mut act)?;
+    let b = synth::generate_profile(profile, n, rows, seed, &mut act)?;
     act.flush()?;
     std::fs::write(out.join("inventories.csv"), b.inventories)?;
     std::fs::write(out.join("factors.csv"), b.factors)?;

@@ -351,6 +351,93 @@ pub fn write_decimal(out: &mut String, d: Decimal) {
     }
 }
 
+/// Non-terminating quotients are rounded to this many decimal places (half to even).
+///
+/// Every division of the engine goes through [`quotient`]: a quotient that terminates within a
+/// decimal's precision is exact (`1000 / 8 = 125`, `11550455.7579 MJ = 3208.45993275 MWh`);
+/// one that does not (`1 / 3`, `1000 GJ = 277.7… MWh`) is rounded here, once, instead of
+/// carrying the 28th-digit noise of a rounded division into later arithmetic and the outputs.
+/// 10^-15 is far below any reported precision (a microgram of CO2, a millionth of a
+/// millionth of a percent).
+pub const QUOTIENT_PLACES: u32 = 15;
+
+/// Whether `a / b` is a terminating decimal: the denominator of the reduced fraction has no
+/// prime factor but 2 and 5. With `a = m_a / 10^s_a` and `b = m_b / 10^s_b`, that holds when
+/// the part of `m_b` coprime to 10 divides `m_a`.
+fn terminates(a: Decimal, b: Decimal) -> bool {
+    let mut r = b.mantissa().unsigned_abs();
+    if r == 0 {
+        return false;
+    }
+    r >>= r.trailing_zeros();
+    while r.is_multiple_of(5) {
+        r /= 5;
+    }
+    r == 1 || a.mantissa().unsigned_abs().is_multiple_of(r)
+}
+
+/// `a / b`: exact where the quotient terminates within a decimal's precision, otherwise
+/// rounded to [`QUOTIENT_PLACES`] decimal places (half to even); normalized (no trailing
+/// zeros). `None` when `b` is zero or the quotient is too large for a decimal.
+pub fn quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let q = a.checked_div(b)?;
+    if terminates(a, b) {
+        if q.checked_mul(b) == Some(a) {
+            return Some(q.normalize());
+        }
+        // The division of `rust_decimal` may leave the last digit off (`3208.4599327499…98`
+        // for 3208.45993275): the exact quotient is the shortest rounding that multiplies back.
+        for dp in 0..q.scale() {
+            let r = q.round_dp(dp);
+            if r.checked_mul(b) == Some(a) {
+                return Some(r.normalize());
+            }
+        }
+    }
+    Some(q.round_dp(QUOTIENT_PLACES).normalize())
+}
+
+/// A percentage `part / whole × 100`, or why there is none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Percent {
+    /// The percentage (a [`quotient`]).
+    Of(Decimal),
+    /// The whole is zero: no percentage.
+    ZeroBase,
+    /// The percentage is too large for a decimal (the whole is tiny against the part).
+    TooLarge,
+}
+
+impl Percent {
+    /// `part / whole × 100`.
+    pub fn of(part: Decimal, whole: Decimal) -> Percent {
+        if whole.is_zero() {
+            return Percent::ZeroBase;
+        }
+        // The product first (exact); when it overflows, the quotient first.
+        let value = match part.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(p) => quotient(p, whole),
+            None => quotient(part, whole).and_then(|q| q.checked_mul(Decimal::ONE_HUNDRED)),
+        };
+        value.map_or(Percent::TooLarge, |v| Percent::Of(v.normalize()))
+    }
+
+    /// The percentage, if there is one.
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Percent::Of(v) => Some(v),
+            Percent::ZeroBase | Percent::TooLarge => None,
+        }
+    }
+}
+
+/// [`quotient`] by a divisor of at least 1 in magnitude, which cannot overflow.
+fn quotient_by_unit(a: Decimal, b: Decimal) -> Decimal {
+    debug_assert!(b.abs() >= Decimal::ONE);
+    // A divisor of magnitude ≥ 1 is not zero and cannot make the quotient larger than `a`.
+    quotient(a, b).unwrap_or(Decimal::ZERO)
+}
+
 /// Rounds for display only, half away from zero (the rounding convention of the CoM template's
 /// spreadsheets). Never used on values that are summed afterwards.
 pub fn round_for_display(d: Decimal, dp: u32) -> Decimal {
@@ -404,7 +491,7 @@ impl Energy {
     /// The value in `unit`. Exact where the quotient terminates within 28 digits (always for
     /// kWh, MWh, GWh, GJ and TJ inputs read back in the same unit).
     pub fn get(self, unit: EnergyUnit) -> Decimal {
-        (self.mj / unit.megajoules()).normalize()
+        quotient_by_unit(self.mj, unit.megajoules())
     }
 
     /// The value in MWh.
@@ -468,7 +555,7 @@ impl EmissionFactor {
     /// ratio.
     pub fn ratio(emissions: Emissions, energy: Energy) -> Option<EmissionFactor> {
         // (1/3 600 t) / MJ = t/MWh.
-        let v = emissions.raw.checked_div(energy.mj)?.normalize();
+        let v = quotient(emissions.raw, energy.mj)?;
         EmissionFactor::t_per_mwh(v).ok()
     }
 
@@ -512,7 +599,13 @@ impl Emissions {
 
     /// The value in tonnes: one division, at the edge.
     pub fn tonnes(self) -> Decimal {
-        (self.raw / MJ_PER_MWH).normalize()
+        quotient_by_unit(self.raw, MJ_PER_MWH)
+    }
+
+    /// The value in tonnes divided by `divisor` (a population, a number of years): one
+    /// division. `None` when `divisor` is zero or the quotient is too large for a decimal.
+    pub fn tonnes_over(self, divisor: Decimal) -> Option<Decimal> {
+        quotient(self.raw, MJ_PER_MWH.checked_mul(divisor)?)
     }
 
     /// The sum, or an overflow error.
@@ -533,7 +626,7 @@ impl Emissions {
 
     /// The difference `self − other` (may be negative), in tonnes.
     pub fn minus_tonnes(self, other: Emissions) -> Option<Decimal> {
-        self.raw.checked_sub(other.raw).map(|d| (d / MJ_PER_MWH).normalize())
+        self.raw.checked_sub(other.raw).map(|d| quotient_by_unit(d, MJ_PER_MWH))
     }
 
     /// Scales by a pure number (exact where the product fits).
@@ -546,16 +639,22 @@ impl Emissions {
 
     /// Emissions per inhabitant, in t per inhabitant (one division).
     pub fn per_capita(self, population: Population) -> Decimal {
-        (self.raw / MJ_PER_MWH / Decimal::from(population.get())).normalize()
+        // 3 600 × a u64 population is far below Decimal's range: one division.
+        quotient_by_unit(self.raw, MJ_PER_MWH * Decimal::from(population.get()))
     }
 
-    /// `(self − base) / base × 100`, the change in percent; `None` when the base is zero.
+    /// `(self − base) / base × 100`, the change in percent; `None` when the base is zero or
+    /// the percentage is too large for a decimal ([`Emissions::change_percent`] tells which).
     pub fn change_pct(self, base: Emissions) -> Option<Decimal> {
-        if base.raw.is_zero() {
-            return None;
+        self.change_percent(base).value()
+    }
+
+    /// `(self − base) / base × 100`, the change in percent.
+    pub fn change_percent(self, base: Emissions) -> Percent {
+        match self.raw.checked_sub(base.raw) {
+            Some(diff) => Percent::of(diff, base.raw),
+            None => Percent::TooLarge,
         }
-        let diff = self.raw.checked_sub(base.raw)?;
-        diff.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(base.raw).map(|d| d.normalize())
     }
 
     /// The exact internal comparison (for tests and invariants).
@@ -720,6 +819,26 @@ mod tests {
         let mei = Emissions::from_tonnes(dec!(450000)).unwrap();
         assert_eq!(mei.change_pct(base), Some(dec!(-10)));
         assert_eq!(mei.change_pct(Emissions::ZERO), None);
+        assert_eq!(mei.change_percent(Emissions::ZERO), Percent::ZeroBase);
+        // A baseline of 10⁻²⁸ t·MJ/MWh: the percentage does not fit a decimal.
+        let tiny = Emissions { raw: Decimal::new(1, 28) };
+        assert_eq!(mei.change_percent(tiny), Percent::TooLarge);
+    }
+
+    #[test]
+    fn quotients_are_exact_or_rounded_to_15_places() {
+        // Terminating: exact, even where the 28-digit division leaves the last digit off.
+        assert_eq!(quotient(dec!(11550455.7579), dec!(3600)), Some(dec!(3208.45993275)));
+        assert_eq!(quotient(dec!(1000), dec!(8)), Some(dec!(125)));
+        assert_eq!(quotient(dec!(1), dec!(3)), Some(dec!(0.333333333333333)));
+        assert_eq!(quotient(dec!(2), dec!(3)), Some(dec!(0.666666666666667)));
+        assert_eq!(quotient(dec!(1), Decimal::ZERO), None);
+        assert_eq!(quotient(Decimal::MAX, dec!(0.5)), None);
+        assert_eq!(
+            Energy::new(dec!(1000), EnergyUnit::Gigajoule).unwrap().mwh(),
+            dec!(277.777777777777778)
+        );
+        assert_eq!(Percent::of(dec!(1), dec!(3)), Percent::Of(dec!(33.333333333333333)));
         assert!(Population::new(0).is_none());
     }
 

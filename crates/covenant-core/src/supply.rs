@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::error::{Error, ErrorKind, Input, Result, Warning};
 pub use crate::provenance::EfeCase;
 use crate::provenance::{FactorUsed, Provenance};
-use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy};
+use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, quotient};
 use crate::taxonomy::Carrier;
 
 /// What a supply row is.
@@ -118,8 +118,8 @@ pub fn chp_allocation(
     let h = heat.megajoules().checked_mul(eta.electricity).ok_or_else(overflow)?;
     let e = electricity.megajoules().checked_mul(eta.heat).ok_or_else(overflow)?;
     let denominator = h.checked_add(e).ok_or_else(overflow)?;
-    let heat_share =
-        if denominator.is_zero() { Decimal::ZERO } else { (h / denominator).normalize() };
+    // Both terms are ≥ 0, so the share is at most 1: the quotient cannot overflow.
+    let heat_share = quotient(h, denominator).unwrap_or(Decimal::ZERO);
     let heat_part = total.checked_scale(heat_share)?;
     // Electricity gets exactly the rest.
     let electricity_part = total.checked_sub(heat_part)?;

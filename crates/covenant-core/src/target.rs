@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result, Warning};
 use crate::inventory::{Inventory, TargetSpec};
-use crate::quantity::Population;
+use crate::quantity::{Percent, Population, quotient};
 use crate::taxonomy::TargetKind;
 
 /// A target evaluated against its baseline.
@@ -34,7 +34,9 @@ fn remaining_share(pct: Decimal) -> Result<Decimal> {
     if pct < Decimal::ZERO || pct > Decimal::ONE_HUNDRED {
         return Err(ErrorKind::ReductionOutOfRange { pct }.into());
     }
-    Ok((Decimal::ONE_HUNDRED - pct) / Decimal::ONE_HUNDRED)
+    // 0 ≤ 100 − pct ≤ 100: neither step can fail, and a division by 100 terminates.
+    let rest = Decimal::ONE_HUNDRED.checked_sub(pct).unwrap_or_default();
+    Ok(quotient(rest, Decimal::ONE_HUNDRED).unwrap_or_default())
 }
 
 /// Evaluates a target set against a baseline inventory.
@@ -76,16 +78,25 @@ pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResul
 /// reduction): of the per-capita values when the baseline's target is per capita, else of the
 /// totals. `None` when the baseline total is zero or a needed population is missing.
 pub fn change_vs_baseline(monitoring: &Inventory, baseline: &Inventory) -> Option<Decimal> {
+    change_vs_baseline_percent(monitoring, baseline).value()
+}
+
+/// [`change_vs_baseline`], telling a zero baseline from a percentage too large for a decimal.
+/// A per-capita change without both populations is [`Percent::ZeroBase`] (there is none).
+pub fn change_vs_baseline_percent(monitoring: &Inventory, baseline: &Inventory) -> Percent {
     let per_capita = baseline.spec.target.as_ref().is_some_and(|t| t.kind == TargetKind::PerCapita);
-    if per_capita {
-        let pb = baseline.spec.population?;
-        let pm = monitoring.spec.population?;
-        // (E_m / P_m) / (E_b / P_b) − 1 = (E_m × P_b − E_b × P_m) / (E_b × P_m)
-        let em = monitoring.total_emissions.checked_scale(Decimal::from(pb.get())).ok()?;
-        let eb = baseline.total_emissions.checked_scale(Decimal::from(pm.get())).ok()?;
-        em.change_pct(eb)
-    } else {
-        monitoring.total_emissions.change_pct(baseline.total_emissions)
+    if !per_capita {
+        return monitoring.total_emissions.change_percent(baseline.total_emissions);
+    }
+    let (Some(pb), Some(pm)) = (baseline.spec.population, monitoring.spec.population) else {
+        return Percent::ZeroBase;
+    };
+    // (E_m / P_m) / (E_b / P_b) − 1 = (E_m × P_b − E_b × P_m) / (E_b × P_m)
+    let em = monitoring.total_emissions.checked_scale(Decimal::from(pb.get()));
+    let eb = baseline.total_emissions.checked_scale(Decimal::from(pm.get()));
+    match (em, eb) {
+        (Ok(em), Ok(eb)) => em.change_percent(eb),
+        _ => Percent::TooLarge,
     }
 }
 

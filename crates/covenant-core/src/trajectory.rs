@@ -3,7 +3,11 @@
 //!
 //! * Path value in year `y`: `B + (T − B) × (y − y₀) / (y_T − y₀)`, where `B` is the baseline value
 //!   (t, or t per inhabitant for a per-capita target) in the baseline year `y₀` and `T` the target
-//!   value in the target year `y_T`. The product is formed before the one division.
+//!   value in the target year `y_T`. With `T = B × (100 − r) / 100` for a reduction of `r` %,
+//!   this is `E × (100 s − r e) / (100 s) / D` for the baseline's exact emissions `E`, `s = y_T −
+//!   y₀`, `e = y − y₀` and `D` the unit's divisor (1, or the baseline population): every path
+//!   value is formed exactly and divided once. The path ends at its two ends: before `y₀` it is
+//!   `B`, after `y_T` it stays at `T` (the target is not a line to extrapolate below the target).
 //! * Distance of a monitoring inventory: `actual − path(y)`; negative is ahead of the path.
 //! * Reduction still needed per year: `(actual − T) / (y_T − y)` for a monitoring year before the
 //!   target year.
@@ -13,7 +17,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::inventory::{Inventory, TargetSpec};
-use crate::quantity::{Emissions, Population};
+use crate::quantity::{Emissions, Percent, Population, quotient};
 use crate::taxonomy::{Carrier, Sector, TargetKind};
 
 /// The commitments of the Covenant of Mayors, as target presets.
@@ -92,6 +96,18 @@ pub struct Trajectory {
     pub target_value: Decimal,
     /// Every year from the baseline year to the target year.
     pub points: Vec<PathPoint>,
+    /// What the path values are formed from, exactly.
+    #[serde(skip)]
+    basis: Basis,
+}
+
+/// The exact terms of a path: the baseline's emissions, the divisor of the path's unit (1, or
+/// the baseline population) and the reduction in percent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Basis {
+    emissions: Emissions,
+    divisor: Decimal,
+    reduction_pct: Decimal,
 }
 
 /// Ahead of, on, or behind the path.
@@ -119,8 +135,12 @@ pub struct Progress {
     pub path: Decimal,
     /// `actual − path` (negative: ahead).
     pub distance: Decimal,
-    /// The distance in percent of the path value (`None` when the path is at zero).
+    /// The distance in percent of the path value (`None` when the path is at zero, or when
+    /// the percentage is too large for a decimal: see `distance_pct_too_large`).
     pub distance_pct: Option<Decimal>,
+    /// Whether `distance_pct` is empty because it is too large for a decimal.
+    #[serde(skip)]
+    pub distance_pct_too_large: bool,
     /// Ahead, on track or behind.
     pub status: Status,
     /// The reduction still needed per year to reach the target (`None` from the target year on).
@@ -131,13 +151,21 @@ fn overflow() -> Error {
     Error::overflow("trajectory")
 }
 
-fn value_of(inv: &Inventory, unit: PathUnit) -> Result<Decimal> {
+/// The divisor of a path's unit for an inventory: 1, or its population.
+fn divisor(inv: &Inventory, unit: PathUnit) -> Result<Decimal> {
     match unit {
-        PathUnit::Tonnes => Ok(inv.total_emissions.tonnes()),
-        PathUnit::TonnesPerInhabitant => {
-            inv.per_capita_t.ok_or_else(|| Error::from(ErrorKind::PopulationRequired))
-        }
+        PathUnit::Tonnes => Ok(Decimal::ONE),
+        PathUnit::TonnesPerInhabitant => inv
+            .spec
+            .population
+            .map(|p| Decimal::from(p.get()))
+            .ok_or_else(|| Error::from(ErrorKind::PopulationRequired)),
     }
+}
+
+fn value_of(inv: &Inventory, unit: PathUnit) -> Result<Decimal> {
+    let d = divisor(inv, unit)?;
+    inv.total_emissions.tonnes_over(d).ok_or_else(overflow)
 }
 
 /// The straight line from a baseline inventory to its target.
@@ -153,40 +181,50 @@ pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajector
         TargetKind::Absolute => PathUnit::Tonnes,
         TargetKind::PerCapita => PathUnit::TonnesPerInhabitant,
     };
-    let base = value_of(baseline, unit)?;
-    let share = (Decimal::ONE_HUNDRED - target.reduction_pct) / Decimal::ONE_HUNDRED;
-    let goal = base.checked_mul(share).ok_or_else(overflow)?.normalize();
+    let basis = Basis {
+        emissions: baseline.total_emissions,
+        divisor: divisor(baseline, unit)?,
+        reduction_pct: target.reduction_pct,
+    };
     let points = (y0..=yt)
-        .map(|y| path_value(base, goal, y0, yt, y).map(|value| PathPoint { year: y, value }))
+        .map(|y| path_value(&basis, y0, yt, y).map(|value| PathPoint { year: y, value }))
         .collect::<Result<_>>()?;
     Ok(Trajectory {
         baseline_id: baseline.spec.id.clone(),
         unit,
         base_year: y0,
-        base_value: base,
+        base_value: path_value(&basis, y0, yt, y0)?,
         target_year: yt,
-        target_value: goal,
+        target_value: path_value(&basis, y0, yt, yt)?,
         points,
+        basis,
     })
 }
 
-fn path_value(base: Decimal, goal: Decimal, y0: u16, yt: u16, y: u16) -> Result<Decimal> {
-    // B + (T − B) × (y − y₀) / (y_T − y₀); years outside the span follow the same line.
-    let span = Decimal::from(i32::from(yt) - i32::from(y0));
-    let elapsed = Decimal::from(i32::from(y) - i32::from(y0));
-    let step = goal.checked_sub(base).and_then(|d| d.checked_mul(elapsed)).ok_or_else(overflow)?;
-    base.checked_add(step / span).map(|v| v.normalize()).ok_or_else(overflow)
+fn path_value(b: &Basis, y0: u16, yt: u16, y: u16) -> Result<Decimal> {
+    // E × (100 s − r e) / (100 s) / D, with e held to 0 ≤ e ≤ s; the ends are the baseline's
+    // value (E / D) and the target's (E × (100 − r) / 100 / D) themselves.
+    let hundred = Decimal::ONE_HUNDRED;
+    let (weight, scale) = if y <= y0 {
+        (Decimal::ONE, Decimal::ONE)
+    } else if y >= yt {
+        (hundred.checked_sub(b.reduction_pct).ok_or_else(overflow)?, hundred)
+    } else {
+        let s = hundred.checked_mul(Decimal::from(yt.saturating_sub(y0))).ok_or_else(overflow)?;
+        let e = b.reduction_pct.checked_mul(Decimal::from(y.saturating_sub(y0)));
+        (e.and_then(|e| s.checked_sub(e)).ok_or_else(overflow)?, s)
+    };
+    let divisor = b.divisor.checked_mul(scale).ok_or_else(overflow)?;
+    b.emissions.checked_scale(weight)?.tonnes_over(divisor).ok_or_else(overflow)
 }
 
 /// Where a monitoring inventory stands on a trajectory.
 pub fn progress(t: &Trajectory, monitoring: &Inventory) -> Result<Progress> {
     let year = monitoring.spec.year;
     let actual = value_of(monitoring, t.unit)?;
-    let path = path_value(t.base_value, t.target_value, t.base_year, t.target_year, year)?;
+    let path = path_value(&t.basis, t.base_year, t.target_year, year)?;
     let distance = actual.checked_sub(path).ok_or_else(overflow)?.normalize();
-    let distance_pct = (!path.is_zero())
-        .then(|| distance.checked_mul(Decimal::ONE_HUNDRED).map(|d| (d / path).normalize()))
-        .flatten();
+    let distance_percent = Percent::of(distance, path);
     let status = match distance.cmp(&Decimal::ZERO) {
         std::cmp::Ordering::Less => Status::Ahead,
         std::cmp::Ordering::Equal => Status::OnTrack,
@@ -195,7 +233,7 @@ pub fn progress(t: &Trajectory, monitoring: &Inventory) -> Result<Progress> {
     let needed_per_year = (year < t.target_year)
         .then(|| {
             let gap = actual.checked_sub(t.target_value)?;
-            Some((gap / Decimal::from(t.target_year - year)).normalize())
+            quotient(gap, Decimal::from(t.target_year.saturating_sub(year)))
         })
         .flatten();
     Ok(Progress {
@@ -204,7 +242,8 @@ pub fn progress(t: &Trajectory, monitoring: &Inventory) -> Result<Progress> {
         actual,
         path,
         distance,
-        distance_pct,
+        distance_pct: distance_percent.value(),
+        distance_pct_too_large: distance_percent == Percent::TooLarge,
         status,
         needed_per_year,
     })
@@ -230,6 +269,10 @@ pub struct Change<K> {
     /// The change of the per-capita values in percent (`None` without populations or when the
     /// baseline is zero).
     pub per_capita_change_pct: Option<Decimal>,
+    /// Whether a percentage is empty because it is too large for a decimal (the baseline is
+    /// nearly zero), not because the baseline is zero.
+    #[serde(skip)]
+    pub percent_too_large: bool,
 }
 
 /// A monitoring inventory compared with its baseline.
@@ -245,6 +288,16 @@ pub struct Comparison {
     pub per_capita: Option<Change<()>>,
 }
 
+impl Comparison {
+    /// Whether a percentage of the comparison is empty because it is too large for a decimal.
+    pub fn percent_too_large(&self) -> bool {
+        self.sectors.iter().any(|c| c.percent_too_large)
+            || self.carriers.iter().any(|c| c.percent_too_large)
+            || self.total.percent_too_large
+            || self.per_capita.as_ref().is_some_and(|c| c.percent_too_large)
+    }
+}
+
 fn change<K>(
     key: K,
     b: Emissions,
@@ -253,20 +306,26 @@ fn change<K>(
 ) -> Change<K> {
     let (baseline_t, monitoring_t) = (b.tonnes(), m.tonnes());
     // (m / P_m) / (b / P_b) − 1 = (m × P_b − b × P_m) / (b × P_m), divided once.
-    let per_capita_change_pct = pops.and_then(|(pb, pm)| {
-        let ms = m.checked_scale(Decimal::from(pb.get())).ok()?;
-        let bs = b.checked_scale(Decimal::from(pm.get())).ok()?;
-        ms.change_pct(bs)
+    let per_capita_change = pops.map(|(pb, pm)| {
+        let ms = m.checked_scale(Decimal::from(pb.get()));
+        let bs = b.checked_scale(Decimal::from(pm.get()));
+        match (ms, bs) {
+            (Ok(ms), Ok(bs)) => ms.change_percent(bs),
+            _ => Percent::TooLarge,
+        }
     });
+    let change = m.change_percent(b);
     Change {
         key,
         baseline_t,
         monitoring_t,
         change_t: m.minus_tonnes(b).unwrap_or_default(),
-        change_pct: m.change_pct(b),
+        change_pct: change.value(),
         baseline_per_capita_t: pops.map(|(pb, _)| b.per_capita(pb)),
         monitoring_per_capita_t: pops.map(|(_, pm)| m.per_capita(pm)),
-        per_capita_change_pct,
+        per_capita_change_pct: per_capita_change.and_then(Percent::value),
+        percent_too_large: change == Percent::TooLarge
+            || per_capita_change == Some(Percent::TooLarge),
     }
 }
 
@@ -284,16 +343,22 @@ pub fn compare(monitoring: &Inventory, baseline: &Inventory) -> Comparison {
         |c: Carrier| [monitoring, baseline].iter().any(|i| i.carriers.iter().any(|t| t.key == c));
     let pops = baseline.spec.population.zip(monitoring.spec.population);
     let per_capita = match (baseline.per_capita_t, monitoring.per_capita_t) {
-        (Some(b), Some(m)) => Some(Change {
-            key: (),
-            baseline_t: b,
-            monitoring_t: m,
-            change_t: (m - b).normalize(),
-            change_pct: (!b.is_zero()).then(|| ((m - b) * Decimal::ONE_HUNDRED / b).normalize()),
-            baseline_per_capita_t: None,
-            monitoring_per_capita_t: None,
-            per_capita_change_pct: None,
-        }),
+        (Some(b), Some(m)) => {
+            // Per-capita values are below Decimal::MAX / 3 600: their difference fits.
+            let diff = m.checked_sub(b).map(|d| d.normalize());
+            let pct = diff.map_or(Percent::TooLarge, |d| Percent::of(d, b));
+            Some(Change {
+                key: (),
+                baseline_t: b,
+                monitoring_t: m,
+                change_t: diff.unwrap_or_default(),
+                change_pct: pct.value(),
+                baseline_per_capita_t: None,
+                monitoring_per_capita_t: None,
+                per_capita_change_pct: None,
+                percent_too_large: pct == Percent::TooLarge,
+            })
+        }
         _ => None,
     };
     Comparison {
@@ -386,8 +451,10 @@ mod tests {
         assert_eq!((ahead.distance, ahead.status), (dec!(-5000), Status::Ahead));
         let on = progress(&t, &waste("m3", 2025, dec!(70000), None)).unwrap();
         assert_eq!(on.status, Status::OnTrack);
+        // After the target year the path stays at the target (it is not extrapolated below).
         let late = progress(&t, &waste("m4", 2031, dec!(59000), None)).unwrap();
-        assert_eq!((late.path, late.needed_per_year), (dec!(58000), None));
+        assert_eq!((late.path, late.needed_per_year), (dec!(60000), None));
+        assert_eq!((late.distance, late.status), (dec!(-1000), Status::Ahead));
     }
 
     #[test]

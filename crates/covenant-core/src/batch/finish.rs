@@ -9,6 +9,7 @@ use crate::batch::{BatchInventory, BatchOutput};
 use crate::error::{Error, ErrorKind, Input, Terms, Warning};
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
+use crate::quantity::Percent;
 use crate::target::{self, TargetResult};
 use crate::trajectory::{self as path, Comparison, Progress, Trajectory};
 
@@ -123,8 +124,16 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             else {
                 return Compared::NoBaseline(ErrorKind::BaselineFailed { baseline: b.clone() });
             };
-            extras.change = target::change_vs_baseline(inv, base);
-            extras.comparison = Some(path::compare(inv, base));
+            let change = target::change_vs_baseline_percent(inv, base);
+            extras.change = change.value();
+            if change == Percent::TooLarge {
+                warnings.push(Warning::PercentTooLarge { what: "change_vs_baseline_pct" });
+            }
+            let comparison = path::compare(inv, base);
+            if comparison.percent_too_large() {
+                warnings.push(Warning::PercentTooLarge { what: "change_pct" });
+            }
+            extras.comparison = Some(comparison);
             warnings.extend(target::comparability_warnings(inv, base));
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
@@ -145,8 +154,19 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
                 });
             }
             if let Some((_, t)) = &targets[j] {
+                if inv.spec.year > t.target_year {
+                    warnings.push(Warning::AfterTargetYear {
+                        year: inv.spec.year,
+                        target_year: t.target_year,
+                    });
+                }
                 match path::progress(t, inv) {
-                    Ok(p) => extras.progress = Some(p),
+                    Ok(p) => {
+                        if p.distance_pct_too_large {
+                            warnings.push(Warning::PercentTooLarge { what: "distance_pct" });
+                        }
+                        extras.progress = Some(p);
+                    }
                     Err(e) => warnings.push(Warning::ProgressUnavailable {
                         reason: e.code(),
                         message: e.message(Terms::Batch),

@@ -677,11 +677,7 @@ fn non_sustainable_biomass_counts_its_co2() {
     assert_eq!(r.factors.iter().filter(|f| f.carrier == Carrier::OtherBiomass).count(), 2);
     let mut buf = Vec::new();
     write_emissions(&mut buf, &out.inventories).unwrap();
-    assert!(
-        String::from_utf8(buf)
-            .unwrap()
-            .contains(",other_biomass,1500,0.1343333333333333333333333333,")
-    );
+    assert!(String::from_utf8(buf).unwrap().contains(",other_biomass,1500,0.134333333333333,"));
     let bad = "inventory_id,sector,carrier,amount,unit,sustainable\nA,private_transport,diesel,1,MWh,no\nA,private_transport,biofuel,1,MWh,maybe\n";
     let m = messages(&run_str(inv, bad, None));
     assert!(
@@ -706,4 +702,42 @@ fn empty_and_header_only_files() {
     );
     let m = messages(&run_str(INV, "inventory_id,sector,carrier,amount,unit\n", None));
     assert!(m[0].contains("has no rows in activity.csv"), "{m:?}");
+}
+
+#[test]
+fn extreme_values_give_results_and_warnings_not_panics() {
+    // A baseline of 10⁻²⁰ t against 10¹⁵ t: every percentage overflows a decimal; per-capita
+    // paths with 10¹⁸ inhabitants against one; a monitoring year after the target year.
+    let inv = "inventory_id,country,year,kind,baseline_id,population,target_year,target_reduction_pct,target_kind\n\
+               b,IT,2010,baseline,,1000000000000000000,2020,55,per_capita\n\
+               m,IT,2021,monitoring,b,1,,,\n\
+               a,IT,2010,baseline,,,2015,40,absolute\n\
+               n,IT,2020,monitoring,a,,,,\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               b,waste,,0.00000000000000000001,tCO2\n\
+               m,waste,,1000000000000000,tCO2\n\
+               a,waste,,1000,tCO2\n\
+               n,waste,,700,tCO2\n";
+    let out = run_str(inv, act, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let m = &out.inventories[1];
+    assert_eq!(m.change_vs_baseline_pct, None);
+    let codes: Vec<_> = out
+        .warnings
+        .iter()
+        .map(|w| (w.inventory_id.as_deref().unwrap_or(""), w.code, format!("{:?}", w.params)))
+        .collect();
+    let has = |id: &str, code: &str, param: &str| {
+        codes.iter().any(|(i, c, p)| *i == id && *c == code && p.contains(param))
+    };
+    assert!(has("m", "percent_too_large", "change_vs_baseline_pct"), "{codes:?}");
+    assert!(has("m", "percent_too_large", "change_pct"), "{codes:?}");
+    assert!(has("m", "after_target_year", "2021"), "{codes:?}");
+    // After its target year the path holds the target: 600 t, and 700 t is 100 t behind it.
+    let n = out.inventories[3].progress.as_ref().unwrap();
+    assert_eq!(
+        (n.path, n.distance, n.distance_pct),
+        (dec!(600), dec!(100), Some(dec!(16.666666666666667)))
+    );
+    assert!(has("n", "after_target_year", "2015"), "{codes:?}");
 }

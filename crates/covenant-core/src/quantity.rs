@@ -279,11 +279,6 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| DecimalSyntax::TooLong)
 }
 
-fn as_str(digits: &[u8]) -> &str {
-    // Only ASCII digits are ever written into the buffer.
-    std::str::from_utf8(digits).unwrap_or("")
-}
-
 /// Writes a decimal in full, without exponent and without trailing zeros (`1514.3500` → `1514.35`).
 pub fn format_decimal(d: Decimal) -> String {
     let mut s = String::with_capacity(32);
@@ -292,63 +287,109 @@ pub fn format_decimal(d: Decimal) -> String {
 }
 
 /// Appends a decimal to `out` as [`format_decimal`] writes it, without allocating.
-///
-/// The 96-bit mantissa is split once into two 64-bit halves of at most 19 digits each, so the
-/// digits come from 64-bit arithmetic; trailing zeros of the fraction are dropped from the text,
-/// which is what [`Decimal::normalize`] would do to the value.
 pub fn write_decimal(out: &mut String, d: Decimal) {
-    const TEN_19: u128 = 10_000_000_000_000_000_000;
-    let m = d.mantissa();
+    let mut buf = [0u8; DECIMAL_TEXT];
+    let text = render_decimal(d, &mut buf);
+    // Only ASCII digits, `-` and `.` are ever rendered.
+    out.push_str(std::str::from_utf8(text).unwrap_or(""));
+}
+
+/// Appends a decimal to `out` as [`format_decimal`] writes it, as bytes (for the CSV writers).
+pub fn write_decimal_bytes(out: &mut Vec<u8>, d: Decimal) {
+    let mut buf = [0u8; DECIMAL_TEXT];
+    out.extend_from_slice(render_decimal(d, &mut buf));
+}
+
+/// The longest text of a decimal: a sign, 29 digits, a point and the zeros of `0.000…`.
+const DECIMAL_TEXT: usize = 64;
+
+/// The two-digit texts of 0 to 99.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Renders a decimal into `buf` (written from its end) and returns the text.
+///
+/// The 96-bit mantissa is cut into groups of nine digits with 64-bit divisions of its 32-bit
+/// limbs by 10⁹ (no 128-bit division), each group written two digits at a time; trailing zeros
+/// of the fraction are dropped from the text, which is what [`Decimal::normalize`] would do to
+/// the value.
+fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
+    let bytes = d.serialize();
+    let limb = |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
+    // Most significant first: hi, mid, lo.
+    let mut limbs = [limb(12), limb(8), limb(4)];
     let scale = d.scale() as usize;
-    // At most 29 digits; written backwards into a stack buffer.
-    let mut digits = [b'0'; 40];
-    let mut end = digits.len();
-    let n = m.unsigned_abs();
-    // n < 2^96, so n / 10^19 < 2^33: both halves fit in u64.
-    let (mut hi, mut lo) = ((n / TEN_19) as u64, (n % TEN_19) as u64);
-    let mut len = 0;
-    if hi > 0 {
-        // The low half takes exactly 19 places when there is a high half.
-        for _ in 0..19 {
-            end -= 1;
-            digits[end] = b'0' + (lo % 10) as u8;
-            lo /= 10;
-        }
-        len += 19;
-        lo = hi;
-        hi = 0;
-    }
-    debug_assert_eq!(hi, 0);
+    let mut end = buf.len();
+    let mut len = 0; // digits written
     loop {
-        end -= 1;
-        digits[end] = b'0' + (lo % 10) as u8;
-        lo /= 10;
-        len += 1;
-        if lo == 0 {
+        // limbs / 10^9, the remainder is the next group of nine digits.
+        let mut rem = 0u64;
+        for l in &mut limbs {
+            let cur = (rem << 32) | u64::from(*l);
+            *l = (cur / 1_000_000_000) as u32;
+            rem = cur % 1_000_000_000;
+        }
+        let last = limbs == [0, 0, 0];
+        let mut group = rem as u32;
+        // A full group has nine digits; the last one only its significant digits.
+        let width = if last { digits_u32(group) } else { 9 };
+        let mut k = 0;
+        while k + 2 <= width {
+            let pair = (group % 100) as usize * 2;
+            group /= 100;
+            end -= 2;
+            buf[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            k += 2;
+        }
+        if k < width {
+            end -= 1;
+            buf[end] = b'0' + (group % 10) as u8;
+        }
+        len += width;
+        if last {
             break;
         }
     }
     // Leading zeros of a fraction smaller than one (`0.000123`).
     while len <= scale {
         end -= 1;
-        digits[end] = b'0';
+        buf[end] = b'0';
         len += 1;
     }
-    let ds = &digits[end..];
+    let digits_end = buf.len();
     let int_len = len - scale;
     // Trailing zeros of the fraction are not written.
     let mut frac_len = scale;
-    while frac_len > 0 && ds[int_len + frac_len - 1] == b'0' {
+    while frac_len > 0 && buf[digits_end - scale + frac_len - 1] == b'0' {
         frac_len -= 1;
     }
-    if m < 0 && (ds[..int_len].iter().any(|&c| c != b'0') || frac_len > 0) {
-        out.push('-');
-    }
-    out.push_str(as_str(&ds[..int_len]));
+    let zero = int_len == 1 && buf[end] == b'0' && frac_len == 0;
+    // The integer part moves one place left to make room for the point.
+    let mut start = end;
     if frac_len > 0 {
-        out.push('.');
-        out.push_str(as_str(&ds[int_len..int_len + frac_len]));
+        start -= 1;
+        buf.copy_within(end..end + int_len, start);
+        buf[start + int_len] = b'.';
     }
+    if d.is_sign_negative() && !zero {
+        start -= 1;
+        buf[start] = b'-';
+    }
+    &buf[start..digits_end - scale + frac_len]
+}
+
+/// The number of decimal digits of `n` (1 for 0).
+fn digits_u32(n: u32) -> usize {
+    let mut k = 1;
+    let mut t = 10u64;
+    while u64::from(n) >= t {
+        k += 1;
+        t *= 10;
+    }
+    k
 }
 
 /// Non-terminating quotients are rounded to this many decimal places (half to even).
@@ -431,6 +472,84 @@ impl Percent {
     }
 }
 
+/// [`quotient`]`(a, 3600)`, the division of every energy read in MWh and every emission read in
+/// t, computed with 64-bit integer arithmetic where that gives the same decimal, else by
+/// [`quotient`].
+///
+/// Where it applies (`a = n / 10^s` with `s ≤ 11` and `|a / 3600| < 10^10`) the two agree:
+/// * 3 600 = 2⁴ · 5² · 9, so `a / 3600` terminates exactly when 9 divides `n`; it is then
+///   `(n / 9) · 25 / 10^(s+4)`, at most 15 places, which [`quotient`] finds (its 28-digit
+///   division is within one unit of the 17th place or better here, and the shortest rounding
+///   that multiplies back is the exact quotient).
+/// * Otherwise `n = 9k + r` (0 < r < 9) and the expansion of `a / 3600` ends, from the
+///   `(s+5)`th place on, in one digit `r'` = 7r mod 9 repeated (1 ≤ r' ≤ 8). The 28-digit
+///   quotient has at least 18 places here, and its last-place error cannot carry into the 16th
+///   place (no run of nines), so rounding it to 15 places (half to even: a tie is impossible)
+///   rounds up exactly when the exact remainder is above one half, as computed here.
+///
+/// The property tests compare both over the whole range.
+fn quotient_by_3600(a: Decimal) -> Decimal {
+    /// 3 600 · 10^10 · 10^s, the bound of `n` for each scale `s` (beyond 64 bits from s = 6).
+    const LIMIT: [u64; 12] = {
+        let mut t = [u64::MAX; 12];
+        let mut s = 0;
+        let mut v = 36_000_000_000_000u64;
+        while s < 6 {
+            t[s] = v;
+            v = v.saturating_mul(10);
+            s += 1;
+        }
+        t
+    };
+    let s = a.scale();
+    let [_, lo, mid, hi] = parts(a);
+    let n = (u64::from(mid) << 32) | u64::from(lo);
+    if s > 11 || hi != 0 || n >= LIMIT[s as usize] {
+        return quotient_by_unit(a, MJ_PER_MWH);
+    }
+    let (mantissa, scale) = if n.is_multiple_of(9) {
+        (u128::from(n / 9) * 25, s + 4)
+    } else {
+        // n · 10^(15−s) / 3600 = (n / 3600) · 10^k + (n mod 3600) · 10^k / 3600, k = 15 − s;
+        // (n mod 3600) · 10^k < 3.6 · 10^18 fits in 64 bits.
+        let k = 10u64.pow(15 - s);
+        let low = (n % 3600) * k;
+        let (q, r) = (u128::from(n / 3600) * u128::from(k) + u128::from(low / 3600), low % 3600);
+        (if 2 * r > 3600 { q + 1 } else { q }, 15)
+    };
+    normalized(mantissa, scale, a.is_sign_negative())
+}
+
+/// The flags and the low, middle and high 32 bits of a decimal's mantissa.
+fn parts(d: Decimal) -> [u32; 4] {
+    let b = d.serialize();
+    std::array::from_fn(|k| {
+        u32::from_le_bytes([b[4 * k], b[4 * k + 1], b[4 * k + 2], b[4 * k + 3]])
+    })
+}
+
+/// The decimal `±mantissa / 10^scale` without trailing zeros (as [`Decimal::normalize`]);
+/// `mantissa` is below 2^96.
+fn normalized(mantissa: u128, mut scale: u32, negative: bool) -> Decimal {
+    if mantissa == 0 {
+        return Decimal::ZERO;
+    }
+    let mut m = mantissa;
+    // Trailing zeros with 64-bit divisions where the mantissa fits.
+    while scale > 0 && m > u128::from(u64::MAX) && m.is_multiple_of(10) {
+        m /= 10;
+        scale -= 1;
+    }
+    if let Ok(mut small) = u64::try_from(m) {
+        while scale > 0 && small.is_multiple_of(10) {
+            small /= 10;
+            scale -= 1;
+        }
+        m = u128::from(small);
+    }
+    Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, negative, scale)
+}
+
 /// [`quotient`] by a divisor of at least 1 in magnitude, which cannot overflow.
 fn quotient_by_unit(a: Decimal, b: Decimal) -> Decimal {
     debug_assert!(b.abs() >= Decimal::ONE);
@@ -491,7 +610,10 @@ impl Energy {
     /// The value in `unit`. Exact where the quotient terminates within 28 digits (always for
     /// kWh, MWh, GWh, GJ and TJ inputs read back in the same unit).
     pub fn get(self, unit: EnergyUnit) -> Decimal {
-        quotient_by_unit(self.mj, unit.megajoules())
+        match unit {
+            EnergyUnit::MegawattHour => quotient_by_3600(self.mj),
+            _ => quotient_by_unit(self.mj, unit.megajoules()),
+        }
     }
 
     /// The value in MWh.
@@ -599,7 +721,7 @@ impl Emissions {
 
     /// The value in tonnes: one division, at the edge.
     pub fn tonnes(self) -> Decimal {
-        quotient_by_unit(self.raw, MJ_PER_MWH)
+        quotient_by_3600(self.raw)
     }
 
     /// The value in tonnes divided by `divisor` (a population, a number of years): one
@@ -626,7 +748,7 @@ impl Emissions {
 
     /// The difference `self − other` (may be negative), in tonnes.
     pub fn minus_tonnes(self, other: Emissions) -> Option<Decimal> {
-        self.raw.checked_sub(other.raw).map(|d| quotient_by_unit(d, MJ_PER_MWH))
+        self.raw.checked_sub(other.raw).map(quotient_by_3600)
     }
 
     /// Scales by a pure number (exact where the product fits).

@@ -223,6 +223,42 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// MWh and tonnes divide by 3 600 with 64-bit integers where that gives the same decimal:
+    /// they equal the general quotient (same digits and scale) for every magnitude, scale and
+    /// sign, terminating or not, inside the range of that path and beyond it.
+    #[test]
+    fn division_by_3600_matches_the_general_quotient(
+        small in 0u64..100_000_000,
+        large in any::<u64>(),
+        limit in 0u64..2_000_000,
+        hi in any::<u32>(),
+        kind in 0u8..4,
+        scale in 0u32..=16,
+        negative in any::<bool>(),
+        multiple_of_nine in any::<bool>(),
+    ) {
+        // Small and large 64-bit mantissas, 96-bit ones, and those around the path's limit of
+        // 3.6 · 10^13 · 10^scale.
+        let mut m: u128 = match kind {
+            0 => u128::from(small),
+            1 => u128::from(large),
+            2 => (u128::from(hi) << 64) | u128::from(large),
+            _ => (36_000_000_000_000u128 * 10u128.pow(scale.min(11))).saturating_sub(1_000_000) + u128::from(limit),
+        };
+        m = m.min((1u128 << 96) - 1);
+        if multiple_of_nine {
+            m -= m % 9;
+        }
+        let d = Decimal::from_i128_with_scale(if negative { -(m as i128) } else { m as i128 }, scale);
+        let general = covenant_core::quantity::quotient(d, Decimal::from(3600)).unwrap();
+        let fast = Energy::from_megajoules(d).mwh();
+        prop_assert_eq!((fast.mantissa(), fast.scale()), (general.mantissa(), general.scale()), "{}", d);
+    }
+}
+
 mod formulas {
     use super::*;
     use covenant_core::supply::{

@@ -1,7 +1,6 @@
 //! The CSV outputs: emissions, summary, trajectory, CRF and errors.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Write;
 
 use rust_decimal::Decimal;
@@ -9,13 +8,8 @@ use rust_decimal::Decimal;
 use crate::batch::BatchInventory;
 use crate::batch::diag::InputError;
 use crate::factors::Variant;
-use crate::quantity::format_decimal;
 use crate::taxonomy::Carrier;
 use crate::trajectory::{self as path};
-
-pub(crate) fn opt(d: Option<Decimal>) -> String {
-    d.map(format_decimal).unwrap_or_default()
-}
 
 /// The columns of `emissions.csv`.
 pub const EMISSIONS_HEADER: [&str; 7] = [
@@ -55,48 +49,130 @@ pub const SUMMARY_HEADER: [&str; 19] = [
 pub const ERRORS_HEADER: [&str; 7] =
     ["file", "line", "inventory_id", "column", "value", "message", "code"];
 
-/// A CSV writer that writes records field by field, numbers through one reused buffer (no
-/// allocation per field).
+/// A CSV writer that writes records field by field into its own buffer, exactly as the `csv`
+/// crate's default writer does (a field is quoted when it holds a comma, a quote, CR or LF; a
+/// quote inside is doubled; records end with LF), without its per-field machinery: codes and
+/// numbers are known not to need quotes, and a text that is repeated on many rows (an inventory
+/// id, a factor source) can be escaped once ([`escape`]) and written as it is.
 pub(crate) struct Rows<W: Write> {
-    pub(crate) out: ::csv::Writer<W>,
-    pub(crate) num: String,
+    out: W,
+    buf: Vec<u8>,
+    /// No field written yet in the current record.
+    first: bool,
+}
+
+/// The buffer is handed to the writer when it holds this much.
+const FLUSH_AT: usize = 1 << 16;
+
+/// Whether the `csv` crate's writer quotes a field (its default `QuoteStyle::Necessary`).
+fn needs_quotes(field: &[u8]) -> bool {
+    field.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// A text as one CSV field: quoted when it needs to be, quotes inside doubled.
+pub(crate) fn escape(text: &str) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = text.as_bytes();
+    if !needs_quotes(bytes) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    push_quoted(&mut out, bytes);
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 impl<W: Write> Rows<W> {
     pub(crate) fn new(w: W, header: &[&str]) -> ::csv::Result<Rows<W>> {
-        let mut out = ::csv::Writer::from_writer(w);
-        out.write_record(header)?;
-        Ok(Rows { out, num: String::with_capacity(64) })
+        let mut rows = Rows { out: w, buf: Vec::with_capacity(FLUSH_AT + 4096), first: true };
+        for h in header {
+            rows.text(h);
+        }
+        rows.end()?;
+        Ok(rows)
     }
 
-    pub(crate) fn text(&mut self, s: &str) -> ::csv::Result<&mut Self> {
-        self.out.write_field(s)?;
-        Ok(self)
+    fn separate(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+    }
+
+    /// A text field, quoted where needed.
+    pub(crate) fn text(&mut self, s: &str) -> &mut Self {
+        self.separate();
+        let bytes = s.as_bytes();
+        if needs_quotes(bytes) {
+            push_quoted(&mut self.buf, bytes);
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
+        self
+    }
+
+    /// A field already escaped by [`escape`] (or a code, which never needs quotes).
+    pub(crate) fn escaped(&mut self, field: &[u8]) -> &mut Self {
+        self.separate();
+        self.buf.extend_from_slice(field);
+        self
     }
 
     /// A number in full ([`crate::quantity::write_decimal`]), or an empty field.
-    pub(crate) fn number(&mut self, d: Option<Decimal>) -> ::csv::Result<&mut Self> {
-        self.num.clear();
+    pub(crate) fn number(&mut self, d: Option<Decimal>) -> &mut Self {
+        self.separate();
         if let Some(d) = d {
-            crate::quantity::write_decimal(&mut self.num, d);
+            crate::quantity::write_decimal_bytes(&mut self.buf, d);
         }
-        self.out.write_field(self.num.as_bytes())?;
-        Ok(self)
+        self
     }
 
-    pub(crate) fn integer(&mut self, v: impl fmt::Display) -> ::csv::Result<&mut Self> {
-        use std::fmt::Write as _;
-        self.num.clear();
-        let _ = write!(self.num, "{v}");
-        self.out.write_field(self.num.as_bytes())?;
-        Ok(self)
+    pub(crate) fn integer(&mut self, v: u64) -> &mut Self {
+        self.separate();
+        let mut digits = [0u8; 20];
+        let mut k = digits.len();
+        let mut v = v;
+        loop {
+            k -= 1;
+            digits[k] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[k..]);
+        self
+    }
+
+    /// `n` empty fields.
+    pub(crate) fn empty(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.separate();
+        }
+        self
     }
 
     pub(crate) fn end(&mut self) -> ::csv::Result<()> {
-        self.out.write_record(None::<&[u8]>)
+        self.buf.push(b'\n');
+        self.first = true;
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
 
     pub(crate) fn finish(mut self) -> ::csv::Result<()> {
+        self.out.write_all(&self.buf)?;
         self.out.flush()?;
         Ok(())
     }
@@ -106,15 +182,16 @@ impl<W: Write> Rows<W> {
 /// full, without rounding or exponents.
 pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
     let mut out = Rows::new(w, &EMISSIONS_HEADER)?;
+    let mut source = String::new();
     for r in results {
         let inv = &r.inventory;
+        let id = escape(&inv.spec.id);
         // One source text per carrier and fuel variant of the inventory, not per cell.
         let mut sources: [[Option<String>; 2]; Carrier::ALL.len()] = Default::default();
         for f in &inv.factors {
             let v = usize::from(f.variant == Variant::NonSustainable);
             sources[f.carrier.index()][v] = Some(f.provenance.short());
         }
-        let mut source = String::new();
         for c in &inv.cells {
             source.clear();
             if let Some(k) = c.carrier {
@@ -144,13 +221,13 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Res
                     _ => {}
                 }
             }
-            out.text(&inv.spec.id)?
-                .text(c.sector.code())?
-                .text(c.carrier.map_or("", |k| k.code()))?
-                .number(c.energy.map(|e| e.mwh()))?
-                .number(c.factor.map(|f| f.value()))?
-                .text(&source)?
-                .number(Some(c.emissions.tonnes()))?
+            out.escaped(&id)
+                .escaped(c.sector.code().as_bytes())
+                .escaped(c.carrier.map_or("", |k| k.code()).as_bytes())
+                .number(c.energy.map(|e| e.mwh()))
+                .number(c.factor.map(|f| f.value()))
+                .text(&source)
+                .number(Some(c.emissions.tonnes()))
                 .end()?;
         }
     }
@@ -159,36 +236,39 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Res
 
 /// Writes `summary.csv`: one row per inventory.
 pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(SUMMARY_HEADER)?;
+    let mut out = Rows::new(w, &SUMMARY_HEADER)?;
     for r in results {
         let inv = &r.inventory;
         let s = &inv.spec;
         let t = s.target.as_ref();
-        out.write_record([
-            s.id.as_str(),
-            s.city.as_deref().unwrap_or(""),
-            s.country.code(),
-            &s.year.to_string(),
-            s.kind.code(),
-            s.approach.code(),
-            s.gases.code(),
-            &inv.release,
-            &s.population.map(|p| p.get().to_string()).unwrap_or_default(),
-            &format_decimal(inv.total_energy.mwh()),
-            &format_decimal(inv.total_emissions.tonnes()),
-            &opt(inv.per_capita_t),
-            s.baseline_id.as_deref().unwrap_or(""),
-            &opt(r.change_vs_baseline_pct),
-            &t.map(|t| t.year.to_string()).unwrap_or_default(),
-            t.map_or("", |t| t.kind.code()),
-            &opt(t.map(|t| t.reduction_pct)),
-            &opt(r.target.as_ref().and_then(|t| t.emissions_t)),
-            &opt(r.target.as_ref().and_then(|t| t.per_capita_t)),
-        ])?;
+        let target = r.target.as_ref();
+        out.text(&s.id)
+            .text(s.city.as_deref().unwrap_or(""))
+            .escaped(s.country.code().as_bytes())
+            .integer(s.year.into())
+            .escaped(s.kind.code().as_bytes())
+            .escaped(s.approach.code().as_bytes())
+            .escaped(s.gases.code().as_bytes())
+            .text(&inv.release);
+        match s.population {
+            Some(p) => out.integer(p.get()),
+            None => out.empty(1),
+        };
+        out.number(Some(inv.total_energy.mwh()))
+            .number(Some(inv.total_emissions.tonnes()))
+            .number(inv.per_capita_t)
+            .text(s.baseline_id.as_deref().unwrap_or(""))
+            .number(r.change_vs_baseline_pct);
+        match t {
+            Some(t) => out.integer(t.year.into()).escaped(t.kind.code().as_bytes()),
+            None => out.empty(2),
+        };
+        out.number(t.map(|t| t.reduction_pct))
+            .number(target.and_then(|t| t.emissions_t))
+            .number(target.and_then(|t| t.per_capita_t))
+            .end()?;
     }
-    out.flush()?;
-    Ok(())
+    out.finish()
 }
 
 /// The columns of `trajectory.csv`.
@@ -222,15 +302,11 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Re
     for r in results {
         let id = r.inventory.spec.id.as_str();
         if let Some(t) = &r.trajectory {
+            let id = escape(id);
+            let u = unit(t.unit).as_bytes();
             for p in &t.points {
-                out.text(id)?.text(id)?.text("path")?.integer(p.year)?.text(unit(t.unit))?;
-                out.number(Some(p.value))?
-                    .text("")?
-                    .text("")?
-                    .text("")?
-                    .text("")?
-                    .text("")?
-                    .end()?;
+                out.escaped(&id).escaped(&id).escaped(b"path").integer(p.year.into()).escaped(u);
+                out.number(Some(p.value)).empty(5).end()?;
             }
         }
         if let (Some(p), Some(b)) = (&r.progress, &r.inventory.spec.baseline_id) {
@@ -240,9 +316,13 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Re
                 path::Status::OnTrack => "on_track",
                 path::Status::Behind => "behind",
             };
-            out.text(id)?.text(b)?.text("monitoring")?.integer(p.year)?.text(u.map_or("", unit))?;
-            out.number(Some(p.path))?.number(Some(p.actual))?.number(Some(p.distance))?;
-            out.number(p.distance_pct)?.text(status)?.number(p.needed_per_year)?.end()?;
+            out.text(id).text(b).escaped(b"monitoring").integer(p.year.into());
+            out.escaped(u.map_or("", unit).as_bytes());
+            out.number(Some(p.path)).number(Some(p.actual)).number(Some(p.distance));
+            out.number(p.distance_pct)
+                .escaped(status.as_bytes())
+                .number(p.needed_per_year)
+                .end()?;
         }
     }
     out.finish()
@@ -264,25 +344,25 @@ pub const CRF_HEADER: [&str; 8] = [
 /// [`crate::crf`] for the mapping); empty cells carry a notation key.
 pub fn write_crf<W: Write>(w: W, results: &[BatchInventory]) -> Result<(), BatchWriteError> {
     let mut out = Rows::new(w, &CRF_HEADER)?;
-    let mut from = String::new();
+    let mut from = Vec::new();
     for r in results {
-        let view = crate::crf::crf(&r.inventory)?;
-        for c in &view.cells {
+        let id = escape(&r.inventory.spec.id);
+        for c in &crate::crf::compact(&r.inventory)? {
             from.clear();
-            for (k, s) in c.from.iter().enumerate() {
+            for (k, s) in c.from().enumerate() {
                 if k > 0 {
-                    from.push(';');
+                    from.push(b';');
                 }
-                from.push_str(s.code());
+                from.extend_from_slice(s.code().as_bytes());
             }
-            out.text(&r.inventory.spec.id)?
-                .text(c.row.sector)?
-                .text(c.row.subsector)?
-                .text(c.row.gpc)?
-                .text(c.scope.code())?
-                .number(crate::crf::CrfView::tonnes(c))?
-                .text(c.notation_key.map_or("", |k| k.code()))?
-                .text(&from)?
+            out.escaped(&id);
+            let row = &crate::crf::ROWS[c.row];
+            for text in [row.sector, row.subsector, row.gpc, c.scope.code()] {
+                out.text(text);
+            }
+            out.number(c.emissions.map(crate::quantity::Emissions::tonnes))
+                .escaped(c.notation_key().map_or("", |k| k.code()).as_bytes())
+                .escaped(&from)
                 .end()?;
         }
     }
@@ -321,4 +401,51 @@ pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> ::csv::Result<()> 
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Rows` writes every text field, number and record as the `csv` crate's writer does.
+    #[test]
+    fn rows_write_what_the_csv_crate_writes() {
+        let texts = [
+            "",
+            "a",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\r",
+            "\"",
+            ",",
+            "  spaced ",
+            "ünïcode",
+            "#hash",
+            "tab\there",
+            "\"\"",
+            "end,",
+        ];
+        let numbers = [rust_decimal_macros::dec!(-0.000120), rust_decimal_macros::dec!(1514.3500)];
+        let mut ours = Vec::new();
+        let mut theirs = ::csv::Writer::from_writer(Vec::new());
+        {
+            let header = ["x", "y,z", "w", "\"q\"", "", "n", "e"];
+            let mut rows = Rows::new(&mut ours, &header).unwrap();
+            theirs.write_record(header).unwrap();
+            for a in texts {
+                for b in texts {
+                    let e = escape(b);
+                    rows.text(a).escaped(&e).integer(42).number(Some(numbers[0]));
+                    rows.number(None).number(Some(numbers[1])).empty(1).end().unwrap();
+                    theirs.write_record([a, b, "42", "-0.00012", "", "1514.35", ""]).unwrap();
+                }
+            }
+            rows.finish().unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
+    }
 }

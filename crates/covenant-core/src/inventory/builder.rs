@@ -11,16 +11,58 @@ use crate::taxonomy::{Carrier, GasBasis, Sector};
 
 const SLOTS: usize = Carrier::ALL.len() + 1;
 
-#[derive(Clone, Debug, Default)]
+/// What one cell adds up while rows arrive: 64 bytes without heap memory for a cell whose rows
+/// share one unit (almost all), as memory grows with the cells of every inventory of a batch.
+#[derive(Clone, Debug)]
 pub(super) struct Acc {
-    /// Every input line, when the builder keeps cell detail.
-    pub(super) lines: Vec<u64>,
     /// The number of rows added.
     pub(super) rows: u64,
+    /// The smallest input line, for messages ([`NO_LINE`] while none is known).
+    first_line: u64,
+    /// The amounts summed per unit and variant, in the order they first appeared: the first
+    /// one here, the others (rare) in `more`.
+    first: Summed,
+    more: Vec<Summed>,
+}
+
+/// No line known (no file has that many).
+const NO_LINE: u64 = u64::MAX;
+
+/// An amount summed for one unit and fuel variant.
+pub(super) type Summed = (ActivityUnit, Variant, Decimal);
+
+impl Acc {
+    fn new(first: Summed) -> Acc {
+        Acc { rows: 0, first_line: NO_LINE, first, more: Vec::new() }
+    }
+
     /// The smallest input line, for messages.
-    pub(super) first_line: Option<u64>,
-    /// The amounts summed per unit and variant (almost always one).
-    pub(super) inputs: Vec<(ActivityUnit, Variant, Decimal)>,
+    pub(super) fn first_line(&self) -> Option<u64> {
+        (self.first_line != NO_LINE).then_some(self.first_line)
+    }
+
+    /// The amounts summed per unit and variant, in the order they first appeared.
+    pub(super) fn inputs(&self) -> impl Iterator<Item = &Summed> + Clone {
+        std::iter::once(&self.first).chain(&self.more)
+    }
+
+    pub(super) fn input_count(&self) -> usize {
+        1 + self.more.len()
+    }
+
+    /// Adds an amount to the sum of its unit and variant (a new sum is the amount itself).
+    fn add(&mut self, (unit, variant, amount): Summed) -> Option<()> {
+        let sum = if self.first.0 == unit && self.first.1 == variant {
+            &mut self.first.2
+        } else if let Some(k) = self.more.iter().position(|&(u, v, _)| u == unit && v == variant) {
+            &mut self.more[k].2
+        } else {
+            self.more.push((unit, variant, amount));
+            return Some(());
+        };
+        *sum = sum.checked_add(amount)?;
+        Some(())
+    }
 }
 
 /// Adds activity rows up into cells; see the module docs.
@@ -41,6 +83,9 @@ pub struct InventoryBuilder<'r> {
 pub(super) struct Cells {
     pub(super) index: Box<[u16]>,
     pub(super) accs: Vec<Acc>,
+    /// The input lines of each cell (in the order of `accs`), when the builder keeps cell
+    /// detail.
+    pub(super) lines: Vec<Vec<u64>>,
 }
 
 impl Cells {
@@ -50,28 +95,34 @@ impl Cells {
         Cells {
             index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
             accs: Vec::new(),
+            lines: Vec::new(),
         }
     }
 
-    pub(super) fn get(&self, slot: usize) -> Option<&Acc> {
+    /// The cell of a slot and its position in `accs`.
+    pub(super) fn get(&self, slot: usize) -> Option<(usize, &Acc)> {
         match self.index[slot] {
             Cells::ABSENT => None,
-            i => self.accs.get(usize::from(i)),
+            i => self.accs.get(usize::from(i)).map(|a| (usize::from(i), a)),
         }
     }
 
-    fn entry(&mut self, slot: usize) -> &mut Acc {
-        let i = match self.index[slot] {
+    /// Adds a row's amount to the cell of a slot (created with it when it has none); gives
+    /// the cell's position in `accs`, or `None` when the sum overflows.
+    fn add(&mut self, slot: usize, input: Summed) -> Option<usize> {
+        match self.index[slot] {
             Cells::ABSENT => {
                 // At most 272 cells, far below u16::MAX.
                 let i = u16::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
                 self.index[slot] = i;
-                self.accs.push(Acc::default());
-                i
+                self.accs.push(Acc::new(input));
+                Some(usize::from(i))
             }
-            i => i,
-        };
-        &mut self.accs[usize::from(i)]
+            i => {
+                self.accs[usize::from(i)].add(input)?;
+                Some(usize::from(i))
+            }
+        }
     }
 }
 
@@ -316,22 +367,22 @@ impl<'r> InventoryBuilder<'r> {
         } else {
             self.check(a)?;
         }
-        let acc = self.cells.entry(slot(a.sector, a.carrier));
-        let overflow = |e: Error| located_amount(a, e);
+        let i = self
+            .cells
+            .add(slot(a.sector, a.carrier), (a.unit, a.variant, a.amount))
+            .ok_or_else(|| located_amount(a, Error::overflow("amount sum")))?;
+        let acc = &mut self.cells.accs[i];
         acc.rows += 1;
         if let Some(l) = a.line {
-            acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
-            if self.detail {
-                acc.lines.push(l);
-            }
+            acc.first_line = acc.first_line.min(l);
         }
-        match acc.inputs.iter_mut().find(|(u, v, _)| *u == a.unit && *v == a.variant) {
-            Some((_, _, sum)) => {
-                *sum = sum
-                    .checked_add(a.amount)
-                    .ok_or_else(|| overflow(Error::overflow("amount sum")))?;
+        if self.detail {
+            if self.cells.lines.len() <= i {
+                self.cells.lines.resize_with(i + 1, Vec::new);
             }
-            None => acc.inputs.push((a.unit, a.variant, a.amount)),
+            if let Some(l) = a.line {
+                self.cells.lines[i].push(l);
+            }
         }
         Ok(())
     }

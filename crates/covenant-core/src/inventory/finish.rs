@@ -40,14 +40,14 @@ impl InventoryBuilder<'_> {
             let mut sector_total: Option<Subtotal<()>> = None;
             let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
             for carrier in carriers {
-                let Some(acc) = self.cells.get(slot(sector, carrier)) else {
+                let Some((i, acc)) = self.cells.get(slot(sector, carrier)) else {
                     continue;
                 };
-                let Some(cell) = run.cell(sector, carrier, acc) else {
+                let Some(cell) = run.cell(sector, carrier, i, acc) else {
                     continue;
                 };
                 if let Err(e) = totals.add(&mut sector_total, &cell) {
-                    run.problems.push(amount_problem(acc.first_line, e));
+                    run.problems.push(amount_problem(acc.first_line(), e));
                     continue;
                 }
                 if let Some(b) = cell.biogenic_co2 {
@@ -56,7 +56,7 @@ impl InventoryBuilder<'_> {
                             .biogenic
                             .unwrap_or_default()
                             .checked_add(b)
-                            .map_err(|e| vec![amount_problem(acc.first_line, e)])?,
+                            .map_err(|e| vec![amount_problem(acc.first_line(), e)])?,
                     );
                 }
                 out_cells.push(cell);
@@ -112,8 +112,8 @@ impl InventoryBuilder<'_> {
         let consumption = |carrier: Carrier| -> Result<Energy> {
             let mut sum = Energy::ZERO;
             for &sector in Sector::ALL {
-                if let Some(acc) = self.cells.get(slot(sector, Some(carrier))) {
-                    for &(unit, _, amount) in &acc.inputs {
+                if let Some((_, acc)) = self.cells.get(slot(sector, Some(carrier))) {
+                    for &(unit, _, amount) in acc.inputs() {
                         sum = sum.checked_add(conversion(None, unit, amount)?.energy)?;
                     }
                 }
@@ -159,13 +159,19 @@ struct Run<'b, 'r, 'o> {
 
 impl Run<'_, '_, '_> {
     /// One cell from its summed quantities, or `None` when it has a problem (recorded).
-    fn cell(&mut self, sector: Sector, carrier: Option<Carrier>, acc: &Acc) -> Option<Cell> {
+    fn cell(
+        &mut self,
+        sector: Sector,
+        carrier: Option<Carrier>,
+        i: usize,
+        acc: &Acc,
+    ) -> Option<Cell> {
         let detail = self.builder.detail;
         // The cell's quantities, summed per unit while reading, converted once here.
-        let mut inputs = Vec::with_capacity(if detail { acc.inputs.len() } else { 0 });
+        let mut inputs = Vec::with_capacity(if detail { acc.input_count() } else { 0 });
         let mut by_variant = [Energy::ZERO; 2];
         let mut direct = Emissions::ZERO;
-        let converted = acc.inputs.iter().try_for_each(|&(unit, variant, amount)| {
+        let converted = acc.inputs().try_for_each(|&(unit, variant, amount)| {
             let fuel = !matches!(
                 unit,
                 ActivityUnit::Energy(_) | ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e
@@ -188,10 +194,10 @@ impl Run<'_, '_, '_> {
             Ok::<(), Error>(())
         });
         if let Err(e) = converted {
-            self.problems.push(amount_problem(acc.first_line, e));
+            self.problems.push(amount_problem(acc.first_line(), e));
             return None;
         }
-        let has = |v: Variant| acc.inputs.iter().any(|&(_, x, _)| x == v);
+        let has = |v: Variant| acc.inputs().any(|&(_, x, _)| x == v);
         let variants: &'static [Variant] =
             match (has(Variant::Default), has(Variant::NonSustainable)) {
                 (true, true) => &[Variant::Default, Variant::NonSustainable],
@@ -208,7 +214,7 @@ impl Run<'_, '_, '_> {
                 let mut failed = false;
                 for &variant in variants {
                     let e = by_variant[usize::from(variant == Variant::NonSustainable)];
-                    let Some(factor) = self.factor(c, variant, acc.first_line) else {
+                    let Some(factor) = self.factor(c, variant, acc.first_line()) else {
                         failed = true;
                         continue;
                     };
@@ -222,7 +228,7 @@ impl Run<'_, '_, '_> {
                             used = Some(factor);
                         }
                         Err(err) => {
-                            self.problems.push(amount_problem(acc.first_line, err));
+                            self.problems.push(amount_problem(acc.first_line(), err));
                             failed = true;
                         }
                     }
@@ -242,7 +248,7 @@ impl Run<'_, '_, '_> {
             }
         };
         inputs.sort_by_key(|c| c.unit);
-        let mut lines = acc.lines.clone();
+        let mut lines = self.builder.cells.lines.get(i).cloned().unwrap_or_default();
         if !lines.is_sorted() {
             lines.sort_unstable();
         }

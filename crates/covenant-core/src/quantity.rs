@@ -232,6 +232,9 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
         b'+' => (false, &b[1..]),
         _ => (false, b),
     };
+    if let Some(d) = parse_short(negative, body) {
+        return Ok(d);
+    }
     // One pass: the mantissa, the scale, and the count of significant digits. The first 19
     // digits accumulate in a u64 (fast); longer numbers continue in a u128.
     let mut small: u64 = 0;
@@ -277,6 +280,35 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     }
     let signed = if negative { -(mantissa as i128) } else { mantissa as i128 };
     Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| DecimalSyntax::TooLong)
+}
+
+/// [`parse_decimal`] of the common case, at most 19 characters of digits and one point (so at
+/// most 19 digits, which fit in 64 bits): `None` for anything else, which the general path
+/// reads (or refuses).
+fn parse_short(negative: bool, body: &[u8]) -> Option<Decimal> {
+    if body.is_empty() || body.len() > 19 {
+        return None;
+    }
+    let mut m: u64 = 0;
+    let mut point = None;
+    for (i, &c) in body.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            m = m * 10 + u64::from(d);
+        } else if c == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let scale = match point {
+        // "." alone has no digit.
+        Some(_) if body.len() == 1 => return None,
+        Some(i) => (body.len() - i - 1) as u32,
+        None => 0,
+    };
+    // `-0` is zero, without a sign (as the general path gives it).
+    Some(Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative && m != 0, scale))
 }
 
 /// Writes a decimal in full, without exponent and without trailing zeros (`1514.3500` → `1514.35`).
@@ -421,6 +453,14 @@ fn terminates(a: Decimal, b: Decimal) -> bool {
 /// rounded to [`QUOTIENT_PLACES`] decimal places (half to even); normalized (no trailing
 /// zeros). `None` when `b` is zero or the quotient is too large for a decimal.
 pub fn quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if let Some(q) = rounded_quotient(a, b) {
+        return Some(q);
+    }
+    quotient_by_division(a, b)
+}
+
+/// [`quotient`] with `rust_decimal`'s division, as specified.
+fn quotient_by_division(a: Decimal, b: Decimal) -> Option<Decimal> {
     let q = a.checked_div(b)?;
     if terminates(a, b) {
         if q.checked_mul(b) == Some(a) {
@@ -436,6 +476,63 @@ pub fn quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
         }
     }
     Some(q.round_dp(QUOTIENT_PLACES).normalize())
+}
+
+/// [`quotient`] of a quotient that does not terminate, with 128-bit integers: the exact
+/// quotient rounded to [`QUOTIENT_PLACES`] places (half to even; a tie is impossible), where
+/// that is provably what [`quotient_by_division`] gives; `None` elsewhere (a terminating
+/// quotient, numbers too large for this arithmetic, a zero result).
+///
+/// `quotient_by_division` rounds to 15 places the 28-digit quotient of `rust_decimal`, which
+/// has at least `27 − k` places for a quotient of `k` integer digits and is within one unit of
+/// its last place. Rounding it and rounding the exact quotient agree unless the exact digits
+/// after the 15th place are within that unit of one half: such quotients are left to
+/// `quotient_by_division`, as are those with fewer than 17 places to spare. The tests compare
+/// both over many magnitudes and scales.
+fn rounded_quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
+    const POW10: [u128; 39] = {
+        let mut t = [1u128; 39];
+        let mut k = 1;
+        while k < 39 {
+            t[k] = t[k - 1] * 10;
+            k += 1;
+        }
+        t
+    };
+    let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    if ma == 0 || mb == 0 {
+        return None;
+    }
+    // |a / b| · 10^15 = ma · 10^(15 + sb − sa) / mb.
+    let e = QUOTIENT_PLACES as i64 + i64::from(b.scale()) - i64::from(a.scale());
+    let (n, d) = if e >= 0 {
+        (ma.checked_mul(*POW10.get(e as usize)?)?, mb)
+    } else {
+        (ma, mb.checked_mul(*POW10.get(e.unsigned_abs() as usize)?)?)
+    };
+    if d >> 126 != 0 {
+        return None;
+    }
+    let (q, r) = (n / d, n % d);
+    if r == 0 || terminates(a, b) {
+        return None;
+    }
+    // Integer digits of the quotient, and the places of rust_decimal's 28-digit quotient.
+    let int_digits = (POW10.iter().take_while(|&&p| p <= q).count() as u32).saturating_sub(15);
+    let spare = 27u32.checked_sub(int_digits)?.checked_sub(QUOTIENT_PLACES)?;
+    if spare < 2 {
+        return None;
+    }
+    // Away from one half by more than 10^-spare (in units of the 15th place): |2r − d| · 10^spare > 2d.
+    let off = (2 * r).abs_diff(d);
+    if off.checked_mul(POW10[spare as usize]).is_some_and(|x| x <= 2 * d) {
+        return None;
+    }
+    let q = if 2 * r > d { q + 1 } else { q };
+    if q == 0 || q >> 96 != 0 {
+        return None;
+    }
+    Some(normalized(q, QUOTIENT_PLACES, a.is_sign_negative() != b.is_sign_negative()))
 }
 
 /// A percentage `part / whole × 100`, or why there is none.
@@ -518,6 +615,38 @@ fn quotient_by_3600(a: Decimal) -> Decimal {
         (if 2 * r > 3600 { q + 1 } else { q }, 15)
     };
     normalized(mantissa, scale, a.is_sign_negative())
+}
+
+/// `a + b`, as [`Decimal::checked_add`] computes it: with 128-bit integers when both are
+/// non-negative and the sum, at the larger of their scales, fits in 96 bits (the exact sum at
+/// that scale, which is what `checked_add` gives then); otherwise by `checked_add`.
+pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
+    const POW10: [u64; 10] =
+        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+    if !a.is_sign_negative() && !b.is_sign_negative() {
+        let (sa, sb) = (a.scale(), b.scale());
+        // Both at the larger scale: a 96-bit mantissa times at most 10^9 fits in 128 bits.
+        let (x, y) = (a.mantissa() as u128, b.mantissa() as u128);
+        let sum = match sa.cmp(&sb) {
+            std::cmp::Ordering::Equal => Some(x + y),
+            std::cmp::Ordering::Less => {
+                POW10.get((sb - sa) as usize).map(|&p| x * u128::from(p) + y)
+            }
+            std::cmp::Ordering::Greater => {
+                POW10.get((sa - sb) as usize).map(|&p| x + y * u128::from(p))
+            }
+        };
+        if let Some(sum) = sum.filter(|s| s >> 96 == 0) {
+            return Some(Decimal::from_parts(
+                sum as u32,
+                (sum >> 32) as u32,
+                (sum >> 64) as u32,
+                false,
+                sa.max(sb),
+            ));
+        }
+    }
+    a.checked_add(b)
 }
 
 /// The flags and the low, middle and high 32 bits of a decimal's mantissa.
@@ -623,8 +752,7 @@ impl Energy {
 
     /// The sum, or an overflow error.
     pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
-        self.mj
-            .checked_add(other.mj)
+        checked_sum(self.mj, other.mj)
             .map(|mj| Energy { mj })
             .ok_or_else(|| Error::overflow("energy sum"))
     }
@@ -732,8 +860,7 @@ impl Emissions {
 
     /// The sum, or an overflow error.
     pub fn checked_add(self, other: Emissions) -> Result<Emissions, Error> {
-        self.raw
-            .checked_add(other.raw)
+        checked_sum(self.raw, other.raw)
             .map(|raw| Emissions { raw })
             .ok_or_else(|| Error::overflow("emissions sum"))
     }
@@ -945,6 +1072,48 @@ mod tests {
         // A baseline of 10⁻²⁸ t·MJ/MWh: the percentage does not fit a decimal.
         let tiny = Emissions { raw: Decimal::new(1, 28) };
         assert_eq!(mei.change_percent(tiny), Percent::TooLarge);
+    }
+
+    /// The integer path of [`quotient`] gives what the division of `rust_decimal` gives, over
+    /// random magnitudes and scales of both operands (the release build of the CLI's scratch
+    /// runs checked 20 million more).
+    #[test]
+    fn quotients_by_integers_match_the_division() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let decimal = |next: &mut dyn FnMut() -> u64| {
+            let bits = next() % 97;
+            let m = (u128::from(next()) << 64 | u128::from(next())) % (1u128 << bits).max(2);
+            let scale = match next() % 4 {
+                0 => 0,
+                1 => (next() % 8) as u32,
+                _ => (next() % 29) as u32,
+            };
+            Decimal::from_i128_with_scale(
+                if next().is_multiple_of(4) { -(m as i128) } else { m as i128 },
+                scale,
+            )
+        };
+        let mut fast = 0;
+        for _ in 0..200_000 {
+            let a = decimal(&mut next);
+            let b = match next() % 3 {
+                0 => {
+                    Decimal::from(next() % 100 + 1) * Decimal::from(3600 * (next() % 1_000_000 + 1))
+                }
+                _ => decimal(&mut next),
+            };
+            let expected = quotient_by_division(a, b);
+            let got = quotient(a, b);
+            fast += usize::from(rounded_quotient(a, b).is_some());
+            assert_eq!(got.map(|d| d.serialize()), expected.map(|d| d.serialize()), "{a} / {b}");
+        }
+        assert!(fast > 50_000, "the integer path served {fast}");
     }
 
     #[test]

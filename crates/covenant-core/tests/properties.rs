@@ -259,6 +259,41 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// Sums of energies and emissions (128-bit integers where they fit) are exactly what
+    /// `Decimal::checked_add` gives: the same digits, scale and sign, or both overflow.
+    #[test]
+    fn sums_match_rust_decimal(
+        a in (any::<u32>(), any::<u32>(), prop_oneof![Just(0u32), 0u32..16, any::<u32>()], any::<bool>(), 0u32..=28),
+        b in (any::<u32>(), any::<u32>(), prop_oneof![Just(0u32), 0u32..16, any::<u32>()], any::<bool>(), 0u32..=28),
+        small in any::<bool>(),
+    ) {
+        let make = |(lo, mid, hi, negative, scale): (u32, u32, u32, bool, u32)| {
+            if small { Decimal::from_parts(lo % 100_000, 0, 0, negative && lo % 3 == 0, scale % 8) } else { Decimal::from_parts(lo, mid, hi, negative, scale) }
+        };
+        let (a, b) = (make(a), make(b));
+        let expected = a.checked_add(b);
+        let got = Energy::from_megajoules(a).checked_add(Energy::from_megajoules(b)).ok().map(|e| e.megajoules());
+        prop_assert_eq!(got.map(|d| d.serialize()), expected.map(|d| d.serialize()), "{} + {}", a, b);
+    }
+
+    /// Short amounts read by the fast path equal rust_decimal's reading (zero without a sign).
+    #[test]
+    fn short_decimals_match_rust_decimal(int in "[0-9]{0,12}", frac in proptest::option::of("[0-9]{0,8}"), sign in prop::sample::select(vec!["", "-", "+"])) {
+        let text = format!("{sign}{int}{}", frac.as_ref().map(|f| format!(".{f}")).unwrap_or_default());
+        let parsed = covenant_core::quantity::parse_decimal(&text);
+        match <Decimal as std::str::FromStr>::from_str(&text) {
+            Ok(d) if int.len() + frac.as_ref().map_or(0, String::len) > 0 => {
+                let d = if d.is_zero() { Decimal::from_parts(0, 0, 0, false, d.scale()) } else { d };
+                prop_assert_eq!(parsed.map(|p| p.serialize()), Ok(d.serialize()), "{}", text);
+            }
+            _ => prop_assert!(parsed.is_err(), "{}", text),
+        }
+    }
+}
+
 mod formulas {
     use super::*;
     use covenant_core::supply::{

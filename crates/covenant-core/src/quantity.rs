@@ -344,47 +344,62 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 
 /// Renders a decimal into `buf` (written from its end) and returns the text.
 ///
-/// The 96-bit mantissa is cut into groups of nine digits with 64-bit divisions of its 32-bit
-/// limbs by 10⁹ (no 128-bit division), each group written two digits at a time; trailing zeros
-/// of the fraction are dropped from the text, which is what [`Decimal::normalize`] would do to
-/// the value.
+/// While the mantissa needs more than 64 bits, nine digits at a time come off it by divisions of
+/// its 32-bit limbs by 10⁹; the rest is a `u64`, eight digits at a time; every group is written
+/// two digits at a time. Trailing zeros of the fraction are dropped from the text, which is what
+/// [`Decimal::normalize`] would do to the value.
 fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
-    let bytes = d.serialize();
-    let limb = |k: usize| u32::from_le_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
-    // Most significant first: hi, mid, lo.
-    let mut limbs = [limb(12), limb(8), limb(4)];
-    let scale = d.scale() as usize;
-    let mut end = buf.len();
-    let mut len = 0; // digits written
-    loop {
-        // limbs / 10^9, the remainder is the next group of nine digits.
-        let mut rem = 0u64;
-        for l in &mut limbs {
-            let cur = (rem << 32) | u64::from(*l);
-            *l = (cur / 1_000_000_000) as u32;
-            rem = cur % 1_000_000_000;
-        }
-        let last = limbs == [0, 0, 0];
-        let mut group = rem as u32;
-        // A full group has nine digits; the last one only its significant digits.
-        let width = if last { digits_u32(group) } else { 9 };
-        let mut k = 0;
-        while k + 2 <= width {
-            let pair = (group % 100) as usize * 2;
-            group /= 100;
-            end -= 2;
-            buf[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-            k += 2;
-        }
-        if k < width {
-            end -= 1;
-            buf[end] = b'0' + (group % 10) as u8;
-        }
-        len += width;
-        if last {
-            break;
+    /// Writes the `width` (even) lowest digits of `n` before `end`.
+    fn pairs(buf: &mut [u8; DECIMAL_TEXT], end: &mut usize, mut n: u64, width: usize) {
+        for _ in 0..width / 2 {
+            let k = (n % 100) as usize * 2;
+            n /= 100;
+            *end -= 2;
+            buf[*end] = PAIRS[k];
+            buf[*end + 1] = PAIRS[k + 1];
         }
     }
+    const E9: u64 = 1_000_000_000;
+    let scale = d.scale() as usize;
+    let mut m = d.mantissa().unsigned_abs();
+    let mut end = buf.len();
+    while m > u128::from(u64::MAX) {
+        // m < 2^96: its limbs divided by 10^9, most significant first.
+        let (hi, mid, lo) =
+            ((m >> 64) as u64, (m >> 32) as u64 & 0xffff_ffff, m as u64 & 0xffff_ffff);
+        let (q_hi, r) = (hi / E9, hi % E9);
+        let cur = (r << 32) | mid;
+        let (q_mid, r) = (cur / E9, cur % E9);
+        let cur = (r << 32) | lo;
+        let (q_lo, r) = (cur / E9, cur % E9);
+        m = (u128::from(q_hi) << 64) | (u128::from(q_mid) << 32) | u128::from(q_lo);
+        end -= 1;
+        buf[end] = b'0' + (r % 10) as u8;
+        pairs(buf, &mut end, r / 10, 8);
+    }
+    let mut n = m as u64;
+    while n >= 100_000_000 {
+        let r = n % 100_000_000;
+        n /= 100_000_000;
+        pairs(buf, &mut end, r, 8);
+    }
+    // The last 1 to 8 digits.
+    let width = match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1_000..=9_999 => 4,
+        10_000..=99_999 => 5,
+        100_000..=999_999 => 6,
+        1_000_000..=9_999_999 => 7,
+        _ => 8,
+    };
+    pairs(buf, &mut end, n, width & !1);
+    if width % 2 == 1 {
+        end -= 1;
+        buf[end] = b'0' + (n / 10u64.pow(width as u32 - 1)) as u8;
+    }
+    let mut len = buf.len() - end;
     // Leading zeros of a fraction smaller than one (`0.000123`).
     while len <= scale {
         end -= 1;
@@ -403,7 +418,9 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
     let mut start = end;
     if frac_len > 0 {
         start -= 1;
-        buf.copy_within(end..end + int_len, start);
+        for k in 0..int_len {
+            buf[start + k] = buf[end + k];
+        }
         buf[start + int_len] = b'.';
     }
     if d.is_sign_negative() && !zero {
@@ -411,17 +428,6 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
         buf[start] = b'-';
     }
     &buf[start..digits_end - scale + frac_len]
-}
-
-/// The number of decimal digits of `n` (1 for 0).
-fn digits_u32(n: u32) -> usize {
-    let mut k = 1;
-    let mut t = 10u64;
-    while u64::from(n) >= t {
-        k += 1;
-        t *= 10;
-    }
-    k
 }
 
 /// Non-terminating quotients are rounded to this many decimal places (half to even).

@@ -50,7 +50,7 @@ impl<R: Read> CrlfToLf<R> {
         }
         self.line_bytes += first;
         self.check_length()?;
-        self.lines += out.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.lines += memchr::memchr_iter(b'\n', out).count() as u64;
         self.line_bytes = out.len() - last - 1;
         self.check_length()
     }

@@ -183,20 +183,26 @@ impl<W: Write> Rows<W> {
 pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
     let mut out = Rows::new(w, &EMISSIONS_HEADER)?;
     let mut source = String::new();
+    // One source text per carrier and fuel variant of an inventory, not per cell (the texts
+    // are reused from inventory to inventory).
+    let mut texts: [[String; 2]; Carrier::ALL.len()] = Default::default();
     for r in results {
         let inv = &r.inventory;
         let id = escape(&inv.spec.id);
-        // One source text per carrier and fuel variant of the inventory, not per cell.
-        let mut sources: [[Option<String>; 2]; Carrier::ALL.len()] = Default::default();
+        let mut known = [[false; 2]; Carrier::ALL.len()];
         for f in &inv.factors {
-            let v = usize::from(f.variant == Variant::NonSustainable);
-            sources[f.carrier.index()][v] = Some(f.provenance.short());
+            let (k, v) = (f.carrier.index(), usize::from(f.variant == Variant::NonSustainable));
+            texts[k][v].clear();
+            f.provenance.write_short(&mut texts[k][v]);
+            known[k][v] = true;
         }
         for c in &inv.cells {
             source.clear();
             if let Some(k) = c.carrier {
                 let used = |v: Variant| c.variants.contains(&v);
-                let [default, non_sustainable] = &sources[k.index()];
+                let [d, n] = &texts[k.index()];
+                let [kd, kn] = known[k.index()];
+                let (default, non_sustainable) = (kd.then_some(d), kn.then_some(n));
                 match (
                     used(Variant::Default),
                     used(Variant::NonSustainable),

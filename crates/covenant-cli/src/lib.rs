@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod output;
 pub mod synth;
 
 use std::ffi::OsString;
@@ -256,17 +257,28 @@ fn batch_command(
         usize::from,
     );
     let options = batch::Options { cell_detail: a.format == Some(Format::Json), threads };
-    let out = batch::run_with(
-        BatchInput {
-            inventories: (&inv_name, inv),
-            activity: (&act_name, act),
-            factors: fac_name.as_deref().zip(fac),
-            supply: sup_name.as_deref().zip(sup),
-        },
-        &catalog,
-        options,
-        &mut |_| {},
-    );
+    let input = BatchInput {
+        inventories: (&inv_name, inv),
+        activity: (&act_name, act),
+        factors: fac_name.as_deref().zip(fac),
+        supply: sup_name.as_deref().zip(sup),
+    };
+    // CSV files only: the tables of every cell are written while the inventories are computed
+    // (in temporary files, renamed into place with the others), so that no inventory keeps its
+    // cells. The JSON report and the workbooks need the cells.
+    // Folders made for the temporary files, removed again when nothing is written.
+    let mut made = Vec::new();
+    let (out, cell_tables) = match (&a.out, a.format, &a.xlsx) {
+        (Some(dir), None | Some(Format::Csv), None) => {
+            made = output::make_dir(dir)?;
+            let (mut emissions, mut crf) = (output::temporary(dir)?, output::temporary(dir)?);
+            let cells = batch::CellTables { emissions: &mut emissions, crf: &mut crf };
+            let out = batch::run_streamed(input, &catalog, options, &mut |_| {}, cells)
+                .context("cannot write emissions.csv and crf.csv")?;
+            (out, Some((emissions, crf)))
+        }
+        _ => (batch::run_with(input, &catalog, options, &mut |_| {}), None),
+    };
     report(&out, a.quiet, stderr)?;
     let failed = !out.errors.is_empty();
     if a.format == Some(Format::Json) {
@@ -276,8 +288,12 @@ fn batch_command(
     }
     if let Some(dir) = &a.out {
         if !failed || a.keep_going {
-            write_outputs(dir, &out, a.keep_going, a.xlsx.as_deref(), threads)?;
+            write_outputs(dir, &out, cell_tables, a.keep_going, a.xlsx.as_deref(), threads)?;
         } else {
+            drop(cell_tables);
+            for d in made {
+                let _ = std::fs::remove_dir(d);
+            }
             writeln!(
                 stderr,
                 "covenant: nothing written to '{}' (use --keep-going to write the valid inventories)",
@@ -338,8 +354,6 @@ fn report(out: &BatchOutput, quiet: bool, stderr: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// Writes every output to a temporary file in `dir`, then renames them all into place, so a
-/// failure leaves no partial file.
 /// A file name for an inventory id: characters other than letters, digits, `.`, `-` and `_`
 /// become `_`; a clash with an earlier name gets a numeric suffix.
 fn file_stem(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
@@ -359,101 +373,48 @@ fn file_stem(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String
     stem
 }
 
-/// Writes every output to a temporary file next to its destination, then renames them all into
-/// place, so a failure leaves no partial file.
-/// A writer of one output file.
-type Render<'a> = Box<dyn Fn(&mut dyn Write) -> Result<()> + Send + Sync + 'a>;
-
-/// Writes one output into a temporary file beside its destination.
-fn stage(
-    dir: &Path,
-    name: &str,
-    render: &Render<'_>,
-) -> Result<(tempfile::NamedTempFile, PathBuf)> {
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in '{}'", dir.display()))?;
-    let mut w = BufWriter::with_capacity(1 << 16, tmp);
-    render(&mut w).with_context(|| format!("cannot write {name}"))?;
-    let tmp = w.into_inner().map_err(|e| e.into_error())?;
-    Ok((tmp, dir.join(name)))
-}
-
+/// Writes every output (see [`output`]): the four tables in `dir` (`emissions.csv` and
+/// `crf.csv` may be written already, in `cell_tables`), `errors.csv` with `--keep-going`, and
+/// with `--xlsx` one workbook per inventory.
 fn write_outputs(
     dir: &Path,
     out: &BatchOutput,
+    cell_tables: Option<(tempfile::NamedTempFile, tempfile::NamedTempFile)>,
     keep_going: bool,
     xlsx: Option<&Path>,
     threads: usize,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
-    let inv = &out.inventories;
-    let mut jobs: Vec<(PathBuf, String, Render<'_>)> = Vec::new();
-    fn job<'a>(
-        jobs: &mut Vec<(PathBuf, String, Render<'a>)>,
-        dir: &Path,
-        name: String,
-        render: Render<'a>,
-    ) {
-        jobs.push((dir.to_path_buf(), name, render));
+    let tables = batch::Tables::new(&out.inventories);
+    let mut outputs = output::Outputs::new(&tables);
+    match cell_tables {
+        Some((emissions, crf)) => {
+            outputs.written(dir.join(batch::Table::Emissions.file_name()), emissions);
+            outputs.table(dir, batch::Table::Summary);
+            outputs.table(dir, batch::Table::Trajectory);
+            outputs.written(dir.join(batch::Table::Crf.file_name()), crf);
+        }
+        None => batch::Table::ALL.into_iter().for_each(|t| outputs.table(dir, t)),
     }
-    job(&mut jobs, dir, "emissions.csv".into(), Box::new(|w| Ok(batch::write_emissions(w, inv)?)));
-    job(&mut jobs, dir, "summary.csv".into(), Box::new(|w| Ok(batch::write_summary(w, inv)?)));
-    job(
-        &mut jobs,
-        dir,
-        "trajectory.csv".into(),
-        Box::new(|w| Ok(batch::write_trajectory(w, inv)?)),
-    );
-    job(&mut jobs, dir, "crf.csv".into(), Box::new(|w| Ok(batch::write_crf(w, inv)?)));
     if keep_going {
-        job(
-            &mut jobs,
-            dir,
-            "errors.csv".into(),
-            Box::new(|w| Ok(batch::write_errors(w, &out.errors)?)),
-        );
+        outputs.errors(dir, out);
     }
     if let Some(xdir) = xlsx {
         std::fs::create_dir_all(xdir)
             .with_context(|| format!("cannot create '{}'", xdir.display()))?;
         let mut taken = std::collections::BTreeSet::new();
-        for r in inv {
+        for r in &out.inventories {
             let name = format!("{}.xlsx", file_stem(&r.inventory.spec.id, &mut taken));
-            job(
-                &mut jobs,
-                xdir,
-                name,
-                Box::new(move |w| Ok(w.write_all(&covenant_core::xlsx::workbook(r)?)?)),
+            outputs.whole(
+                xdir.join(name),
+                Box::new(move |w| {
+                    w.extend_from_slice(&covenant_core::xlsx::workbook(r)?);
+                    Ok(())
+                }),
             );
         }
     }
-    // With two threads the files are rendered two at a time (emissions.csv, the largest, alone on
-    // one when there are no workbooks); nothing is renamed into place unless every file was
-    // written.
-    let run = |part: &[(PathBuf, String, Render<'_>)]| -> Result<Vec<_>> {
-        part.iter().map(|(dir, name, render)| stage(dir, name, render)).collect()
-    };
-    let (a, b) = if threads < 2 {
-        (run(&jobs), Ok(Vec::new()))
-    } else {
-        let first = if xlsx.is_some() { jobs.len() / 2 } else { 1 };
-        let (left, right) = jobs.split_at(first.min(jobs.len()));
-        std::thread::scope(|s| {
-            let other = s.spawn(|| run(right));
-            let mine = run(left);
-            (mine, other.join().unwrap_or_else(|_| Err(anyhow::anyhow!("an output writer failed"))))
-        })
-    };
-    for (tmp, path) in a?.into_iter().chain(b?) {
-        // Temporary files are created readable by their owner only; outputs are ordinary files.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
-        tmp.persist(&path).with_context(|| format!("cannot write '{}'", path.display()))?;
-    }
-    Ok(())
+    outputs.write(threads)
 }
 
 fn write_set(set: &FactorSet, stdout: &mut dyn Write) -> Result<()> {
@@ -594,4 +555,72 @@ fn generate_command(
         out.display()
     )?;
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The outputs written in parts on several threads are the tables written whole, byte for
+    /// byte, with any number of threads.
+    #[test]
+    fn outputs_in_parts_are_the_whole_tables() {
+        let input = tempfile::tempdir().unwrap();
+        let mut activity = Vec::new();
+        let profile = synth::Profile::OutputHeavy;
+        let b = synth::generate_profile(profile, 150, 64, 5, &mut activity).unwrap();
+        let path = |name: &str| input.path().join(name);
+        std::fs::write(path("inventories.csv"), &b.inventories).unwrap();
+        std::fs::write(path("activity.csv"), &activity).unwrap();
+        std::fs::write(path("factors.csv"), &b.factors).unwrap();
+        let out = batch::run(
+            BatchInput {
+                inventories: ("inventories.csv", b.inventories.as_bytes()),
+                activity: ("activity.csv", &activity[..]),
+                factors: Some(("factors.csv", b.factors.as_bytes())),
+                supply: None,
+            },
+            Catalog::embedded(),
+        );
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+        let mut whole = Vec::new();
+        for table in batch::Table::ALL {
+            let mut bytes = Vec::new();
+            batch::Tables::new(&out.inventories).write(table, &mut bytes).unwrap();
+            whole.push((table.file_name(), bytes));
+        }
+        assert_eq!(&whole[0].1, &{
+            let mut e = Vec::new();
+            batch::write_emissions(&mut e, &out.inventories).unwrap();
+            e
+        });
+        for threads in ["1", "2", "3"] {
+            let dir = input.path().join(format!("out-{threads}"));
+            let args = [
+                "covenant",
+                "batch",
+                "-q",
+                "--inventories",
+                &path("inventories.csv").display().to_string(),
+                "--activity",
+                &path("activity.csv").display().to_string(),
+                "--factors",
+                &path("factors.csv").display().to_string(),
+                "--out",
+                &dir.display().to_string(),
+                "--threads",
+                threads,
+            ]
+            .map(String::from);
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            let code = run(args.map(Into::into), &mut io::empty(), &mut stdout, &mut stderr);
+            assert_eq!(code, EXIT_OK, "{}", String::from_utf8_lossy(&stderr));
+            for (name, bytes) in &whole {
+                assert!(
+                    std::fs::read(dir.join(name)).unwrap() == *bytes,
+                    "{name}, {threads} threads"
+                );
+            }
+        }
+    }
 }

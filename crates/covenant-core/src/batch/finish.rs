@@ -5,7 +5,8 @@ use rust_decimal::Decimal;
 
 use crate::batch::diag::{Diagnostic, MAX_LISTED};
 use crate::batch::read::Reading;
-use crate::batch::{BatchInventory, BatchOutput};
+use crate::batch::stream::{self, CellTables};
+use crate::batch::{BatchInventory, BatchOutput, BatchWriteError};
 use crate::error::{Error, ErrorKind, Input, Terms, Warning};
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
@@ -23,7 +24,16 @@ pub(crate) struct Files<'a> {
 
 /// Finishes what the readers built: every inventory, its target and trajectory, and the
 /// comparisons of monitoring inventories with their baselines, on up to `threads` threads.
-pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> BatchOutput {
+///
+/// With `cells`, the tables of every cell are written there as the inventories are computed,
+/// and the inventories returned keep no cells or factors (see [`crate::batch::run_streamed`]);
+/// only writing them can fail.
+pub(crate) fn finish(
+    files: Files<'_>,
+    reading: Reading<'_>,
+    threads: usize,
+    cells: Option<CellTables<'_>>,
+) -> Result<BatchOutput, BatchWriteError> {
     let Reading { specs, overrides, builders, alternates, rows, mut st } = reading;
     let (inv_file, act_file) = (files.inventories, files.activity);
     let overrides_of = |i: usize| {
@@ -56,10 +66,27 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         }
         jobs.push((i, b, overrides_of(i)));
     }
+    // Every inventory, its target and its path, on up to `threads` threads; the messages are
+    // then reported in input order, as they would be by one: the problems of every inventory,
+    // then those of the targets.
+    let outcomes = match cells {
+        None => par_map(jobs, threads, |_, (i, b, ov)| (i, outcome(b, &ov))),
+        Some(out) => {
+            let baselines: Vec<Option<usize>> = specs
+                .entries
+                .iter()
+                .map(|e| e.spec.baseline_id.as_ref().and_then(|b| specs.by_id.get(b).copied()))
+                .collect();
+            stream::compute(jobs, threads, &baselines, out)?
+        }
+    };
     let mut computed: Vec<Option<Inventory>> = Vec::new();
     computed.resize_with(specs.entries.len(), || None);
-    for (i, result) in finish_all(jobs, threads) {
-        match result {
+    let mut evaluated: Vec<Option<crate::Result<(TargetResult, Trajectory)>>> = Vec::new();
+    evaluated.resize_with(specs.entries.len(), || None);
+    for (i, o) in outcomes {
+        evaluated[i] = o.target;
+        match o.inventory {
             Ok(inv) => computed[i] = Some(inv),
             Err(problems) => {
                 let id = specs.entries[i].spec.id.clone();
@@ -74,14 +101,6 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             }
         }
     }
-    // Targets and trajectories of baselines first: monitoring inventories need them. Each
-    // inventory's own work runs on up to `threads` threads; the messages are then reported in
-    // input order, as they would be by one.
-    let evaluated = par_map(computed.iter().map(Option::as_ref).collect(), threads, |_, inv| {
-        let inv = inv?;
-        let t = inv.spec.target.as_ref()?;
-        Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
-    });
     let mut targets: Vec<Option<(TargetResult, Trajectory)>> = vec![None; computed.len()];
     let mut failed: Vec<bool> = vec![false; computed.len()];
     for (i, result) in evaluated.into_iter().enumerate() {
@@ -251,14 +270,14 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             });
         }
     }
-    BatchOutput {
+    Ok(BatchOutput {
         inventories,
         errors: st.errors,
         warnings: st.warnings,
         errors_not_listed: st.suppressed_errors,
         warnings_not_listed: st.suppressed_warnings,
         rejected,
-    }
+    })
 }
 
 #[derive(Default)]
@@ -270,10 +289,22 @@ pub(crate) struct Extras {
     pub(crate) progress: Option<Progress>,
 }
 
+/// One inventory to finish: its index, its builder and the user's factors for it.
 pub(crate) type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>);
-pub(crate) type Finished = (usize, Result<Inventory, Vec<Error>>);
 
-/// Finishes every inventory, in input order, on up to `threads` threads.
-pub(crate) fn finish_all(jobs: Vec<Job<'_, '_>>, threads: usize) -> Vec<Finished> {
-    par_map(jobs, threads, |_, (i, b, ov)| (i, b.finish(&ov)))
+/// What finishing one inventory gave: the inventory or its problems, and (for an inventory
+/// with a target) the target evaluated and the path to it.
+pub(crate) struct Outcome {
+    pub(crate) inventory: Result<Inventory, Vec<Error>>,
+    pub(crate) target: Option<crate::Result<(TargetResult, Trajectory)>>,
+}
+
+/// Finishes one inventory, then its target and path.
+pub(crate) fn outcome(b: InventoryBuilder<'_>, overrides: &[&FactorOverride]) -> Outcome {
+    let inventory = b.finish(overrides);
+    let target = inventory.as_ref().ok().and_then(|inv| {
+        let t = inv.spec.target.as_ref()?;
+        Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
+    });
+    Outcome { inventory, target }
 }

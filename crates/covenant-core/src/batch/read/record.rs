@@ -252,7 +252,10 @@ impl Count {
 }
 
 /// Rows are parsed in chunks of this many records.
-pub(crate) const CHUNK_ROWS: usize = 2048;
+pub(crate) const CHUNK_ROWS: usize = 16384;
+
+/// Chunks circulating between the parser and the caller.
+const CHUNKS: usize = 3;
 
 /// A chunk of parsed records, reused from chunk to chunk so their buffers are allocated once.
 #[derive(Default)]
@@ -337,9 +340,9 @@ pub(crate) fn for_rows_with<R: Read + Send>(
     }
     use std::sync::mpsc;
     // Four chunks circulate: the parser fills empty ones, the caller drains full ones.
-    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(4);
+    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(CHUNKS);
     let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
-    for _ in 0..4 {
+    for _ in 0..CHUNKS {
         let _ = empty_tx.send(Chunk::default());
     }
     let mut count = Count::default();

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use crate::batch::BatchInventory;
 use crate::batch::diag::InputError;
 use crate::factors::Variant;
+use crate::inventory::Inventory;
 use crate::taxonomy::Carrier;
 use crate::trajectory::{self as path};
 
@@ -59,6 +60,8 @@ pub(crate) struct Rows<W: Write> {
     buf: Vec<u8>,
     /// No field written yet in the current record.
     first: bool,
+    /// The buffer is handed to `out` when it holds this much.
+    flush_at: usize,
 }
 
 /// The buffer is handed to the writer when it holds this much.
@@ -92,13 +95,18 @@ fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 impl<W: Write> Rows<W> {
-    pub(crate) fn new(w: W, header: &[&str]) -> ::csv::Result<Rows<W>> {
-        let mut rows = Rows { out: w, buf: Vec::with_capacity(FLUSH_AT + 4096), first: true };
-        for h in header {
-            rows.text(h);
-        }
-        rows.end()?;
+    pub(crate) fn new(w: W, header: &[&str]) -> std::io::Result<Rows<W>> {
+        let buf = Vec::with_capacity(FLUSH_AT + 4096);
+        let mut rows = Rows { out: w, buf, first: true, flush_at: FLUSH_AT };
+        rows.header(header)?;
         Ok(rows)
+    }
+
+    pub(crate) fn header(&mut self, header: &[&str]) -> std::io::Result<()> {
+        for h in header {
+            self.text(h);
+        }
+        self.end()
     }
 
     fn separate(&mut self) {
@@ -161,19 +169,139 @@ impl<W: Write> Rows<W> {
         self
     }
 
-    pub(crate) fn end(&mut self) -> ::csv::Result<()> {
+    pub(crate) fn end(&mut self) -> std::io::Result<()> {
         self.buf.push(b'\n');
         self.first = true;
-        if self.buf.len() >= FLUSH_AT {
+        if self.buf.len() >= self.flush_at {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
         }
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> ::csv::Result<()> {
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
         self.out.write_all(&self.buf)?;
-        self.out.flush()?;
+        self.out.flush()
+    }
+}
+
+impl Rows<std::io::Sink> {
+    /// Rows appended to `buf`, which is never flushed ([`Self::into_buffer`] gives it back).
+    pub(crate) fn buffer(buf: Vec<u8>) -> Rows<std::io::Sink> {
+        Rows { out: std::io::sink(), buf, first: true, flush_at: usize::MAX }
+    }
+
+    pub(crate) fn into_buffer(self) -> Vec<u8> {
+        self.buf
+    }
+}
+
+/// One of the four CSV tables of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// `emissions.csv`.
+    Emissions,
+    /// `summary.csv`.
+    Summary,
+    /// `trajectory.csv`.
+    Trajectory,
+    /// `crf.csv`.
+    Crf,
+}
+
+impl Table {
+    /// The four tables, in the order the CLI lists its outputs.
+    pub const ALL: [Table; 4] = [Table::Emissions, Table::Summary, Table::Trajectory, Table::Crf];
+
+    /// The name of the file.
+    pub const fn file_name(self) -> &'static str {
+        match self {
+            Table::Emissions => "emissions.csv",
+            Table::Summary => "summary.csv",
+            Table::Trajectory => "trajectory.csv",
+            Table::Crf => "crf.csv",
+        }
+    }
+
+    /// The columns.
+    pub const fn header(self) -> &'static [&'static str] {
+        match self {
+            Table::Emissions => &EMISSIONS_HEADER,
+            Table::Summary => &SUMMARY_HEADER,
+            Table::Trajectory => &TRAJECTORY_HEADER,
+            Table::Crf => &CRF_HEADER,
+        }
+    }
+}
+
+/// The CSV tables of a batch's results, written whole or in parts: each inventory's rows
+/// depend only on that inventory (and, for `trajectory.csv`, on its baseline's path unit,
+/// looked up here once), so the parts of a table can be rendered on several threads and
+/// written one after the other; the bytes are those of the whole table.
+#[derive(Debug)]
+pub struct Tables<'a> {
+    results: &'a [BatchInventory],
+    units: HashMap<&'a str, path::PathUnit>,
+}
+
+impl<'a> Tables<'a> {
+    /// The tables of `results`.
+    pub fn new(results: &'a [BatchInventory]) -> Tables<'a> {
+        let units = results
+            .iter()
+            .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
+            .collect();
+        Tables { results, units }
+    }
+
+    /// The number of inventories (the parts are ranges of them).
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    /// Whether there are no inventories.
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+
+    /// Writes a whole table.
+    pub fn write<W: Write>(&self, table: Table, w: W) -> Result<(), BatchWriteError> {
+        let mut out = Rows::new(w, table.header())?;
+        self.rows(table, &mut out, 0..self.results.len())?;
+        out.finish()?;
+        Ok(())
+    }
+
+    /// Appends to `buf` the rows of the inventories `part` of a table, after its header when
+    /// `header` (the part that starts the file).
+    pub fn render(
+        &self,
+        table: Table,
+        part: std::ops::Range<usize>,
+        header: bool,
+        buf: Vec<u8>,
+    ) -> Result<Vec<u8>, BatchWriteError> {
+        let mut out = Rows::buffer(buf);
+        if header {
+            out.header(table.header())?;
+        }
+        self.rows(table, &mut out, part)?;
+        Ok(out.into_buffer())
+    }
+
+    fn rows<W: Write>(
+        &self,
+        table: Table,
+        out: &mut Rows<W>,
+        part: std::ops::Range<usize>,
+    ) -> Result<(), BatchWriteError> {
+        let results = &self.results[part];
+        match table {
+            Table::Emissions => emissions_rows(out, results.iter().map(|r| &r.inventory))?,
+            Table::Summary => summary_rows(out, results)?,
+            Table::Trajectory => trajectory_rows(out, results, &self.units)?,
+            Table::Crf => crf_rows(out, results.iter().map(|r| &r.inventory))?,
+        }
         Ok(())
     }
 }
@@ -181,13 +309,38 @@ impl<W: Write> Rows<W> {
 /// Writes `emissions.csv`: one row per (inventory, sector, carrier) with activity; numbers in
 /// full, without rounding or exponents.
 pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = Rows::new(w, &EMISSIONS_HEADER)?;
-    let mut source = String::new();
-    // One source text per carrier and fuel variant of an inventory, not per cell (the texts
-    // are reused from inventory to inventory).
-    let mut texts: [[String; 2]; Carrier::ALL.len()] = Default::default();
-    for r in results {
-        let inv = &r.inventory;
+    Tables::new(results).write(Table::Emissions, w).map_err(BatchWriteError::into_csv)
+}
+
+fn emissions_rows<'a, W: Write>(
+    out: &mut Rows<W>,
+    inventories: impl IntoIterator<Item = &'a Inventory>,
+) -> std::io::Result<()> {
+    let mut cells = CellRows::default();
+    for inv in inventories {
+        cells.emissions(out, inv)?;
+    }
+    Ok(())
+}
+
+/// Renders the rows of the tables of every cell, `emissions.csv` and `crf.csv`, one inventory
+/// at a time, reusing its texts from inventory to inventory.
+#[derive(Default)]
+pub(crate) struct CellRows {
+    /// One factor source per carrier and fuel variant of an inventory, not one per cell.
+    texts: [[String; 2]; Carrier::ALL.len()],
+    source: String,
+    from: Vec<u8>,
+}
+
+impl CellRows {
+    /// The rows of `emissions.csv` of one inventory.
+    pub(crate) fn emissions<W: Write>(
+        &mut self,
+        out: &mut Rows<W>,
+        inv: &Inventory,
+    ) -> std::io::Result<()> {
+        let (texts, source) = (&mut self.texts, &mut self.source);
         let id = escape(&inv.spec.id);
         let mut known = [[false; 2]; Carrier::ALL.len()];
         for f in &inv.factors {
@@ -232,17 +385,49 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Res
                 .escaped(c.carrier.map_or("", |k| k.code()).as_bytes())
                 .number(c.energy.map(|e| e.mwh()))
                 .number(c.factor.map(|f| f.value()))
-                .text(&source)
+                .text(source)
                 .number(Some(c.emissions.tonnes()))
                 .end()?;
         }
+        Ok(())
     }
-    out.finish()
+
+    /// The rows of `crf.csv` of one inventory.
+    pub(crate) fn crf<W: Write>(
+        &mut self,
+        out: &mut Rows<W>,
+        inv: &Inventory,
+    ) -> Result<(), BatchWriteError> {
+        let from = &mut self.from;
+        let id = escape(&inv.spec.id);
+        for c in &crate::crf::compact(inv)? {
+            from.clear();
+            for (k, s) in c.from().enumerate() {
+                if k > 0 {
+                    from.push(b';');
+                }
+                from.extend_from_slice(s.code().as_bytes());
+            }
+            out.escaped(&id);
+            let row = &crate::crf::ROWS[c.row];
+            for text in [row.sector, row.subsector, row.gpc, c.scope.code()] {
+                out.text(text);
+            }
+            out.number(c.emissions.map(crate::quantity::Emissions::tonnes))
+                .escaped(c.notation_key().map_or("", |k| k.code()).as_bytes())
+                .escaped(from)
+                .end()?;
+        }
+        Ok(())
+    }
 }
 
 /// Writes `summary.csv`: one row per inventory.
 pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = Rows::new(w, &SUMMARY_HEADER)?;
+    Tables::new(results).write(Table::Summary, w).map_err(BatchWriteError::into_csv)
+}
+
+fn summary_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io::Result<()> {
     for r in results {
         let inv = &r.inventory;
         let s = &inv.spec;
@@ -274,7 +459,7 @@ pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Resul
             .number(target.and_then(|t| t.per_capita_t))
             .end()?;
     }
-    out.finish()
+    Ok(())
 }
 
 /// The columns of `trajectory.csv`.
@@ -296,15 +481,22 @@ pub const TRAJECTORY_HEADER: [&str; 11] = [
 /// (`row` = `path`); for each monitoring inventory of such a baseline, where it stands
 /// (`row` = `monitoring`). `unit` is `t` or `t_per_inhabitant` (per-capita targets).
 pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = Rows::new(w, &TRAJECTORY_HEADER)?;
-    let unit = |u: path::PathUnit| match u {
+    Tables::new(results).write(Table::Trajectory, w).map_err(BatchWriteError::into_csv)
+}
+
+fn unit_code(u: path::PathUnit) -> &'static str {
+    match u {
         path::PathUnit::Tonnes => "t",
         path::PathUnit::TonnesPerInhabitant => "t_per_inhabitant",
-    };
-    let units: HashMap<&str, path::PathUnit> = results
-        .iter()
-        .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
-        .collect();
+    }
+}
+
+fn trajectory_rows<W: Write>(
+    out: &mut Rows<W>,
+    results: &[BatchInventory],
+    units: &HashMap<&str, path::PathUnit>,
+) -> std::io::Result<()> {
+    let unit = unit_code;
     for r in results {
         let id = r.inventory.spec.id.as_str();
         if let Some(t) = &r.trajectory {
@@ -331,7 +523,7 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Re
                 .end()?;
         }
     }
-    out.finish()
+    Ok(())
 }
 
 /// The columns of `crf.csv`.
@@ -349,30 +541,17 @@ pub const CRF_HEADER: [&str; 8] = [
 /// Writes `crf.csv`: every inventory in the GCoM Common Reporting Framework view (see
 /// [`crate::crf`] for the mapping); empty cells carry a notation key.
 pub fn write_crf<W: Write>(w: W, results: &[BatchInventory]) -> Result<(), BatchWriteError> {
-    let mut out = Rows::new(w, &CRF_HEADER)?;
-    let mut from = Vec::new();
-    for r in results {
-        let id = escape(&r.inventory.spec.id);
-        for c in &crate::crf::compact(&r.inventory)? {
-            from.clear();
-            for (k, s) in c.from().enumerate() {
-                if k > 0 {
-                    from.push(b';');
-                }
-                from.extend_from_slice(s.code().as_bytes());
-            }
-            out.escaped(&id);
-            let row = &crate::crf::ROWS[c.row];
-            for text in [row.sector, row.subsector, row.gpc, c.scope.code()] {
-                out.text(text);
-            }
-            out.number(c.emissions.map(crate::quantity::Emissions::tonnes))
-                .escaped(c.notation_key().map_or("", |k| k.code()).as_bytes())
-                .escaped(&from)
-                .end()?;
-        }
+    Tables::new(results).write(Table::Crf, w)
+}
+
+fn crf_rows<'a, W: Write>(
+    out: &mut Rows<W>,
+    inventories: impl IntoIterator<Item = &'a Inventory>,
+) -> Result<(), BatchWriteError> {
+    let mut cells = CellRows::default();
+    for inv in inventories {
+        cells.crf(out, inv)?;
     }
-    out.finish()?;
     Ok(())
 }
 
@@ -388,6 +567,17 @@ pub enum BatchWriteError {
     /// A number could not be computed (overflow).
     #[error(transparent)]
     Engine(#[from] crate::Error),
+}
+
+impl BatchWriteError {
+    /// The error of a table that computes nothing (an I/O error).
+    fn into_csv(self) -> ::csv::Error {
+        match self {
+            BatchWriteError::Csv(e) => e,
+            BatchWriteError::Io(e) => e.into(),
+            BatchWriteError::Engine(e) => std::io::Error::other(e).into(),
+        }
+    }
 }
 
 /// Writes `errors.csv`.

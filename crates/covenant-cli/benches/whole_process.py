@@ -10,7 +10,9 @@ commands interleaved (one run of each in turn, REPEATS times; medians):
     and crf.csv, with the default threads and with `--threads 1`;
   * `pandas_batch.py`: a straightforward pandas script writing the same four files (checked:
     same rows and texts, numbers equal to covenant's within float precision);
-and prints the medians, the ratios and peak RSS (from GNU time).
+and prints the medians, the ratios and peak RSS (from GNU time). Before each command the
+outputs of the previous one are synced to disk (not timed), so that their writeback does not
+run during the next command.
 
 Usage: whole_process.py TARGET_DIR WORK_DIR [REPEATS] [BATCH...]
   BATCH: e.g. 1000x100 or heavy-10000x100 (default: all of them)
@@ -37,6 +39,9 @@ def run_once(cmd):
     full = [str(c) for c in cmd]
     if GNU_TIME:
         full = [GNU_TIME, "-f", "covenant-peak-rss-kib=%M", *full]
+    # The outputs of the previous command are written out first (not timed): otherwise the
+    # kernel writes them to disk during this one, on the cores it measures.
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start

@@ -418,9 +418,7 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
     let mut start = end;
     if frac_len > 0 {
         start -= 1;
-        for k in 0..int_len {
-            buf[start + k] = buf[end + k];
-        }
+        buf.copy_within(end..end + int_len, start);
         buf[start + int_len] = b'.';
     }
     if d.is_sign_negative() && !zero {

@@ -80,14 +80,25 @@ pub(crate) fn finish(
             stream::compute(jobs, threads, &baselines, out)?
         }
     };
-    let mut computed: Vec<Option<Inventory>> = Vec::new();
-    computed.resize_with(specs.entries.len(), || None);
+    // One slot per inventory of the file, filled in place (no copies of every inventory),
+    // emptied for those rejected.
+    let mut slots: Vec<Option<BatchInventory>> = Vec::new();
+    slots.resize_with(specs.entries.len(), || None);
     let mut evaluated: Vec<Option<crate::Result<(TargetResult, Trajectory)>>> = Vec::new();
     evaluated.resize_with(specs.entries.len(), || None);
     for (i, o) in outcomes {
         evaluated[i] = o.target;
         match o.inventory {
-            Ok(inv) => computed[i] = Some(inv),
+            Ok(inventory) => {
+                slots[i] = Some(BatchInventory {
+                    inventory,
+                    target: None,
+                    trajectory: None,
+                    change_vs_baseline_pct: None,
+                    comparison: None,
+                    progress: None,
+                });
+            }
             Err(problems) => {
                 let id = specs.entries[i].spec.id.clone();
                 for p in problems {
@@ -101,12 +112,16 @@ pub(crate) fn finish(
             }
         }
     }
-    let mut targets: Vec<Option<(TargetResult, Trajectory)>> = vec![None; computed.len()];
-    let mut failed: Vec<bool> = vec![false; computed.len()];
+    let mut failed: Vec<bool> = vec![false; slots.len()];
     for (i, result) in evaluated.into_iter().enumerate() {
         match result {
             None => {}
-            Some(Ok(rt)) => targets[i] = Some(rt),
+            Some(Ok((r, t))) => {
+                if let Some(slot) = slots[i].as_mut() {
+                    slot.target = Some(r);
+                    slot.trajectory = Some(t);
+                }
+            }
             Some(Err(e)) => {
                 let id = specs.entries[i].spec.id.clone();
                 let line = specs.entries[i].line;
@@ -121,43 +136,42 @@ pub(crate) fn finish(
         }
     }
     /// What comparing one inventory with its baseline gave.
-    #[allow(clippy::large_enum_variant)] // Most are `Done`: boxing would only add allocations.
     enum Compared {
         /// Not computed, or its target failed.
         Skipped,
         /// Its baseline could not be computed: the message for its `baseline_id` column.
         NoBaseline(ErrorKind),
-        /// The results and the warnings, in order.
-        Done(Extras, Vec<Warning>),
+        /// The results (for a monitoring inventory) and the warnings, in order.
+        Done(Option<Box<Extras>>, Vec<Warning>),
     }
+    let accepted = |i: usize| slots[i].as_ref().filter(|_| !failed[i]);
     let compared = par_map(alternates, threads, |i, alt: Option<InventoryBuilder<'_>>| {
-        let Some(inv) = computed[i].as_ref().filter(|_| !failed[i]) else {
+        let Some(inv) = accepted(i).map(|r| &r.inventory) else {
             return Compared::Skipped;
         };
-        let mut extras = Extras::default();
+        let mut extras = None;
         let mut warnings = Vec::new();
         if let Some(b) = &inv.spec.baseline_id {
             let j = specs.by_id.get(b).copied();
-            let Some((j, base)) =
-                j.and_then(|j| computed[j].as_ref().filter(|_| !failed[j]).map(|x| (j, x)))
-            else {
+            let Some(base) = j.and_then(accepted) else {
                 return Compared::NoBaseline(ErrorKind::BaselineFailed { baseline: b.clone() });
             };
-            let change = target::change_vs_baseline_percent(inv, base);
-            extras.change = change.value();
+            let e: &mut Extras = extras.get_or_insert_with(Box::default);
+            let change = target::change_vs_baseline_percent(inv, &base.inventory);
+            e.change = change.value();
             if change == Percent::TooLarge {
                 warnings.push(Warning::PercentTooLarge { what: "change_vs_baseline_pct" });
             }
-            let comparison = path::compare(inv, base);
+            let comparison = path::compare(inv, &base.inventory);
             if comparison.percent_too_large() {
                 warnings.push(Warning::PercentTooLarge { what: "change_pct" });
             }
-            extras.comparison = Some(comparison);
-            warnings.extend(target::comparability_warnings(inv, base));
+            e.comparison = Some(comparison);
+            warnings.extend(target::comparability_warnings(inv, &base.inventory));
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
                     Ok(other) => Warning::OtherReleaseTotal {
-                        release: base.release.clone(),
+                        release: base.inventory.release.clone(),
                         total_t: other.total_emissions.tonnes(),
                         own_t: inv.total_emissions.tonnes(),
                         difference_t: other
@@ -166,13 +180,13 @@ pub(crate) fn finish(
                             .unwrap_or_default(),
                     },
                     Err(p) => Warning::OtherReleaseFails {
-                        release: base.release.clone(),
+                        release: base.inventory.release.clone(),
                         reason: p[0].code(),
                         message: p[0].message(Terms::Batch),
                     },
                 });
             }
-            if let Some((_, t)) = &targets[j] {
+            if let Some(t) = &base.trajectory {
                 if inv.spec.year > t.target_year {
                     warnings.push(Warning::AfterTargetYear {
                         year: inv.spec.year,
@@ -184,11 +198,11 @@ pub(crate) fn finish(
                         if p.distance_pct_too_large {
                             warnings.push(Warning::PercentTooLarge { what: "distance_pct" });
                         }
-                        extras.progress = Some(p);
+                        e.progress = Some(p);
                     }
-                    Err(e) => warnings.push(Warning::ProgressUnavailable {
-                        reason: e.code(),
-                        message: e.message(Terms::Batch),
+                    Err(err) => warnings.push(Warning::ProgressUnavailable {
+                        reason: err.code(),
+                        message: err.message(Terms::Batch),
                     }),
                 }
             }
@@ -196,47 +210,31 @@ pub(crate) fn finish(
         warnings.extend(inv.warnings.iter().cloned());
         Compared::Done(extras, warnings)
     });
-    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
     for (i, c) in compared.into_iter().enumerate() {
         let entry = &specs.entries[i];
         match c {
-            Compared::Skipped => results.push(None),
+            Compared::Skipped => slots[i] = None,
             Compared::NoBaseline(kind) => {
                 let id = entry.spec.id.clone();
                 let b = entry.spec.baseline_id.as_deref();
                 st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), b, kind);
-                results.push(None);
+                slots[i] = None;
             }
             Compared::Done(extras, warnings) => {
                 for w in warnings {
                     st.warn(inv_file, entry.line, Some(&entry.spec.id), None, w);
                 }
-                results.push(Some(extras));
+                if let (Some(e), Some(slot)) = (extras, slots[i].as_mut()) {
+                    slot.change_vs_baseline_pct = e.change;
+                    slot.comparison = e.comparison;
+                    slot.progress = e.progress;
+                }
             }
         }
     }
-    // Every monitoring inventory has read its baseline's path: the targets can move.
-    for (extras, target) in results.iter_mut().zip(&mut targets) {
-        if let (Some(e), Some((r, t))) = (extras.as_mut(), target.take()) {
-            e.target = Some(r);
-            e.trajectory = Some(t);
-        }
-    }
-    let inventories = computed
-        .into_iter()
-        .zip(results)
-        .filter_map(|(inv, extras)| {
-            let e = extras?;
-            Some(BatchInventory {
-                inventory: inv?,
-                target: e.target,
-                trajectory: e.trajectory,
-                change_vs_baseline_pct: e.change,
-                comparison: e.comparison,
-                progress: e.progress,
-            })
-        })
-        .collect();
+    // In place: the slots become the accepted inventories, in input order.
+    #[allow(clippy::filter_map_identity)] // `filter_map` collects into the same allocation.
+    let inventories: Vec<BatchInventory> = slots.into_iter().filter_map(|s| s).collect();
     // A cause before its consequences; the inventories file first, then the others by name
     // and line (a stable sort keeps the order of reading within a line).
     let inv_file = Some(inv_file);
@@ -282,8 +280,6 @@ pub(crate) fn finish(
 
 #[derive(Default)]
 pub(crate) struct Extras {
-    pub(crate) target: Option<TargetResult>,
-    pub(crate) trajectory: Option<Trajectory>,
     pub(crate) change: Option<Decimal>,
     pub(crate) comparison: Option<Comparison>,
     pub(crate) progress: Option<Progress>,

@@ -9,9 +9,10 @@ use crate::factors::{Release, Variant};
 use crate::quantity::{ActivityUnit, Emissions, Energy, MAX_AMOUNT};
 use crate::taxonomy::{Carrier, GasBasis, Sector};
 
-const SLOTS: usize = Carrier::ALL.len() + 1;
+/// The slots of a sector: one per carrier, and one without a carrier.
+pub(super) const SLOTS: usize = Carrier::ALL.len() + 1;
 
-/// What one cell adds up while rows arrive: 64 bytes without heap memory for a cell whose rows
+/// What one cell adds up while rows arrive: 48 bytes without heap memory for a cell whose rows
 /// share one unit (almost all), as memory grows with the cells of every inventory of a batch.
 #[derive(Clone, Debug)]
 pub(super) struct Acc {
@@ -22,7 +23,9 @@ pub(super) struct Acc {
     /// The amounts summed per unit and variant, in the order they first appeared: the first
     /// one here, the others (rare) in `more`.
     first: Summed,
-    more: Vec<Summed>,
+    // Boxed: 8 bytes in every cell instead of 24, and almost always `None`.
+    #[allow(clippy::box_collection)]
+    more: Option<Box<Vec<Summed>>>,
 }
 
 /// No line known (no file has that many).
@@ -33,7 +36,7 @@ pub(super) type Summed = (ActivityUnit, Variant, Decimal);
 
 impl Acc {
     fn new(first: Summed) -> Acc {
-        Acc { rows: 0, first_line: NO_LINE, first, more: Vec::new() }
+        Acc { rows: 0, first_line: NO_LINE, first, more: None }
     }
 
     /// The smallest input line, for messages.
@@ -43,22 +46,26 @@ impl Acc {
 
     /// The amounts summed per unit and variant, in the order they first appeared.
     pub(super) fn inputs(&self) -> impl Iterator<Item = &Summed> + Clone {
-        std::iter::once(&self.first).chain(&self.more)
+        std::iter::once(&self.first).chain(self.more.iter().flat_map(|m| m.iter()))
     }
 
     pub(super) fn input_count(&self) -> usize {
-        1 + self.more.len()
+        1 + self.more.as_ref().map_or(0, |m| m.len())
     }
 
     /// Adds an amount to the sum of its unit and variant (a new sum is the amount itself).
     fn add(&mut self, (unit, variant, amount): Summed) -> Option<()> {
         let sum = if self.first.0 == unit && self.first.1 == variant {
             &mut self.first.2
-        } else if let Some(k) = self.more.iter().position(|&(u, v, _)| u == unit && v == variant) {
-            &mut self.more[k].2
         } else {
-            self.more.push((unit, variant, amount));
-            return Some(());
+            let more = self.more.get_or_insert_with(Box::default);
+            match more.iter().position(|&(u, v, _)| u == unit && v == variant) {
+                Some(k) => &mut more[k].2,
+                None => {
+                    more.push((unit, variant, amount));
+                    return Some(());
+                }
+            }
         };
         *sum = sum.checked_add(amount)?;
         Some(())
@@ -77,11 +84,24 @@ pub struct InventoryBuilder<'r> {
     pub(super) detail: bool,
 }
 
+/// The most cells an inventory can have: one per sector and carrier the builder accepts
+/// (energy sectors with a carrier, the others without). Fewer than 255, so the position of a
+/// cell fits in a byte.
+const MAX_CELLS: usize = {
+    let (mut n, mut k) = (0, 0);
+    while k < Sector::ALL.len() {
+        n += if Sector::ALL[k].is_energy() { Carrier::ALL.len() } else { 1 };
+        k += 1;
+    }
+    n
+};
+const _: () = assert!(MAX_CELLS < u8::MAX as usize);
+
 /// Sparse sector × carrier cells: a slot index and only the cells that have rows, so an
-/// inventory costs memory in proportion to its cells, not to the 272 possible ones.
+/// inventory costs memory in proportion to its cells, not to the 288 possible slots.
 #[derive(Clone, Debug)]
 pub(super) struct Cells {
-    pub(super) index: Box<[u16]>,
+    pub(super) index: Box<[u8]>,
     pub(super) accs: Vec<Acc>,
     /// The input lines of each cell (in the order of `accs`), when the builder keeps cell
     /// detail.
@@ -89,7 +109,7 @@ pub(super) struct Cells {
 }
 
 impl Cells {
-    const ABSENT: u16 = u16::MAX;
+    const ABSENT: u8 = u8::MAX;
 
     fn new() -> Cells {
         Cells {
@@ -97,6 +117,11 @@ impl Cells {
             accs: Vec::new(),
             lines: Vec::new(),
         }
+    }
+
+    /// Whether a slot has a cell.
+    pub(super) fn has(&self, slot: usize) -> bool {
+        self.index[slot] != Cells::ABSENT
     }
 
     /// The cell of a slot and its position in `accs`.
@@ -112,8 +137,8 @@ impl Cells {
     fn add(&mut self, slot: usize, input: Summed) -> Option<usize> {
         match self.index[slot] {
             Cells::ABSENT => {
-                // At most 272 cells, far below u16::MAX.
-                let i = u16::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
+                // At most MAX_CELLS: only the rows `check` accepts reach a cell.
+                let i = u8::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
                 self.index[slot] = i;
                 self.accs.push(Acc::new(input));
                 Some(usize::from(i))
@@ -127,7 +152,12 @@ impl Cells {
 }
 
 pub(super) fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
-    sector.index() * SLOTS + carrier.map_or(SLOTS - 1, Carrier::index)
+    slot_index(sector, carrier.map_or(SLOTS - 1, Carrier::index))
+}
+
+/// The slot of a sector's `k`th carrier (the last: none).
+pub(super) fn slot_index(sector: Sector, k: usize) -> usize {
+    sector.index() * SLOTS + k
 }
 
 impl<'r> InventoryBuilder<'r> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::builder::{Acc, FuelParameters, slot};
+use super::builder::{Acc, FuelParameters, SLOTS, slot, slot_index};
 use super::{
     Cell, ENGINE_VERSION, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Subtotal,
 };
@@ -35,7 +35,10 @@ impl InventoryBuilder<'_> {
         };
         let mut totals = Totals::default();
         let mut out_cells = Vec::with_capacity(self.cells.accs.len());
-        let mut sectors = Vec::new();
+        // Exactly as many subtotals as sectors with cells (memory grows with inventories).
+        let with_cells = |s: Sector| (0..SLOTS).any(|k| self.cells.has(slot_index(s, k)));
+        let mut sectors =
+            Vec::with_capacity(Sector::ALL.iter().filter(|&&s| with_cells(s)).count());
         for &sector in Sector::ALL {
             let mut sector_total: Option<Subtotal<()>> = None;
             let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
@@ -74,13 +77,10 @@ impl InventoryBuilder<'_> {
                 warnings.push(Warning::MissingKeySector { sector: s });
             }
         }
-        let carriers = Carrier::ALL
-            .iter()
-            .zip(totals.by_carrier)
-            .filter_map(|(&c, t)| {
-                t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
-            })
-            .collect();
+        let mut carriers = Vec::with_capacity(totals.by_carrier.iter().flatten().count());
+        carriers.extend(Carrier::ALL.iter().zip(totals.by_carrier).filter_map(|(&c, t)| {
+            t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
+        }));
         factors.sort_by_key(|f| f.carrier);
         let spec = self.spec;
         let per_capita_t = spec.population.map(|p| totals.emissions.per_capita(p));

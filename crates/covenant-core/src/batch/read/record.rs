@@ -214,7 +214,7 @@ pub(crate) fn for_rows<R: Read>(
     file: &str,
     rdr: ::csv::Reader<CrlfToLf<R>>,
     st: &mut State,
-    f: impl FnMut(u64, &::csv::StringRecord, &mut State),
+    f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
     for_rows_counted(file, rdr, st, &mut |_| {}, f);
 }
@@ -225,7 +225,7 @@ pub(crate) fn for_rows_counted<R: Read>(
     mut rdr: ::csv::Reader<CrlfToLf<R>>,
     st: &mut State,
     progress: ProgressFn<'_>,
-    mut f: impl FnMut(u64, &::csv::StringRecord, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
     let mut count = Count::default();
     let mut chunk = Chunk::default();
@@ -254,14 +254,25 @@ impl Count {
 /// Rows are parsed in chunks of this many records.
 pub(crate) const CHUNK_ROWS: usize = 16384;
 
+/// A chunk ends early when its text reaches this size (16 MiB).
+const CHUNK_TEXT: usize = 1 << 24;
+
 /// Chunks circulating between the parser and the caller.
 const CHUNKS: usize = 3;
 
-/// A chunk of parsed records, reused from chunk to chunk so their buffers are allocated once.
+/// A chunk of parsed records: their fields' text back to back in one buffer, reused from
+/// chunk to chunk (a few bytes per field beyond the text, instead of a record with buffers
+/// of its own per row).
 #[derive(Default)]
 pub(crate) struct Chunk {
-    pub(crate) records: Vec<::csv::StringRecord>,
-    pub(crate) lines: Vec<u64>,
+    /// The fields of every record, one after the other.
+    text: String,
+    /// The end of every field in `text`.
+    ends: Vec<u32>,
+    /// For every record: the position in `ends` of its first field, and its line.
+    records: Vec<(u32, u64)>,
+    /// The record being read.
+    scratch: ::csv::StringRecord,
     pub(crate) len: usize,
     /// A csv error after the records: its line, the error and whether reading stopped.
     pub(crate) error: Option<(u64, ErrorKind, bool)>,
@@ -269,23 +280,54 @@ pub(crate) struct Chunk {
     pub(crate) done: bool,
 }
 
+/// One record of a [`Chunk`].
+#[derive(Clone, Copy)]
+pub(crate) struct Record<'c> {
+    text: &'c str,
+    /// Where the record's first field starts in `text`.
+    start: u32,
+    /// The end of each of its fields in `text`.
+    ends: &'c [u32],
+}
+
+impl<'c> Record<'c> {
+    /// The number of fields.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// A field.
+    pub(crate) fn get(&self, i: usize) -> Option<&'c str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] } as usize;
+        self.text.get(start..end)
+    }
+}
+
 impl Chunk {
     /// Parses records until the chunk is full, the file ends or a record is malformed.
     pub(crate) fn fill<R: Read>(&mut self, rdr: &mut ::csv::Reader<CrlfToLf<R>>) {
         self.len = 0;
         self.error = None;
-        while self.len < CHUNK_ROWS {
-            if self.records.len() == self.len {
-                self.records.push(::csv::StringRecord::new());
-                self.lines.push(0);
-            }
-            let rec = &mut self.records[self.len];
+        self.text.clear();
+        self.ends.clear();
+        self.records.clear();
+        let rec = &mut self.scratch;
+        // Lines are at most MAX_LINE_BYTES long: the text stays below 4 GiB and its offsets
+        // fit in 32 bits.
+        while self.len < CHUNK_ROWS && self.text.len() < CHUNK_TEXT {
             match rdr.read_record(rec) {
                 Ok(true) => {
                     if rec.len() == 1 && rec.get(0).is_some_and(|c| c.trim().is_empty()) {
                         continue; // a blank line
                     }
-                    self.lines[self.len] = rec.position().map_or(0, |p| p.line());
+                    let line = rec.position().map_or(0, |p| p.line());
+                    let first = self.ends.len() as u32;
+                    for field in rec.iter() {
+                        self.text.push_str(field);
+                        self.ends.push(self.text.len() as u32);
+                    }
+                    self.records.push((first, line));
                     self.len += 1;
                 }
                 Ok(false) => {
@@ -309,10 +351,14 @@ impl Chunk {
         &mut self,
         file: &str,
         st: &mut State,
-        f: &mut impl FnMut(u64, &::csv::StringRecord, &mut State),
+        f: &mut impl FnMut(u64, &Record<'_>, &mut State),
     ) {
-        for (rec, &line) in self.records[..self.len].iter().zip(&self.lines) {
-            f(line, rec, st);
+        for (k, &(first, line)) in self.records.iter().enumerate() {
+            let last = self.records.get(k + 1).map_or(self.ends.len(), |r| r.0 as usize);
+            let first = first as usize;
+            let start = if first == 0 { 0 } else { self.ends[first - 1] };
+            let rec = Record { text: &self.text, start, ends: &self.ends[first..last] };
+            f(line, &rec, st);
         }
         if let Some((line, kind, io)) = self.error.take() {
             st.error(file, line, None, None, None, kind);
@@ -331,7 +377,7 @@ pub(crate) fn for_rows_with<R: Read + Send>(
     st: &mut State,
     threads: usize,
     progress: ProgressFn<'_>,
-    mut f: impl FnMut(u64, &::csv::StringRecord, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
     // WebAssembly in the browser has no threads: always one there (and no thread code in the
     // module).

@@ -343,14 +343,35 @@ impl CellRows {
         let (texts, source) = (&mut self.texts, &mut self.source);
         let id = escape(&inv.spec.id);
         let mut known = [[false; 2]; Carrier::ALL.len()];
+        // Whether a carrier's (default) source needs quotes, found once per inventory.
+        let mut quoted = [false; Carrier::ALL.len()];
         for f in &inv.factors {
             let (k, v) = (f.carrier.index(), usize::from(f.variant == Variant::NonSustainable));
             texts[k][v].clear();
             f.provenance.write_short(&mut texts[k][v]);
             known[k][v] = true;
+            if v == 0 {
+                quoted[k] = needs_quotes(texts[k][v].as_bytes());
+            }
         }
         for c in &inv.cells {
             source.clear();
+            if let (Some(k), [Variant::Default]) = (c.carrier, c.variants) {
+                // The common case: the carrier's one source.
+                let k = k.index();
+                out.escaped(&id)
+                    .escaped(c.sector.code().as_bytes())
+                    .escaped(Carrier::ALL[k].code().as_bytes())
+                    .number(c.energy.map(|e| e.mwh()))
+                    .number(c.factor.map(|f| f.value()));
+                match (known[k][0], quoted[k]) {
+                    (true, false) => out.escaped(texts[k][0].as_bytes()),
+                    (true, true) => out.text(&texts[k][0]),
+                    (false, _) => out.empty(1),
+                };
+                out.number(Some(c.emissions.tonnes())).end()?;
+                continue;
+            }
             if let Some(k) = c.carrier {
                 let used = |v: Variant| c.variants.contains(&v);
                 let [d, n] = &texts[k.index()];
@@ -410,8 +431,9 @@ impl CellRows {
             }
             out.escaped(&id);
             let row = &crate::crf::ROWS[c.row];
+            // Texts of the CRF, none of which needs quotes (a test checks).
             for text in [row.sector, row.subsector, row.gpc, c.scope.code()] {
-                out.text(text);
+                out.escaped(text.as_bytes());
             }
             out.number(c.emissions.map(crate::quantity::Emissions::tonnes))
                 .escaped(c.notation_key().map_or("", |k| k.code()).as_bytes())
@@ -602,6 +624,19 @@ pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> ::csv::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The texts of the CRF view are written as they are: none needs quotes.
+    #[test]
+    fn crf_texts_need_no_quotes() {
+        for row in crate::crf::ROWS {
+            for text in [row.sector, row.subsector, row.gpc] {
+                assert!(!needs_quotes(text.as_bytes()), "{text}");
+            }
+        }
+        for scope in [crate::crf::Scope::Scope1, crate::crf::Scope::Scope2] {
+            assert!(!needs_quotes(scope.code().as_bytes()));
+        }
+    }
 
     /// `Rows` writes every text field, number and record as the `csv` crate's writer does.
     #[test]

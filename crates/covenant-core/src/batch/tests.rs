@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::batch::diag::State;
-use crate::batch::read::record::{CHUNK_ROWS, LineTooLong, for_rows_with};
+use crate::batch::read::record::{CHUNK_ROWS, LineTooLong, Reader, for_rows_with};
 use crate::factors::Catalog;
 use crate::parallel::par_map;
 use crate::taxonomy::Carrier;
@@ -226,7 +226,7 @@ fn the_pipelined_reader_gives_the_same_output() {
 fn a_panic_in_the_pipeline_reaches_the_caller() {
     let mut bytes = b"inventory_id,sector\n".to_vec();
     bytes.extend(b"A,waste\n".repeat(5 * CHUNK_ROWS));
-    let rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(CrlfToLf::new(&bytes[..]));
+    let rdr = Reader::new(&bytes[..]);
     let mut st = State::default();
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut n = 0;

@@ -162,24 +162,43 @@ impl<'a> Outputs<'a> {
             let file = file.into_inner().map_err(|_| anyhow!("a writer failed"))?;
             done.push((file.path, file.tmp));
         }
-        for (path, tmp) in done {
-            // Temporary files are created readable by their owner only; outputs are ordinary
-            // files.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-            }
-            // An older output is removed first: ext4 (with its default `auto_da_alloc`) writes
-            // out the data of a file renamed over another at once, which took as long again as
-            // removing the older file and renaming onto a free name (measured on 97 MB of
-            // outputs). A failure before this point leaves the older outputs in place.
-            match std::fs::remove_file(&path) {
+        // Temporary files are created readable by their owner only; outputs are ordinary
+        // files.
+        #[cfg(unix)]
+        for (_, tmp) in &done {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
+        // The older outputs are removed first: ext4 (with its default `auto_da_alloc`) writes
+        // out the data of a file renamed over another at once, which took as long again as
+        // removing the older file and renaming onto a free name (measured on 97 MB of
+        // outputs). Removing a large file frees its cached pages, which takes time too: the
+        // files are removed on up to `threads` threads. A failure before this point leaves the
+        // older outputs in place.
+        let removed: Vec<Result<()>> = {
+            let remove = |path: &PathBuf| match std::fs::remove_file(path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("cannot replace '{}'", path.display()));
+                    Err(e).with_context(|| format!("cannot replace '{}'", path.display()))
                 }
-                _ => {}
-            }
+                _ => Ok(()),
+            };
+            let paths: Vec<&PathBuf> = done.iter().map(|(p, _)| p).collect();
+            let chunk = paths.len().div_ceil(threads.max(1)).max(1);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = paths
+                    .chunks(chunk)
+                    .map(|part| s.spawn(move || part.iter().map(|p| remove(p)).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| vec![Err(anyhow!("a writer failed"))])
+                    })
+                    .collect()
+            })
+        };
+        removed.into_iter().collect::<Result<()>>()?;
+        for (path, tmp) in done {
             tmp.persist(&path).with_context(|| format!("cannot write '{}'", path.display()))?;
         }
         Ok(())

@@ -329,6 +329,9 @@ fn emissions_rows<'a, W: Write>(
 pub(crate) struct CellRows {
     /// One factor source per carrier and fuel variant of an inventory, not one per cell.
     texts: [[String; 2]; Carrier::ALL.len()],
+    /// The last factor written for each carrier, and its text: the cells of a carrier mostly
+    /// share one.
+    factors: [(Option<Decimal>, Vec<u8>); Carrier::ALL.len()],
     source: String,
     from: Vec<u8>,
 }
@@ -340,7 +343,7 @@ impl CellRows {
         out: &mut Rows<W>,
         inv: &Inventory,
     ) -> std::io::Result<()> {
-        let (texts, source) = (&mut self.texts, &mut self.source);
+        let (texts, source, factors) = (&mut self.texts, &mut self.source, &mut self.factors);
         let id = escape(&inv.spec.id);
         let mut known = [[false; 2]; Carrier::ALL.len()];
         // Whether a carrier's (default) source needs quotes, found once per inventory.
@@ -362,8 +365,18 @@ impl CellRows {
                 out.escaped(&id)
                     .escaped(c.sector.code().as_bytes())
                     .escaped(Carrier::ALL[k].code().as_bytes())
-                    .number(c.energy.map(|e| e.mwh()))
-                    .number(c.factor.map(|f| f.value()));
+                    .number(c.energy.map(|e| e.mwh()));
+                let factor = c.factor.map(|f| f.value());
+                let (last, text) = &mut factors[k];
+                // The same decimal (digits and scale), so the same text.
+                if last.map(|d| d.serialize()) != factor.map(|d| d.serialize()) {
+                    *last = factor;
+                    text.clear();
+                    if let Some(d) = factor {
+                        crate::quantity::write_decimal_bytes(text, d);
+                    }
+                }
+                out.escaped(text);
                 match (known[k][0], quoted[k]) {
                     (true, false) => out.escaped(texts[k][0].as_bytes()),
                     (true, true) => out.text(&texts[k][0]),

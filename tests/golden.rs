@@ -202,3 +202,14 @@ fn aldbrook_2020_uses_every_feature() {
     // The CRF view adds up to the same total.
     assert_eq!(covenant_core::crf::crf(inv).unwrap().total, inv.total_emissions);
 }
+
+/// The golden cases raise no plausibility warning (`covenant_core::plausibility`): Kozani none
+/// at all, Aldbrook only its two missing key sectors, as before.
+#[test]
+fn golden_cases_raise_no_spurious_warning() {
+    let kozani = run_case("kozani-2010");
+    assert!(kozani.warnings.is_empty(), "{:?}", kozani.warnings);
+    let aldbrook = run_case("aldbrook-2020");
+    let codes: Vec<_> = aldbrook.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["missing_key_sector", "missing_key_sector"], "{:?}", aldbrook.warnings);
+}

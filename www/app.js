@@ -6,7 +6,7 @@ import init, { catalog, roundForDisplay, version } from './pkg/covenant_wasm.js'
 import { $, download, el } from './js/dom.js';
 import * as engine from './js/engine.js';
 import { LANGS, LANG_NAMES, countryName, currentLang, fmtExact, loadLanguage, numberStyle, setRounding, t } from './js/i18n.js';
-import { diagnosticText, targetOf } from './js/diagnostics.js';
+import { diagnosticText, setDiagnosticKinds, targetOf } from './js/diagnostics.js';
 import { addInventory, baselineOf, checkProject, emptyInventory, freshId, isEmpty, newProject, projectTitle, removeInventory, withInventory } from './js/model.js';
 import { createStore } from './js/store.js';
 import * as storage from './js/storage.js';
@@ -74,6 +74,14 @@ const app = {
     for (const d of result?.diagnostics ?? []) {
       if (d.place?.kind !== 'cell' || d.place.inventory !== store.get().active) continue;
       if (!map.has(d.place.key) || d.severity === 'error') map.set(d.place.key, { severity: d.severity, text: diagnosticText(d) });
+    }
+    return map;
+  },
+  /** The engine's messages about the active inventory's sectors (a key sector without data), by sector. */
+  sectorDiagnostics() {
+    const map = new Map();
+    for (const d of result?.diagnostics ?? []) {
+      if (d.place?.kind === 'sector' && d.place.inventory === store.get().active) map.set(d.place.sector, diagnosticText(d));
     }
     return map;
   },
@@ -438,6 +446,7 @@ async function main() {
   await Promise.all([init({ module_or_path: module }), engine.startEngine(module), loadLanguage(lang)]);
   setRounding(roundForDisplay);
   app.cat = JSON.parse(catalog());
+  setDiagnosticKinds(app.cat.diagnostics);
   app.version = version();
   $('engine-version').textContent = app.version;
   $('lang').replaceChildren(...LANGS.map((l) => el('option', { value: l, lang: l, text: LANG_NAMES[l] })));

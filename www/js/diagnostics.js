@@ -1,9 +1,11 @@
 // The engine's errors and warnings in the officer's language. Each carries a stable code and
-// parameters; the page renders `diag.<code>` from its translation files, names labels instead of
-// codes, and points at the cell or field the page generated the line from (never at a file, a CSV
-// column or a command-line word). A code without a translation falls back to the engine's English.
+// parameters; the page renders `diag.<code>.<sub-kind>` or `diag.<code>` from its translation files
+// (the sub-kind is the parameter the engine's catalogue names, such as the reason of a missing
+// factor), names labels instead of codes, writes numbers in the language's notation, and points at
+// the cell or field the page generated the line from (never at a file, a CSV column or a
+// command-line word). Only a code the page does not know falls back to the engine's English.
 
-import { carrierLabel, countryName, sectorLabel, t, tOrNull } from './i18n.js';
+import { carrierLabel, countryName, fmt, fmtExact, sectorLabel, t, tOrNull } from './i18n.js';
 
 /** The page's label of each column of the batch files it writes. */
 const FIELD_LABELS = {
@@ -19,32 +21,80 @@ const FIELD_LABELS = {
 
 const UNIT_LABELS = { tCO2: 'unit_t_co2', tCO2e: 'unit_t_co2e' };
 
-/** A parameter as the officer reads it: labels for codes the page knows. */
-function param(name, value, params) {
+/** The parameter whose value picks the message (`diag.<code>.<value>`), by code: from the engine's catalogue. */
+let subKinds = new Map();
+
+/** Takes the engine's list of diagnostic kinds (`catalog().diagnostics`). */
+export function setDiagnosticKinds(list) {
+  subKinds = new Map((list ?? []).filter((d) => d.sub_kind).map((d) => [d.code, d.sub_kind]));
+}
+
+const orCode = (key, v) => tOrNull(key) ?? v;
+
+/** The page's words for a code of each kind the engine names. */
+const LABELS = {
+  carrier: (v) => carrierLabel(v),
+  sector: (v) => sectorLabel(v),
+  country: (v) => countryName(v),
+  item: (v) => orCode(`item.${v}`, v),
+  approach: (v) => orCode(`approach_${v}`, v),
+  gases: (v) => orCode(`gases_${v}`, v),
+  unit: (v) => (UNIT_LABELS[v] ? t(UNIT_LABELS[v]) : v),
+  kind: (v) => orCode(v, v),
+  target_kind: (v) => orCode(`target_${v}`, v),
+  what: (v) => orCode(`what.${v}`, v),
+};
+
+/** Parameters named alike that hold other codes in some messages. */
+const BY_CODE = {
+  approach_differs: { monitoring: 'approach', baseline: 'approach' },
+  gases_differ: { monitoring: 'gases', baseline: 'gases' },
+  unknown_code: { kind: 'what' },
+};
+const DECIMALS = new Set(['value', 'pct', 'heat', 'electricity', 'count', 'limit', 'max', 'max_pct', 'factor', 'release_factor']);
+const TONNES = new Set(['exported_t', 'total_t', 'own_t', 'difference_t']);
+/** Quotients of the plausibility warnings: read to two decimals (the engine rounds them). */
+const ROUNDED = {
+  magnitude_per_capita: new Set(['value']),
+  electricity_per_capita: new Set(['value']),
+  magnitude_vs_baseline: new Set(['value', 'baseline_value', 'factor']),
+  energy_change: new Set(['change_pct']),
+};
+
+/** A parameter as the officer reads it: labels for codes, numbers in the language's notation. */
+function param(code, name, value, params) {
   const v = String(value);
-  if (name === 'carrier' || name === 'carriers') return v.split(',').map((c) => carrierLabel(c.trim())).join(', ');
-  if (name === 'sector' || name === 'sectors') return v.split(',').map((c) => sectorLabel(c.trim())).join(', ');
-  if (name === 'country') return countryName(v);
-  if (name === 'unit' || name === 'expected_unit') return UNIT_LABELS[v] ? t(UNIT_LABELS[v]) : v;
-  if (name === 'column' || name === 'field') return FIELD_LABELS[v] ? t(FIELD_LABELS[v]) : v;
-  if ((name === 'suggestion' || name === 'expected') && (params.kind === 'sector' || params.kind === 'carrier')) {
-    return params.kind === 'sector' ? sectorLabel(v) : carrierLabel(v);
+  const kind = BY_CODE[code]?.[name] ?? name;
+  if (code === 'unknown_code' && (name === 'suggestion' || name === 'given')) {
+    return name === 'suggestion' && LABELS[params.kind] ? LABELS[params.kind](v) : v;
   }
-  if (name === 'kind') return tOrNull(`what.${v}`) ?? v;
+  if (LABELS[kind]) return LABELS[kind](v);
+  if (ROUNDED[code]?.has(name)) return fmt(v, 2);
+  if (DECIMALS.has(name) && /^-?\d+(\.\d+)?$/.test(v)) return fmtExact(v);
+  if (TONNES.has(name)) return fmt(v, 2);
   return v;
 }
 
-/** The text of a diagnostic: the translation of its code, or the engine's English message. */
+/** The translation keys that may say a diagnostic, most specific first. */
+function keys(d) {
+  const sub = subKinds.get(d.code);
+  const value = sub ? d.params?.[sub] : undefined;
+  return [...(value ? [`diag.${d.code}.${value}`] : []), `diag.${d.code}`];
+}
+
+/** The text of a diagnostic: the translation of its code, or the engine's English message for a code the page does not know. */
 export function diagnosticText(d) {
-  if (d.code) {
-    const key = d.code === 'missing_factor' && d.params.carrier === 'electricity' && d.params.year ? 'diag.missing_factor_year' : `diag.${d.code}`;
-    const template = tOrNull(key);
-    if (template !== null) {
-      const vars = Object.fromEntries(Object.entries(d.params ?? {}).map(([k, v]) => [k, param(k, v, d.params)]));
-      const text = t(key, vars);
-      // A placeholder the engine did not fill: the English message says more than a broken sentence.
-      if (!/\{[a-z_]+\}/.test(text)) return text;
-    }
+  if (!d.code) return d.message;
+  const params = d.params ?? {};
+  const vars = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, param(d.code, k, v, params)]));
+  for (const key of keys(d)) {
+    if (tOrNull(key) === null) continue;
+    const text = t(key, vars);
+    // A placeholder the engine did not fill: the next key, or the English message, says more than a broken sentence.
+    if (/\{[a-z_]+\}/.test(text)) continue;
+    const hint = params.suggestion && (d.code === 'unknown_code' || d.code === 'unknown_inventory')
+      ? ` ${t('did_you_mean', { suggestion: vars.suggestion })}` : '';
+    return text + hint;
   }
   return d.message;
 }
@@ -57,6 +107,7 @@ export function placeText(d, app) {
       const [s, c] = p.key.split('|');
       return c ? `${sectorLabel(s)}, ${carrierLabel(c)}` : sectorLabel(s);
     }
+    case 'sector': return sectorLabel(p.sector);
     case 'field': return p.field && FIELD_LABELS[p.field] ? t(FIELD_LABELS[p.field]) : '';
     case 'factor': return p.inventory === null ? t('batch_factor', { carrier: carrierLabel(p.carrier) })
       : `${t(FIELD_LABELS[p.field] ?? 'local_factor')}, ${carrierLabel(p.carrier)}`;
@@ -71,6 +122,7 @@ export function targetOf(d) {
   const q = (s) => document.querySelector(s);
   switch (p.kind) {
     case 'cell': return q(`input[data-key="${CSS.escape(p.key)}"]`);
+    case 'sector': return q(`input[data-key^="${CSS.escape(p.sector)}|"]`);
     case 'field': return p.field ? q(`#f-${CSS.escape(p.field)}`) : null;
     case 'factor': {
       const suffix = { source: '-source', ncv_gj_per_t: '-ncv', density_kg_per_l: '-density' }[p.field] ?? '';

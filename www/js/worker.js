@@ -24,6 +24,8 @@ const FILE_OF = { 'inventories.csv': 'inventories', 'activity.csv': 'activity', 
 function place(d, lines, ids) {
   const map = lines[FILE_OF[d.file]]?.[d.line];
   const byId = d.inventory_id != null ? ids.get(d.inventory_id) : undefined;
+  // A key sector without data concerns the sector's row of the energy table.
+  if (d.code === 'missing_key_sector' && d.params?.sector) return { inventory: map?.inventory ?? byId ?? null, kind: 'sector', sector: d.params.sector };
   if (!map) return { inventory: byId ?? null, kind: d.file === 'inventories.csv' && d.column ? 'field' : null, field: d.column ?? null };
   switch (FILE_OF[d.file]) {
     case 'inventories': return { inventory: map.inventory, kind: 'field', field: d.column ?? null };

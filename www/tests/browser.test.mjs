@@ -374,6 +374,78 @@ test('a monitoring year beyond the national table is explained at its cell, with
   await page.waitForFunction(() => document.querySelectorAll('#inventory-tabs [role="tab"]').length === 2);
 });
 
+/** A translated message as a pattern: its placeholders filled with `vars`, and with digits for those not given. */
+function messagePattern(template, vars) {
+  const esc = (x) => String(x).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${template.split(/(\{[a-z_]+\})/).map((part) => {
+    const m = /^\{([a-z_]+)\}$/.exec(part);
+    if (!m) return esc(part);
+    return m[1] in vars ? esc(vars[m[1]]) : '\\d+';
+  }).join('')}$`);
+}
+
+test('the engine\'s errors and warnings speak the officer\'s language at their cell and row (fr, ja, hi)', async () => {
+  // No English fallback and nothing of the batch format: file names, column names, codes.
+  const batchWords = /\.csv|[a-z]+_[a-z_]+|column|factors|inventory_id|--/i;
+  const decimal = { fr: '0,25', ja: '0.25', hi: '0.25' };
+  for (const l of ['fr', 'ja', 'hi']) {
+    await setLang(l);
+    const m = MESSAGES[l];
+    // A monitoring inventory of a year the national electricity table does not reach yet: an error at its cell.
+    const tabs = await page.locator('#inventory-tabs [role="tab"]').count();
+    await page.click('#add-monitoring');
+    await page.fill('#f-year', '2023');
+    const country = await page.evaluate((l) => new Intl.DisplayNames([l], { type: 'region' }).of(document.querySelector('#f-country').value), l);
+    const key = 'residential_buildings|electricity';
+    await page.fill(cell(key), '1000');
+    await page.waitForSelector(`${cell(key)}[aria-invalid="true"]`);
+    const where = `${m['sector.residential_buildings']}, ${m['carrier.electricity']}`;
+    const error = messagePattern(m['diag.missing_factor.years_outside'],
+      { country, carrier: m['carrier.electricity'], year: '2023' });
+    // In the cell itself (shown while it has the focus)…
+    await page.waitForFunction((id) => document.getElementById(id).textContent !== '', 'read-residential_buildings-electricity');
+    const inCell = await page.textContent('#read-residential_buildings-electricity');
+    assert.match(inCell, error, `${l}: ${inCell}`);
+    assert.doesNotMatch(inCell, batchWords, `${l}: ${inCell}`);
+    // … and in the list of errors, named by the cell, with the way to it and to the factor table.
+    const item = page.locator('#errors li[data-code="missing_factor"]', { hasText: `${where}: ` }).first();
+    await item.waitFor();
+    const text = await item.locator('button.link').textContent();
+    assert.equal(text.slice(0, where.length + 2), `${where}: `, `${l}: ${text}`);
+    assert.match(text.slice(where.length + 2), error, `${l}: ${text}`);
+    assert.doesNotMatch(text, batchWords, `${l}: ${text}`);
+    assert.equal(await item.locator('[data-enter-factor="electricity"]').textContent(), m.enter_factor.replace('{carrier}', m['carrier.electricity']));
+    await item.locator('button.link').click();
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.key), key);
+
+    // With a factor of the officer's own the inventory is computed, and the engine warns about the key
+    // sectors without data: in the list (a click goes to the sector's row) and on the row of the energy table.
+    await page.fill('[data-override="electricity"]', decimal[l]);
+    await page.fill('[data-override-source="electricity"]', 'ISPRA 2023');
+    await waitTotal('250');
+    const sector = m['sector.municipal_buildings'];
+    const warning = m['diag.missing_key_sector'].replace('{sector}', sector);
+    const warned = page.locator('#warnings li[data-code="missing_key_sector"]', { hasText: warning }).first();
+    await warned.waitFor();
+    // The message names the sector, so it is not repeated before it.
+    assert.equal(await warned.textContent(), warning);
+    assert.doesNotMatch(await page.textContent('#warnings'), batchWords, l);
+    assert.equal(await page.getAttribute('th[data-sector="municipal_buildings"]', 'title'), warning);
+    assert.equal(await page.getAttribute('th[data-sector="municipal_buildings"]', 'class'), 'warned');
+    await warned.locator('button.link').click();
+    assert.match(await page.evaluate(() => document.activeElement.dataset.key), /^municipal_buildings\|/);
+    // Every message on the page is translated: none is the engine's English.
+    for (const li of await page.locator('#errors li, #warnings li').all()) {
+      const code = await li.getAttribute('data-code');
+      assert.ok(code, `${l}: a message without a code`);
+      assert.doesNotMatch(await li.textContent(), batchWords, `${l}: ${code}`);
+    }
+    await page.click('#remove-inventory');
+    await page.waitForFunction((n) => document.querySelectorAll('#inventory-tabs [role="tab"]').length === n, tabs);
+  }
+  await setLang('en');
+});
+
 test('phones and tablets: no horizontal scrolling at 360 and 390 px, every field reachable', async () => {
   for (const width of [360, 390, 768]) {
     await page.setViewportSize({ width, height: 800 });

@@ -80,8 +80,56 @@ test('every engine diagnostic code has a message in all nine languages', (t) => 
   }
   const codes = CAT.diagnostics.map((d) => (typeof d === 'string' ? d : d.code));
   assert.ok(codes.length > 0);
+  assert.equal(new Set(codes).size, codes.length, 'a code is listed twice');
+  for (const d of CAT.diagnostics) assert.ok(['error', 'warning'].includes(d.severity), `${d.code}: ${d.severity}`);
   for (const l of LANGS) {
     const missing = codes.filter((c) => !(`diag.${c}` in files[l]));
     assert.deepEqual(missing, [], `${l}: diagnostic codes without a message`);
+    // A code whose message depends on a sub-kind (the reason of a missing factor…) has one for each value.
+    const sub = CAT.diagnostics.flatMap((d) => (d.variants ?? []).map((v) => `diag.${d.code}.${v.value}`));
+    assert.deepEqual(sub.filter((k) => !(k in files[l])), [], `${l}: sub-kinds without a message`);
   }
+});
+
+/** The parameters a `diag.*` key may use: those the engine gives in every case for its code (and sub-kind). */
+function diagParams(key) {
+  const [, code, value, ...rest] = key.split('.');
+  const d = CAT.diagnostics.find((x) => x.code === code);
+  if (!d || rest.length) return null;
+  if (value === undefined) return d.params;
+  return d.variants?.find((v) => v.value === value)?.params ?? null;
+}
+
+test('every diag.* message is for a code (or sub-kind) of the engine and uses only the parameters it gives', () => {
+  assert.ok(Array.isArray(CAT.diagnostics), 'catalog().diagnostics');
+  for (const l of LANGS) {
+    for (const [key, text] of Object.entries(files[l]).filter(([k]) => k.startsWith('diag.'))) {
+      const params = diagParams(key);
+      assert.ok(params, `${l}: ${key} is not a code or sub-kind of the engine`);
+      const unknown = placeholders(text).filter((p) => !params.includes(p));
+      assert.deepEqual(unknown, [], `${l}: ${key} uses parameters the engine does not give for it`);
+      // Never shown: English text (other libraries' messages, what overflowed, a set's note), names of the
+      // batch format (its columns, the factor files), and the sub-kind code that picks the message.
+      const hidden = ['message', 'what', 'note', 'required', 'file', CAT.diagnostics.find((d) => d.code === key.split('.')[1]).sub_kind];
+      assert.deepEqual(placeholders(text).filter((p) => hidden.includes(p)), [], `${l}: ${key} shows a parameter that is not for the officer`);
+    }
+  }
+  // The placeholders are the engine's parameter names, so they are written the same in every language.
+  for (const d of CAT.diagnostics) for (const p of [...d.params, ...d.optional]) assert.match(p, /^[a-z_]+$/, `${d.code}.${p}`);
+});
+
+test('diagnostic messages speak the page\'s words: no file, column or code of the batch format', () => {
+  for (const l of LANGS) {
+    for (const [key, text] of Object.entries(files[l]).filter(([k]) => k.startsWith('diag.'))) {
+      const plain = text.replace(/\{[a-z_]+\}/g, '');
+      // File names, column names and codes (snake_case), `kind = baseline`, command-line options, library types.
+      assert.doesNotMatch(plain, /\.csv|\bcsv\b|[a-z]+_[a-z_]+|\s=\s|--|FactorOverride|\bEF[EH]\b|\bLHC\b/i, `${l}: ${key}: ${text}`);
+    }
+  }
+});
+
+test('every kind of code the engine can find unknown has a label', () => {
+  const kinds = CAT.diagnostics.flatMap((d) => (d.enumerations ?? []).filter((e) => e.param === 'kind').flatMap((e) => e.values));
+  assert.ok(kinds.includes('sector'));
+  for (const l of LANGS) assert.deepEqual(kinds.filter((k) => !(`what.${k}` in files[l])), [], `${l}: what.* labels`);
 });

@@ -79,6 +79,40 @@ fn cargo_bin_dir() -> PathBuf {
         .join("bin")
 }
 
+/// What `cargo xtask test` needs from the machine, checked first so that a missing tool is
+/// named before anything is built.
+fn requirements() -> Result {
+    let mut missing = Vec::new();
+    for (program, what) in [
+        ("rustup", "rustup (it adds the wasm32 target)"),
+        ("node", "Node.js 20 or newer (apt-get install nodejs)"),
+        ("npm", "npm (apt-get install npm)"),
+        ("sha256sum", "sha256sum (GNU coreutils)"),
+    ] {
+        if output(program, &["--version"]).is_none() {
+            missing.push(what.to_string());
+        }
+    }
+    let fonts = FONTS.iter().all(|(_, file)| Path::new(file).exists());
+    let browser = Path::new(CHROMIUM).exists() && Path::new("/usr/bin/chromedriver").exists();
+    if !(browser && fonts) {
+        let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        });
+        if !root || output("apt-get", &["--version"]).is_none() {
+            missing.push(format!(
+                "Chromium, chromedriver and the fonts {} from Debian packages: run as root \
+                 (apt-get installs them), or install them first",
+                FONTS.iter().map(|(p, _)| *p).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!("cargo xtask test needs:\n  - {}", missing.join("\n  - ")))
+}
+
 fn host_checks(root: &Path) -> Result {
     let cargo = cargo();
     step("format", || run(root, &cargo, &["fmt", "--all", "--check"]))?;
@@ -90,6 +124,9 @@ fn host_checks(root: &Path) -> Result {
         )
     })?;
     step("tests", || run(root, &cargo, &["test", "--workspace", "--locked"]))?;
+    step("the typed library example", || {
+        run(root, &cargo, &["run", "--locked", "-q", "-p", "covenant-core", "--example", "typed"])
+    })?;
     step("docs", || {
         let mut c = command(root, &cargo, &["doc", "--workspace", "--no-deps", "--locked"]);
         c.env("RUSTDOCFLAGS", "-Dwarnings");
@@ -364,7 +401,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let root = root();
     let result = match args.first().map(String::as_str) {
-        Some("test") => host_checks(&root).and_then(|()| wasm_and_browser(&root)),
+        Some("test") => {
+            requirements().and_then(|()| host_checks(&root)).and_then(|()| wasm_and_browser(&root))
+        }
         Some("wasm") => build_wasm(&root),
         Some("serve") => serve(&root),
         Some("bench") => bench(&root),

@@ -137,7 +137,9 @@ def main():
     m["actual"] = m["per_capita_t"].where(b_per_cap, m["total_emissions_t"])
     b_value = m["b_per_capita_t"].where(b_per_cap, m["b_total_emissions_t"])
     b_goal = b_value * (100 - m["b_pct"]) / 100
-    m["path"] = b_value + (b_goal - b_value) * (m["year"] - m["b_year"]) / (m["b_target_year"] - m["b_year"])
+    # The path holds the target after the target year (and the baseline value before its year).
+    elapsed = (m["year"].clip(lower=m["b_year"], upper=m["b_target_year"]) - m["b_year"])
+    m["path"] = b_value + (b_goal - b_value) * elapsed / (m["b_target_year"] - m["b_year"])
     m["distance"] = m["actual"] - m["path"]
     m["distance_pct"] = (m["distance"] * 100 / m["path"]).where(m["path"] != 0)
     m["status"] = np.select([m["distance"] < 0, m["distance"] > 0], ["ahead", "behind"], "on_track")

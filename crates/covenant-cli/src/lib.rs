@@ -4,8 +4,10 @@
 //! atomically; every number comes from `covenant_core`.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
-mod output;
+pub mod output;
+mod parts;
 pub mod synth;
 
 use std::ffi::OsString;
@@ -17,34 +19,36 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport};
 use covenant_core::factors::{Catalog, FactorSet};
+use output::{Destination, OutputError, Place};
 
 /// Exit code: every inventory computed.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: at least one input error.
 pub const EXIT_INPUT: u8 = 1;
-/// Exit code: usage error (missing file, unknown flag).
+/// Exit code: usage error (missing file, unknown flag, an output directory holding other files).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the outputs could not be written (a read-only or full disk, another run writing
+/// to the same directory); the previous outputs, if any, are left as they were.
+pub const EXIT_IO: u8 = 3;
 
 const ABOUT: &str =
     "Covenant of Mayors emission inventories (BEI/MEI) from CSV batches, exact to the tonne.";
 
 const BATCH_EXAMPLES: &str = "\
 Examples:
-  covenant batch --inventories inventories.csv --activity activity.csv --out results/
-  covenant batch --inventories inv.csv --activity act.csv --factors local-factors.csv --out results/ --keep-going
-  cat activity.csv | covenant batch --inventories inv.csv --activity - --format json > results.json
+  covenant batch --inventories inv.csv --activity act.csv --out results/
+  covenant batch --inventories inv.csv --activity act.csv \\
+      --factors own-factors.csv --out results/ --keep-going
+  cat act.csv | covenant batch --inventories inv.csv --activity - \\
+      --format json > results.json
 
-Input files (UTF-8, comma-separated, header row; see the batch format in the README):
-  inventories.csv  inventory_id,country,year[,city,kind,baseline_id,population,approach,gases,factor_set,
-                   target_year,target_reduction_pct,target_kind,target_population]
-  activity.csv     inventory_id,sector,carrier,amount,unit
-  factors.csv      carrier,factor[,inventory_id,source,ncv_gj_per_t,density_kg_per_l]   (optional, t/MWh)
-  supply.csv       inventory_id,item[,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t]
-                   (optional local production: local electricity and heat factors, CHP)
+Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and
+errors.csv with --keep-going); the folder is replaced as a whole, at once.
+The batch format, with the codes of sectors, carriers and units:
+docs/batch-format.md.
 
-Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and errors.csv with --keep-going);
-with --xlsx DIR, one workbook per inventory.
-Exit codes: 0 all computed, 1 input errors (each printed as FILE:LINE: message), 2 usage error.";
+Exit codes: 0 every inventory computed; 1 input errors (FILE:LINE: message);
+2 usage error; 3 the outputs could not be written (the old ones are kept).";
 
 /// covenant command line.
 #[derive(Debug, Parser)]
@@ -114,19 +118,33 @@ enum Format {
 #[derive(Debug, clap::Args)]
 struct BatchArgs {
     /// inventories.csv: one row per inventory (`-` for standard input).
+    ///
+    /// Columns: inventory_id, country, year; optional: city, kind, baseline_id, population,
+    /// approach, gases, gwp, factor_set, target_year, target_reduction_pct, target_kind,
+    /// target_population, chp_eta_heat, chp_eta_electricity.
     #[arg(long, value_name = "FILE")]
     inventories: PathBuf,
     /// activity.csv: one row per quantity consumed (`-` for standard input).
+    ///
+    /// Columns: inventory_id, sector, carrier, amount, unit; optional: sustainable (yes or
+    /// no, for biomass and biofuels).
     #[arg(long, value_name = "FILE")]
     activity: PathBuf,
     /// factors.csv: optional local or custom emission factors (`-` for standard input).
+    ///
+    /// Columns: carrier, factor (t per MWh); optional: inventory_id (empty: every inventory),
+    /// source, ncv_gj_per_t, density_kg_per_l.
     #[arg(long, value_name = "FILE")]
     factors: Option<PathBuf>,
-    /// supply.csv: optional local energy supply (Tables C and D: local electricity and heat
-    /// production, CHP, green purchases, heat imports and exports) for local factors.
+    /// supply.csv: optional local energy supply, for local electricity and heat factors.
+    ///
+    /// Tables C and D of the template: local electricity and heat production, CHP, green
+    /// purchases, heat imports and exports. Columns: inventory_id, item; optional: plant,
+    /// electricity_mwh, heat_mwh, carrier, amount, unit, emissions_t.
     #[arg(long, value_name = "FILE")]
     supply: Option<PathBuf>,
-    /// Output directory (created if needed). Required unless --format json.
+    /// Output directory, replaced as a whole: new, empty, or holding only covenant's outputs.
+    /// Required unless --format json.
     #[arg(long, value_name = "DIR", required_unless_present = "format")]
     out: Option<PathBuf>,
     /// Write the valid inventories and list the rejected ones in DIR/errors.csv.
@@ -141,9 +159,15 @@ struct BatchArgs {
     /// Read factor releases from this directory instead of the embedded ones.
     #[arg(long, value_name = "DIR")]
     factors_dir: Option<PathBuf>,
-    /// Do not print warnings.
+    /// Print errors only: no warnings, no summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Treat every warning as an error: it is printed as one, nothing is written (unless
+    /// --keep-going, which lists the warnings in DIR/errors.csv) and the exit code is 1.
+    /// Plausibility warnings (a unit probably confused, a change beyond the JRC's 70 %, a user
+    /// factor above twice the release's) then stop a batch.
+    #[arg(long)]
+    strict: bool,
     /// Threads to use: with 2 or more, parsing activity.csv overlaps computing, the inventories
     /// are finished and compared with their baselines on N threads, and output files are
     /// written two at a time. The results are identical for any number. [default: the number
@@ -185,11 +209,25 @@ pub fn run(
     };
     match result {
         Ok(code) => code,
+        // A reader that stopped reading (`covenant factors show … | head`): nothing to say.
+        Err(e) if closed_pipe(&e) => EXIT_OK,
         Err(e) => {
             let _ = writeln!(stderr, "covenant: {e:#}");
             EXIT_USAGE
         }
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|csv| {
+                matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+            })
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+    })
 }
 
 fn stderr_is_color_terminal() -> bool {
@@ -229,6 +267,7 @@ fn batch_command(
         bail!("--out DIR is required (unless --format json)");
     }
     let catalog = catalog(a.factors_dir.as_deref())?;
+    let started = std::time::Instant::now();
     let mut stdin_slot = Some(stdin);
     let mut open = |p: &Path| -> Result<Box<dyn Read + Send + '_>> {
         if p.as_os_str() == "-" {
@@ -247,6 +286,19 @@ fn batch_command(
     };
     let fac = a.factors.as_deref().map(&mut open).transpose()?;
     let sup = a.supply.as_deref().map(&mut open).transpose()?;
+    // The output directories are checked and locked before anything is computed (and after the
+    // inputs are open: a missing input creates nothing).
+    let inputs: Vec<&Path> =
+        [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
+            .collect();
+    let dest = match a.out.as_deref().map(|o| Destination::prepare(o, a.xlsx.as_deref(), &inputs)) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => return Ok(output_failed(&e, stderr)),
+    };
     let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
     let fac_name = a.factors.as_deref().map(display_name);
     let sup_name = a.supply.as_deref().map(display_name);
@@ -263,22 +315,37 @@ fn batch_command(
         factors: fac_name.as_deref().zip(fac),
         supply: sup_name.as_deref().zip(sup),
     };
-    // CSV files only: the tables of every cell are written while the inventories are computed
-    // (in temporary files, renamed into place with the others), so that no inventory keeps its
-    // cells. The JSON report and the workbooks need the cells.
-    // Folders made for the temporary files, removed again when nothing is written.
-    let mut made = Vec::new();
-    let (out, cell_tables) = match (&a.out, a.format, &a.xlsx) {
-        (Some(dir), None | Some(Format::Csv), None) => {
-            made = output::make_dir(dir)?;
-            let (mut emissions, mut crf) = (output::temporary(dir)?, output::temporary(dir)?);
-            let cells = batch::CellTables { emissions: &mut emissions, crf: &mut crf };
-            let out = batch::run_streamed(input, &catalog, options, &mut |_| {}, cells)
-                .context("cannot write emissions.csv and crf.csv")?;
-            (out, Some((emissions, crf)))
-        }
-        _ => (batch::run_with(input, &catalog, options, &mut |_| {}), None),
+    // CSV outputs only: the tables of every cell are written into the staging directory while
+    // the inventories are computed, so that no inventory keeps its cells (the JSON report and
+    // the workbooks need them).
+    let staged = match (&dest, a.format, &a.xlsx) {
+        (Some(d), None | Some(Format::Csv), None) => match d.stage() {
+            Ok(s) => Some(s),
+            Err(e) => return Ok(output_failed(&e, stderr)),
+        },
+        _ => None,
     };
+    let mut out = match &staged {
+        Some(st) => {
+            let streamed = st.create(Place::Out, "emissions.csv").and_then(|mut emissions| {
+                let mut crf = st.create(Place::Out, "crf.csv")?;
+                let cells = batch::CellTables { emissions: &mut emissions, crf: &mut crf };
+                batch::run_streamed(input, &catalog, options, &mut |_| {}, cells).map_err(|e| {
+                    output::rendering(
+                        anyhow::Error::new(e).context("cannot write emissions.csv and crf.csv"),
+                    )
+                })
+            });
+            match streamed {
+                Ok(out) => out,
+                Err(e) => return Ok(output_failed(&e, stderr)),
+            }
+        }
+        None => batch::run_with(input, &catalog, options, &mut |_| {}),
+    };
+    if a.strict {
+        strict(&mut out);
+    }
     report(&out, a.quiet, stderr)?;
     let failed = !out.errors.is_empty();
     if a.format == Some(Format::Json) {
@@ -286,14 +353,22 @@ fn batch_command(
             .context("cannot write JSON")?;
         writeln!(stdout)?;
     }
-    if let Some(dir) = &a.out {
+    if let (Some(dir), Some(dest)) = (&a.out, &dest) {
         if !failed || a.keep_going {
-            write_outputs(dir, &out, cell_tables, a.keep_going, a.xlsx.as_deref(), threads)?;
-        } else {
-            drop(cell_tables);
-            for d in made {
-                let _ = std::fs::remove_dir(d);
+            if let Err(e) = write_outputs(dest, staged, &out, a.keep_going, threads) {
+                return Ok(output_failed(&e, stderr));
             }
+            if !a.quiet {
+                let n = out.inventories.len();
+                writeln!(
+                    stderr,
+                    "covenant: {n} inventor{} computed in {:.2} s; outputs in '{}'",
+                    if n == 1 { "y" } else { "ies" },
+                    started.elapsed().as_secs_f64(),
+                    dir.display()
+                )?;
+            }
+        } else {
             writeln!(
                 stderr,
                 "covenant: nothing written to '{}' (use --keep-going to write the valid inventories)",
@@ -305,6 +380,14 @@ fn batch_command(
     // by one (a measurable share of a large batch's run time).
     std::mem::forget(out);
     Ok(if failed { EXIT_INPUT } else { EXIT_OK })
+}
+
+/// `--strict`: every warning becomes an error (the results are kept: no inventory is rejected,
+/// but the run fails).
+fn strict(out: &mut BatchOutput) {
+    out.errors_not_listed += out.warnings_not_listed;
+    out.warnings_not_listed = 0;
+    out.errors.append(&mut out.warnings);
 }
 
 fn progress_bar(activity: &Path) -> Option<indicatif::ProgressBar> {
@@ -354,59 +437,53 @@ fn report(out: &BatchOutput, quiet: bool, stderr: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// A file name for an inventory id: characters other than letters, digits, `.`, `-` and `_`
-/// become `_`; a clash with an earlier name gets a numeric suffix.
-fn file_stem(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
-    let mut stem: String = id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-        .collect();
-    if stem.is_empty() || stem.starts_with('.') {
-        stem.insert(0, '_');
+/// Prints why the outputs were not written; the exit code.
+fn output_failed(e: &OutputError, stderr: &mut dyn Write) -> u8 {
+    let _ = writeln!(stderr, "covenant: {e}");
+    match e {
+        OutputError::Usage(_) => EXIT_USAGE,
+        OutputError::Io(_) => EXIT_IO,
     }
-    let base = stem.clone();
-    let mut k = 2;
-    while !taken.insert(stem.to_ascii_lowercase()) {
-        stem = format!("{base}-{k}");
-        k += 1;
-    }
-    stem
 }
 
-/// Writes every output (see [`output`]): the four tables in `dir` (`emissions.csv` and
-/// `crf.csv` may be written already, in `cell_tables`), `errors.csv` with `--keep-going`, and
-/// with `--xlsx` one workbook per inventory.
+/// Writes every output into the staging directory (`staged`: where `emissions.csv` and
+/// `crf.csv` were written while computing; else a new one), on up to `threads` threads (see
+/// [`parts`]), then switches it into place: the four tables, `errors.csv` with `--keep-going`,
+/// and with `--xlsx` one workbook per inventory.
 fn write_outputs(
-    dir: &Path,
+    dest: &Destination,
+    staged: Option<output::Staged<'_>>,
     out: &BatchOutput,
-    cell_tables: Option<(tempfile::NamedTempFile, tempfile::NamedTempFile)>,
     keep_going: bool,
-    xlsx: Option<&Path>,
     threads: usize,
-) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
-    let tables = batch::Tables::new(&out.inventories);
-    let mut outputs = output::Outputs::new(&tables);
-    match cell_tables {
-        Some((emissions, crf)) => {
-            outputs.written(dir.join(batch::Table::Emissions.file_name()), emissions);
-            outputs.table(dir, batch::Table::Summary);
-            outputs.table(dir, batch::Table::Trajectory);
-            outputs.written(dir.join(batch::Table::Crf.file_name()), crf);
+) -> std::result::Result<(), OutputError> {
+    let cells_written = staged.is_some();
+    let staged = match staged {
+        Some(s) => s,
+        None => dest.stage()?,
+    };
+    let inv = &out.inventories;
+    let tables = batch::Tables::new(inv);
+    let mut jobs = parts::Parts::new(&tables);
+    for table in batch::Table::ALL {
+        if !(cells_written && matches!(table, batch::Table::Emissions | batch::Table::Crf)) {
+            jobs.table(table);
         }
-        None => batch::Table::ALL.into_iter().for_each(|t| outputs.table(dir, t)),
     }
     if keep_going {
-        outputs.errors(dir, out);
+        jobs.whole(
+            Place::Out,
+            "errors.csv".into(),
+            Box::new(|w| Ok(batch::write_errors(w, &out.errors)?)),
+        );
     }
-    if let Some(xdir) = xlsx {
-        std::fs::create_dir_all(xdir)
-            .with_context(|| format!("cannot create '{}'", xdir.display()))?;
+    if dest.has_workbooks() {
         let mut taken = std::collections::BTreeSet::new();
-        for r in &out.inventories {
-            let name = format!("{}.xlsx", file_stem(&r.inventory.spec.id, &mut taken));
-            outputs.whole(
-                xdir.join(name),
+        for r in inv {
+            let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
+            jobs.whole(
+                Place::Workbooks,
+                name,
                 Box::new(move |w| {
                     w.extend_from_slice(&covenant_core::xlsx::workbook(r)?);
                     Ok(())
@@ -414,7 +491,8 @@ fn write_outputs(
             );
         }
     }
-    outputs.write(threads)
+    jobs.write(&staged, threads)?;
+    staged.commit()
 }
 
 fn write_set(set: &FactorSet, stdout: &mut dyn Write) -> Result<()> {
@@ -467,6 +545,9 @@ fn factors_command(
                     )?;
                 }
                 writeln!(w, "  {:<24} NCVs and densities", r.properties_id().to_string())?;
+                if let Some(g) = r.per_gas() {
+                    writeln!(w, "  {:<24} CO2, CH4, N2O per fuel", g.id().to_string())?;
+                }
                 writeln!(w, "  {:<24} {} GWP sets", r.gwp_id().to_string(), r.gwp().len())?;
             }
             writeln!(
@@ -478,12 +559,14 @@ fn factors_command(
         Some(FactorsAction::Show { set }) => {
             let set = set.trim();
             let name = set.split('@').next().unwrap_or(set);
+            // `name@revision` must name that revision; a bare name means the newest release's.
+            let is = |id: &covenant_core::factors::SetId| set == name || set == id.to_string();
             if let Some(s) = catalog
                 .factor_set(set)
                 .or_else(|| newest.factor_sets().into_iter().find(|s| s.id().name == set))
             {
                 write_set(s, stdout)?;
-            } else if name == newest.properties_id().name {
+            } else if name == newest.properties_id().name && is(newest.properties_id()) {
                 let mut w = csv::Writer::from_writer(stdout);
                 w.write_record([
                     "carrier", "property", "value", "unit", "tag", "set", "source", "note",
@@ -508,7 +591,28 @@ fn factors_command(
                     }
                 }
                 w.flush()?;
-            } else if name == newest.gwp_id().name {
+            } else if let Some(g) = newest.per_gas().filter(|g| name == g.id().name && is(g.id())) {
+                let mut w = csv::Writer::from_writer(stdout);
+                w.write_record([
+                    "carrier",
+                    "co2_kg_per_tj",
+                    "ch4_kg_per_tj",
+                    "n2o_kg_per_tj",
+                    "biogenic",
+                ])?;
+                for &c in covenant_core::Carrier::ALL {
+                    if let Some(f) = g.get(c) {
+                        w.write_record([
+                            c.code(),
+                            &covenant_core::quantity::format_decimal(f.co2),
+                            &covenant_core::quantity::format_decimal(f.ch4),
+                            &covenant_core::quantity::format_decimal(f.n2o),
+                            if f.biogenic { "yes" } else { "no" },
+                        ])?;
+                    }
+                }
+                w.flush()?;
+            } else if name == newest.gwp_id().name && is(newest.gwp_id()) {
                 let mut w = csv::Writer::from_writer(stdout);
                 w.write_record(["gwp_set", "ch4", "n2o", "source"])?;
                 for g in newest.gwp() {
@@ -524,6 +628,7 @@ fn factors_command(
                 let mut names: Vec<String> =
                     newest.factor_sets().iter().map(|s| s.id().name.clone()).collect();
                 names.extend([newest.properties_id().name.clone(), newest.gwp_id().name.clone()]);
+                names.extend(newest.per_gas().map(|g| g.id().name.clone()));
                 bail!("no factor set '{set}'; available: {}", names.join(", "));
             }
         }
@@ -555,72 +660,4 @@ fn generate_command(
         out.display()
     )?;
     Ok(EXIT_OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The outputs written in parts on several threads are the tables written whole, byte for
-    /// byte, with any number of threads.
-    #[test]
-    fn outputs_in_parts_are_the_whole_tables() {
-        let input = tempfile::tempdir().unwrap();
-        let mut activity = Vec::new();
-        let profile = synth::Profile::OutputHeavy;
-        let b = synth::generate_profile(profile, 150, 64, 5, &mut activity).unwrap();
-        let path = |name: &str| input.path().join(name);
-        std::fs::write(path("inventories.csv"), &b.inventories).unwrap();
-        std::fs::write(path("activity.csv"), &activity).unwrap();
-        std::fs::write(path("factors.csv"), &b.factors).unwrap();
-        let out = batch::run(
-            BatchInput {
-                inventories: ("inventories.csv", b.inventories.as_bytes()),
-                activity: ("activity.csv", &activity[..]),
-                factors: Some(("factors.csv", b.factors.as_bytes())),
-                supply: None,
-            },
-            Catalog::embedded(),
-        );
-        assert!(out.errors.is_empty(), "{:?}", out.errors);
-        let mut whole = Vec::new();
-        for table in batch::Table::ALL {
-            let mut bytes = Vec::new();
-            batch::Tables::new(&out.inventories).write(table, &mut bytes).unwrap();
-            whole.push((table.file_name(), bytes));
-        }
-        assert_eq!(&whole[0].1, &{
-            let mut e = Vec::new();
-            batch::write_emissions(&mut e, &out.inventories).unwrap();
-            e
-        });
-        for threads in ["1", "2", "3"] {
-            let dir = input.path().join(format!("out-{threads}"));
-            let args = [
-                "covenant",
-                "batch",
-                "-q",
-                "--inventories",
-                &path("inventories.csv").display().to_string(),
-                "--activity",
-                &path("activity.csv").display().to_string(),
-                "--factors",
-                &path("factors.csv").display().to_string(),
-                "--out",
-                &dir.display().to_string(),
-                "--threads",
-                threads,
-            ]
-            .map(String::from);
-            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-            let code = run(args.map(Into::into), &mut io::empty(), &mut stdout, &mut stderr);
-            assert_eq!(code, EXIT_OK, "{}", String::from_utf8_lossy(&stderr));
-            for (name, bytes) in &whole {
-                assert!(
-                    std::fs::read(dir.join(name)).unwrap() == *bytes,
-                    "{name}, {threads} threads"
-                );
-            }
-        }
-    }
 }

@@ -317,7 +317,10 @@ mod tests {
         assert_eq!((a, &ba.factors), (b, &bb.factors));
         let (batch, out) = run(Profile::OutputHeavy, 40, 100);
         assert!(out.errors.is_empty(), "{:?}", out.errors);
-        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        // Only the plausibility warnings: a tenth of the rows are in kWh with the digits of an
+        // amount in MWh, which the comparison with a baseline takes for a confused unit.
+        let plausible = ["magnitude_vs_baseline", "energy_change"];
+        assert!(out.warnings.iter().all(|w| plausible.contains(&w.code)), "{:?}", out.warnings);
         assert_eq!(out.inventories.len(), 40);
         for r in &out.inventories {
             assert_eq!(r.inventory.cells.len(), 63, "{}", r.inventory.spec.id);

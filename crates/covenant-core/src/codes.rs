@@ -49,6 +49,8 @@ pub(crate) fn nearest<'a>(
         return None; // No code is that long; and edit distances on huge cells are slow.
     }
     let lower = given.to_ascii_lowercase();
+    // A similarity score for a suggestion: never part of a result.
+    #[allow(clippy::disallowed_types, reason = "strsim's scores are f64")]
     let mut best: Option<(&str, f64)> = None;
     for v in valid {
         let score = if v.eq_ignore_ascii_case(given) {

@@ -19,6 +19,10 @@ mod table;
 pub struct Country([u8; 2]);
 
 impl Country {
+    /// Italy: a valid country for values that need one before their own is known (an
+    /// inventory rejected on reading keeps its place with it; it is never computed).
+    pub(crate) const PLACEHOLDER: Country = Country(*b"IT");
+
     /// Parses a code: exactly two upper-case letters of an assigned code.
     pub fn parse(s: &str) -> Result<Self, UnknownCode> {
         let t = s.trim();

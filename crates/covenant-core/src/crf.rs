@@ -22,6 +22,9 @@
 //! the notation key `NE` (not estimated); a user who knows better replaces it by `NO`, `IE` or `C`.
 //! Local energy generation (Tables C/D), which the CRF reports separately, is not part of v1.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -166,6 +169,7 @@ pub struct CrfView {
 }
 
 /// Maps an inventory to the CRF (see the module docs for the mapping).
+#[allow(clippy::arithmetic_side_effects, reason = "indices of the fixed CRF rows")]
 pub fn crf(inv: &Inventory) -> crate::Result<CrfView> {
     let compact = compact(inv)?;
     let mut total = Emissions::ZERO;
@@ -212,6 +216,10 @@ impl CompactCell {
 }
 
 /// Every row × scope of the CRF view, in CRF order.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "indices of the fixed CRF rows; at most MAX_FROM sectors per row"
+)]
 pub(crate) fn compact(inv: &Inventory) -> crate::Result<[CompactCell; 2 * ROWS.len()]> {
     let mut cells: [CompactCell; 2 * ROWS.len()] = std::array::from_fn(|i| CompactCell {
         row: i / 2,

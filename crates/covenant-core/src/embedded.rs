@@ -38,6 +38,7 @@ pub(crate) fn file(path: &str) -> Option<&'static str> {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(clippy::unwrap_used, reason = "a test")]
 mod tests {
     use std::path::Path;
 

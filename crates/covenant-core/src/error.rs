@@ -18,6 +18,8 @@ use crate::codes::{DecimalSyntax, UnknownCode, clip};
 use crate::country::Country;
 use crate::taxonomy::{Approach, Carrier, GasBasis, Sector};
 
+pub mod kinds;
+
 /// In whose terms a message names the remedy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -431,6 +433,11 @@ pub enum ErrorKind {
     },
     /// A text field beginning with a character a spreadsheet reads as a formula.
     FormulaText,
+    /// A text field longer than a spreadsheet cell holds.
+    TextTooLong {
+        /// The limit, in characters.
+        limit: usize,
+    },
     // ---- Files -----------------------------------------------------------------------------
     /// An empty file.
     EmptyFile {
@@ -569,6 +576,7 @@ impl ErrorKind {
         "unknown_inventory",
         "no_rows",
         "formula_text",
+        "text_too_long",
         "empty_file",
         "no_inventories",
         "missing_column",
@@ -633,6 +641,7 @@ impl ErrorKind {
             UnknownInventory { .. } => "unknown_inventory",
             NoRows { .. } => "no_rows",
             FormulaText => "formula_text",
+            TextTooLong { .. } => "text_too_long",
             EmptyFile { .. } => "empty_file",
             NoInventories => "no_inventories",
             MissingColumn { .. } => "missing_column",
@@ -787,7 +796,7 @@ impl ErrorKind {
             RaggedRow { fields, width } => {
                 p.add("fields", fields).add("width", width);
             }
-            LineTooLong { limit } => {
+            LineTooLong { limit } | TextTooLong { limit } => {
                 p.add("limit", limit);
             }
             UnnamedValue { field } | NotUtf8 { field } => {
@@ -1013,6 +1022,9 @@ impl ErrorKind {
                 }
                 _ => format!("inventory '{}' has no activity rows", clip(id, 60)),
             },
+            TextTooLong { limit } => format!(
+                "the text is longer than {limit} characters, the most a spreadsheet cell holds; shorten it"
+            ),
             FormulaText => "a text field must not begin with '=', '+', '-', '@', a tab or a carriage return: a spreadsheet would read it as a formula; remove or change the first character".into(),
             EmptyFile { required } => {
                 format!("the file is empty; expected a header row naming {}", required.join(", "))
@@ -1294,6 +1306,72 @@ pub enum Warning {
         /// Which percentage (`change_vs_baseline_pct`, `distance_pct`).
         what: &'static str,
     },
+    /// An electricity cell whose consumption per inhabitant is above the highest national
+    /// consumption per inhabitant in the world: most likely kWh entered as MWh
+    /// ([`crate::plausibility`]).
+    PerCapitaMagnitude {
+        /// The sector.
+        sector: Sector,
+        /// The carrier.
+        carrier: Carrier,
+        /// The cell's first input line (activity).
+        line: Option<u64>,
+        /// MWh per inhabitant.
+        value: Decimal,
+        /// The bound, MWh per inhabitant.
+        max: Decimal,
+    },
+    /// The inventory's electricity consumption per inhabitant (no single cell is) above the
+    /// highest national consumption per inhabitant in the world ([`crate::plausibility`]).
+    ElectricityPerCapita {
+        /// MWh per inhabitant.
+        value: Decimal,
+        /// The bound, MWh per inhabitant.
+        max: Decimal,
+    },
+    /// A cell of a monitoring inventory and the same cell of its baseline differ by a factor
+    /// near 1,000 or more: most likely a unit confused (kWh, MWh, GWh) ([`crate::plausibility`]).
+    BaselineMagnitude {
+        /// The sector.
+        sector: Sector,
+        /// The carrier.
+        carrier: Carrier,
+        /// The cell's first input line (activity).
+        line: Option<u64>,
+        /// The cell, MWh.
+        value: Decimal,
+        /// The baseline's id.
+        baseline: String,
+        /// The baseline's cell, MWh.
+        baseline_value: Decimal,
+        /// The larger of the two over the smaller.
+        factor: Decimal,
+        /// The factor from which the warning is given.
+        max: Decimal,
+    },
+    /// The total energy changed by more than the JRC's 70 % from the baseline's
+    /// ([`crate::plausibility`]).
+    EnergyChange {
+        /// The baseline's id.
+        baseline: String,
+        /// The change, percent.
+        change_pct: Decimal,
+        /// The largest change expected, percent.
+        max_pct: Decimal,
+    },
+    /// A user factor above twice the release's value for the carrier ([`crate::plausibility`]).
+    UserFactorHigh {
+        /// The carrier.
+        carrier: Carrier,
+        /// The factor's input line (factors).
+        line: Option<u64>,
+        /// The user's factor, t/MWh.
+        factor: Decimal,
+        /// The release's factor, t/MWh.
+        release_factor: Decimal,
+        /// The largest factor expected, t/MWh.
+        max: Decimal,
+    },
     /// More diagnostics than are listed.
     MoreNotListed {
         /// How many more.
@@ -1325,6 +1403,11 @@ impl Warning {
         "after_target_year",
         "progress_unavailable",
         "percent_too_large",
+        "magnitude_per_capita",
+        "electricity_per_capita",
+        "magnitude_vs_baseline",
+        "energy_change",
+        "user_factor_high",
         "more_not_listed",
     ];
 
@@ -1349,12 +1432,18 @@ impl Warning {
             AfterTargetYear { .. } => "after_target_year",
             ProgressUnavailable { .. } => "progress_unavailable",
             PercentTooLarge { .. } => "percent_too_large",
+            PerCapitaMagnitude { .. } => "magnitude_per_capita",
+            ElectricityPerCapita { .. } => "electricity_per_capita",
+            BaselineMagnitude { .. } => "magnitude_vs_baseline",
+            EnergyChange { .. } => "energy_change",
+            UserFactorHigh { .. } => "user_factor_high",
             MoreNotListed { .. } => "more_not_listed",
         }
     }
 
     /// The parameters a front end needs to render this warning in its own words.
     pub fn params(&self) -> Params {
+        use crate::quantity::format_decimal as fd;
         use Warning::*;
         let mut p = Params::default();
         match self {
@@ -1410,6 +1499,36 @@ impl Warning {
             PercentTooLarge { what } => {
                 p.add("what", what);
             }
+            PerCapitaMagnitude { sector, carrier, value, max, .. } => {
+                p.add("sector", sector).add("carrier", carrier);
+                p.add("value", fd(*value)).add("max", fd(*max)).add("rule", "iea_highest_national");
+            }
+            ElectricityPerCapita { value, max } => {
+                p.add("value", fd(*value)).add("max", fd(*max)).add("rule", "iea_highest_national");
+            }
+            BaselineMagnitude {
+                sector,
+                carrier,
+                value,
+                baseline,
+                baseline_value,
+                factor,
+                max,
+                ..
+            } => {
+                p.add("sector", sector).add("carrier", carrier).add("value", fd(*value));
+                p.add("baseline", baseline).add("baseline_value", fd(*baseline_value));
+                p.add("factor", fd(*factor)).add("max", fd(*max)).add("rule", "jrc_unit_error");
+            }
+            EnergyChange { baseline, change_pct, max_pct } => {
+                p.add("baseline", baseline).add("change_pct", fd(*change_pct));
+                p.add("max_pct", fd(*max_pct)).add("rule", "jrc_energy_change");
+            }
+            UserFactorHigh { carrier, factor, release_factor, max, .. } => {
+                p.add("carrier", carrier).add("factor", fd(*factor));
+                p.add("release_factor", fd(*release_factor)).add("max", fd(*max));
+                p.add("rule", "jrc_local_factor");
+            }
             MoreNotListed { count, what, limit } => {
                 p.add("count", count).add("what", what).add("limit", limit);
             }
@@ -1422,6 +1541,8 @@ impl Warning {
     pub fn message(&self) -> String {
         use crate::quantity::format_decimal as d;
         use Warning::*;
+        // Values derived by a division, rounded for reading (the parameters keep them whole).
+        let r = |x: Decimal| d(crate::quantity::round_for_display(x, 2));
         match self {
             UnknownColumn { name, suggestion } => {
                 let hint =
@@ -1479,9 +1600,52 @@ impl Warning {
             PercentTooLarge { what } => format!(
                 "{what} is too large to compute (the baseline value is nearly zero) and is left empty"
             ),
+            PerCapitaMagnitude { sector, carrier, value, max, .. } => format!(
+                "{sector} {carrier} is {} MWh per inhabitant, above the highest national consumption per inhabitant ({} MWh, IEA statistics): was it entered in kWh as MWh?",
+                r(*value),
+                d(*max)
+            ),
+            ElectricityPerCapita { value, max } => format!(
+                "electricity consumption is {} MWh per inhabitant, above the highest national consumption per inhabitant ({} MWh, IEA statistics): check the units and the population",
+                r(*value),
+                d(*max)
+            ),
+            BaselineMagnitude { sector, carrier, value, baseline, baseline_value, factor, max, .. } => format!(
+                "{sector} {carrier} is {} MWh against {} MWh in baseline '{}', a factor of {}: from {} on a unit is most likely confused (kWh, MWh, GWh; JRC rule)",
+                r(*value),
+                r(*baseline_value),
+                clip(baseline, 60),
+                r(*factor),
+                d(*max)
+            ),
+            EnergyChange { baseline, change_pct, max_pct } => format!(
+                "total energy changed by {} % from baseline '{}', more than the {} % the JRC accepts between inventories of the same plan",
+                r(*change_pct),
+                clip(baseline, 60),
+                d(*max_pct)
+            ),
+            UserFactorHigh { carrier, factor, release_factor, max, .. } => format!(
+                "the user {carrier} factor {} t/MWh is above twice the release's {} t/MWh (at most {} t/MWh expected; JRC rule): is it in kg/MWh or on another basis?",
+                d(*factor),
+                d(*release_factor),
+                d(*max)
+            ),
             MoreNotListed { count, what, limit } => {
                 format!("{count} more {what} not listed (at most {limit} are)")
             }
+        }
+    }
+
+    /// The input line a warning is about, when it is about one row rather than an inventory:
+    /// a cell's first activity line or a factor's line.
+    pub fn location(&self) -> Option<(Input, u64)> {
+        use Warning::*;
+        match self {
+            PerCapitaMagnitude { line: Some(l), .. } | BaselineMagnitude { line: Some(l), .. } => {
+                Some((Input::Activity, *l))
+            }
+            UserFactorHigh { line: Some(l), .. } => Some((Input::Factors, *l)),
+            _ => None,
         }
     }
 }

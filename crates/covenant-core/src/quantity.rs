@@ -22,6 +22,9 @@
 //! for the other quantities) convert to and from `uom::si::f64` quantities for callers who
 //! work in uom. Floats appear only in those bridge functions, never in the accounting.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Mul;
@@ -34,6 +37,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{Error, ErrorKind};
 
 /// Units that uom lacks: the tonne of oil equivalent and the tonne per megawatt hour.
+#[allow(clippy::disallowed_types, reason = "uom's unit constants are f64; the tests compare them")]
 pub mod units {
     /// Extra energy units.
     pub mod energy {
@@ -206,6 +210,12 @@ impl fmt::Display for ActivityUnit {
     }
 }
 
+impl From<EnergyUnit> for ActivityUnit {
+    fn from(u: EnergyUnit) -> ActivityUnit {
+        ActivityUnit::Energy(u)
+    }
+}
+
 impl FromStr for ActivityUnit {
     type Err = crate::codes::UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -231,6 +241,10 @@ pub use crate::codes::DecimalSyntax;
 /// Parses a plain decimal: an optional sign, digits, and an optional `.` with digits.
 ///
 /// Stricter than `Decimal::from_str`, which also takes `_` separators and rounds long inputs.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "digit counts bounded by the 28 digits checked before each step"
+)]
 pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
     let t = crate::codes::trim_ascii_fast(s);
     if t.is_empty() {
@@ -295,6 +309,10 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, DecimalSyntax> {
 /// [`parse_decimal`] of the common case, at most 19 characters of digits and one point (so at
 /// most 19 digits, which fit in 64 bits): `None` for anything else, which the general path
 /// reads (or refuses).
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "at most 19 digits, below 2^64; positions within the text"
+)]
 fn parse_short(negative: bool, body: &[u8]) -> Option<Decimal> {
     if body.is_empty() || body.len() > 19 {
         return None;
@@ -358,8 +376,13 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 /// its 32-bit limbs by 10⁹; the rest is a `u64`, eight digits at a time; every group is written
 /// two digits at a time. Trailing zeros of the fraction are dropped from the text, which is what
 /// [`Decimal::normalize`] would do to the value.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "digits of a 96-bit mantissa by divisions; positions within a 64-byte buffer"
+)]
 fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
     /// Writes the `width` (even) lowest digits of `n` before `end`.
+    #[allow(clippy::arithmetic_side_effects, reason = "at most 8 digits before a 64-byte end")]
     fn pairs(buf: &mut [u8; DECIMAL_TEXT], end: &mut usize, mut n: u64, width: usize) {
         for _ in 0..width / 2 {
             let k = (n % 100) as usize * 2;
@@ -503,6 +526,10 @@ fn quotient_by_division(a: Decimal, b: Decimal) -> Option<Decimal> {
 /// after the 15th place are within that unit of one half: such quotients are left to
 /// `quotient_by_division`, as are those with fewer than 17 places to spare. The tests compare
 /// both over many magnitudes and scales.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "128-bit products checked, quotients and remainders of a nonzero divisor below 2^126"
+)]
 fn rounded_quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u128; 39] = {
         let mut t = [1u128; 39];
@@ -599,6 +626,10 @@ impl Percent {
 ///   rounds up exactly when the exact remainder is above one half, as computed here.
 ///
 /// The property tests compare both over the whole range.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "bounded by the range checked first: n < 2^64, scale ≤ 11, results below 10^26"
+)]
 fn quotient_by_3600(a: Decimal) -> Decimal {
     /// 3 600 · 10^10 · 10^s, the bound of `n` for each scale `s` (beyond 64 bits from s = 6).
     const LIMIT: [u64; 12] = {
@@ -634,6 +665,10 @@ fn quotient_by_3600(a: Decimal) -> Decimal {
 /// `a + b`, as [`Decimal::checked_add`] computes it: with 128-bit integers when both are
 /// non-negative and the sum, at the larger of their scales, fits in 96 bits (the exact sum at
 /// that scale, which is what `checked_add` gives then); otherwise by `checked_add`.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "96-bit mantissas times at most 10^9 and their sum fit in 128 bits; scales ≤ 28"
+)]
 pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u64; 10] =
         [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
@@ -669,6 +704,7 @@ pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 /// The flags and the low, middle and high 32 bits of a decimal's mantissa.
+#[allow(clippy::arithmetic_side_effects, reason = "byte positions within 16 bytes")]
 fn parts(d: Decimal) -> [u32; 4] {
     let b = d.serialize();
     std::array::from_fn(|k| {
@@ -678,6 +714,7 @@ fn parts(d: Decimal) -> [u32; 4] {
 
 /// The decimal `±mantissa / 10^scale` without trailing zeros (as [`Decimal::normalize`]);
 /// `mantissa` is below 2^96.
+#[allow(clippy::arithmetic_side_effects, reason = "divisions by 10 while the scale is positive")]
 fn normalized(mantissa: u128, mut scale: u32, negative: bool) -> Decimal {
     if mantissa == 0 {
         return Decimal::ZERO;
@@ -782,6 +819,7 @@ impl Energy {
     }
 
     /// This energy as a uom quantity (lossy: f64).
+    #[allow(clippy::disallowed_types, reason = "the uom bridge, outside the accounting")]
     pub fn to_si(self) -> uom::si::f64::Energy {
         uom::si::f64::Energy::new::<uom::si::energy::megajoule>(
             self.mj.to_f64().unwrap_or(f64::NAN),
@@ -834,6 +872,7 @@ impl EmissionFactor {
     }
 
     /// This factor as a uom emission intensity (lossy: f64).
+    #[allow(clippy::disallowed_types, reason = "the uom bridge, outside the accounting")]
     pub fn to_si(self) -> uom::si::f64::MassPerEnergy {
         uom::si::f64::MassPerEnergy::new::<units::mass_per_energy::tonne_per_megawatt_hour>(
             self.t_per_mwh.to_f64().unwrap_or(f64::NAN),
@@ -908,7 +947,8 @@ impl Emissions {
     /// Emissions per inhabitant, in t per inhabitant (one division).
     pub fn per_capita(self, population: Population) -> Decimal {
         // 3 600 × a u64 population is far below Decimal's range: one division.
-        quotient_by_unit(self.raw, MJ_PER_MWH * Decimal::from(population.get()))
+        let per = MJ_PER_MWH.checked_mul(Decimal::from(population.get())).unwrap_or(Decimal::MAX);
+        quotient_by_unit(self.raw, per)
     }
 
     /// `(self − base) / base × 100`, the change in percent; `None` when the base is zero or
@@ -931,6 +971,7 @@ impl Emissions {
     }
 
     /// These emissions as a uom mass (lossy: f64).
+    #[allow(clippy::disallowed_types, reason = "the uom bridge, outside the accounting")]
     pub fn to_si(self) -> uom::si::f64::Mass {
         uom::si::f64::Mass::new::<uom::si::mass::ton>(self.tonnes().to_f64().unwrap_or(f64::NAN))
     }
@@ -944,10 +985,9 @@ impl fmt::Display for Emissions {
     }
 }
 
-impl Mul<EmissionFactor> for Energy {
-    type Output = Result<Emissions, Error>;
-    /// Energy × factor = emissions, exactly (MJ × t/MWh = 1/3 600 t).
-    fn mul(self, f: EmissionFactor) -> Self::Output {
+impl Energy {
+    /// Energy × factor = emissions, exactly (MJ × t/MWh = 1/3 600 t), or an overflow error.
+    pub fn emissions_at(self, f: EmissionFactor) -> Result<Emissions, Error> {
         self.mj
             .checked_mul(f.t_per_mwh)
             .map(|raw| Emissions { raw })
@@ -955,10 +995,18 @@ impl Mul<EmissionFactor> for Energy {
     }
 }
 
+impl Mul<EmissionFactor> for Energy {
+    type Output = Result<Emissions, Error>;
+    /// [`Energy::emissions_at`]: checked, the result is a `Result`.
+    fn mul(self, f: EmissionFactor) -> Self::Output {
+        self.emissions_at(f)
+    }
+}
+
 impl Mul<Energy> for EmissionFactor {
     type Output = Result<Emissions, Error>;
     fn mul(self, e: Energy) -> Self::Output {
-        e * self
+        e.emissions_at(self)
     }
 }
 
@@ -1008,6 +1056,7 @@ impl FromStr for EnergyUnit {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_types, reason = "the tests compare the units with uom's")]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

@@ -13,6 +13,9 @@
 //!   η_e = 0.40 are the project's reading of the 2010 guidebook (unverified there, methodology
 //!   §4.6 and methodology-2 §3.2); they are parameters of every inventory.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -155,8 +158,9 @@ pub fn local_electricity_factor(t: &ElectricityTerms) -> Result<(EmissionFactor,
         let f = EmissionFactor::ratio(co2_local, local).ok_or_else(|| Error::overflow("EFE"))?;
         return Ok((f, EfeCase::NetExporter));
     }
-    let rest = Energy::from_megajoules(t.tce.megajoules() - local.megajoules());
-    let grid = (rest * t.neefe.ok_or_else(missing)?)?;
+    let rest = t.tce.megajoules().checked_sub(local.megajoules());
+    let rest = Energy::from_megajoules(rest.ok_or_else(|| Error::overflow("EFE"))?);
+    let grid = rest.emissions_at(t.neefe.ok_or_else(missing)?)?;
     let f = EmissionFactor::ratio(grid.checked_add(co2_local)?, t.tce)
         .ok_or_else(|| Error::overflow("EFE"))?;
     Ok((f, EfeCase::General))
@@ -274,7 +278,7 @@ pub(crate) fn compute_local(
         let step = || -> Result<SupplyResult> {
             let emissions = match (row.emissions_t, fuel) {
                 (Some(t), _) => Emissions::from_tonnes(t)?,
-                (None, Some((carrier, energy))) => (*energy * fuel_factor(*carrier)?)?,
+                (None, Some((carrier, energy))) => energy.emissions_at(fuel_factor(*carrier)?)?,
                 (None, None) => Emissions::ZERO,
             };
             Ok(SupplyResult {

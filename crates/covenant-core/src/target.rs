@@ -6,6 +6,9 @@
 //! * Change of a monitoring inventory: `(MEI − BEI) / BEI × 100`, or the change of the
 //!   per-capita values when the baseline's target is per capita.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
 //! The SECAP taxonomy: sectors, energy carriers and the inventory options, as closed enums
-//! with the stable codes of the batch format (`spec/batch-format.md`).
+//! with the stable codes of the batch format (`docs/batch-format.md` in the repository).
 //!
 //! Every enum here has the same string form in CSV, JSON, factor files and `Display`/`FromStr`,
 //! and an `ALL` list in template order.

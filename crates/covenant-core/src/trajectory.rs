@@ -12,6 +12,9 @@
 //! * Reduction still needed per year: `(actual − T) / (y_T − y)` for a monitoring year before the
 //!   target year.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -186,7 +189,7 @@ pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajector
         divisor: divisor(baseline, unit)?,
         reduction_pct: target.reduction_pct,
     };
-    let mut points = Vec::with_capacity(usize::from(yt - y0) + 1);
+    let mut points = Vec::with_capacity(usize::from(yt.saturating_sub(y0)).saturating_add(1));
     for y in y0..=yt {
         points.push(PathPoint { year: y, value: path_value(&basis, y0, yt, y)? });
     }

@@ -189,7 +189,7 @@ proptest! {
             if n == 0 { break; }
             out.extend_from_slice(&buf[..n]);
         }
-        let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n");
+        let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n").replace('\r', "\n");
         prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 }
@@ -522,6 +522,140 @@ mod random_batches {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Plausibility warnings (`covenant_core::plausibility`): they never change a number, and a
+/// cell entered ×1000 is flagged alone.
+mod plausibility {
+    use super::*;
+    use covenant_core::Population;
+
+    /// Distinct energy cells (sector, carrier) with the release's factors for DE (or a batch-wide
+    /// one), each split into one to three rows, amounts from 1 to 10^6 MWh.
+    /// A cell's key and the amounts of its rows, MWh.
+    type Cells = Vec<((Sector, Carrier), Vec<Decimal>)>;
+
+    fn cells() -> impl Strategy<Value = Cells> {
+        let key = (
+            prop::sample::select(Sector::ALL.to_vec()),
+            prop::sample::select(Carrier::ALL.to_vec()),
+        )
+            .prop_filter("energy sector accepting the carrier", |(s, c)| {
+                s.is_energy() && s.accepts(*c)
+            });
+        let parts = prop::collection::vec(
+            (1i64..1_000_000, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s).max(Decimal::ONE)),
+            1..=3,
+        );
+        prop::collection::btree_map(key, parts, 1..12).prop_map(|m| m.into_iter().collect())
+    }
+
+    const FACTORS: &str = "carrier,factor\nheat_cold,0.347\nother_fossil,0.2795\n";
+
+    fn activity_csv(inventories: &[(&str, &Cells)]) -> (String, Vec<Vec<u64>>) {
+        let mut text = String::from("inventory_id,sector,carrier,amount,unit\n");
+        let mut first_lines = Vec::new();
+        let mut line = 1u64;
+        for (id, cells) in inventories {
+            for ((s, c), parts) in cells.iter() {
+                let mut lines = Vec::new();
+                for p in parts {
+                    line += 1;
+                    lines.push(line);
+                    text.push_str(&format!("{id},{s},{c},{p},MWh\n"));
+                }
+                first_lines.push(lines);
+            }
+        }
+        (text, first_lines)
+    }
+
+    fn run(inv: &str, act: &str) -> batch::BatchOutput {
+        batch::run(
+            BatchInput {
+                inventories: ("inventories.csv", inv.as_bytes()),
+                activity: ("activity.csv", act.as_bytes()),
+                factors: Some(("factors.csv", FACTORS.as_bytes())),
+                supply: None,
+            },
+            Catalog::embedded(),
+        )
+    }
+
+    const PAIR: &str =
+        "inventory_id,country,year,kind,baseline_id\nB,DE,2015,baseline,\nM,DE,2020,monitoring,B\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Every value of one cell ×1000 in the monitoring inventory (the others changed by at
+        /// most ±50 %, within the JRC's 70 %): the magnitude warning for that cell only, at its
+        /// first line.
+        #[test]
+        fn a_cell_times_1000_warns_for_that_cell_only(base in cells(), change in prop::collection::vec(50u32..=150, 12), pick in any::<prop::sample::Index>()) {
+            let k = pick.index(base.len());
+            let mon: Vec<_> = base.iter().enumerate().map(|(i, (key, parts))| {
+                let f = if i == k { Decimal::from(1000) } else { Decimal::new(i64::from(change[i]), 2) };
+                (*key, parts.iter().map(|p| p * f).collect::<Vec<_>>())
+            }).collect();
+            let (act, lines) = activity_csv(&[("B", &base), ("M", &mon)]);
+            let out = run(PAIR, &act);
+            prop_assert!(out.errors.is_empty(), "{:?}", out.errors);
+            let w: Vec<_> = out.warnings.iter().filter(|d| d.code.starts_with("magnitude")).collect();
+            prop_assert_eq!(w.len(), 1, "{:?}", w);
+            let ((s, c), _) = &base[k];
+            prop_assert_eq!(w[0].params.get("sector"), Some(s.code()));
+            prop_assert_eq!(w[0].params.get("carrier"), Some(c.code()));
+            prop_assert_eq!(w[0].code, "magnitude_vs_baseline");
+            prop_assert_eq!(w[0].line, Some(lines[base.len() + k][0]));
+            prop_assert_eq!(w[0].inventory_id.as_deref(), Some("M"));
+            // Without the ×1000, no magnitude warning at all.
+            let calm: Vec<_> = mon.iter().enumerate().map(|(i, (key, parts))| {
+                (*key, if i == k { base[i].1.clone() } else { parts.clone() })
+            }).collect();
+            let (act, _) = activity_csv(&[("B", &base), ("M", &calm)]);
+            let out = run(PAIR, &act);
+            prop_assert!(!out.warnings.iter().any(|d| d.code.starts_with("magnitude")), "{:?}", out.warnings);
+        }
+
+        /// The warnings never change a number: with a population small enough to flag per-capita
+        /// electricity, every cell and total is that of the same inventory without population
+        /// (and so without that warning); a user factor far above the release's is applied as
+        /// given.
+        #[test]
+        fn warnings_never_change_an_emission(rows in rows(), population in 1u64..100, scale in prop::sample::select(vec![1i64, 1000])) {
+            let mut with = spec();
+            with.population = Population::new(population);
+            let mut ov = overrides();
+            let high = EmissionFactor::t_per_mwh(Decimal::new(202, 0)).unwrap();
+            ov.push(FactorOverride { carrier: Carrier::NaturalGas, factor: high, source: None, scope: OverrideScope::Batch, line: Some(4) });
+            let flagged = compute(with, Catalog::embedded().newest(), &rows, &ov).unwrap();
+            let plain = compute(spec(), Catalog::embedded().newest(), &rows, &ov).unwrap();
+            prop_assert_eq!(&flagged.cells, &plain.cells);
+            prop_assert_eq!(flagged.total_emissions, plain.total_emissions);
+            prop_assert_eq!(flagged.total_energy, plain.total_energy);
+            for c in flagged.cells.iter().filter(|c| c.carrier == Some(Carrier::NaturalGas)) {
+                prop_assert_eq!(c.factor, Some(high));
+            }
+            // Compared with a baseline (every amount ÷ `scale`), the monitoring inventory's
+            // numbers are those it has alone.
+            let energy: Vec<_> = rows.iter().filter(|a| a.carrier.is_some() && a.unit == ActivityUnit::Energy(EnergyUnit::MegawattHour)).collect();
+            let mut act = String::from("inventory_id,sector,carrier,amount,unit\n");
+            for a in &energy {
+                let (s, c) = (a.sector, a.carrier.unwrap());
+                act.push_str(&format!("B,{s},{c},{},MWh\nM,{s},{c},{},MWh\n", a.amount, a.amount * Decimal::from(scale)));
+            }
+            prop_assume!(!energy.is_empty());
+            let paired = run(PAIR, &act);
+            let alone = run("inventory_id,country,year\nM,DE,2020\n", &act.lines().filter(|l| !l.starts_with("B,")).collect::<Vec<_>>().join("\n"));
+            prop_assert!(paired.errors.is_empty() && alone.errors.is_empty(), "{:?} {:?}", paired.errors, alone.errors);
+            // The lines differ (the baseline's rows are interleaved): the numbers do not.
+            let numbers = |i: &Inventory| i.cells.iter().map(|c| (c.sector, c.carrier, c.energy, c.factor, c.emissions)).collect::<Vec<_>>();
+            let (m, a) = (&paired.inventories[1].inventory, &alone.inventories[0].inventory);
+            prop_assert_eq!(numbers(m), numbers(a));
+            prop_assert_eq!(m.total_emissions, a.total_emissions);
         }
     }
 }

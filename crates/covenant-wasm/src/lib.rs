@@ -6,6 +6,7 @@
 //! number comes from `covenant_core`, so the page, the CLI and the library agree to the digit.
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use wasm_bindgen::prelude::*;
 
@@ -104,6 +105,9 @@ pub mod api {
         unit_kinds: Vec<UnitInfo>,
         /// The target presets of the Covenant of Mayors.
         presets: Vec<PresetInfo>,
+        /// Every kind of error and warning: its code, severity and parameters, and the values
+        /// of the sub-kind its message depends on (the page has a message for each).
+        diagnostics: Vec<covenant_core::error::kinds::KindInfo>,
     }
 
     /// The factor releases, the taxonomy and the countries, as JSON.
@@ -186,6 +190,7 @@ pub mod api {
             countries,
             unit_kinds: unit_kinds(),
             presets: presets(),
+            diagnostics: covenant_core::error::kinds::diagnostics(),
         };
         serde_json::to_string(&info).unwrap_or_default()
     }
@@ -529,6 +534,35 @@ pub mod api {
                 .find(|f| f["carrier"] == "diesel")
                 .unwrap();
             assert!(diesel["ncv_gj_per_t"].is_string() && diesel["density_kg_per_l"].is_string());
+        }
+
+        #[test]
+        fn catalog_lists_every_diagnostic_code_once() {
+            use covenant_core::error::{ErrorKind, Warning};
+            let v: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+            let list = v["diagnostics"].as_array().unwrap();
+            let codes: Vec<&str> = list.iter().map(|d| d["code"].as_str().unwrap()).collect();
+            let mut unique = codes.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), codes.len(), "a code is listed twice");
+            assert_eq!(codes.len(), ErrorKind::CODES.len() + Warning::CODES.len());
+            for (codes, severity) in [(ErrorKind::CODES, "error"), (Warning::CODES, "warning")] {
+                for code in codes {
+                    let found: Vec<_> = list.iter().filter(|d| d["code"] == *code).collect();
+                    assert_eq!(found.len(), 1, "{code}");
+                    assert_eq!(found[0]["severity"], severity, "{code}");
+                    assert!(found[0]["params"].is_array() && found[0]["optional"].is_array());
+                }
+            }
+            let mf = list.iter().find(|d| d["code"] == "missing_factor").unwrap();
+            assert_eq!(mf["sub_kind"], "reason");
+            let years =
+                mf["variants"].as_array().unwrap().iter().find(|x| x["value"] == "years_outside");
+            let params = years.unwrap()["params"].as_array().unwrap();
+            for p in ["carrier", "country", "year", "first", "last"] {
+                assert!(params.iter().any(|x| x == p), "{p}");
+            }
         }
 
         #[test]

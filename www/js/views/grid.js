@@ -55,7 +55,7 @@ function build(app, x) {
   head.append(el('th', { scope: 'col', class: 'total', text: t('total_mwh') }));
   const body = el('tbody');
   energySectors.forEach((s, r) => {
-    const tr = el('tr', {}, el('th', { scope: 'row', text: sectorLabel(s.code) }));
+    const tr = el('tr', {}, el('th', { scope: 'row', text: sectorLabel(s.code), 'data-sector': s.code }));
     cat.carriers.forEach((c, k) => {
       if (s.excludes?.includes(c.code)) tr.append(el('td', { class: 'disabled', title: t('not_applicable') }));
       else tr.append(el('td', { 'data-label': carrierLabel(c.code) }, editor(app, s.code, c.code, r, k)));
@@ -71,7 +71,7 @@ function build(app, x) {
   const ne = $('non-energy-grid');
   const nb = el('tbody');
   NON_ENERGY.forEach((code, r) => {
-    nb.append(el('tr', {}, el('th', { scope: 'row', text: sectorLabel(code) }), el('td', {}, editor(app, code, '', 100 + r, 0))));
+    nb.append(el('tr', {}, el('th', { scope: 'row', text: sectorLabel(code), 'data-sector': code }), el('td', {}, editor(app, code, '', 100 + r, 0))));
   });
   ne.replaceChildren(el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('sector') }), el('th', { scope: 'col', text: t('emissions_direct') }))), nb);
 }
@@ -109,6 +109,13 @@ export function renderGrid(app) {
     const readText = problem ?? engine?.text ?? (q && q.amount !== '' ? `= ${fmtExact(q.amount)} ${unitName}` : '');
     if (readOut.textContent !== readText) readOut.textContent = readText;
     readOut.classList.toggle('problem', invalid);
+  }
+  // A sector the engine warns about (a key sector without data): its row header says why.
+  const sectors = app.sectorDiagnostics();
+  for (const th of document.querySelectorAll('th[data-sector]')) {
+    const text = sectors.get(th.dataset.sector);
+    th.classList.toggle('warned', text !== undefined);
+    if (text === undefined) th.removeAttribute('title'); else if (th.title !== text) th.title = text;
   }
   const r = app.activeResult();
   for (const td of document.querySelectorAll('[data-row-total]')) {

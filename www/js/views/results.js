@@ -26,7 +26,9 @@ function readProblemAt(app, p) {
 function message(app, d) {
   const where = placeText(d, app);
   const li = el('li', { 'data-code': d.code ?? '' });
-  const text = `${where ? `${where}: ` : ''}${readProblemAt(app, d.place) ?? diagnosticText(d)}`;
+  const body = readProblemAt(app, d.place) ?? diagnosticText(d);
+  // The place first, unless the message already names it (a key sector without data).
+  const text = where && !body.includes(where) ? `${where}: ${body}` : body;
   const target = d.place?.kind ? d.place : null;
   if (target) {
     li.append(el('button', { type: 'button', class: 'link', text, onclick: () => app.goTo(d) }));

@@ -10,6 +10,7 @@ use crate::batch::{BatchInventory, BatchOutput, BatchWriteError};
 use crate::error::{Error, ErrorKind, Input, Terms, Warning};
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
+use crate::plausibility::{EnergyCell, compare_cells, energy_cells};
 use crate::quantity::Percent;
 use crate::target::{self, TargetResult};
 use crate::trajectory::{self as path, Comparison, Progress, Trajectory};
@@ -20,6 +21,7 @@ pub(crate) struct Files<'a> {
     pub(crate) inventories: &'a str,
     pub(crate) activity: &'a str,
     pub(crate) supply: &'a str,
+    pub(crate) factors: &'a str,
 }
 
 /// Finishes what the readers built: every inventory, its target and trajectory, and the
@@ -86,8 +88,11 @@ pub(crate) fn finish(
     slots.resize_with(specs.entries.len(), || None);
     let mut evaluated: Vec<Option<crate::Result<(TargetResult, Trajectory)>>> = Vec::new();
     evaluated.resize_with(specs.entries.len(), || None);
+    let mut kept_cells: Vec<Option<Vec<EnergyCell>>> = Vec::new();
+    kept_cells.resize_with(specs.entries.len(), || None);
     for (i, o) in outcomes {
         evaluated[i] = o.target;
+        kept_cells[i] = o.energy_cells;
         match o.inventory {
             Ok(inventory) => {
                 slots[i] = Some(BatchInventory {
@@ -153,7 +158,7 @@ pub(crate) fn finish(
         let mut warnings = Vec::new();
         if let Some(b) = &inv.spec.baseline_id {
             let j = specs.by_id.get(b).copied();
-            let Some(base) = j.and_then(accepted) else {
+            let Some((j, base)) = j.and_then(|j| Some((j, accepted(j)?))) else {
                 return Compared::NoBaseline(ErrorKind::BaselineFailed { baseline: b.clone() });
             };
             let e: &mut Extras = extras.get_or_insert_with(Box::default);
@@ -168,6 +173,13 @@ pub(crate) fn finish(
             }
             e.comparison = Some(comparison);
             warnings.extend(target::comparability_warnings(inv, &base.inventory));
+            // The energy cells kept when the cells were not (else read from the cells).
+            let cells_of = |k: usize, inv: &Inventory| match &kept_cells[k] {
+                Some(c) => std::borrow::Cow::Borrowed(c.as_slice()),
+                None => std::borrow::Cow::Owned(energy_cells(inv)),
+            };
+            let (own, theirs) = (cells_of(i, inv), cells_of(j, &base.inventory));
+            warnings.extend(compare_cells(inv, &own, &base.inventory, &theirs));
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
                     Ok(other) => Warning::OtherReleaseTotal {
@@ -222,7 +234,13 @@ pub(crate) fn finish(
             }
             Compared::Done(extras, warnings) => {
                 for w in warnings {
-                    st.warn(inv_file, entry.line, Some(&entry.spec.id), None, w);
+                    // A warning about one row is placed at it; the others at the inventory.
+                    let (file, line, column) = match w.location() {
+                        Some((Input::Activity, l)) => (act_file, l, Some("amount")),
+                        Some((Input::Factors, l)) => (files.factors, l, Some("factor")),
+                        _ => (inv_file, entry.line, None),
+                    };
+                    st.warn(file, line, Some(&entry.spec.id), column, w);
                 }
                 if let (Some(e), Some(slot)) = (extras, slots[i].as_mut()) {
                     slot.change_vs_baseline_pct = e.change;
@@ -293,6 +311,9 @@ pub(crate) type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverri
 pub(crate) struct Outcome {
     pub(crate) inventory: Result<Inventory, Vec<Error>>,
     pub(crate) target: Option<crate::Result<(TargetResult, Trajectory)>>,
+    /// What comparing it with its baseline or its monitoring inventories reads of its cells,
+    /// kept when the cells are not (a batch written as it is computed).
+    pub(crate) energy_cells: Option<Vec<EnergyCell>>,
 }
 
 /// Finishes one inventory, then its target and path.
@@ -302,5 +323,5 @@ pub(crate) fn outcome(b: InventoryBuilder<'_>, overrides: &[&FactorOverride]) ->
         let t = inv.spec.target.as_ref()?;
         Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
     });
-    Outcome { inventory, target }
+    Outcome { inventory, target, energy_cells: None }
 }

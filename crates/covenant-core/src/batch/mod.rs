@@ -1,4 +1,4 @@
-//! The batch CSV format v1 (`spec/batch-format.md`): readers with located errors, the
+//! The batch CSV format v1 (`docs/batch-format.md` in the repository): readers with located errors, the
 //! computation of every inventory, and the output tables.
 //!
 //! [`run`] reads `inventories.csv`, then the optional `factors.csv`, then streams
@@ -32,6 +32,7 @@ use crate::target::TargetResult;
 use crate::trajectory::{Comparison, Progress, Trajectory};
 
 pub use diag::{Diagnostic, InputError, MAX_LISTED};
+pub use read::MAX_TEXT_CHARS;
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
     BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, SUMMARY_HEADER,
@@ -163,6 +164,7 @@ fn run_inner<R: Read + Send>(
         catalog,
         &mut st,
     );
+    let factors_file = input.factors.as_ref().map(|(name, _)| *name);
     let overrides = match input.factors {
         Some((name, r)) => read::factors::read_factors(name, r, &specs, &mut st),
         None => read::factors::Overrides::default(),
@@ -183,6 +185,7 @@ fn run_inner<R: Read + Send>(
         inventories: input.inventories.0,
         activity: input.activity.0,
         supply: supply_file.unwrap_or("supply.csv"),
+        factors: factors_file.unwrap_or("factors.csv"),
     };
     finish::finish(files, reading, options.threads, cells)
 }

@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::batch::BatchWriteError;
 use crate::batch::finish::{Job, Outcome, outcome};
 use crate::batch::report::csv::{CRF_HEADER, CellRows, EMISSIONS_HEADER, Rows};
+use crate::plausibility::energy_cells;
 
 /// Inventories per part.
 const PART: usize = 64;
@@ -99,6 +100,15 @@ pub(crate) fn compute(
     baselines: &[Option<usize>],
     out: CellTables<'_>,
 ) -> Result<Vec<(usize, Outcome)>, BatchWriteError> {
+    // The inventories compared with one another: monitoring inventories and their baselines.
+    let mut compared = vec![false; baselines.len()];
+    for (i, b) in baselines.iter().enumerate() {
+        if let Some(b) = *b {
+            compared[i] = true;
+            compared[b] = true;
+        }
+    }
+    let compared = &compared;
     // Inventories without a job (rejected before) are not pending.
     let mut status = vec![Status::Failed; baselines.len()];
     for (i, ..) in &jobs {
@@ -141,6 +151,11 @@ pub(crate) fn compute(
                 for (i, b, ov) in jobs {
                     let mut o = outcome(b, &ov);
                     if let (Ok(inv), None | Some(Ok(_))) = (&mut o.inventory, &o.target) {
+                        // Compared with its baseline or with its monitoring inventories: what
+                        // the comparison reads of its cells is kept.
+                        if compared[i] {
+                            o.energy_cells = Some(energy_cells(inv));
+                        }
                         let (e0, c0) = (rendered.emissions.len(), rendered.crf.len());
                         let mut rows = Rows::buffer(std::mem::take(&mut rendered.emissions));
                         cells.emissions(&mut rows, inv)?;
@@ -184,7 +199,8 @@ pub(crate) fn compute(
     } else {
         std::thread::scope(|s| {
             for _ in 1..threads.min(parts.len()) {
-                s.spawn(work);
+                // A thread the system refuses leaves its share to the others.
+                let _ = std::thread::Builder::new().spawn_scoped(s, work);
             }
             work();
         });

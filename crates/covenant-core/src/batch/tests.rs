@@ -121,7 +121,7 @@ fn overrides_from_factors_csv() {
 
 #[test]
 fn crlf_does_not_shift_line_numbers() {
-    for text in ["h\r\na\r\nb\r\n", "h\na\nb\n", "h\r\na\nb\r\n"] {
+    for text in ["h\r\na\r\nb\r\n", "h\na\nb\n", "h\r\na\nb\r\n", "h\ra\rb\r", "h\ra\r\nb"] {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(CrlfToLf::new(text.as_bytes()));
@@ -129,14 +129,14 @@ fn crlf_does_not_shift_line_numbers() {
             rdr.records().map(|r| r.unwrap().position().unwrap().line()).collect();
         assert_eq!(lines, vec![1, 2, 3], "{text:?}");
     }
-    // A CR split across reads, a lone CR, and tiny buffers.
+    // A CR split across reads, a lone CR (a line end too, also at the end), and tiny buffers.
     let mut out = Vec::new();
     let mut r = CrlfToLf::new(std::io::Read::chain(&b"a\r"[..], &b"\nb\rc\r"[..]));
     let mut one = [0u8; 1];
     while r.read(&mut one).unwrap() == 1 {
         out.push(one[0]);
     }
-    assert_eq!(out, b"a\nb\rc\r");
+    assert_eq!(out, b"a\nb\nc\n");
 }
 
 /// A reader of `len` bytes made by repeating `pattern`, without holding them in memory.
@@ -778,14 +778,12 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
             };
             let sector =
                 if carrier == "diesel" { "private_transport" } else { "residential_buildings" };
-            writeln!(
-                act,
-                "{id},{sector},{carrier},{}.{},{}",
-                100 + i * 7 + k,
-                k,
-                ["MWh", "GJ", "kWh"][k % 3]
-            )
-            .unwrap();
+            // Some monitoring inventories have a cell a thousand times their baseline's (the
+            // plausibility warnings compare cells).
+            let amount =
+                if i % 30 == 5 && k == 1 { 1000 * (100 + i * 7 + k) } else { 100 + i * 7 + k };
+            writeln!(act, "{id},{sector},{carrier},{amount}.{k},{}", ["MWh", "GJ", "kWh"][k % 3])
+                .unwrap();
         }
     }
     let input = || BatchInput {
@@ -799,6 +797,9 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
     assert!(whole.inventories.len() > 200, "{:?}", messages(&whole));
     for id in ["b7", "m8", "b13", "m14"] {
         assert!(whole.rejected.iter().any(|r| r == id), "{id}: {:?}", whole.rejected);
+    }
+    for code in ["energy_change", "magnitude_vs_baseline"] {
+        assert!(whole.warnings.iter().any(|w| w.code == code), "{code}");
     }
     let (mut emissions, mut crf) = (Vec::new(), Vec::new());
     write_emissions(&mut emissions, &whole.inventories).unwrap();
@@ -818,4 +819,130 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
         }
         assert_eq!(streamed, shells, "{threads} threads");
     }
+}
+
+#[test]
+fn cr_line_ends_are_line_ends_with_the_right_line_numbers() {
+    let inv = INV.replace('\n', "\r");
+    let act = "inventory_id,sector,carrier,amount,unit\rA,residential_buildings,natural_gas,100,MWh\rA,residential_buildings,natural_gas,x,MWh\r";
+    let out = run_str(&inv, act, None);
+    assert_eq!(messages(&out).len(), 1, "{:?}", messages(&out));
+    assert!(
+        messages(&out)[0].starts_with("activity.csv:3: column 'amount'"),
+        "{:?}",
+        messages(&out)
+    );
+    // A CR-only file far larger than the line limit is many lines, not one long line.
+    let mut big = String::from("inventory_id,sector,carrier,amount,unit\r");
+    while big.len() <= 3 * MAX_LINE_BYTES {
+        big.push_str("A,residential_buildings,natural_gas,1,MWh\r");
+    }
+    let rows = big.matches('\r').count() as u64 - 1;
+    let out = run_str(&inv, &big, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert_eq!(out.inventories[0].inventory.total_energy.mwh(), Decimal::from(rows));
+}
+
+#[test]
+fn empty_columns_at_the_end_of_a_header_are_ignored() {
+    // A common spreadsheet export: the header and rows end in empty columns.
+    let inv = "inventory_id,city,country,year,population,,,\nA,Alpha,IT,2010,1000,,,\n";
+    let act =
+        "inventory_id,sector,carrier,amount,unit,\nA,residential_buildings,natural_gas,100,MWh,\n";
+    let out = run_str(inv, act, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert!(out.warnings.iter().all(|w| w.code != "duplicate_column"));
+}
+
+#[test]
+fn a_header_of_200000_unknown_columns_is_read_in_linear_time() {
+    // Quadratic duplicate and unknown-column checks took 148 s here; each unknown column is
+    // one warning (the list capped), found by one lookup.
+    let mut inv = String::from("inventory_id,country,year");
+    use crate::batch::read::columns::Column;
+    let known = crate::batch::read::inventories::Inv::NAMES;
+    let mut added = 0;
+    for k in 0u32.. {
+        // Short names (base 36), so that the header stays within the line limit.
+        let name = base36(k);
+        if !known.contains(&name.as_str()) {
+            inv.push(',');
+            inv.push_str(&name);
+            added += 1;
+        }
+        if added == 200_000 {
+            break;
+        }
+    }
+    assert!(inv.len() < MAX_LINE_BYTES);
+    inv.push_str("\nA,IT,2010");
+    inv.push_str(&",".repeat(200_000));
+    inv.push('\n');
+    let out = run_str(&inv, ACT, None);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let listed = out.warnings.iter().filter(|w| w.code == "unknown_column").count() as u64;
+    assert!(listed > 0);
+    assert_eq!(out.inventories.len(), 1);
+}
+
+#[test]
+fn text_that_a_spreadsheet_would_run_as_a_formula_is_refused() {
+    for (column, value) in [
+        ("city", "=HYPERLINK(\"http://x\")"),
+        ("city", "+1"),
+        ("city", "-2+3"),
+        ("city", "@SUM(A1)"),
+        // Fields are trimmed: a formula behind spaces or a tab is a formula still.
+        ("city", " \t=1+1"),
+        ("inventory_id", "=1+1"),
+    ] {
+        let quoted = format!("\"{}\"", value.replace('"', "\"\""));
+        let inv = if column == "city" {
+            format!("inventory_id,city,country,year\nA,{quoted},IT,2010\n")
+        } else {
+            format!("inventory_id,city,country,year\n{quoted},x,IT,2010\n")
+        };
+        let out = run_str(&inv, ACT, None);
+        let e = out
+            .errors
+            .iter()
+            .find(|e| e.code == "formula_text")
+            .unwrap_or_else(|| panic!("{value}: {:?}", messages(&out)));
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some(column)), "{value}");
+        assert!(out.inventories.is_empty());
+    }
+    // A factor's source and a plant's name too; inside a text, the characters are fine.
+    let fac = "carrier,factor,source\nnatural_gas,0.2,=cmd|' /C calc'!A0\n";
+    let out = run_str(INV, ACT, Some(fac));
+    assert!(
+        out.errors
+            .iter()
+            .any(|e| e.code == "formula_text" && e.column.as_deref() == Some("source"))
+    );
+    let fac = "carrier,factor,source\nnatural_gas,0.2,IPCC 2006 = table 2.2 - v1 @ 2024\n";
+    assert!(run_str(INV, ACT, Some(fac)).errors.is_empty());
+}
+
+#[test]
+fn a_text_longer_than_a_spreadsheet_cell_is_refused() {
+    let long = "x".repeat(MAX_TEXT_CHARS + 1);
+    let inv = format!("inventory_id,city,country,year\nA,{long},IT,2010\n");
+    let out = run_str(&inv, ACT, None);
+    let e = out.errors.iter().find(|e| e.code == "text_too_long").unwrap();
+    assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("city")));
+    let ok = format!("inventory_id,city,country,year\nA,{},IT,2010\n", "é".repeat(MAX_TEXT_CHARS));
+    assert!(run_str(&ok, ACT, None).errors.is_empty());
+}
+
+fn base36(mut k: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[(k % 36) as usize]);
+        k /= 36;
+        if k == 0 {
+            break;
+        }
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap()
 }

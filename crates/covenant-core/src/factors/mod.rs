@@ -40,6 +40,7 @@ impl Catalog {
     /// The catalogue embedded in the binary at build time from `factors/`.
     pub fn embedded() -> &'static Catalog {
         EMBEDDED.get_or_init(|| {
+            #[allow(clippy::expect_used, reason = "the embedded files are checked by the tests")]
             Catalog::parse(|path| crate::embedded::file(path).map(str::to_string))
                 .expect("embedded factor files are valid: checked by the test suite")
         })

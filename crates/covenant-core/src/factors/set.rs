@@ -13,7 +13,7 @@ use crate::taxonomy::{Approach, Carrier, GasBasis};
 
 use super::read::{cited, read_rows, set_files};
 
-/// The evidence behind a value (see `domain/methodology.md`).
+/// The evidence behind a value (the `tag` column of the factor files; see `factors/README.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Tag {
     /// Read in the cited source.

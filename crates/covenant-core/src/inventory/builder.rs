@@ -1,5 +1,8 @@
 //! Adding activity rows up into sector × carrier cells.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -50,7 +53,7 @@ impl Acc {
     }
 
     pub(super) fn input_count(&self) -> usize {
-        1 + self.more.as_ref().map_or(0, |m| m.len())
+        self.more.as_ref().map_or(0, |m| m.len()).saturating_add(1)
     }
 
     /// Adds an amount to the sum of its unit and variant (a new sum is the amount itself).
@@ -111,6 +114,7 @@ pub(super) struct Cells {
 impl Cells {
     const ABSENT: u8 = u8::MAX;
 
+    #[allow(clippy::arithmetic_side_effects, reason = "the size of a table of the closed enums")]
     fn new() -> Cells {
         Cells {
             index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
@@ -151,11 +155,13 @@ impl Cells {
     }
 }
 
+#[allow(clippy::arithmetic_side_effects, reason = "indices of the closed sector and carrier enums")]
 pub(super) fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
     slot_index(sector, carrier.map_or(SLOTS - 1, Carrier::index))
 }
 
 /// The slot of a sector's `k`th carrier (the last: none).
+#[allow(clippy::arithmetic_side_effects, reason = "indices of the closed sector and carrier enums")]
 pub(super) fn slot_index(sector: Sector, k: usize) -> usize {
     sector.index() * SLOTS + k
 }
@@ -402,13 +408,14 @@ impl<'r> InventoryBuilder<'r> {
             .add(slot(a.sector, a.carrier), (a.unit, a.variant, a.amount))
             .ok_or_else(|| located_amount(a, Error::overflow("amount sum")))?;
         let acc = &mut self.cells.accs[i];
-        acc.rows += 1;
+        acc.rows = acc.rows.saturating_add(1);
         if let Some(l) = a.line {
             acc.first_line = acc.first_line.min(l);
         }
         if self.detail {
-            if self.cells.lines.len() <= i {
-                self.cells.lines.resize_with(i + 1, Vec::new);
+            // One list per cell, the new one included.
+            if self.cells.lines.len() < self.cells.accs.len() {
+                self.cells.lines.resize_with(self.cells.accs.len(), Vec::new);
             }
             if let Some(l) = a.line {
                 self.cells.lines[i].push(l);

@@ -1,6 +1,9 @@
 //! Applying the factors: from the cells' summed quantities to an [`Inventory`] with its
 //! totals, factors and warnings.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -77,6 +80,7 @@ impl InventoryBuilder<'_> {
                 warnings.push(Warning::MissingKeySector { sector: s });
             }
         }
+        warnings.extend(crate::plausibility::cell_warnings(&self.spec, &out_cells));
         let mut carriers = Vec::with_capacity(totals.by_carrier.iter().flatten().count());
         carriers.extend(Carrier::ALL.iter().zip(totals.by_carrier).filter_map(|(&c, t)| {
             t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
@@ -218,7 +222,8 @@ impl Run<'_, '_, '_> {
                         failed = true;
                         continue;
                     };
-                    let step = (e * factor)
+                    let step = e
+                        .emissions_at(factor)
                         .and_then(|em| cell_emissions.checked_add(em))
                         .and_then(|em| Ok((em, cell_energy.checked_add(e)?)));
                     match step {
@@ -262,6 +267,7 @@ impl Run<'_, '_, '_> {
             rows: acc.rows,
             variants,
             lines,
+            first_line: acc.first_line(),
             inputs,
         })
     }
@@ -298,6 +304,13 @@ impl Run<'_, '_, '_> {
                         set: set.to_string(),
                         note: note.to_string(),
                     });
+                }
+                if let Provenance::UserOverride { line, .. } = &f.provenance
+                    && let Ok(reference) = resolve(spec, self.builder.release, c, variant, &[])
+                    && let Some(w) =
+                        crate::plausibility::user_factor(c, *line, f.factor, reference.factor)
+                {
+                    self.warnings.push(w);
                 }
                 let factor = f.factor;
                 self.factors.push(f);
@@ -401,7 +414,7 @@ fn biogenic_co2(release: &Release, carrier: Carrier, energy: Energy) -> Option<E
         return None;
     }
     let f = EmissionFactor::t_per_mwh(g.co2.checked_mul(KG_PER_TJ_IN_T_PER_MWH)?).ok()?;
-    (energy * f).ok()
+    energy.emissions_at(f).ok()
 }
 
 /// t/MWh per kg/TJ: 1 MWh = 0.0036 TJ and 1 t = 1 000 kg.
@@ -447,7 +460,9 @@ fn resolve(
                 g.n2o.checked_mul(gwp.n2o).and_then(|n2o| co2.checked_add(ch4)?.checked_add(n2o))
             })
             .ok_or_else(|| Error::overflow("per-gas factor"))?;
-        let factor = EmissionFactor::t_per_mwh((kg_per_tj * KG_PER_TJ_IN_T_PER_MWH).normalize())?;
+        let t_per_mwh = kg_per_tj.checked_mul(KG_PER_TJ_IN_T_PER_MWH);
+        let t_per_mwh = t_per_mwh.ok_or_else(|| Error::overflow("per-gas factor"))?;
+        let factor = EmissionFactor::t_per_mwh(t_per_mwh.normalize())?;
         return Ok(FactorUsed {
             carrier,
             variant,

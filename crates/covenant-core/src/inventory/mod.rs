@@ -5,6 +5,9 @@
 //! factors and returns an [`Inventory`]. The batch reader and the browser use the same builder,
 //! so every front end computes the same numbers.
 
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
 mod builder;
 mod finish;
 #[cfg(test)]
@@ -111,6 +114,37 @@ pub struct Activity {
     pub line: Option<u64>,
 }
 
+impl Activity {
+    /// An activity of typed input: `amount` of `carrier` in `unit` consumed in `sector` (a
+    /// sustainably produced fuel, no input line). `carrier` is `None` for the non-energy
+    /// sectors (then `unit` is t CO2 or t CO2-eq).
+    pub fn new(
+        sector: Sector,
+        carrier: impl Into<Option<Carrier>>,
+        amount: Decimal,
+        unit: impl Into<ActivityUnit>,
+    ) -> Activity {
+        Activity {
+            sector,
+            carrier: carrier.into(),
+            amount,
+            unit: unit.into(),
+            variant: Variant::Default,
+            line: None,
+        }
+    }
+
+    /// The same activity, of a biomass or biofuel not produced sustainably (its CO2 counts).
+    pub fn non_sustainable(self) -> Activity {
+        Activity { variant: Variant::NonSustainable, ..self }
+    }
+
+    /// The same activity, with the input line it came from (for provenance).
+    pub fn with_line(self, line: u64) -> Activity {
+        Activity { line: Some(line), ..self }
+    }
+}
+
 /// A user's emission factor for a carrier, replacing the release's value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FactorOverride {
@@ -124,6 +158,24 @@ pub struct FactorOverride {
     pub scope: OverrideScope,
     /// The input line it came from.
     pub line: Option<u64>,
+}
+
+impl FactorOverride {
+    /// A factor for one inventory (the one it is computed with), without a source note.
+    pub fn new(carrier: Carrier, factor: EmissionFactor) -> FactorOverride {
+        FactorOverride {
+            carrier,
+            factor,
+            source: None,
+            scope: OverrideScope::Inventory,
+            line: None,
+        }
+    }
+
+    /// The same factor, with the user's source note (carried into the provenance).
+    pub fn with_source(self, source: impl Into<String>) -> FactorOverride {
+        FactorOverride { source: Some(source.into()), ..self }
+    }
 }
 
 /// One (sector, carrier) cell of the result.
@@ -152,6 +204,10 @@ pub struct Cell {
     /// not to keep cell detail ([`InventoryBuilder::keep_cell_detail`]), as a batch written to
     /// CSV does: the rows of a cell are then those of its inventory, sector and carrier.
     pub lines: Vec<u64>,
+    /// The smallest input line of the cell, also without cell detail (for messages); not
+    /// serialized.
+    #[serde(skip)]
+    pub first_line: Option<u64>,
     /// The quantities as given, by unit, with their conversions; empty without cell detail.
     pub inputs: Vec<Conversion>,
 }

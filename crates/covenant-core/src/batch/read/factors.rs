@@ -6,6 +6,7 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 use crate::batch::diag::State;
+use crate::batch::read::check_text;
 use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::ids::IdHints;
 use crate::batch::read::inventories::{Specs, optional_decimal};
@@ -104,6 +105,10 @@ pub(crate) fn read_factors<R: Read>(
             return;
         }
         let mut ok = true;
+        if let Err(kind) = check_text(source) {
+            ok = false;
+            st.error(file, line, target, Some("source"), Some(source), kind);
+        }
         let carrier = Carrier::parse_code(carrier_s)
             .map_err(|e| {
                 ok = false;

@@ -6,6 +6,7 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 use crate::batch::diag::State;
+use crate::batch::read::check_text;
 use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::record::{for_rows, open};
 use crate::country::Country;
@@ -25,8 +26,7 @@ pub(crate) struct Entry<'c> {
 impl Entry<'_> {
     /// A rejected inventory: keeps indices aligned so later rows for its id are attributed.
     pub(crate) fn placeholder(id: &str, line: u64) -> Self {
-        let country = Country::all().next().expect("the country table is not empty");
-        Entry { spec: InventorySpec::baseline(id, country, 2000), line, release: None }
+        Entry { spec: InventorySpec::baseline(id, Country::PLACEHOLDER, 2000), line, release: None }
     }
 }
 
@@ -135,6 +135,11 @@ pub(crate) fn read_inventories<'c, R: Read>(
         } else if let Some(&first) = specs.by_id.get(id) {
             let first_line = specs.entries[first].line;
             err(st, "inventory_id", id, ErrorKind::DuplicateId { first_line });
+        }
+        for c in [Inv::Id, Inv::City, Inv::BaselineId] {
+            if let Err(kind) = check_text(g(c)) {
+                err(st, c.name(), g(c), kind);
+            }
         }
         let country = Country::parse(g(Inv::Country))
             .map_err(|e| err(st, "country", g(Inv::Country), ErrorKind::UnknownCode(e)))

@@ -10,9 +10,29 @@ pub(crate) mod record;
 pub(crate) mod supply;
 
 use crate::batch::diag::State;
+use crate::error::ErrorKind;
 use crate::inventory::InventoryBuilder;
 use factors::Overrides;
 use inventories::Specs;
+
+/// The longest text a field may hold: what a spreadsheet cell holds (Excel's limit), so every
+/// text the outputs carry fits a workbook.
+pub const MAX_TEXT_CHARS: usize = 32_767;
+
+/// Checks a free-text field (an id, a city, a source, a plant): refused when it begins with a
+/// character a spreadsheet reads as a formula (`=`, `+`, `-`, `@`, tab, carriage return), so
+/// that no output ever needs rewriting to be opened safely, or when it is longer than
+/// [`MAX_TEXT_CHARS`].
+pub(crate) fn check_text(value: &str) -> Result<(), ErrorKind> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return Err(ErrorKind::FormulaText);
+    }
+    // Characters, not bytes: a cheap byte count first.
+    if value.len() > MAX_TEXT_CHARS && value.chars().count() > MAX_TEXT_CHARS {
+        return Err(ErrorKind::TextTooLong { limit: MAX_TEXT_CHARS });
+    }
+    Ok(())
+}
 
 /// What the readers build up, file after file: the inventories, the user's factors, one
 /// builder per inventory (and one on its baseline's release when that differs), the rows

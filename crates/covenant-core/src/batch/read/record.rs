@@ -12,8 +12,9 @@ use crate::error::ErrorKind;
 /// with an error, so that a file without line breaks cannot exhaust memory.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-/// A reader that turns CRLF line ends into LF, so that the csv reader's line numbers are right
-/// (it counts a CRLF record's start on the line before). A lone CR is kept.
+/// A reader that turns CRLF and lone CR line ends (classic Mac OS) into LF, so that the csv
+/// reader's line numbers are right (it counts a CRLF record's start on the line before, and a CR
+/// not at all) and the line-length limit sees every line.
 #[derive(Debug)]
 pub struct CrlfToLf<R> {
     pub(crate) inner: R,
@@ -133,7 +134,8 @@ impl<R: Read> CrlfToLf<R> {
                     i += 1;
                     continue;
                 }
-                buf[w] = c;
+                // A lone CR ends a line as well.
+                buf[w] = if c == b'\r' { b'\n' } else { c };
                 w += 1;
                 i += 1;
             }
@@ -495,12 +497,19 @@ pub(crate) fn for_rows_with<R: Read + Send>(
         let _ = empty_tx.send(Chunk::default());
     }
     let mut count = Count::default();
-    std::thread::scope(|s| {
+    // The reader waits here for the parser thread; if the system refuses a thread, it is taken
+    // back and the rows are read on this one.
+    let slot = std::sync::Mutex::new(Some(rdr));
+    let take = |slot: &std::sync::Mutex<Option<_>>| {
+        slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    };
+    let slot_ref = &slot;
+    let pipelined = std::thread::scope(|s| {
         // Owned by this closure: if `f` panicked, unwinding drops them, which ends the parser
         // (its channels close) so that the scope can finish instead of waiting for it.
         let (full_rx, empty_tx) = (full_rx, empty_tx);
-        let parser = s.spawn(move || {
-            let mut rdr = rdr;
+        let parser = std::thread::Builder::new().spawn_scoped(s, move || {
+            let Some(mut rdr) = take(slot_ref) else { return };
             while let Ok(mut chunk) = empty_rx.recv() {
                 chunk.fill(&mut rdr);
                 let done = chunk.done;
@@ -509,6 +518,7 @@ pub(crate) fn for_rows_with<R: Read + Send>(
                 }
             }
         });
+        let Ok(parser) = parser else { return false };
         for mut chunk in &full_rx {
             count.add(&chunk, progress);
             chunk.drain(file, st, &mut f);
@@ -519,7 +529,11 @@ pub(crate) fn for_rows_with<R: Read + Send>(
         if let Err(panic) = parser.join() {
             std::panic::resume_unwind(panic);
         }
+        true
     });
+    if !pipelined && let Some(rdr) = take(&slot) {
+        return for_rows_counted(file, rdr, st, progress, f);
+    }
     progress(count.0);
 }
 

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::batch::diag::State;
 use crate::batch::read::Reading;
+use crate::batch::read::check_text;
 use crate::batch::read::columns::{Column, Columns, columns};
 use crate::batch::read::ids::IdHints;
 use crate::batch::read::inventories::optional_decimal;
@@ -63,6 +64,9 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
             ok = false;
             st.error(file, line, target, Some(column), Some(value), kind);
         };
+        if let Err(kind) = check_text(g(Sup::Plant)) {
+            err(st, "plant", g(Sup::Plant), kind);
+        }
         let item = SupplyItem::parse(g(Sup::Item))
             .map_err(|e| err(st, "item", g(Sup::Item), ErrorKind::UnknownCode(e)))
             .ok();

@@ -615,18 +615,30 @@ impl BatchWriteError {
     }
 }
 
-/// Writes `errors.csv`.
+/// A text as a spreadsheet shows it, never as a formula: a text beginning with `=`, `+`, `-`,
+/// `@`, tab or CR gets a leading `'` (the spreadsheets' own mark of a text). Only `errors.csv`
+/// needs it: it echoes the values the readers refused, and the readers refuse exactly these.
+pub fn as_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Writes `errors.csv`. The input values it echoes (`inventory_id`, `value`) go through
+/// [`as_text`].
 pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> ::csv::Result<()> {
     let mut out = ::csv::Writer::from_writer(w);
     out.write_record(ERRORS_HEADER)?;
     for e in errors {
         out.write_record([
-            e.file.as_deref().unwrap_or(""),
+            &*as_text(e.file.as_deref().unwrap_or("")),
             &e.line.map(|l| l.to_string()).unwrap_or_default(),
-            e.inventory_id.as_deref().unwrap_or(""),
-            e.column.as_deref().unwrap_or(""),
-            e.value.as_deref().unwrap_or(""),
-            &e.message,
+            &as_text(e.inventory_id.as_deref().unwrap_or("")),
+            &as_text(e.column.as_deref().unwrap_or("")),
+            &as_text(e.value.as_deref().unwrap_or("")),
+            &as_text(&e.message),
             e.code,
         ])?;
     }

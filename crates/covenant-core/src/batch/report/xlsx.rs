@@ -32,6 +32,7 @@ pub enum XlsxExportError {
 
 /// The value a spreadsheet stores for a decimal: the nearest `f64` (correctly rounded parse of
 /// the decimal's text).
+#[allow(clippy::disallowed_types, reason = "a spreadsheet stores every number as an f64")]
 pub fn spreadsheet_number(d: Decimal) -> f64 {
     format_decimal(d).parse::<f64>().unwrap_or(f64::NAN)
 }

@@ -1,12 +1,12 @@
-//! End-to-end tests of the real `covenant` binary (built by cargo for these tests).
-//!
-//! These tests live in the workspace `tests/` folder and run as integration tests of
-//! `covenant-cli`, which is what gives them the binary's path.
+//! End-to-end tests of the real `covenant` binary (built by cargo for these tests, which
+//! gives them its path).
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod hostile;
 
 const BIN: &str = env!("CARGO_BIN_EXE_covenant");
 
@@ -93,7 +93,10 @@ fn kozani_through_the_binary() {
         None,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stderr, "");
+    // One summary line on success: how many, how long, where.
+    let line = r.stderr.strip_prefix("covenant: 1 inventory computed in ").unwrap_or_default();
+    assert!(line.ends_with(" s; outputs in 'out'\n"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1);
     let summary = fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
     let row: Vec<&str> = summary.lines().nth(1).unwrap().split(',').collect();
     assert_eq!(
@@ -124,6 +127,104 @@ fn kozani_through_the_binary() {
         !emissions.contains('e')
             || !emissions.lines().skip(1).any(|l| l.rsplit(',').next().unwrap().contains('e'))
     );
+}
+
+/// Kozani with its residential electricity entered ×1000 (kWh as MWh): the magnitude warning
+/// names that row's line; `--strict` makes it an error (exit 1, nothing written).
+#[test]
+fn kozani_with_a_cell_a_thousand_times_too_large() {
+    let g = golden("kozani-2010");
+    let act = fs::read_to_string(g.join("activity.csv")).unwrap();
+    // The golden files have CRLF line ends.
+    let (before, after) = (
+        "kozani-2010,residential_buildings,electricity,89902.69,MWh\r\n",
+        "kozani-2010,residential_buildings,electricity,89902690,MWh\r\n",
+    );
+    assert!(act.contains(before));
+    let line = 1 + act.lines().position(|l| l == before.trim_end()).unwrap();
+    let dir = scratch(
+        &fs::read(g.join("inventories.csv")).unwrap(),
+        act.replace(before, after).as_bytes(),
+        Some(&fs::read(g.join("factors.csv")).unwrap()),
+    );
+    let r = batch(dir.path(), true, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = format!(
+        "activity.csv:{line}: warning: residential_buildings electricity is 1259.35 MWh per inhabitant, above the highest national consumption per inhabitant (54.79918 MWh, IEA statistics): was it entered in kWh as MWh?\n"
+    );
+    assert!(r.stderr.starts_with(&expected), "{}", r.stderr);
+    assert_eq!(r.stderr.matches("warning:").count(), 1, "{}", r.stderr);
+    // The numbers are those of the input as given: a warning changes none.
+    let emissions = fs::read_to_string(dir.path().join("out/emissions.csv")).unwrap();
+    assert!(emissions.contains("kozani-2010,residential_buildings,electricity,89902690,0.775,"));
+    fs::remove_dir_all(dir.path().join("out")).unwrap();
+    let r = batch(dir.path(), true, &["--strict"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "activity.csv:{line}: column 'amount': residential_buildings electricity is 1259.35 MWh"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("covenant: 1 error; 1 inventory computed, 0 rejected\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+    // --keep-going writes the results and lists the warning in errors.csv.
+    let r = batch(dir.path(), true, &["--strict", "--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors = fs::read_to_string(dir.path().join("out/errors.csv")).unwrap();
+    assert!(
+        errors.contains(&format!("activity.csv,{line},kozani-2010,amount,,"))
+            && errors.ends_with(",magnitude_per_capita\n"),
+        "{errors}"
+    );
+    // The golden Kozani raises no warning, strict or not.
+    let dir = scratch(
+        &fs::read(g.join("inventories.csv")).unwrap(),
+        act.as_bytes(),
+        Some(&fs::read(g.join("factors.csv")).unwrap()),
+    );
+    let r = batch(dir.path(), true, &["--strict"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+/// A monitoring inventory with one cell a thousandth of its baseline's and a user factor in
+/// kg/MWh: each warning at its row; `--strict` exits 1.
+#[test]
+fn plausibility_warnings_between_inventories_and_factors() {
+    let inv = "inventory_id,city,country,year,kind,baseline_id,population\n\
+               A-2010,Alpha,IT,2010,baseline,,1000\n\
+               A-2020,Alpha,IT,2020,monitoring,A-2010,1000\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+               A-2010,residential_buildings,natural_gas,20000,MWh\n\
+               A-2010,tertiary_buildings,natural_gas,1500,MWh\n\
+               A-2020,residential_buildings,natural_gas,19000,MWh\n\
+               A-2020,tertiary_buildings,natural_gas,1.5,MWh\n";
+    let fac = "inventory_id,carrier,factor,source\nA-2020,natural_gas,202,kg per MWh by mistake\n";
+    let dir = scratch(inv.as_bytes(), act.as_bytes(), Some(fac.as_bytes()));
+    let r = batch(dir.path(), true, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warnings: Vec<&str> = r.stderr.lines().filter(|l| l.contains("warning:")).collect();
+    assert!(warnings.iter().any(|l| l.starts_with("activity.csv:5: warning: tertiary_buildings natural_gas is 1.5 MWh against 1500 MWh in baseline 'A-2010', a factor of 1000:")), "{}", r.stderr);
+    assert!(warnings.iter().any(|l| l.starts_with("factors.csv:2: warning: the user natural_gas factor 202 t/MWh is above twice the release's")), "{}", r.stderr);
+    assert_eq!(
+        warnings.iter().filter(|l| l.contains("magnitude") || l.contains("a factor of")).count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("total energy changed"),
+        "a change of -11.6 % is not flagged: {}",
+        r.stderr
+    );
+    let r = batch(dir.path(), true, &["--strict"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
 }
 
 #[test]
@@ -191,7 +292,17 @@ fn multi_city_monitoring_and_targets() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     books.sort();
-    assert_eq!(books, ["lyon-2008.xlsx", "lyon-2018.xlsx", "rome-2005.xlsx", "rome-2015.xlsx"]);
+    // The workbooks and the manifest of what covenant wrote there.
+    assert_eq!(
+        books,
+        [
+            ".covenant-outputs",
+            "lyon-2008.xlsx",
+            "lyon-2018.xlsx",
+            "rome-2005.xlsx",
+            "rome-2015.xlsx"
+        ]
+    );
 }
 
 #[test]
@@ -215,7 +326,8 @@ fn keep_going_writes_the_valid_inventories() {
     );
     let leftovers: Vec<_> =
         fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 5, "no temporary files are left: {leftovers:?}");
+    // Four outputs, errors.csv and the manifest; no temporary file.
+    assert_eq!(leftovers.len(), 6, "no temporary files are left: {leftovers:?}");
 }
 
 #[test]
@@ -889,4 +1001,59 @@ fn a_factor_directory_replaces_the_embedded_releases() {
     let r = batch(work.path(), false, &["--factors-dir", dst.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("gwp/2024.1/gwp.csv"), "{}", r.stderr);
+}
+
+#[test]
+fn batch_help_is_readable_at_80_columns_and_names_every_column() {
+    let out = Command::new(BIN).args(["batch", "--help"]).env("COLUMNS", "80").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for line in help.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    for column in [
+        "gwp",
+        "chp_eta_heat",
+        "chp_eta_electricity",
+        "sustainable",
+        "target_population",
+        "ncv_gj_per_t",
+        "density_kg_per_l",
+        "emissions_t",
+    ] {
+        assert!(help.contains(column), "{column} missing from batch --help");
+    }
+    assert!(help.contains("3 the outputs could not be written"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(BIN)
+        .args(["factors", "show", "jrc-neefe"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn factors_show_names_the_revision_it_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["factors", "show", "fuel-properties@2023.9"], None);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("no factor set 'fuel-properties@2023.9'"), "{}", r.stderr);
+    let r = run_in(dir.path(), &["factors", "show", "ipcc2006-gases"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with(
+        "carrier,co2_kg_per_tj,ch4_kg_per_tj,n2o_kg_per_tj,biogenic\nnatural_gas,56100,1,0.1,no\n"
+    ));
+    let r = run_in(dir.path(), &["factors"], None);
+    assert!(r.stdout.contains("ipcc2006-gases@2024.1"), "{}", r.stdout);
 }

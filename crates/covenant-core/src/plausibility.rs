@@ -1,0 +1,408 @@
+//! Plausibility checks: warnings about values that are probably wrong (a unit mistaken, an
+//! inventory out of line with its baseline, a user factor far above the release's). They never
+//! change a number: each reads a computed [`Inventory`] (or a resolved factor) and gives
+//! [`Warning`]s; `covenant batch --strict` turns them into errors.
+//!
+//! Every bound is cited here and in `docs/batch-format.md` ("Plausibility warnings"):
+//!
+//! * [`HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT`]: the highest national electricity
+//!   consumption per inhabitant in the world, Iceland's 54,799.18 kWh (World Bank indicator
+//!   EG.USE.ELEC.KH.PC "Electric power consumption (kWh per capita)", from IEA Statistics
+//!   © OECD/IEA 2014, as listed by <http://www.indexmundi.com/facts/indicators/EG.USE.ELEC.KH.PC>).
+//!   The JRC checks per-capita electricity against national statistics and corrects "kWh or GWh
+//!   entered as MWh" (JRC data-cleaning rules of the MyCovenant inventories; our domain notes,
+//!   templates §2.4, source S10). One cell of a city above the highest national value of any
+//!   country is taken as kWh entered as MWh; the inventory's electricity per inhabitant above it
+//!   (a national value covers all sectors) is flagged too.
+//! * [`MAX_ENERGY_CHANGE_PCT`]: 70 %, the JRC rule that flags an inventory whose total energy
+//!   differs by more than 70 % from the previous inventory of the same plan (S10).
+//! * [`UNIT_ERROR_FACTOR`]: 300, derived from the two above: a unit confused by 1,000 (kWh, MWh,
+//!   GWh, exact by the units' definitions) on top of a real change within the JRC's ±70 % gives
+//!   a factor of at least 1,000 × (1 − 0.70) = 300 between the same cell of two inventories.
+//! * [`MIN_COMPARED_MWH`]: 1 MWh; the JRC drops sector-carrier cells below 1 MWh (S10), so
+//!   smaller cells are not compared.
+//! * [`USER_FACTOR_MAX_RATIO`]: 2; the JRC flags a local factor above twice the reference (S10).
+//!   The release's value for the carrier, country and year is the reference.
+//!
+//! "The same city" is the link the batch format already has: a monitoring inventory and the
+//! baseline its `baseline_id` names (the JRC's "same plan"). The `city` column is display text
+//! and links nothing.
+
+// Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
+#![deny(clippy::arithmetic_side_effects)]
+
+use rust_decimal::Decimal;
+
+use crate::error::Warning;
+use crate::inventory::{Cell, Inventory, InventorySpec};
+use crate::quantity::{EmissionFactor, quotient};
+use crate::taxonomy::Carrier;
+
+/// The highest national electricity consumption per inhabitant, MWh (Iceland, 54,799.18 kWh;
+/// World Bank EG.USE.ELEC.KH.PC from IEA Statistics, see the module docs).
+pub const HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT: Decimal =
+    Decimal::from_parts(5_479_918, 0, 0, false, 5);
+
+/// The JRC's largest change of total energy between two inventories of the same plan, percent.
+pub const MAX_ENERGY_CHANGE_PCT: Decimal = Decimal::from_parts(70, 0, 0, false, 0);
+
+/// The factor between the same cell of two inventories of a city from which a unit confused by
+/// 1,000 is the likely cause: 1,000 × (1 − 0.70).
+pub const UNIT_ERROR_FACTOR: Decimal = Decimal::from_parts(300, 0, 0, false, 0);
+
+/// Cells below this many MWh are not compared (the JRC drops them).
+pub const MIN_COMPARED_MWH: Decimal = Decimal::ONE;
+
+/// A user factor above this multiple of the release's value is flagged (the JRC's rule for
+/// local factors).
+pub const USER_FACTOR_MAX_RATIO: Decimal = Decimal::TWO;
+
+const MJ_PER_MWH: Decimal = Decimal::from_parts(3_600, 0, 0, false, 0);
+
+/// The warnings about the cells of one inventory: an electricity cell whose consumption per
+/// inhabitant is above [`HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT`] (at its line) or,
+/// when no single cell is, the inventory's electricity consumption per inhabitant above it.
+/// Nothing without a population.
+pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
+    let Some(population) = spec.population else { return Vec::new() };
+    let inhabitants = Decimal::from(population.get());
+    // The bound for the whole population, in MJ: compared exactly, divided only for the message.
+    let Some(limit_mj) = HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT
+        .checked_mul(MJ_PER_MWH)
+        .and_then(|x| x.checked_mul(inhabitants))
+    else {
+        return Vec::new();
+    };
+    let electricity = || {
+        cells
+            .iter()
+            .filter(|c| c.carrier == Some(Carrier::Electricity))
+            .filter_map(|c| Some((c, c.energy?)))
+    };
+    let per_cell: Vec<Warning> = electricity()
+        .filter(|(_, e)| e.megajoules() > limit_mj)
+        .filter_map(|(c, e)| {
+            Some(Warning::PerCapitaMagnitude {
+                sector: c.sector,
+                carrier: Carrier::Electricity,
+                line: c.first_line,
+                value: quotient(e.mwh(), inhabitants)?,
+                max: HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
+            })
+        })
+        .collect();
+    if !per_cell.is_empty() {
+        return per_cell;
+    }
+    let total =
+        electricity().try_fold(Decimal::ZERO, |sum, (_, e)| sum.checked_add(e.megajoules()));
+    match total {
+        Some(mj) if mj > limit_mj => quotient(mj, MJ_PER_MWH)
+            .and_then(|mwh| quotient(mwh, inhabitants))
+            .map(|value| Warning::ElectricityPerCapita {
+                value,
+                max: HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT,
+            })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The warnings of comparing a monitoring inventory with its baseline: the total energy
+/// changed by more than [`MAX_ENERGY_CHANGE_PCT`], and every energy cell of at least
+/// [`MIN_COMPARED_MWH`] in both that differs from the baseline's by a factor of
+/// [`UNIT_ERROR_FACTOR`] or more.
+pub fn compare(inv: &Inventory, base: &Inventory) -> Vec<Warning> {
+    compare_cells(inv, &energy_cells(inv), base, &energy_cells(base))
+}
+
+/// What [`compare`] reads of a cell: its sector, carrier, energy and first input line (so that
+/// a batch written as it is computed can keep these instead of the inventories' cells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EnergyCell {
+    sector: crate::taxonomy::Sector,
+    carrier: Carrier,
+    energy: crate::quantity::Energy,
+    first_line: Option<u64>,
+}
+
+/// The cells of an inventory with a carrier and an energy, in order.
+pub(crate) fn energy_cells(inv: &Inventory) -> Vec<EnergyCell> {
+    inv.cells
+        .iter()
+        .filter_map(|c| {
+            Some(EnergyCell {
+                sector: c.sector,
+                carrier: c.carrier?,
+                energy: c.energy?,
+                first_line: c.first_line,
+            })
+        })
+        .collect()
+}
+
+/// [`compare`] with the energy cells of both inventories given.
+pub(crate) fn compare_cells(
+    inv: &Inventory,
+    cells: &[EnergyCell],
+    base: &Inventory,
+    base_cells: &[EnergyCell],
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if let Some(w) = energy_change(inv, base) {
+        out.push(w);
+    }
+    let min_mj = MIN_COMPARED_MWH.checked_mul(MJ_PER_MWH).unwrap_or(Decimal::MAX);
+    for c in cells {
+        let (carrier, e) = (c.carrier, c.energy);
+        // One cell per sector and carrier: the baseline's, if it has one.
+        let other = base_cells.iter().find(|b| b.sector == c.sector && b.carrier == c.carrier);
+        let Some(b) = other.map(|b| b.energy) else { continue };
+        let (hi, lo) = if e >= b { (e, b) } else { (b, e) };
+        if lo.megajoules() < min_mj {
+            continue;
+        }
+        let Some(bound) = lo.megajoules().checked_mul(UNIT_ERROR_FACTOR) else { continue };
+        if hi.megajoules() < bound {
+            continue;
+        }
+        let Some(factor) = quotient(hi.megajoules(), lo.megajoules()) else { continue };
+        out.push(Warning::BaselineMagnitude {
+            sector: c.sector,
+            carrier,
+            line: c.first_line,
+            value: e.mwh(),
+            baseline: base.spec.id.clone(),
+            baseline_value: b.mwh(),
+            factor,
+            max: UNIT_ERROR_FACTOR,
+        });
+    }
+    out
+}
+
+/// The total energy changed by more than [`MAX_ENERGY_CHANGE_PCT`] from the baseline's.
+fn energy_change(inv: &Inventory, base: &Inventory) -> Option<Warning> {
+    let (now, then) = (inv.total_energy.megajoules(), base.total_energy.megajoules());
+    if then <= Decimal::ZERO {
+        return None;
+    }
+    let diff = now.checked_sub(then)?;
+    // |now − then| × 100 > 70 × then, exactly.
+    let lhs = diff.abs().checked_mul(Decimal::ONE_HUNDRED)?;
+    if lhs <= MAX_ENERGY_CHANGE_PCT.checked_mul(then)? {
+        return None;
+    }
+    Some(Warning::EnergyChange {
+        baseline: base.spec.id.clone(),
+        change_pct: quotient(diff.checked_mul(Decimal::ONE_HUNDRED)?, then)?,
+        max_pct: MAX_ENERGY_CHANGE_PCT,
+    })
+}
+
+/// A user factor above [`USER_FACTOR_MAX_RATIO`] times the release's value for the same
+/// carrier (not when the release's value is zero: there is no reference to compare with).
+pub fn user_factor(
+    carrier: Carrier,
+    line: Option<u64>,
+    user: EmissionFactor,
+    release: EmissionFactor,
+) -> Option<Warning> {
+    let reference = release.value();
+    if reference <= Decimal::ZERO {
+        return None;
+    }
+    let bound = reference.checked_mul(USER_FACTOR_MAX_RATIO)?;
+    (user.value() > bound).then(|| Warning::UserFactorHigh {
+        carrier,
+        line,
+        factor: user.value(),
+        release_factor: reference,
+        max: bound,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, reason = "tests: expected values, line numbers")]
+mod tests {
+    use super::*;
+    use crate::country::Country;
+    use crate::factors::Catalog;
+    use crate::inventory::{Activity, FactorOverride, compute};
+    use crate::quantity::Energy;
+    use crate::quantity::{ActivityUnit, EnergyUnit, Population};
+    use crate::taxonomy::Sector;
+    use rust_decimal_macros::dec;
+
+    fn mwh(v: i64) -> Energy {
+        Energy::from_mwh(Decimal::from(v)).unwrap()
+    }
+
+    #[test]
+    fn the_bounds_are_those_cited() {
+        assert_eq!(HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT, dec!(54.79918));
+        assert_eq!(MAX_ENERGY_CHANGE_PCT, dec!(70));
+        assert_eq!(UNIT_ERROR_FACTOR, dec!(1000) * (dec!(1) - dec!(0.70)));
+        assert_eq!(MIN_COMPARED_MWH, dec!(1));
+        assert_eq!(USER_FACTOR_MAX_RATIO, dec!(2));
+        assert_eq!(mwh(1).megajoules(), MJ_PER_MWH);
+    }
+
+    fn inventory(id: &str, population: u64, rows: &[(Sector, Carrier, Decimal)]) -> Inventory {
+        let release = Catalog::embedded().release(None).unwrap();
+        let mut spec = InventorySpec::baseline(id, "GR".parse::<Country>().unwrap(), 2010);
+        spec.population = Some(Population::new(population).unwrap());
+        let acts: Vec<Activity> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, c, a))| {
+                Activity::new(s, Some(c), a, ActivityUnit::Energy(EnergyUnit::MegawattHour))
+                    .with_line(u64::try_from(i).unwrap() + 2)
+            })
+            .collect();
+        compute(spec, release, &acts, &[]).unwrap()
+    }
+
+    fn codes(w: &[Warning]) -> Vec<&'static str> {
+        w.iter().map(Warning::code).collect()
+    }
+
+    #[test]
+    fn per_capita_electricity_above_the_highest_national_value() {
+        use Sector::*;
+        // 1,000 inhabitants: the bound is 54,799.18 MWh.
+        let ok =
+            inventory("a", 1000, &[(ResidentialBuildings, Carrier::Electricity, dec!(54799.18))]);
+        assert!(!codes(&ok.warnings).iter().any(|c| c.contains("per_capita")));
+        let high = inventory(
+            "a",
+            1000,
+            &[
+                (MunicipalBuildings, Carrier::Electricity, dec!(10)),
+                (ResidentialBuildings, Carrier::Electricity, dec!(54799.19)),
+                (ResidentialBuildings, Carrier::NaturalGas, dec!(900000)),
+            ],
+        );
+        let w: Vec<_> =
+            high.warnings.iter().filter(|w| w.code() == "magnitude_per_capita").collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        let Warning::PerCapitaMagnitude { sector, line, value, .. } = w[0] else { panic!() };
+        assert_eq!((*sector, *line, *value), (ResidentialBuildings, Some(3), dec!(54.79919)));
+        assert_eq!(w[0].params().get("max"), Some("54.79918"));
+    }
+
+    #[test]
+    fn per_capita_electricity_of_the_whole_inventory() {
+        use Sector::*;
+        // Two cells below the bound (1,000 inhabitants: 54,799.18 MWh), together above it.
+        let rows = [
+            (ResidentialBuildings, Carrier::Electricity, dec!(30000)),
+            (TertiaryBuildings, Carrier::Electricity, dec!(24800)),
+        ];
+        let inv = inventory("a", 1000, &rows);
+        let w: Vec<_> = inv.warnings.iter().filter(|w| w.code().contains("per_capita")).collect();
+        assert_eq!(codes(&inv.warnings).iter().filter(|c| c.contains("per_capita")).count(), 1);
+        assert_eq!(w[0].code(), "electricity_per_capita");
+        assert_eq!(w[0].params().get("value"), Some("54.8"));
+        assert_eq!(w[0].location(), None);
+        // Together at the bound: nothing.
+        let inv = inventory(
+            "a",
+            1000,
+            &[rows[0], (TertiaryBuildings, Carrier::Electricity, dec!(24799.18))],
+        );
+        assert!(!codes(&inv.warnings).iter().any(|c| c.contains("per_capita")));
+    }
+
+    #[test]
+    fn no_population_no_per_capita_warning() {
+        let mut inv =
+            inventory("a", 1, &[(Sector::ResidentialBuildings, Carrier::Electricity, dec!(1e6))]);
+        inv.spec.population = None;
+        assert!(cell_warnings(&inv.spec, &inv.cells).is_empty());
+    }
+
+    #[test]
+    fn a_cell_a_thousand_times_its_baseline() {
+        use Sector::*;
+        let base = inventory(
+            "b",
+            1000,
+            &[
+                (ResidentialBuildings, Carrier::NaturalGas, dec!(500)),
+                (TertiaryBuildings, Carrier::NaturalGas, dec!(400)),
+            ],
+        );
+        let mon = inventory(
+            "m",
+            1000,
+            &[
+                (ResidentialBuildings, Carrier::NaturalGas, dec!(500000)),
+                (TertiaryBuildings, Carrier::NaturalGas, dec!(420)),
+            ],
+        );
+        let w = compare(&mon, &base);
+        assert_eq!(codes(&w), ["energy_change", "magnitude_vs_baseline"]);
+        let Warning::BaselineMagnitude { sector, factor, line, baseline, .. } = &w[1] else {
+            panic!()
+        };
+        assert_eq!(
+            (*sector, *factor, *line, baseline.as_str()),
+            (ResidentialBuildings, dec!(1000), Some(2), "b")
+        );
+        // The other way round (GWh entered as MWh in the monitoring inventory): the same warning.
+        let w = compare(&base, &mon);
+        assert_eq!(codes(&w), ["energy_change", "magnitude_vs_baseline"]);
+        // Just below the factor: nothing.
+        let near =
+            inventory("m", 1000, &[(ResidentialBuildings, Carrier::NaturalGas, dec!(149999.99))]);
+        assert!(!codes(&compare(&near, &base)).contains(&"magnitude_vs_baseline"));
+        let at = inventory("m", 1000, &[(ResidentialBuildings, Carrier::NaturalGas, dec!(150000))]);
+        assert!(codes(&compare(&at, &base)).contains(&"magnitude_vs_baseline"));
+        // Cells below 1 MWh are not compared.
+        let tiny_b =
+            inventory("b", 1000, &[(ResidentialBuildings, Carrier::NaturalGas, dec!(0.5))]);
+        let tiny_m =
+            inventory("m", 1000, &[(ResidentialBuildings, Carrier::NaturalGas, dec!(500))]);
+        assert!(!codes(&compare(&tiny_m, &tiny_b)).contains(&"magnitude_vs_baseline"));
+    }
+
+    #[test]
+    fn total_energy_changing_by_more_than_seventy_percent() {
+        use Sector::*;
+        let base = inventory("b", 1000, &[(ResidentialBuildings, Carrier::NaturalGas, dec!(1000))]);
+        let at = |a| inventory("m", 1000, &[(ResidentialBuildings, Carrier::NaturalGas, a)]);
+        for ok in [dec!(1700), dec!(300), dec!(1000)] {
+            assert!(compare(&at(ok), &base).is_empty(), "{ok}");
+        }
+        for (bad, pct) in [(dec!(1700.01), dec!(70.001)), (dec!(299.99), dec!(-70.001))] {
+            let w = compare(&at(bad), &base);
+            assert_eq!(codes(&w), ["energy_change"]);
+            assert_eq!(w[0].params().get("change_pct"), Some(pct.to_string().as_str()));
+        }
+    }
+
+    #[test]
+    fn a_user_factor_above_twice_the_releases() {
+        let f = |v| EmissionFactor::t_per_mwh(v).unwrap();
+        assert!(user_factor(Carrier::Electricity, None, f(dec!(2)), f(dec!(1))).is_none());
+        let w = user_factor(Carrier::Electricity, Some(4), f(dec!(2.01)), f(dec!(1))).unwrap();
+        assert_eq!(w.code(), "user_factor_high");
+        assert_eq!(w.location(), Some((crate::error::Input::Factors, 4)));
+        // No reference: no warning.
+        assert!(user_factor(Carrier::Biofuel, None, f(dec!(0.3)), f(dec!(0))).is_none());
+        // Through compute: a user electricity factor in kg/MWh instead of t/MWh.
+        let release = Catalog::embedded().release(None).unwrap();
+        let spec = InventorySpec::baseline("a", "GR".parse().unwrap(), 2010);
+        let act = Activity::new(
+            Sector::ResidentialBuildings,
+            Some(Carrier::Electricity),
+            dec!(100),
+            ActivityUnit::Energy(EnergyUnit::MegawattHour),
+        );
+        let ov = FactorOverride::new(Carrier::Electricity, f(dec!(700)));
+        let inv = compute(spec, release, &[act], &[ov]).unwrap();
+        assert!(codes(&inv.warnings).contains(&"user_factor_high"), "{:?}", inv.warnings);
+    }
+}

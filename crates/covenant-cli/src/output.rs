@@ -342,14 +342,26 @@ fn remove_written(dir: &Path, csv: bool) {
     let names = written(dir, csv);
     // Files first (the manifest last), then the directories they were in, deepest first.
     let mut dirs = BTreeSet::new();
-    for name in names.iter().filter(|n| n.as_os_str() != MANIFEST) {
-        let _ = fs::remove_file(dir.join(name));
+    let files: Vec<&PathBuf> = names.iter().filter(|n| n.as_os_str() != MANIFEST).collect();
+    for name in &files {
         let mut p = name.parent();
         while let Some(d) = p.filter(|d| !d.as_os_str().is_empty()) {
             dirs.insert(d.to_path_buf());
             p = d.parent();
         }
     }
+    // Removing a large file frees its cached pages, which takes a while (about 20 ms for the
+    // emissions.csv of 10,000 inventories): the files are removed two at a time.
+    let half = files.len().div_ceil(2);
+    let (first, second) = files.split_at(half);
+    let remove =
+        |part: &[&PathBuf]| part.iter().for_each(|name| drop(fs::remove_file(dir.join(name))));
+    std::thread::scope(|s| {
+        if std::thread::Builder::new().spawn_scoped(s, || remove(second)).is_err() {
+            remove(second);
+        }
+        remove(first);
+    });
     let _ = fs::remove_file(dir.join(MANIFEST));
     for d in dirs.iter().rev() {
         let _ = fs::remove_dir(dir.join(d));

@@ -83,7 +83,7 @@ const MIX: &[(&str, &str, u64)] = &[
 ];
 
 /// The 63 sector × carrier cells of an output-heavy batch, in template order of sectors, with
-/// per-capita consumption as in [`MIX`] (MWh per inhabitant per year, as thousandths).
+/// per-capita consumption as in `MIX` (MWh per inhabitant per year, as thousandths).
 pub const HEAVY_MIX: &[(&str, &str, u64)] = &[
     ("municipal_buildings", "electricity", 120),
     ("municipal_buildings", "heat_cold", 60),
@@ -317,10 +317,13 @@ mod tests {
         assert_eq!((a, &ba.factors), (b, &bb.factors));
         let (batch, out) = run(Profile::OutputHeavy, 40, 100);
         assert!(out.errors.is_empty(), "{:?}", out.errors);
-        // Only the plausibility warnings: a tenth of the rows are in kWh with the digits of an
-        // amount in MWh, which the comparison with a baseline takes for a confused unit.
-        let plausible = ["magnitude_vs_baseline", "energy_change"];
-        assert!(out.warnings.iter().all(|w| plausible.contains(&w.code)), "{:?}", out.warnings);
+        // The generator writes some rows in kWh with the digits of MWh (a unit mistake seen in
+        // real batches): the plausibility check names them; nothing else is warned about.
+        let codes: std::collections::BTreeSet<&str> = out.warnings.iter().map(|w| w.code).collect();
+        assert!(
+            codes.iter().all(|c| ["magnitude_vs_baseline", "energy_change"].contains(c)),
+            "{codes:?}"
+        );
         assert_eq!(out.inventories.len(), 40);
         for r in &out.inventories {
             assert_eq!(r.inventory.cells.len(), 63, "{}", r.inventory.spec.id);

@@ -662,23 +662,28 @@ fn quotient_by_3600(a: Decimal) -> Decimal {
     normalized(mantissa, scale, a.is_sign_negative())
 }
 
-/// `a + b`, as [`Decimal::checked_add`] computes it: with 128-bit integers when both are
-/// non-negative and the sum, at the larger of their scales, fits in 96 bits (the exact sum at
-/// that scale, which is what `checked_add` gives then); otherwise by `checked_add`.
+/// `a + b`, as [`Decimal::checked_add`] computes it: a zero and a number give the number as it
+/// is; with 128-bit integers when both are non-negative and the sum, at the larger of their
+/// scales, fits in 96 bits (the exact sum at that scale, which is what `checked_add` gives
+/// then); otherwise by `checked_add`.
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "96-bit mantissas times at most 10^9 and their sum fit in 128 bits; scales ≤ 28"
 )]
+#[inline]
 pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u64; 10] =
         [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+    // A zero and a number: the number as it is (its scale and sign), as `checked_add` gives
+    // it; every running total starts at zero.
+    if a.is_zero() {
+        return Some(b);
+    }
+    if b.is_zero() {
+        return Some(a);
+    }
     if !a.is_sign_negative() && !b.is_sign_negative() {
         let (sa, sb) = (a.scale(), b.scale());
-        // Zero (of scale 0) and a number: the number (what the sum below gives), in a few
-        // instructions: every running total starts at zero.
-        if sa == 0 && sb <= 9 && a.is_zero() {
-            return Some(b);
-        }
         // Both at the larger scale: a 96-bit mantissa times at most 10^9 fits in 128 bits.
         let (x, y) = (a.mantissa() as u128, b.mantissa() as u128);
         let sum = match sa.cmp(&sb) {
@@ -700,6 +705,13 @@ pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
             ));
         }
     }
+    checked_add_slow(a, b)
+}
+
+/// [`Decimal::checked_add`], out of line: the rare case of [`checked_sum`].
+#[cold]
+#[inline(never)]
+fn checked_add_slow(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_add(b)
 }
 
@@ -807,6 +819,7 @@ impl Energy {
     }
 
     /// The sum, or an overflow error.
+    #[inline]
     pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
         checked_sum(self.mj, other.mj)
             .map(|mj| Energy { mj })
@@ -917,6 +930,7 @@ impl Emissions {
     }
 
     /// The sum, or an overflow error.
+    #[inline]
     pub fn checked_add(self, other: Emissions) -> Result<Emissions, Error> {
         checked_sum(self.raw, other.raw)
             .map(|raw| Emissions { raw })
@@ -987,6 +1001,7 @@ impl fmt::Display for Emissions {
 
 impl Energy {
     /// Energy × factor = emissions, exactly (MJ × t/MWh = 1/3 600 t), or an overflow error.
+    #[inline]
     pub fn emissions_at(self, f: EmissionFactor) -> Result<Emissions, Error> {
         self.mj
             .checked_mul(f.t_per_mwh)

@@ -269,14 +269,19 @@ proptest! {
         a in (any::<u32>(), any::<u32>(), prop_oneof![Just(0u32), 0u32..16, any::<u32>()], any::<bool>(), 0u32..=28),
         b in (any::<u32>(), any::<u32>(), prop_oneof![Just(0u32), 0u32..16, any::<u32>()], any::<bool>(), 0u32..=28),
         small in any::<bool>(),
-        zero in 0u8..4,
+        zero in 0u8..6,
     ) {
         let make = |(lo, mid, hi, negative, scale): (u32, u32, u32, bool, u32)| {
             if small { Decimal::from_parts(lo % 100_000, 0, 0, negative && lo % 3 == 0, scale % 8) } else { Decimal::from_parts(lo, mid, hi, negative, scale) }
         };
-        // A running total starts at zero.
-        let a = if zero == 0 { Decimal::ZERO } else { make(a) };
-        let b = make(b);
+        // A running total starts at zero; zeros of any scale and sign keep the other number.
+        let zero_like = |(_, _, _, negative, scale): (u32, u32, u32, bool, u32)| Decimal::from_parts(0, 0, 0, negative, scale);
+        let (a, b) = match zero {
+            0 => (Decimal::ZERO, make(b)),
+            1 => (zero_like(a), make(b)),
+            2 => (make(a), zero_like(b)),
+            _ => (make(a), make(b)),
+        };
         let expected = a.checked_add(b);
         let got = Energy::from_megajoules(a).checked_add(Energy::from_megajoules(b)).ok().map(|e| e.megajoules());
         prop_assert_eq!(got.map(|d| d.serialize()), expected.map(|d| d.serialize()), "{} + {}", a, b);

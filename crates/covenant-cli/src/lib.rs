@@ -7,6 +7,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod output;
+mod parts;
 pub mod synth;
 
 use std::ffi::OsString;
@@ -308,17 +309,40 @@ fn batch_command(
         usize::from,
     );
     let options = batch::Options { cell_detail: a.format == Some(Format::Json), threads };
-    let mut out = batch::run_with(
-        BatchInput {
-            inventories: (&inv_name, inv),
-            activity: (&act_name, act),
-            factors: fac_name.as_deref().zip(fac),
-            supply: sup_name.as_deref().zip(sup),
+    let input = BatchInput {
+        inventories: (&inv_name, inv),
+        activity: (&act_name, act),
+        factors: fac_name.as_deref().zip(fac),
+        supply: sup_name.as_deref().zip(sup),
+    };
+    // CSV outputs only: the tables of every cell are written into the staging directory while
+    // the inventories are computed, so that no inventory keeps its cells (the JSON report and
+    // the workbooks need them).
+    let staged = match (&dest, a.format, &a.xlsx) {
+        (Some(d), None | Some(Format::Csv), None) => match d.stage() {
+            Ok(s) => Some(s),
+            Err(e) => return Ok(output_failed(&e, stderr)),
         },
-        &catalog,
-        options,
-        &mut |_| {},
-    );
+        _ => None,
+    };
+    let mut out = match &staged {
+        Some(st) => {
+            let streamed = st.create(Place::Out, "emissions.csv").and_then(|mut emissions| {
+                let mut crf = st.create(Place::Out, "crf.csv")?;
+                let cells = batch::CellTables { emissions: &mut emissions, crf: &mut crf };
+                batch::run_streamed(input, &catalog, options, &mut |_| {}, cells).map_err(|e| {
+                    output::rendering(
+                        anyhow::Error::new(e).context("cannot write emissions.csv and crf.csv"),
+                    )
+                })
+            });
+            match streamed {
+                Ok(out) => out,
+                Err(e) => return Ok(output_failed(&e, stderr)),
+            }
+        }
+        None => batch::run_with(input, &catalog, options, &mut |_| {}),
+    };
     if a.strict {
         strict(&mut out);
     }
@@ -331,7 +355,7 @@ fn batch_command(
     }
     if let (Some(dir), Some(dest)) = (&a.out, &dest) {
         if !failed || a.keep_going {
-            if let Err(e) = write_outputs(dest, &out, a.keep_going, threads) {
+            if let Err(e) = write_outputs(dest, staged, &out, a.keep_going, threads) {
                 return Ok(output_failed(&e, stderr));
             }
             if !a.quiet {
@@ -422,67 +446,52 @@ fn output_failed(e: &OutputError, stderr: &mut dyn Write) -> u8 {
     }
 }
 
-/// A writer of one output file.
-type Render<'a> = Box<dyn Fn(&mut dyn Write) -> Result<()> + Send + Sync + 'a>;
-
-/// Writes every output into the staging directories, then switches them into place: either
-/// every output of this run appears, or none does.
+/// Writes every output into the staging directory (`staged`: where `emissions.csv` and
+/// `crf.csv` were written while computing; else a new one), on up to `threads` threads (see
+/// [`parts`]), then switches it into place: the four tables, `errors.csv` with `--keep-going`,
+/// and with `--xlsx` one workbook per inventory.
 fn write_outputs(
     dest: &Destination,
+    staged: Option<output::Staged<'_>>,
     out: &BatchOutput,
     keep_going: bool,
     threads: usize,
 ) -> std::result::Result<(), OutputError> {
-    let staged = dest.stage()?;
+    let cells_written = staged.is_some();
+    let staged = match staged {
+        Some(s) => s,
+        None => dest.stage()?,
+    };
     let inv = &out.inventories;
-    let mut jobs: Vec<(Place, String, Render<'_>)> = vec![
-        (Place::Out, "emissions.csv".into(), Box::new(|w| Ok(batch::write_emissions(w, inv)?))),
-        (Place::Out, "summary.csv".into(), Box::new(|w| Ok(batch::write_summary(w, inv)?))),
-        (Place::Out, "trajectory.csv".into(), Box::new(|w| Ok(batch::write_trajectory(w, inv)?))),
-        (Place::Out, "crf.csv".into(), Box::new(|w| Ok(batch::write_crf(w, inv)?))),
-    ];
+    let tables = batch::Tables::new(inv);
+    let mut jobs = parts::Parts::new(&tables);
+    for table in batch::Table::ALL {
+        if !(cells_written && matches!(table, batch::Table::Emissions | batch::Table::Crf)) {
+            jobs.table(table);
+        }
+    }
     if keep_going {
-        jobs.push((
+        jobs.whole(
             Place::Out,
             "errors.csv".into(),
             Box::new(|w| Ok(batch::write_errors(w, &out.errors)?)),
-        ));
+        );
     }
-    let workbooks = dest.has_workbooks();
-    if workbooks {
+    if dest.has_workbooks() {
         let mut taken = std::collections::BTreeSet::new();
         for r in inv {
             let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
-            jobs.push((
+            jobs.whole(
                 Place::Workbooks,
                 name,
-                Box::new(move |w| Ok(w.write_all(&covenant_core::xlsx::workbook(r)?)?)),
-            ));
+                Box::new(move |w| {
+                    w.extend_from_slice(&covenant_core::xlsx::workbook(r)?);
+                    Ok(())
+                }),
+            );
         }
     }
-    let run = |part: &[(Place, String, Render<'_>)]| -> std::result::Result<(), OutputError> {
-        part.iter().try_for_each(|(place, name, render)| staged.write_file(*place, name, render))
-    };
-    // With two threads the files are rendered two at a time (emissions.csv, the largest, alone
-    // on one when there are no workbooks).
-    if threads < 2 {
-        run(&jobs)?;
-    } else {
-        let first = if workbooks { jobs.len() / 2 } else { 1 };
-        let (left, right) = jobs.split_at(first.min(jobs.len()));
-        let (a, b) = std::thread::scope(|s| {
-            match std::thread::Builder::new().spawn_scoped(s, || run(right)) {
-                Ok(other) => {
-                    let mine = run(left);
-                    (mine, other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                }
-                // No second thread granted: one after the other.
-                Err(_) => (run(left), run(right)),
-            }
-        });
-        a?;
-        b?;
-    }
+    jobs.write(&staged, threads)?;
     staged.commit()
 }
 

@@ -171,31 +171,75 @@ pub struct CrfView {
 /// Maps an inventory to the CRF (see the module docs for the mapping).
 #[allow(clippy::arithmetic_side_effects, reason = "indices of the fixed CRF rows")]
 pub fn crf(inv: &Inventory) -> crate::Result<CrfView> {
-    let mut cells: Vec<CrfCell> = ROWS
-        .iter()
-        .flat_map(|&row| {
-            [Scope::Scope1, Scope::Scope2].map(|scope| CrfCell {
-                row,
-                scope,
-                emissions: None,
-                notation_key: Some(NotationKey::NotEstimated),
-                from: Vec::new(),
-            })
-        })
-        .collect();
+    let compact = compact(inv)?;
     let mut total = Emissions::ZERO;
     for c in &inv.cells {
-        let scope = scope_of(c.carrier);
-        let i = row_of(c.sector) * 2 + usize::from(scope == Scope::Scope2);
-        let cell = &mut cells[i];
-        cell.emissions = Some(cell.emissions.unwrap_or_default().checked_add(c.emissions)?);
-        cell.notation_key = None;
-        if !cell.from.contains(&c.sector) {
-            cell.from.push(c.sector);
-        }
         total = total.checked_add(c.emissions)?;
     }
+    let mut cells = Vec::with_capacity(compact.len());
+    for c in &compact {
+        cells.push(CrfCell {
+            row: ROWS[c.row],
+            scope: c.scope,
+            emissions: c.emissions,
+            notation_key: c.notation_key(),
+            from: c.from().collect(),
+        });
+    }
     Ok(CrfView { cells, total })
+}
+
+/// The most SECAP sectors that map to one CRF row.
+const MAX_FROM: usize = 4;
+
+/// A cell of the CRF view without allocations (for the CSV writer): the index of its row in
+/// [`ROWS`], its scope, its emissions and the SECAP sectors added into it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CompactCell {
+    pub(crate) row: usize,
+    pub(crate) scope: Scope,
+    pub(crate) emissions: Option<Emissions>,
+    from: [Sector; MAX_FROM],
+    from_len: u8,
+}
+
+impl CompactCell {
+    /// The SECAP sectors added into this cell, in the order of the inventory's cells.
+    pub(crate) fn from(&self) -> impl Iterator<Item = Sector> + '_ {
+        self.from[..usize::from(self.from_len)].iter().copied()
+    }
+
+    /// `NE` for a cell without emissions.
+    pub(crate) fn notation_key(&self) -> Option<NotationKey> {
+        self.emissions.is_none().then_some(NotationKey::NotEstimated)
+    }
+}
+
+/// Every row × scope of the CRF view, in CRF order.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "indices of the fixed CRF rows; at most MAX_FROM sectors per row"
+)]
+pub(crate) fn compact(inv: &Inventory) -> crate::Result<[CompactCell; 2 * ROWS.len()]> {
+    let mut cells: [CompactCell; 2 * ROWS.len()] = std::array::from_fn(|i| CompactCell {
+        row: i / 2,
+        scope: if i % 2 == 0 { Scope::Scope1 } else { Scope::Scope2 },
+        emissions: None,
+        from: [Sector::Waste; MAX_FROM],
+        from_len: 0,
+    });
+    for c in &inv.cells {
+        let scope = scope_of(c.carrier);
+        let cell = &mut cells[row_of(c.sector) * 2 + usize::from(scope == Scope::Scope2)];
+        cell.emissions = Some(cell.emissions.unwrap_or_default().checked_add(c.emissions)?);
+        let len = usize::from(cell.from_len);
+        if !cell.from[..len].contains(&c.sector) {
+            // At most MAX_FROM distinct sectors map to one row.
+            cell.from[len] = c.sector;
+            cell.from_len += 1;
+        }
+    }
+    Ok(cells)
 }
 
 impl CrfView {

@@ -114,15 +114,51 @@ pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
 /// [`MIN_COMPARED_MWH`] in both that differs from the baseline's by a factor of
 /// [`UNIT_ERROR_FACTOR`] or more.
 pub fn compare(inv: &Inventory, base: &Inventory) -> Vec<Warning> {
+    compare_cells(inv, &energy_cells(inv), base, &energy_cells(base))
+}
+
+/// What [`compare`] reads of a cell: its sector, carrier, energy and first input line (so that
+/// a batch written as it is computed can keep these instead of the inventories' cells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EnergyCell {
+    sector: crate::taxonomy::Sector,
+    carrier: Carrier,
+    energy: crate::quantity::Energy,
+    first_line: Option<u64>,
+}
+
+/// The cells of an inventory with a carrier and an energy, in order.
+pub(crate) fn energy_cells(inv: &Inventory) -> Vec<EnergyCell> {
+    inv.cells
+        .iter()
+        .filter_map(|c| {
+            Some(EnergyCell {
+                sector: c.sector,
+                carrier: c.carrier?,
+                energy: c.energy?,
+                first_line: c.first_line,
+            })
+        })
+        .collect()
+}
+
+/// [`compare`] with the energy cells of both inventories given.
+pub(crate) fn compare_cells(
+    inv: &Inventory,
+    cells: &[EnergyCell],
+    base: &Inventory,
+    base_cells: &[EnergyCell],
+) -> Vec<Warning> {
     let mut out = Vec::new();
     if let Some(w) = energy_change(inv, base) {
         out.push(w);
     }
     let min_mj = MIN_COMPARED_MWH.checked_mul(MJ_PER_MWH).unwrap_or(Decimal::MAX);
-    for c in &inv.cells {
-        let (Some(carrier), Some(e)) = (c.carrier, c.energy) else { continue };
-        let other = base.cells.iter().find(|b| b.sector == c.sector && b.carrier == c.carrier);
-        let Some(b) = other.and_then(|b| b.energy) else { continue };
+    for c in cells {
+        let (carrier, e) = (c.carrier, c.energy);
+        // One cell per sector and carrier: the baseline's, if it has one.
+        let other = base_cells.iter().find(|b| b.sector == c.sector && b.carrier == c.carrier);
+        let Some(b) = other.map(|b| b.energy) else { continue };
         let (hi, lo) = if e >= b { (e, b) } else { (b, e) };
         if lo.megajoules() < min_mj {
             continue;

@@ -100,31 +100,42 @@ pub enum Provenance {
 impl Provenance {
     /// A one-line description, as written in the `factor_source` column.
     pub fn short(&self) -> String {
+        let mut s = String::new();
+        self.write_short(&mut s);
+        s
+    }
+
+    /// Appends [`Self::short`] to `out` (without allocating, for the CSV writer).
+    pub fn write_short(&self, out: &mut String) {
+        use std::fmt::Write as _;
         match self {
             Provenance::FactorSet { set, source_id, com, .. } => {
-                if *com {
-                    format!("{set} {source_id}")
-                } else {
-                    format!("{set} {source_id} (not a CoM factor)")
+                out.push_str(set);
+                out.push(' ');
+                out.push_str(source_id);
+                if !*com {
+                    out.push_str(" (not a CoM factor)");
                 }
             }
-            Provenance::PerGas { set, gwp, .. } => format!("{set} with {} GWP", gwp.to_uppercase()),
-            Provenance::LocalFactor { formula, case } => match case {
-                Some(c) => format!(
-                    "local factor {formula} ({})",
-                    match c {
-                        EfeCase::General => "general case",
-                        EfeCase::NetExporter => "net exporter",
-                        EfeCase::NoConsumption => "no consumption",
-                    }
-                ),
-                None => format!("local factor {formula}"),
-            },
-            Provenance::UserOverride { source: Some(s), .. } if !s.is_empty() => s.clone(),
-            Provenance::UserOverride { line: Some(l), .. } => {
-                format!("user factor (factors.csv line {l})")
+            Provenance::PerGas { set, gwp, .. } => {
+                let _ = write!(out, "{set} with {} GWP", gwp.to_uppercase());
             }
-            Provenance::UserOverride { .. } => "user factor".into(),
+            Provenance::LocalFactor { formula, case } => {
+                out.push_str("local factor ");
+                out.push_str(formula);
+                if let Some(c) = case {
+                    out.push_str(match c {
+                        EfeCase::General => " (general case)",
+                        EfeCase::NetExporter => " (net exporter)",
+                        EfeCase::NoConsumption => " (no consumption)",
+                    });
+                }
+            }
+            Provenance::UserOverride { source: Some(s), .. } if !s.is_empty() => out.push_str(s),
+            Provenance::UserOverride { line: Some(l), .. } => {
+                let _ = write!(out, "user factor (factors.csv line {l})");
+            }
+            Provenance::UserOverride { .. } => out.push_str("user factor"),
         }
     }
 }

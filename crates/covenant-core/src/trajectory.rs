@@ -189,9 +189,10 @@ pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajector
         divisor: divisor(baseline, unit)?,
         reduction_pct: target.reduction_pct,
     };
-    let points = (y0..=yt)
-        .map(|y| path_value(&basis, y0, yt, y).map(|value| PathPoint { year: y, value }))
-        .collect::<Result<_>>()?;
+    let mut points = Vec::with_capacity(usize::from(yt.saturating_sub(y0)).saturating_add(1));
+    for y in y0..=yt {
+        points.push(PathPoint { year: y, value: path_value(&basis, y0, yt, y)? });
+    }
     Ok(Trajectory {
         baseline_id: baseline.spec.id.clone(),
         unit,

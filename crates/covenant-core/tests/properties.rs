@@ -223,6 +223,85 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// MWh and tonnes divide by 3 600 with 64-bit integers where that gives the same decimal:
+    /// they equal the general quotient (same digits and scale) for every magnitude, scale and
+    /// sign, terminating or not, inside the range of that path and beyond it.
+    #[test]
+    fn division_by_3600_matches_the_general_quotient(
+        small in 0u64..100_000_000,
+        large in any::<u64>(),
+        limit in 0u64..2_000_000,
+        hi in any::<u32>(),
+        kind in 0u8..4,
+        scale in 0u32..=16,
+        negative in any::<bool>(),
+        multiple_of_nine in any::<bool>(),
+    ) {
+        // Small and large 64-bit mantissas, 96-bit ones, and those around the path's limit of
+        // 3.6 · 10^13 · 10^scale.
+        let mut m: u128 = match kind {
+            0 => u128::from(small),
+            1 => u128::from(large),
+            2 => (u128::from(hi) << 64) | u128::from(large),
+            _ => (36_000_000_000_000u128 * 10u128.pow(scale.min(11))).saturating_sub(1_000_000) + u128::from(limit),
+        };
+        m = m.min((1u128 << 96) - 1);
+        if multiple_of_nine {
+            m -= m % 9;
+        }
+        let d = Decimal::from_i128_with_scale(if negative { -(m as i128) } else { m as i128 }, scale);
+        let general = covenant_core::quantity::quotient(d, Decimal::from(3600)).unwrap();
+        let fast = Energy::from_megajoules(d).mwh();
+        prop_assert_eq!((fast.mantissa(), fast.scale()), (general.mantissa(), general.scale()), "{}", d);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// Sums of energies and emissions (128-bit integers where they fit) are exactly what
+    /// `Decimal::checked_add` gives: the same digits, scale and sign, or both overflow.
+    #[test]
+    fn sums_match_rust_decimal(
+        a in (any::<u32>(), any::<u32>(), prop_oneof![Just(0u32), 0u32..16, any::<u32>()], any::<bool>(), 0u32..=28),
+        b in (any::<u32>(), any::<u32>(), prop_oneof![Just(0u32), 0u32..16, any::<u32>()], any::<bool>(), 0u32..=28),
+        small in any::<bool>(),
+        zero in 0u8..6,
+    ) {
+        let make = |(lo, mid, hi, negative, scale): (u32, u32, u32, bool, u32)| {
+            if small { Decimal::from_parts(lo % 100_000, 0, 0, negative && lo % 3 == 0, scale % 8) } else { Decimal::from_parts(lo, mid, hi, negative, scale) }
+        };
+        // A running total starts at zero; zeros of any scale and sign keep the other number.
+        let zero_like = |(_, _, _, negative, scale): (u32, u32, u32, bool, u32)| Decimal::from_parts(0, 0, 0, negative, scale);
+        let (a, b) = match zero {
+            0 => (Decimal::ZERO, make(b)),
+            1 => (zero_like(a), make(b)),
+            2 => (make(a), zero_like(b)),
+            _ => (make(a), make(b)),
+        };
+        let expected = a.checked_add(b);
+        let got = Energy::from_megajoules(a).checked_add(Energy::from_megajoules(b)).ok().map(|e| e.megajoules());
+        prop_assert_eq!(got.map(|d| d.serialize()), expected.map(|d| d.serialize()), "{} + {}", a, b);
+    }
+
+    /// Short amounts read by the fast path equal rust_decimal's reading (zero without a sign).
+    #[test]
+    fn short_decimals_match_rust_decimal(int in "[0-9]{0,12}", frac in proptest::option::of("[0-9]{0,8}"), sign in prop::sample::select(vec!["", "-", "+"])) {
+        let text = format!("{sign}{int}{}", frac.as_ref().map(|f| format!(".{f}")).unwrap_or_default());
+        let parsed = covenant_core::quantity::parse_decimal(&text);
+        match <Decimal as std::str::FromStr>::from_str(&text) {
+            Ok(d) if int.len() + frac.as_ref().map_or(0, String::len) > 0 => {
+                let d = if d.is_zero() { Decimal::from_parts(0, 0, 0, false, d.scale()) } else { d };
+                prop_assert_eq!(parsed.map(|p| p.serialize()), Ok(d.serialize()), "{}", text);
+            }
+            _ => prop_assert!(parsed.is_err(), "{}", text),
+        }
+    }
+}
+
 mod formulas {
     use super::*;
     use covenant_core::supply::{

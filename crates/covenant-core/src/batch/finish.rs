@@ -5,10 +5,12 @@ use rust_decimal::Decimal;
 
 use crate::batch::diag::{Diagnostic, MAX_LISTED};
 use crate::batch::read::Reading;
-use crate::batch::{BatchInventory, BatchOutput};
+use crate::batch::stream::{self, CellTables};
+use crate::batch::{BatchInventory, BatchOutput, BatchWriteError};
 use crate::error::{Error, ErrorKind, Input, Terms, Warning};
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
+use crate::plausibility::{EnergyCell, compare_cells, energy_cells};
 use crate::quantity::Percent;
 use crate::target::{self, TargetResult};
 use crate::trajectory::{self as path, Comparison, Progress, Trajectory};
@@ -24,7 +26,16 @@ pub(crate) struct Files<'a> {
 
 /// Finishes what the readers built: every inventory, its target and trajectory, and the
 /// comparisons of monitoring inventories with their baselines, on up to `threads` threads.
-pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> BatchOutput {
+///
+/// With `cells`, the tables of every cell are written there as the inventories are computed,
+/// and the inventories returned keep no cells or factors (see [`crate::batch::run_streamed`]);
+/// only writing them can fail.
+pub(crate) fn finish(
+    files: Files<'_>,
+    reading: Reading<'_>,
+    threads: usize,
+    cells: Option<CellTables<'_>>,
+) -> Result<BatchOutput, BatchWriteError> {
     let Reading { specs, overrides, builders, alternates, rows, mut st } = reading;
     let (inv_file, act_file) = (files.inventories, files.activity);
     let overrides_of = |i: usize| {
@@ -57,11 +68,42 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         }
         jobs.push((i, b, overrides_of(i)));
     }
-    let mut computed: Vec<Option<Inventory>> = Vec::new();
-    computed.resize_with(specs.entries.len(), || None);
-    for (i, result) in finish_all(jobs, threads) {
-        match result {
-            Ok(inv) => computed[i] = Some(inv),
+    // Every inventory, its target and its path, on up to `threads` threads; the messages are
+    // then reported in input order, as they would be by one: the problems of every inventory,
+    // then those of the targets.
+    let outcomes = match cells {
+        None => par_map(jobs, threads, |_, (i, b, ov)| (i, outcome(b, &ov))),
+        Some(out) => {
+            let baselines: Vec<Option<usize>> = specs
+                .entries
+                .iter()
+                .map(|e| e.spec.baseline_id.as_ref().and_then(|b| specs.by_id.get(b).copied()))
+                .collect();
+            stream::compute(jobs, threads, &baselines, out)?
+        }
+    };
+    // One slot per inventory of the file, filled in place (no copies of every inventory),
+    // emptied for those rejected.
+    let mut slots: Vec<Option<BatchInventory>> = Vec::new();
+    slots.resize_with(specs.entries.len(), || None);
+    let mut evaluated: Vec<Option<crate::Result<(TargetResult, Trajectory)>>> = Vec::new();
+    evaluated.resize_with(specs.entries.len(), || None);
+    let mut kept_cells: Vec<Option<Vec<EnergyCell>>> = Vec::new();
+    kept_cells.resize_with(specs.entries.len(), || None);
+    for (i, o) in outcomes {
+        evaluated[i] = o.target;
+        kept_cells[i] = o.energy_cells;
+        match o.inventory {
+            Ok(inventory) => {
+                slots[i] = Some(BatchInventory {
+                    inventory,
+                    target: None,
+                    trajectory: None,
+                    change_vs_baseline_pct: None,
+                    comparison: None,
+                    progress: None,
+                });
+            }
             Err(problems) => {
                 let id = specs.entries[i].spec.id.clone();
                 for p in problems {
@@ -75,20 +117,16 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             }
         }
     }
-    // Targets and trajectories of baselines first: monitoring inventories need them. Each
-    // inventory's own work runs on up to `threads` threads; the messages are then reported in
-    // input order, as they would be by one.
-    let evaluated = par_map(computed.iter().map(Option::as_ref).collect(), threads, |_, inv| {
-        let inv = inv?;
-        let t = inv.spec.target.as_ref()?;
-        Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
-    });
-    let mut targets: Vec<Option<(TargetResult, Trajectory)>> = vec![None; computed.len()];
-    let mut failed: Vec<bool> = vec![false; computed.len()];
+    let mut failed: Vec<bool> = vec![false; slots.len()];
     for (i, result) in evaluated.into_iter().enumerate() {
         match result {
             None => {}
-            Some(Ok(rt)) => targets[i] = Some(rt),
+            Some(Ok((r, t))) => {
+                if let Some(slot) = slots[i].as_mut() {
+                    slot.target = Some(r);
+                    slot.trajectory = Some(t);
+                }
+            }
             Some(Err(e)) => {
                 let id = specs.entries[i].spec.id.clone();
                 let line = specs.entries[i].line;
@@ -103,44 +141,49 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         }
     }
     /// What comparing one inventory with its baseline gave.
-    #[allow(clippy::large_enum_variant)] // Most are `Done`: boxing would only add allocations.
     enum Compared {
         /// Not computed, or its target failed.
         Skipped,
         /// Its baseline could not be computed: the message for its `baseline_id` column.
         NoBaseline(ErrorKind),
-        /// The results and the warnings, in order.
-        Done(Extras, Vec<Warning>),
+        /// The results (for a monitoring inventory) and the warnings, in order.
+        Done(Option<Box<Extras>>, Vec<Warning>),
     }
+    let accepted = |i: usize| slots[i].as_ref().filter(|_| !failed[i]);
     let compared = par_map(alternates, threads, |i, alt: Option<InventoryBuilder<'_>>| {
-        let Some(inv) = computed[i].as_ref().filter(|_| !failed[i]) else {
+        let Some(inv) = accepted(i).map(|r| &r.inventory) else {
             return Compared::Skipped;
         };
-        let mut extras = Extras::default();
+        let mut extras = None;
         let mut warnings = Vec::new();
         if let Some(b) = &inv.spec.baseline_id {
             let j = specs.by_id.get(b).copied();
-            let Some((j, base)) =
-                j.and_then(|j| computed[j].as_ref().filter(|_| !failed[j]).map(|x| (j, x)))
-            else {
+            let Some((j, base)) = j.and_then(|j| Some((j, accepted(j)?))) else {
                 return Compared::NoBaseline(ErrorKind::BaselineFailed { baseline: b.clone() });
             };
-            let change = target::change_vs_baseline_percent(inv, base);
-            extras.change = change.value();
+            let e: &mut Extras = extras.get_or_insert_with(Box::default);
+            let change = target::change_vs_baseline_percent(inv, &base.inventory);
+            e.change = change.value();
             if change == Percent::TooLarge {
                 warnings.push(Warning::PercentTooLarge { what: "change_vs_baseline_pct" });
             }
-            let comparison = path::compare(inv, base);
+            let comparison = path::compare(inv, &base.inventory);
             if comparison.percent_too_large() {
                 warnings.push(Warning::PercentTooLarge { what: "change_pct" });
             }
-            extras.comparison = Some(comparison);
-            warnings.extend(target::comparability_warnings(inv, base));
-            warnings.extend(crate::plausibility::compare(inv, base));
+            e.comparison = Some(comparison);
+            warnings.extend(target::comparability_warnings(inv, &base.inventory));
+            // The energy cells kept when the cells were not (else read from the cells).
+            let cells_of = |k: usize, inv: &Inventory| match &kept_cells[k] {
+                Some(c) => std::borrow::Cow::Borrowed(c.as_slice()),
+                None => std::borrow::Cow::Owned(energy_cells(inv)),
+            };
+            let (own, theirs) = (cells_of(i, inv), cells_of(j, &base.inventory));
+            warnings.extend(compare_cells(inv, &own, &base.inventory, &theirs));
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
                     Ok(other) => Warning::OtherReleaseTotal {
-                        release: base.release.clone(),
+                        release: base.inventory.release.clone(),
                         total_t: other.total_emissions.tonnes(),
                         own_t: inv.total_emissions.tonnes(),
                         difference_t: other
@@ -149,13 +192,13 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
                             .unwrap_or_default(),
                     },
                     Err(p) => Warning::OtherReleaseFails {
-                        release: base.release.clone(),
+                        release: base.inventory.release.clone(),
                         reason: p[0].code(),
                         message: p[0].message(Terms::Batch),
                     },
                 });
             }
-            if let Some((_, t)) = &targets[j] {
+            if let Some(t) = &base.trajectory {
                 if inv.spec.year > t.target_year {
                     warnings.push(Warning::AfterTargetYear {
                         year: inv.spec.year,
@@ -167,11 +210,11 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
                         if p.distance_pct_too_large {
                             warnings.push(Warning::PercentTooLarge { what: "distance_pct" });
                         }
-                        extras.progress = Some(p);
+                        e.progress = Some(p);
                     }
-                    Err(e) => warnings.push(Warning::ProgressUnavailable {
-                        reason: e.code(),
-                        message: e.message(Terms::Batch),
+                    Err(err) => warnings.push(Warning::ProgressUnavailable {
+                        reason: err.code(),
+                        message: err.message(Terms::Batch),
                     }),
                 }
             }
@@ -179,16 +222,15 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
         warnings.extend(inv.warnings.iter().cloned());
         Compared::Done(extras, warnings)
     });
-    let mut results: Vec<Option<Extras>> = Vec::with_capacity(computed.len());
     for (i, c) in compared.into_iter().enumerate() {
         let entry = &specs.entries[i];
         match c {
-            Compared::Skipped => results.push(None),
+            Compared::Skipped => slots[i] = None,
             Compared::NoBaseline(kind) => {
                 let id = entry.spec.id.clone();
                 let b = entry.spec.baseline_id.as_deref();
                 st.error(inv_file, entry.line, Some((i, &id)), Some("baseline_id"), b, kind);
-                results.push(None);
+                slots[i] = None;
             }
             Compared::Done(extras, warnings) => {
                 for w in warnings {
@@ -200,32 +242,17 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
                     };
                     st.warn(file, line, Some(&entry.spec.id), column, w);
                 }
-                results.push(Some(extras));
+                if let (Some(e), Some(slot)) = (extras, slots[i].as_mut()) {
+                    slot.change_vs_baseline_pct = e.change;
+                    slot.comparison = e.comparison;
+                    slot.progress = e.progress;
+                }
             }
         }
     }
-    // Every monitoring inventory has read its baseline's path: the targets can move.
-    for (extras, target) in results.iter_mut().zip(&mut targets) {
-        if let (Some(e), Some((r, t))) = (extras.as_mut(), target.take()) {
-            e.target = Some(r);
-            e.trajectory = Some(t);
-        }
-    }
-    let inventories = computed
-        .into_iter()
-        .zip(results)
-        .filter_map(|(inv, extras)| {
-            let e = extras?;
-            Some(BatchInventory {
-                inventory: inv?,
-                target: e.target,
-                trajectory: e.trajectory,
-                change_vs_baseline_pct: e.change,
-                comparison: e.comparison,
-                progress: e.progress,
-            })
-        })
-        .collect();
+    // In place: the slots become the accepted inventories, in input order.
+    #[allow(clippy::filter_map_identity)] // `filter_map` collects into the same allocation.
+    let inventories: Vec<BatchInventory> = slots.into_iter().filter_map(|s| s).collect();
     // A cause before its consequences; the inventories file first, then the others by name
     // and line (a stable sort keeps the order of reading within a line).
     let inv_file = Some(inv_file);
@@ -259,29 +286,42 @@ pub(crate) fn finish(files: Files<'_>, reading: Reading<'_>, threads: usize) -> 
             });
         }
     }
-    BatchOutput {
+    Ok(BatchOutput {
         inventories,
         errors: st.errors,
         warnings: st.warnings,
         errors_not_listed: st.suppressed_errors,
         warnings_not_listed: st.suppressed_warnings,
         rejected,
-    }
+    })
 }
 
 #[derive(Default)]
 pub(crate) struct Extras {
-    pub(crate) target: Option<TargetResult>,
-    pub(crate) trajectory: Option<Trajectory>,
     pub(crate) change: Option<Decimal>,
     pub(crate) comparison: Option<Comparison>,
     pub(crate) progress: Option<Progress>,
 }
 
+/// One inventory to finish: its index, its builder and the user's factors for it.
 pub(crate) type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>);
-pub(crate) type Finished = (usize, Result<Inventory, Vec<Error>>);
 
-/// Finishes every inventory, in input order, on up to `threads` threads.
-pub(crate) fn finish_all(jobs: Vec<Job<'_, '_>>, threads: usize) -> Vec<Finished> {
-    par_map(jobs, threads, |_, (i, b, ov)| (i, b.finish(&ov)))
+/// What finishing one inventory gave: the inventory or its problems, and (for an inventory
+/// with a target) the target evaluated and the path to it.
+pub(crate) struct Outcome {
+    pub(crate) inventory: Result<Inventory, Vec<Error>>,
+    pub(crate) target: Option<crate::Result<(TargetResult, Trajectory)>>,
+    /// What comparing it with its baseline or its monitoring inventories reads of its cells,
+    /// kept when the cells are not (a batch written as it is computed).
+    pub(crate) energy_cells: Option<Vec<EnergyCell>>,
+}
+
+/// Finishes one inventory, then its target and path.
+pub(crate) fn outcome(b: InventoryBuilder<'_>, overrides: &[&FactorOverride]) -> Outcome {
+    let inventory = b.finish(overrides);
+    let target = inventory.as_ref().ok().and_then(|inv| {
+        let t = inv.spec.target.as_ref()?;
+        Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
+    });
+    Outcome { inventory, target, energy_cells: None }
 }

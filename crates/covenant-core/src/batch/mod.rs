@@ -17,6 +17,7 @@ mod diag;
 mod finish;
 mod read;
 pub mod report;
+mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -35,9 +36,11 @@ pub use read::MAX_TEXT_CHARS;
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
     BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, SUMMARY_HEADER,
-    TRAJECTORY_HEADER, write_crf, write_emissions, write_errors, write_summary, write_trajectory,
+    TRAJECTORY_HEADER, Table, Tables, write_crf, write_emissions, write_errors, write_summary,
+    write_trajectory,
 };
 pub use report::json::JsonReport;
+pub use stream::CellTables;
 
 /// The format version this module implements.
 pub const FORMAT_VERSION: &str = "1";
@@ -125,6 +128,35 @@ pub fn run_with<R: Read + Send>(
     options: Options,
     progress: ProgressFn<'_>,
 ) -> BatchOutput {
+    // Only writing the tables of every cell can fail, and none are written here.
+    run_inner(input, catalog, options, progress, None).unwrap_or_default()
+}
+
+/// [`run_with`] for CSV outputs, in less memory: the tables of every cell, `emissions.csv`
+/// and `crf.csv`, are written to `cells` while the inventories are computed (on up to
+/// `options.threads` threads, each inventory's rows once it is known to be accepted), and the
+/// inventories returned keep no cells and no factors; everything else is as [`run_with`]
+/// gives it (write `summary.csv` and `trajectory.csv` from it, with [`Tables`]). The bytes
+/// written are those of [`write_emissions`] and [`write_crf`] on the output of [`run_with`].
+/// Memory then grows with the cells while reading only, not with the cells of every inventory
+/// computed. Fails only when writing fails.
+pub fn run_streamed<R: Read + Send>(
+    input: BatchInput<'_, R>,
+    catalog: &Catalog,
+    options: Options,
+    progress: ProgressFn<'_>,
+    cells: CellTables<'_>,
+) -> Result<BatchOutput, BatchWriteError> {
+    run_inner(input, catalog, options, progress, Some(cells))
+}
+
+fn run_inner<R: Read + Send>(
+    input: BatchInput<'_, R>,
+    catalog: &Catalog,
+    options: Options,
+    progress: ProgressFn<'_>,
+    cells: Option<CellTables<'_>>,
+) -> Result<BatchOutput, BatchWriteError> {
     let mut st = diag::State::default();
     let specs = read::inventories::read_inventories(
         input.inventories.0,
@@ -155,5 +187,5 @@ pub fn run_with<R: Read + Send>(
         supply: supply_file.unwrap_or("supply.csv"),
         factors: factors_file.unwrap_or("factors.csv"),
     };
-    finish::finish(files, reading, options.threads)
+    finish::finish(files, reading, options.threads, cells)
 }

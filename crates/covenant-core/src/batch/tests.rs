@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::batch::diag::State;
-use crate::batch::read::record::{CHUNK_ROWS, LineTooLong, for_rows_with};
+use crate::batch::read::record::{CHUNK_ROWS, LineTooLong, Reader, for_rows_with};
 use crate::factors::Catalog;
 use crate::parallel::par_map;
 use crate::taxonomy::Carrier;
@@ -226,7 +226,7 @@ fn the_pipelined_reader_gives_the_same_output() {
 fn a_panic_in_the_pipeline_reaches_the_caller() {
     let mut bytes = b"inventory_id,sector\n".to_vec();
     bytes.extend(b"A,waste\n".repeat(5 * CHUNK_ROWS));
-    let rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(CrlfToLf::new(&bytes[..]));
+    let rdr = Reader::new(&bytes[..]);
     let mut st = State::default();
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut n = 0;
@@ -740,6 +740,85 @@ fn extreme_values_give_results_and_warnings_not_panics() {
         (dec!(600), dec!(100), Some(dec!(16.666666666666667)))
     );
     assert!(has("n", "after_target_year", "2015"), "{codes:?}");
+}
+
+/// The tables of every cell written while computing ([`run_streamed`]) are those written from
+/// [`run_with`]'s output, on one thread or several, with rejected inventories, monitoring
+/// inventories before and after their baselines, baselines that fail (a missing factor, a
+/// target year before the inventory's) and parts of inventories that wait for a baseline; the
+/// rest of the output is the same, without cells and factors.
+#[test]
+fn streamed_tables_are_the_tables_of_the_whole_output() {
+    use std::fmt::Write as _;
+    let mut inv = String::from(
+        "inventory_id,country,year,kind,baseline_id,population,target_year,target_reduction_pct\n",
+    );
+    let mut act = String::from("inventory_id,sector,carrier,amount,unit\n");
+    let n = 300;
+    for i in 0..n {
+        // Every fifth a monitoring inventory: of the baseline before it, or (every tenth) of one
+        // far later in the file; baselines 7 (mod 50) fail their target, 13 (mod 50) a factor.
+        let (kind, base) = match (i % 10, i % 50) {
+            (_, 8 | 14) | (5, _) => ("monitoring", format!("b{}", i - 1)),
+            (0, _) if i % 20 == 0 && i + 137 < n => {
+                ("monitoring", format!("b{}", i + 137 - (i + 137) % 10 + 1))
+            }
+            _ => ("baseline", String::new()),
+        };
+        let id = if kind == "baseline" { format!("b{i}") } else { format!("m{i}") };
+        let target = if i % 50 == 7 { "2001,20" } else { "2030,40" };
+        writeln!(inv, "{id},IT,{},{kind},{base},{},{target}", 2010 + i % 3, 1000 + i).unwrap();
+        for k in 0..(3 + i % 4) {
+            let carrier = match (i % 50, k) {
+                (13, 0) => "other_fossil",
+                (_, 0) => "electricity",
+                (_, 1) => "natural_gas",
+                (_, 2) => "diesel",
+                _ => "heating_oil",
+            };
+            let sector =
+                if carrier == "diesel" { "private_transport" } else { "residential_buildings" };
+            // Some monitoring inventories have a cell a thousand times their baseline's (the
+            // plausibility warnings compare cells).
+            let amount =
+                if i % 30 == 5 && k == 1 { 1000 * (100 + i * 7 + k) } else { 100 + i * 7 + k };
+            writeln!(act, "{id},{sector},{carrier},{amount}.{k},{}", ["MWh", "GJ", "kWh"][k % 3])
+                .unwrap();
+        }
+    }
+    let input = || BatchInput {
+        inventories: ("inventories.csv", inv.as_bytes()),
+        activity: ("activity.csv", act.as_bytes()),
+        factors: None,
+        supply: None,
+    };
+    let catalog = Catalog::embedded();
+    let whole = run_with(input(), catalog, Options { cell_detail: false, threads: 1 }, &mut |_| {});
+    assert!(whole.inventories.len() > 200, "{:?}", messages(&whole));
+    for id in ["b7", "m8", "b13", "m14"] {
+        assert!(whole.rejected.iter().any(|r| r == id), "{id}: {:?}", whole.rejected);
+    }
+    for code in ["energy_change", "magnitude_vs_baseline"] {
+        assert!(whole.warnings.iter().any(|w| w.code == code), "{code}");
+    }
+    let (mut emissions, mut crf) = (Vec::new(), Vec::new());
+    write_emissions(&mut emissions, &whole.inventories).unwrap();
+    write_crf(&mut crf, &whole.inventories).unwrap();
+    for threads in [1, 2, 3] {
+        let (mut e, mut c) = (Vec::new(), Vec::new());
+        let options = Options { cell_detail: false, threads };
+        let cells = CellTables { emissions: &mut e, crf: &mut c };
+        let streamed =
+            crate::batch::run_streamed(input(), catalog, options, &mut |_| {}, cells).unwrap();
+        assert!(e == emissions, "emissions.csv, {threads} threads");
+        assert!(c == crf, "crf.csv, {threads} threads");
+        let mut shells = whole.clone();
+        for r in &mut shells.inventories {
+            r.inventory.cells.clear();
+            r.inventory.factors.clear();
+        }
+        assert_eq!(streamed, shells, "{threads} threads");
+    }
 }
 
 #[test]

@@ -129,6 +129,47 @@ pub struct FactorRecord {
 
 type FactorKey = (Carrier, Option<Country>, Option<u16>, Approach, GasBasis, Variant);
 
+/// The hasher of the factor index: its keys are a few small codes from the shipped factor
+/// files, looked up for every carrier of every inventory, so a multiply-rotate hash (as in
+/// `rustc`'s FxHasher) serves better than the default SipHash, whose resistance to chosen keys
+/// is not needed here. Iteration order never reaches an output.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
+
 /// An emission-factor set revision (`factors/<name>/<revision>/factors.csv` + `sources.csv`).
 #[derive(Clone, Debug)]
 pub struct FactorSet {
@@ -137,8 +178,8 @@ pub struct FactorSet {
     com: bool,
     records: Vec<FactorRecord>,
     sources: BTreeMap<String, Arc<str>>,
-    index: HashMap<FactorKey, usize>,
-    covered: std::collections::HashSet<(Carrier, Country)>,
+    index: HashMap<FactorKey, usize, KeyHash>,
+    covered: std::collections::HashSet<(Carrier, Country), KeyHash>,
 }
 
 impl FactorSet {
@@ -151,7 +192,7 @@ impl FactorSet {
         // Sized once: the JRC set has thousands of rows.
         let rows = memchr::memchr_iter(b'\n', factors_csv.as_bytes()).count();
         let mut records = Vec::with_capacity(rows);
-        let mut index = HashMap::with_capacity(rows);
+        let mut index = HashMap::with_capacity_and_hasher(rows, KeyHash::default());
         let cols = [
             "carrier", "country", "year", "approach", "gases", "value", "unit", "tag", "source",
             "note", "?variant",

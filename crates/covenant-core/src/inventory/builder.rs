@@ -12,18 +12,67 @@ use crate::factors::{Release, Variant};
 use crate::quantity::{ActivityUnit, Emissions, Energy, MAX_AMOUNT};
 use crate::taxonomy::{Carrier, GasBasis, Sector};
 
-const SLOTS: usize = Carrier::ALL.len() + 1;
+/// The slots of a sector: one per carrier, and one without a carrier.
+pub(super) const SLOTS: usize = Carrier::ALL.len() + 1;
 
-#[derive(Clone, Debug, Default)]
+/// What one cell adds up while rows arrive: 48 bytes without heap memory for a cell whose rows
+/// share one unit (almost all), as memory grows with the cells of every inventory of a batch.
+#[derive(Clone, Debug)]
 pub(super) struct Acc {
-    /// Every input line, when the builder keeps cell detail.
-    pub(super) lines: Vec<u64>,
     /// The number of rows added.
     pub(super) rows: u64,
+    /// The smallest input line, for messages ([`NO_LINE`] while none is known).
+    first_line: u64,
+    /// The amounts summed per unit and variant, in the order they first appeared: the first
+    /// one here, the others (rare) in `more`.
+    first: Summed,
+    // Boxed: 8 bytes in every cell instead of 24, and almost always `None`.
+    #[allow(clippy::box_collection)]
+    more: Option<Box<Vec<Summed>>>,
+}
+
+/// No line known (no file has that many).
+const NO_LINE: u64 = u64::MAX;
+
+/// An amount summed for one unit and fuel variant.
+pub(super) type Summed = (ActivityUnit, Variant, Decimal);
+
+impl Acc {
+    fn new(first: Summed) -> Acc {
+        Acc { rows: 0, first_line: NO_LINE, first, more: None }
+    }
+
     /// The smallest input line, for messages.
-    pub(super) first_line: Option<u64>,
-    /// The amounts summed per unit and variant (almost always one).
-    pub(super) inputs: Vec<(ActivityUnit, Variant, Decimal)>,
+    pub(super) fn first_line(&self) -> Option<u64> {
+        (self.first_line != NO_LINE).then_some(self.first_line)
+    }
+
+    /// The amounts summed per unit and variant, in the order they first appeared.
+    pub(super) fn inputs(&self) -> impl Iterator<Item = &Summed> + Clone {
+        std::iter::once(&self.first).chain(self.more.iter().flat_map(|m| m.iter()))
+    }
+
+    pub(super) fn input_count(&self) -> usize {
+        self.more.as_ref().map_or(0, |m| m.len()).saturating_add(1)
+    }
+
+    /// Adds an amount to the sum of its unit and variant (a new sum is the amount itself).
+    fn add(&mut self, (unit, variant, amount): Summed) -> Option<()> {
+        let sum = if self.first.0 == unit && self.first.1 == variant {
+            &mut self.first.2
+        } else {
+            let more = self.more.get_or_insert_with(Box::default);
+            match more.iter().position(|&(u, v, _)| u == unit && v == variant) {
+                Some(k) => &mut more[k].2,
+                None => {
+                    more.push((unit, variant, amount));
+                    return Some(());
+                }
+            }
+        };
+        *sum = sum.checked_add(amount)?;
+        Some(())
+    }
 }
 
 /// Adds activity rows up into cells; see the module docs.
@@ -38,50 +87,83 @@ pub struct InventoryBuilder<'r> {
     pub(super) detail: bool,
 }
 
+/// The most cells an inventory can have: one per sector and carrier the builder accepts
+/// (energy sectors with a carrier, the others without). Fewer than 255, so the position of a
+/// cell fits in a byte.
+const MAX_CELLS: usize = {
+    let (mut n, mut k) = (0, 0);
+    while k < Sector::ALL.len() {
+        n += if Sector::ALL[k].is_energy() { Carrier::ALL.len() } else { 1 };
+        k += 1;
+    }
+    n
+};
+const _: () = assert!(MAX_CELLS < u8::MAX as usize);
+
 /// Sparse sector × carrier cells: a slot index and only the cells that have rows, so an
-/// inventory costs memory in proportion to its cells, not to the 272 possible ones.
+/// inventory costs memory in proportion to its cells, not to the 288 possible slots.
 #[derive(Clone, Debug)]
 pub(super) struct Cells {
-    pub(super) index: Box<[u16]>,
+    pub(super) index: Box<[u8]>,
     pub(super) accs: Vec<Acc>,
+    /// The input lines of each cell (in the order of `accs`), when the builder keeps cell
+    /// detail.
+    pub(super) lines: Vec<Vec<u64>>,
 }
 
 impl Cells {
-    const ABSENT: u16 = u16::MAX;
+    const ABSENT: u8 = u8::MAX;
 
     #[allow(clippy::arithmetic_side_effects, reason = "the size of a table of the closed enums")]
     fn new() -> Cells {
         Cells {
             index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
             accs: Vec::new(),
+            lines: Vec::new(),
         }
     }
 
-    pub(super) fn get(&self, slot: usize) -> Option<&Acc> {
+    /// Whether a slot has a cell.
+    pub(super) fn has(&self, slot: usize) -> bool {
+        self.index[slot] != Cells::ABSENT
+    }
+
+    /// The cell of a slot and its position in `accs`.
+    pub(super) fn get(&self, slot: usize) -> Option<(usize, &Acc)> {
         match self.index[slot] {
             Cells::ABSENT => None,
-            i => self.accs.get(usize::from(i)),
+            i => self.accs.get(usize::from(i)).map(|a| (usize::from(i), a)),
         }
     }
 
-    fn entry(&mut self, slot: usize) -> &mut Acc {
-        let i = match self.index[slot] {
+    /// Adds a row's amount to the cell of a slot (created with it when it has none); gives
+    /// the cell's position in `accs`, or `None` when the sum overflows.
+    fn add(&mut self, slot: usize, input: Summed) -> Option<usize> {
+        match self.index[slot] {
             Cells::ABSENT => {
-                // At most 272 cells, far below u16::MAX.
-                let i = u16::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
+                // At most MAX_CELLS: only the rows `check` accepts reach a cell.
+                let i = u8::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
                 self.index[slot] = i;
-                self.accs.push(Acc::default());
-                i
+                self.accs.push(Acc::new(input));
+                Some(usize::from(i))
             }
-            i => i,
-        };
-        &mut self.accs[usize::from(i)]
+            i => {
+                self.accs[usize::from(i)].add(input)?;
+                Some(usize::from(i))
+            }
+        }
     }
 }
 
 #[allow(clippy::arithmetic_side_effects, reason = "indices of the closed sector and carrier enums")]
 pub(super) fn slot(sector: Sector, carrier: Option<Carrier>) -> usize {
-    sector.index() * SLOTS + carrier.map_or(SLOTS - 1, Carrier::index)
+    slot_index(sector, carrier.map_or(SLOTS - 1, Carrier::index))
+}
+
+/// The slot of a sector's `k`th carrier (the last: none).
+#[allow(clippy::arithmetic_side_effects, reason = "indices of the closed sector and carrier enums")]
+pub(super) fn slot_index(sector: Sector, k: usize) -> usize {
+    sector.index() * SLOTS + k
 }
 
 impl<'r> InventoryBuilder<'r> {
@@ -321,22 +403,23 @@ impl<'r> InventoryBuilder<'r> {
         } else {
             self.check(a)?;
         }
-        let acc = self.cells.entry(slot(a.sector, a.carrier));
-        let overflow = |e: Error| located_amount(a, e);
+        let i = self
+            .cells
+            .add(slot(a.sector, a.carrier), (a.unit, a.variant, a.amount))
+            .ok_or_else(|| located_amount(a, Error::overflow("amount sum")))?;
+        let acc = &mut self.cells.accs[i];
         acc.rows = acc.rows.saturating_add(1);
         if let Some(l) = a.line {
-            acc.first_line = Some(acc.first_line.map_or(l, |f| f.min(l)));
-            if self.detail {
-                acc.lines.push(l);
-            }
+            acc.first_line = acc.first_line.min(l);
         }
-        match acc.inputs.iter_mut().find(|(u, v, _)| *u == a.unit && *v == a.variant) {
-            Some((_, _, sum)) => {
-                *sum = sum
-                    .checked_add(a.amount)
-                    .ok_or_else(|| overflow(Error::overflow("amount sum")))?;
+        if self.detail {
+            // One list per cell, the new one included.
+            if self.cells.lines.len() < self.cells.accs.len() {
+                self.cells.lines.resize_with(self.cells.accs.len(), Vec::new);
             }
-            None => acc.inputs.push((a.unit, a.variant, a.amount)),
+            if let Some(l) = a.line {
+                self.cells.lines[i].push(l);
+            }
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::builder::{Acc, FuelParameters, slot};
+use super::builder::{Acc, FuelParameters, SLOTS, slot, slot_index};
 use super::{
     Cell, ENGINE_VERSION, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Subtotal,
 };
@@ -38,19 +38,22 @@ impl InventoryBuilder<'_> {
         };
         let mut totals = Totals::default();
         let mut out_cells = Vec::with_capacity(self.cells.accs.len());
-        let mut sectors = Vec::new();
+        // Exactly as many subtotals as sectors with cells (memory grows with inventories).
+        let with_cells = |s: Sector| (0..SLOTS).any(|k| self.cells.has(slot_index(s, k)));
+        let mut sectors =
+            Vec::with_capacity(Sector::ALL.iter().filter(|&&s| with_cells(s)).count());
         for &sector in Sector::ALL {
             let mut sector_total: Option<Subtotal<()>> = None;
             let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
             for carrier in carriers {
-                let Some(acc) = self.cells.get(slot(sector, carrier)) else {
+                let Some((i, acc)) = self.cells.get(slot(sector, carrier)) else {
                     continue;
                 };
-                let Some(cell) = run.cell(sector, carrier, acc) else {
+                let Some(cell) = run.cell(sector, carrier, i, acc) else {
                     continue;
                 };
                 if let Err(e) = totals.add(&mut sector_total, &cell) {
-                    run.problems.push(amount_problem(acc.first_line, e));
+                    run.problems.push(amount_problem(acc.first_line(), e));
                     continue;
                 }
                 if let Some(b) = cell.biogenic_co2 {
@@ -59,7 +62,7 @@ impl InventoryBuilder<'_> {
                             .biogenic
                             .unwrap_or_default()
                             .checked_add(b)
-                            .map_err(|e| vec![amount_problem(acc.first_line, e)])?,
+                            .map_err(|e| vec![amount_problem(acc.first_line(), e)])?,
                     );
                 }
                 out_cells.push(cell);
@@ -78,13 +81,10 @@ impl InventoryBuilder<'_> {
             }
         }
         warnings.extend(crate::plausibility::cell_warnings(&self.spec, &out_cells));
-        let carriers = Carrier::ALL
-            .iter()
-            .zip(totals.by_carrier)
-            .filter_map(|(&c, t)| {
-                t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
-            })
-            .collect();
+        let mut carriers = Vec::with_capacity(totals.by_carrier.iter().flatten().count());
+        carriers.extend(Carrier::ALL.iter().zip(totals.by_carrier).filter_map(|(&c, t)| {
+            t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
+        }));
         factors.sort_by_key(|f| f.carrier);
         let spec = self.spec;
         let per_capita_t = spec.population.map(|p| totals.emissions.per_capita(p));
@@ -116,8 +116,8 @@ impl InventoryBuilder<'_> {
         let consumption = |carrier: Carrier| -> Result<Energy> {
             let mut sum = Energy::ZERO;
             for &sector in Sector::ALL {
-                if let Some(acc) = self.cells.get(slot(sector, Some(carrier))) {
-                    for &(unit, _, amount) in &acc.inputs {
+                if let Some((_, acc)) = self.cells.get(slot(sector, Some(carrier))) {
+                    for &(unit, _, amount) in acc.inputs() {
                         sum = sum.checked_add(conversion(None, unit, amount)?.energy)?;
                     }
                 }
@@ -163,13 +163,19 @@ struct Run<'b, 'r, 'o> {
 
 impl Run<'_, '_, '_> {
     /// One cell from its summed quantities, or `None` when it has a problem (recorded).
-    fn cell(&mut self, sector: Sector, carrier: Option<Carrier>, acc: &Acc) -> Option<Cell> {
+    fn cell(
+        &mut self,
+        sector: Sector,
+        carrier: Option<Carrier>,
+        i: usize,
+        acc: &Acc,
+    ) -> Option<Cell> {
         let detail = self.builder.detail;
         // The cell's quantities, summed per unit while reading, converted once here.
-        let mut inputs = Vec::with_capacity(if detail { acc.inputs.len() } else { 0 });
+        let mut inputs = Vec::with_capacity(if detail { acc.input_count() } else { 0 });
         let mut by_variant = [Energy::ZERO; 2];
         let mut direct = Emissions::ZERO;
-        let converted = acc.inputs.iter().try_for_each(|&(unit, variant, amount)| {
+        let converted = acc.inputs().try_for_each(|&(unit, variant, amount)| {
             let fuel = !matches!(
                 unit,
                 ActivityUnit::Energy(_) | ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e
@@ -192,10 +198,10 @@ impl Run<'_, '_, '_> {
             Ok::<(), Error>(())
         });
         if let Err(e) = converted {
-            self.problems.push(amount_problem(acc.first_line, e));
+            self.problems.push(amount_problem(acc.first_line(), e));
             return None;
         }
-        let has = |v: Variant| acc.inputs.iter().any(|&(_, x, _)| x == v);
+        let has = |v: Variant| acc.inputs().any(|&(_, x, _)| x == v);
         let variants: &'static [Variant] =
             match (has(Variant::Default), has(Variant::NonSustainable)) {
                 (true, true) => &[Variant::Default, Variant::NonSustainable],
@@ -212,7 +218,7 @@ impl Run<'_, '_, '_> {
                 let mut failed = false;
                 for &variant in variants {
                     let e = by_variant[usize::from(variant == Variant::NonSustainable)];
-                    let Some(factor) = self.factor(c, variant, acc.first_line) else {
+                    let Some(factor) = self.factor(c, variant, acc.first_line()) else {
                         failed = true;
                         continue;
                     };
@@ -227,7 +233,7 @@ impl Run<'_, '_, '_> {
                             used = Some(factor);
                         }
                         Err(err) => {
-                            self.problems.push(amount_problem(acc.first_line, err));
+                            self.problems.push(amount_problem(acc.first_line(), err));
                             failed = true;
                         }
                     }
@@ -247,7 +253,7 @@ impl Run<'_, '_, '_> {
             }
         };
         inputs.sort_by_key(|c| c.unit);
-        let mut lines = acc.lines.clone();
+        let mut lines = self.builder.cells.lines.get(i).cloned().unwrap_or_default();
         if !lines.is_sorted() {
             lines.sort_unstable();
         }
@@ -261,7 +267,7 @@ impl Run<'_, '_, '_> {
             rows: acc.rows,
             variants,
             lines,
-            first_line: acc.first_line,
+            first_line: acc.first_line(),
             inputs,
         })
     }

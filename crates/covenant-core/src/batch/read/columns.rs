@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use crate::batch::diag::{MAX_LISTED, State};
+use crate::batch::read::record::Record;
 use crate::error::{ErrorKind, Warning};
 
 /// The columns of one input file, in the order of [`Column::NAMES`]: the required ones first.
@@ -130,7 +131,7 @@ impl<C: Column> Columns<C> {
     /// The message for a row whose fields do not fit the header, if they do not: a row has as
     /// many fields as the header, or stops after the last named column; fields under the
     /// header's empty end columns must be empty.
-    pub(crate) fn ragged(&self, rec: &::csv::StringRecord) -> Option<ErrorKind> {
+    pub(crate) fn ragged(&self, rec: &Record<'_>) -> Option<ErrorKind> {
         let n = rec.len();
         if n == self.width {
             if self.named < self.width
@@ -148,7 +149,7 @@ impl<C: Column> Columns<C> {
     }
 
     /// The trimmed field of column `c`, or "" when the file has no such column.
-    pub(crate) fn get<'r>(&self, rec: &'r ::csv::StringRecord, c: C) -> &'r str {
+    pub(crate) fn get<'r>(&self, rec: &Record<'r>, c: C) -> &'r str {
         self.pos[c.index()].and_then(|i| rec.get(i)).map_or("", crate::codes::trim_ascii_fast)
     }
 }

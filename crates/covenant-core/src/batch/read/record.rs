@@ -51,7 +51,7 @@ impl<R: Read> CrlfToLf<R> {
         }
         self.line_bytes += first;
         self.check_length()?;
-        self.lines += out.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.lines += memchr::memchr_iter(b'\n', out).count() as u64;
         self.line_bytes = out.len() - last - 1;
         self.check_length()
     }
@@ -161,10 +161,124 @@ impl fmt::Display for LineTooLong {
 
 impl std::error::Error for LineTooLong {}
 
-pub(crate) fn too_long_line(e: &::csv::Error) -> Option<u64> {
-    match e.kind() {
-        ::csv::ErrorKind::Io(io) => io.get_ref()?.downcast_ref::<LineTooLong>().map(|l| l.0),
-        _ => None,
+/// Why a record could not be read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The input could not be read further (reading stops).
+    Io(std::io::Error),
+    /// A field (0-based) is not UTF-8 (the record is skipped).
+    Utf8 { field: usize },
+}
+
+impl ReadError {
+    /// The error it stands for, and its line: that of the record for a field that is not
+    /// UTF-8; none (0) for an I/O error, as the csv crate reports them, unless it is a line too
+    /// long, which names its own.
+    fn located(&self, line: u64) -> (u64, ErrorKind) {
+        match self {
+            ReadError::Utf8 { field } => (line, ErrorKind::NotUtf8 { field: field + 1 }),
+            ReadError::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
+                Some(LineTooLong(l)) => (*l, ErrorKind::LineTooLong { limit: MAX_LINE_BYTES }),
+                None => (0, ErrorKind::Unreadable { message: io.to_string() }),
+            },
+        }
+    }
+}
+
+/// A CSV reader over `csv_core`, reading records as the `csv` crate's reader does with
+/// `has_headers(false)` and `flexible(true)` (the same parser, line numbers and UTF-8 errors),
+/// but into a caller's buffer: the fields of many records back to back, without a record
+/// with buffers of its own per row. The tests compare both on arbitrary bytes.
+pub(crate) struct Reader<R> {
+    core: csv_core::Reader,
+    src: CrlfToLf<R>,
+    buf: Box<[u8]>,
+    pos: usize,
+    filled: usize,
+    /// The line where the next record starts.
+    line: u64,
+    /// No more records: the input ended or could not be read.
+    done: bool,
+}
+
+impl<R: Read> Reader<R> {
+    pub(crate) fn new(r: R) -> Reader<R> {
+        Reader {
+            core: csv_core::ReaderBuilder::new().build(),
+            src: CrlfToLf::new(r),
+            buf: vec![0; 1 << 16].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
+            line: 1,
+            done: false,
+        }
+    }
+
+    /// Reads the next record: its fields' bytes are appended to `text` from `used` on (`text`
+    /// grows as needed; what lies beyond the record is unspecified) and their ends pushed to
+    /// `ends`. Gives the line where the record starts and the end of its text, or `None` at
+    /// the end of the input. A record that is not UTF-8 is consumed and reported; after an
+    /// I/O error no record is read.
+    pub(crate) fn read(
+        &mut self,
+        text: &mut Vec<u8>,
+        used: usize,
+        ends: &mut Vec<u32>,
+    ) -> Result<Option<(u64, usize)>, (u64, ReadError)> {
+        use csv_core::ReadRecordResult::*;
+        let line = self.line;
+        let first_end = ends.len();
+        if self.done {
+            return Ok(None);
+        }
+        let mut out = used;
+        let mut field_ends = [0usize; 32];
+        loop {
+            if self.pos == self.filled {
+                match self.src.read(&mut self.buf) {
+                    Ok(n) => (self.pos, self.filled) = (0, n),
+                    Err(e) => {
+                        self.done = true;
+                        return Err((line, ReadError::Io(e)));
+                    }
+                }
+            }
+            if text.len() < out + 256 {
+                text.resize((out + 256).max(text.len() * 2), 0);
+            }
+            let (res, nin, nout, nend) = self.core.read_record(
+                &self.buf[self.pos..self.filled],
+                &mut text[out..],
+                &mut field_ends,
+            );
+            self.pos += nin;
+            self.line = self.core.line();
+            // Field ends are relative to the record's start, over all the calls that read it.
+            // The callers keep their text below 4 GiB (a chunk below 17 MiB).
+            ends.extend(field_ends[..nend].iter().map(|&e| (used + e) as u32));
+            out += nout;
+            match res {
+                InputEmpty | OutputFull | OutputEndsFull => continue,
+                Record => break,
+                End => {
+                    self.done = true;
+                    return Ok(None);
+                }
+            }
+        }
+        let record = &text[used..out];
+        if !record.is_ascii() {
+            let mut start = used;
+            for (i, &end) in ends[first_end..].iter().enumerate() {
+                let end = end as usize;
+                if std::str::from_utf8(&text[start..end]).is_err() {
+                    ends.truncate(first_end);
+                    return Err((line, ReadError::Utf8 { field: i }));
+                }
+                start = end;
+            }
+        }
+        Ok(Some((line, out)))
     }
 }
 
@@ -174,49 +288,38 @@ pub(crate) fn open<R: Read>(
     r: R,
     st: &mut State,
     required: &[&'static str],
-) -> Option<(::csv::Reader<CrlfToLf<R>>, ::csv::StringRecord)> {
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(CrlfToLf::new(r));
-    let mut header = ::csv::StringRecord::new();
-    match rdr.read_record(&mut header) {
-        Ok(true) => Some((rdr, header)),
-        Ok(false) => {
+) -> Option<(Reader<R>, ::csv::StringRecord)> {
+    let mut rdr = Reader::new(r);
+    let (mut text, mut ends) = (Vec::new(), Vec::new());
+    match rdr.read(&mut text, 0, &mut ends) {
+        Ok(Some(_)) => {
+            let mut header = ::csv::StringRecord::new();
+            let mut start = 0;
+            for &e in &ends {
+                // Checked by the reader: UTF-8.
+                header.push_field(std::str::from_utf8(&text[start..e as usize]).unwrap_or(""));
+                start = e as usize;
+            }
+            Some((rdr, header))
+        }
+        Ok(None) => {
             let required = required.to_vec();
             st.error(file, 1, None, None, None, ErrorKind::EmptyFile { required });
             None
         }
-        Err(e) => {
-            st.error(file, 1, None, None, None, csv_error(&e));
+        Err((line, e)) => {
+            st.error(file, 1, None, None, None, e.located(line).1);
             None
         }
-    }
-}
-
-/// The error a csv reader's error stands for.
-pub(crate) fn csv_error(e: &::csv::Error) -> ErrorKind {
-    match e.kind() {
-        ::csv::ErrorKind::Utf8 { err, .. } => ErrorKind::NotUtf8 { field: err.field() + 1 },
-        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => ErrorKind::RaggedRow {
-            fields: usize::try_from(*len).unwrap_or(usize::MAX),
-            width: usize::try_from(*expected_len).unwrap_or(usize::MAX),
-        },
-        ::csv::ErrorKind::Io(_) if too_long_line(e).is_some() => {
-            ErrorKind::LineTooLong { limit: MAX_LINE_BYTES }
-        }
-        ::csv::ErrorKind::Io(io) => ErrorKind::Unreadable { message: io.to_string() },
-        _ => ErrorKind::CsvSyntax { message: e.to_string() },
     }
 }
 
 /// Calls `f` for every data row; row errors are reported and skipped.
 pub(crate) fn for_rows<R: Read>(
     file: &str,
-    rdr: ::csv::Reader<CrlfToLf<R>>,
+    rdr: Reader<R>,
     st: &mut State,
-    f: impl FnMut(u64, &::csv::StringRecord, &mut State),
+    f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
     for_rows_counted(file, rdr, st, &mut |_| {}, f);
 }
@@ -224,10 +327,10 @@ pub(crate) fn for_rows<R: Read>(
 /// [`for_rows`] on the calling thread, reporting the number of records read to `progress`.
 pub(crate) fn for_rows_counted<R: Read>(
     file: &str,
-    mut rdr: ::csv::Reader<CrlfToLf<R>>,
+    mut rdr: Reader<R>,
     st: &mut State,
     progress: ProgressFn<'_>,
-    mut f: impl FnMut(u64, &::csv::StringRecord, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
     let mut count = Count::default();
     let mut chunk = Chunk::default();
@@ -254,13 +357,25 @@ impl Count {
 }
 
 /// Rows are parsed in chunks of this many records.
-pub(crate) const CHUNK_ROWS: usize = 2048;
+pub(crate) const CHUNK_ROWS: usize = 16384;
 
-/// A chunk of parsed records, reused from chunk to chunk so their buffers are allocated once.
+/// A chunk ends early when its text reaches this size (16 MiB).
+const CHUNK_TEXT: usize = 1 << 24;
+
+/// Chunks circulating between the parser and the caller.
+const CHUNKS: usize = 3;
+
+/// A chunk of parsed records: their fields' text back to back in one buffer, reused from
+/// chunk to chunk (a few bytes per field beyond the text, instead of a record with buffers
+/// of its own per row).
 #[derive(Default)]
 pub(crate) struct Chunk {
-    pub(crate) records: Vec<::csv::StringRecord>,
-    pub(crate) lines: Vec<u64>,
+    /// The fields of every record, one after the other.
+    text: String,
+    /// The end of every field in `text`.
+    ends: Vec<u32>,
+    /// For every record: the position in `ends` of its first field, and its line.
+    records: Vec<(u32, u64)>,
     pub(crate) len: usize,
     /// A csv error after the records: its line, the error and whether reading stopped.
     pub(crate) error: Option<(u64, ErrorKind, bool)>,
@@ -268,39 +383,72 @@ pub(crate) struct Chunk {
     pub(crate) done: bool,
 }
 
+/// One record of a [`Chunk`].
+#[derive(Clone, Copy)]
+pub(crate) struct Record<'c> {
+    text: &'c str,
+    /// Where the record's first field starts in `text`.
+    start: u32,
+    /// The end of each of its fields in `text`.
+    ends: &'c [u32],
+}
+
+impl<'c> Record<'c> {
+    /// The number of fields.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// A field.
+    pub(crate) fn get(&self, i: usize) -> Option<&'c str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] } as usize;
+        self.text.get(start..end)
+    }
+}
+
 impl Chunk {
     /// Parses records until the chunk is full, the file ends or a record is malformed.
-    pub(crate) fn fill<R: Read>(&mut self, rdr: &mut ::csv::Reader<CrlfToLf<R>>) {
+    pub(crate) fn fill<R: Read>(&mut self, rdr: &mut Reader<R>) {
         self.len = 0;
         self.error = None;
-        while self.len < CHUNK_ROWS {
-            if self.records.len() == self.len {
-                self.records.push(::csv::StringRecord::new());
-                self.lines.push(0);
-            }
-            let rec = &mut self.records[self.len];
-            match rdr.read_record(rec) {
-                Ok(true) => {
-                    if rec.len() == 1 && rec.get(0).is_some_and(|c| c.trim().is_empty()) {
-                        continue; // a blank line
+        self.ends.clear();
+        self.records.clear();
+        let mut text = std::mem::take(&mut self.text).into_bytes();
+        let mut used = 0;
+        // Lines are at most MAX_LINE_BYTES long: the text stays below 4 GiB and its offsets
+        // fit in 32 bits.
+        while self.len < CHUNK_ROWS && used < CHUNK_TEXT {
+            let first = self.ends.len();
+            match rdr.read(&mut text, used, &mut self.ends) {
+                Ok(Some((line, end))) => {
+                    let blank = self.ends.len() - first == 1
+                        && std::str::from_utf8(&text[used..end]).is_ok_and(|f| f.trim().is_empty());
+                    if blank {
+                        self.ends.truncate(first);
+                        continue;
                     }
-                    self.lines[self.len] = rec.position().map_or(0, |p| p.line());
+                    self.records.push((first as u32, line));
                     self.len += 1;
+                    used = end;
                 }
-                Ok(false) => {
+                Ok(None) => {
                     self.done = true;
-                    return;
+                    break;
                 }
-                Err(e) => {
-                    let line =
-                        too_long_line(&e).or_else(|| e.position().map(|p| p.line())).unwrap_or(0);
-                    let io = matches!(e.kind(), ::csv::ErrorKind::Io(_));
-                    self.error = Some((line, csv_error(&e), io));
+                Err((line, e)) => {
+                    let io = matches!(e, ReadError::Io(_));
+                    let (line, kind) = e.located(line);
+                    self.error = Some((line, kind, io));
                     self.done = io;
-                    return;
+                    break;
                 }
             }
         }
+        text.truncate(used);
+        // Every record read is UTF-8 (checked by the reader).
+        self.text = String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     }
 
     /// Hands every record to `f`, then reports the error that ended the chunk, if any.
@@ -308,10 +456,14 @@ impl Chunk {
         &mut self,
         file: &str,
         st: &mut State,
-        f: &mut impl FnMut(u64, &::csv::StringRecord, &mut State),
+        f: &mut impl FnMut(u64, &Record<'_>, &mut State),
     ) {
-        for (rec, &line) in self.records[..self.len].iter().zip(&self.lines) {
-            f(line, rec, st);
+        for (k, &(first, line)) in self.records.iter().enumerate() {
+            let last = self.records.get(k + 1).map_or(self.ends.len(), |r| r.0 as usize);
+            let first = first as usize;
+            let start = if first == 0 { 0 } else { self.ends[first - 1] };
+            let rec = Record { text: &self.text, start, ends: &self.ends[first..last] };
+            f(line, &rec, st);
         }
         if let Some((line, kind, io)) = self.error.take() {
             st.error(file, line, None, None, None, kind);
@@ -326,11 +478,11 @@ impl Chunk {
 /// either way, and everything `f` allocates is allocated on the calling thread.
 pub(crate) fn for_rows_with<R: Read + Send>(
     file: &str,
-    rdr: ::csv::Reader<CrlfToLf<R>>,
+    rdr: Reader<R>,
     st: &mut State,
     threads: usize,
     progress: ProgressFn<'_>,
-    mut f: impl FnMut(u64, &::csv::StringRecord, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
     // WebAssembly in the browser has no threads: always one there (and no thread code in the
     // module).
@@ -338,10 +490,10 @@ pub(crate) fn for_rows_with<R: Read + Send>(
         return for_rows_counted(file, rdr, st, progress, f);
     }
     use std::sync::mpsc;
-    // Four chunks circulate: the parser fills empty ones, the caller drains full ones.
-    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(4);
+    // Three chunks circulate: the parser fills empty ones, the caller drains full ones.
+    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(CHUNKS);
     let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
-    for _ in 0..4 {
+    for _ in 0..CHUNKS {
         let _ = empty_tx.send(Chunk::default());
     }
     let mut count = Count::default();
@@ -383,4 +535,138 @@ pub(crate) fn for_rows_with<R: Read + Send>(
         return for_rows_counted(file, rdr, st, progress, f);
     }
     progress(count.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Read = Result<(u64, Vec<String>), (u64, ErrorKind)>;
+
+    /// Every record (its line and fields) and error the `csv` crate's reader gives, as the
+    /// batch readers used it (no headers, flexible), until the end or an I/O error.
+    fn with_csv(bytes: &[u8]) -> Vec<Read> {
+        let mut rdr = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(CrlfToLf::new(bytes));
+        let mut rec = ::csv::StringRecord::new();
+        let mut out = Vec::new();
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(true) => out.push(Ok((
+                    rec.position().map_or(0, |p| p.line()),
+                    rec.iter().map(str::to_string).collect(),
+                ))),
+                Ok(false) => return out,
+                Err(e) => {
+                    let io = match e.kind() {
+                        ::csv::ErrorKind::Io(io) => Some(io),
+                        _ => None,
+                    };
+                    let long =
+                        io.and_then(|io| io.get_ref()?.downcast_ref::<LineTooLong>().map(|l| l.0));
+                    out.push(Err(match (e.kind(), long) {
+                        (_, Some(l)) => (l, ErrorKind::LineTooLong { limit: MAX_LINE_BYTES }),
+                        (::csv::ErrorKind::Utf8 { err, pos }, _) => (
+                            pos.as_ref().map_or(0, |p| p.line()),
+                            ErrorKind::NotUtf8 { field: err.field() + 1 },
+                        ),
+                        (::csv::ErrorKind::Io(io), _) => {
+                            (0, ErrorKind::Unreadable { message: io.to_string() })
+                        }
+                        (k, _) => panic!("unexpected csv error {k:?}"),
+                    }));
+                    if io.is_some() {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+
+    fn with_reader(bytes: &[u8]) -> Vec<Read> {
+        let mut rdr = Reader::new(bytes);
+        let mut out = Vec::new();
+        let (mut text, mut ends) = (Vec::new(), Vec::new());
+        loop {
+            ends.clear();
+            match rdr.read(&mut text, 3, &mut ends) {
+                Ok(Some((line, end))) => {
+                    let mut start = 3;
+                    let mut fields = Vec::new();
+                    for &e in &ends {
+                        fields.push(String::from_utf8(text[start..e as usize].to_vec()).unwrap());
+                        start = e as usize;
+                    }
+                    assert_eq!(start, end);
+                    out.push(Ok((line, fields)));
+                }
+                Ok(None) => return out,
+                Err((line, e)) => {
+                    let io = matches!(e, ReadError::Io(_));
+                    out.push(Err(e.located(line)));
+                    if io {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reader gives the records, lines and errors of the `csv` crate's reader, on bytes
+    /// made of the characters that matter to CSV (quotes, separators, CR, LF, a BOM, bytes that
+    /// are not UTF-8), records longer than the reader's buffer, and a line too long.
+    #[test]
+    fn reads_as_the_csv_crate_reads() {
+        let alphabet: &[&[u8]] = &[
+            b"a",
+            b"bc",
+            b",",
+            b",",
+            b"\"",
+            b"\r",
+            b"\n",
+            b"\n",
+            b" ",
+            b"\xff",
+            b"\xc3\xa9",
+            b"\xc3",
+            b"\xef\xbb\xbf",
+            b"\"\"",
+            b"x,y\n",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for case in 0..20_000 {
+            let mut bytes = Vec::new();
+            if case % 7 == 0 {
+                bytes.extend(b"\xef\xbb\xbf");
+            }
+            let n = next() % 60;
+            for _ in 0..n {
+                bytes.extend(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            if case % 1000 == 0 {
+                // Records over several buffers of the reader.
+                bytes.extend(b"long,".repeat(30_000));
+                bytes.extend(b"\n\"quoted\nfield\",z\n");
+            }
+            assert_eq!(
+                with_reader(&bytes),
+                with_csv(&bytes),
+                "{:?}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+        let mut long = b"a,b\n".to_vec();
+        long.extend(vec![b'x'; MAX_LINE_BYTES + 10]);
+        long.extend(b"\nc,d\n");
+        assert_eq!(with_reader(&long), with_csv(&long));
+    }
 }

@@ -1,7 +1,6 @@
 //! The CSV outputs: emissions, summary, trajectory, CRF and errors.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Write;
 
 use rust_decimal::Decimal;
@@ -9,13 +8,9 @@ use rust_decimal::Decimal;
 use crate::batch::BatchInventory;
 use crate::batch::diag::InputError;
 use crate::factors::Variant;
-use crate::quantity::format_decimal;
+use crate::inventory::Inventory;
 use crate::taxonomy::Carrier;
 use crate::trajectory::{self as path};
-
-pub(crate) fn opt(d: Option<Decimal>) -> String {
-    d.map(format_decimal).unwrap_or_default()
-}
 
 /// The columns of `emissions.csv`.
 pub const EMISSIONS_HEADER: [&str; 7] = [
@@ -55,49 +50,258 @@ pub const SUMMARY_HEADER: [&str; 19] = [
 pub const ERRORS_HEADER: [&str; 7] =
     ["file", "line", "inventory_id", "column", "value", "message", "code"];
 
-/// A CSV writer that writes records field by field, numbers through one reused buffer (no
-/// allocation per field).
+/// A CSV writer that writes records field by field into its own buffer, exactly as the `csv`
+/// crate's default writer does (a field is quoted when it holds a comma, a quote, CR or LF; a
+/// quote inside is doubled; records end with LF), without its per-field machinery: codes and
+/// numbers are known not to need quotes, and a text that is repeated on many rows (an inventory
+/// id, a factor source) can be escaped once ([`escape`]) and written as it is.
 pub(crate) struct Rows<W: Write> {
-    pub(crate) out: ::csv::Writer<W>,
-    pub(crate) num: String,
+    out: W,
+    buf: Vec<u8>,
+    /// No field written yet in the current record.
+    first: bool,
+    /// The buffer is handed to `out` when it holds this much.
+    flush_at: usize,
+}
+
+/// The buffer is handed to the writer when it holds this much.
+const FLUSH_AT: usize = 1 << 16;
+
+/// Whether the `csv` crate's writer quotes a field (its default `QuoteStyle::Necessary`).
+fn needs_quotes(field: &[u8]) -> bool {
+    field.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// A text as one CSV field: quoted when it needs to be, quotes inside doubled.
+pub(crate) fn escape(text: &str) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = text.as_bytes();
+    if !needs_quotes(bytes) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    push_quoted(&mut out, bytes);
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 impl<W: Write> Rows<W> {
-    pub(crate) fn new(w: W, header: &[&str]) -> ::csv::Result<Rows<W>> {
-        let mut out = ::csv::Writer::from_writer(w);
-        out.write_record(header)?;
-        Ok(Rows { out, num: String::with_capacity(64) })
+    pub(crate) fn new(w: W, header: &[&str]) -> std::io::Result<Rows<W>> {
+        let buf = Vec::with_capacity(FLUSH_AT + 4096);
+        let mut rows = Rows { out: w, buf, first: true, flush_at: FLUSH_AT };
+        rows.header(header)?;
+        Ok(rows)
     }
 
-    pub(crate) fn text(&mut self, s: &str) -> ::csv::Result<&mut Self> {
-        self.out.write_field(s)?;
-        Ok(self)
+    pub(crate) fn header(&mut self, header: &[&str]) -> std::io::Result<()> {
+        for h in header {
+            self.text(h);
+        }
+        self.end()
+    }
+
+    fn separate(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+    }
+
+    /// A text field, quoted where needed.
+    pub(crate) fn text(&mut self, s: &str) -> &mut Self {
+        self.separate();
+        let bytes = s.as_bytes();
+        if needs_quotes(bytes) {
+            push_quoted(&mut self.buf, bytes);
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
+        self
+    }
+
+    /// A field already escaped by [`escape`] (or a code, which never needs quotes).
+    pub(crate) fn escaped(&mut self, field: &[u8]) -> &mut Self {
+        self.separate();
+        self.buf.extend_from_slice(field);
+        self
     }
 
     /// A number in full ([`crate::quantity::write_decimal`]), or an empty field.
-    pub(crate) fn number(&mut self, d: Option<Decimal>) -> ::csv::Result<&mut Self> {
-        self.num.clear();
+    pub(crate) fn number(&mut self, d: Option<Decimal>) -> &mut Self {
+        self.separate();
         if let Some(d) = d {
-            crate::quantity::write_decimal(&mut self.num, d);
+            crate::quantity::write_decimal_bytes(&mut self.buf, d);
         }
-        self.out.write_field(self.num.as_bytes())?;
-        Ok(self)
+        self
     }
 
-    pub(crate) fn integer(&mut self, v: impl fmt::Display) -> ::csv::Result<&mut Self> {
-        use std::fmt::Write as _;
-        self.num.clear();
-        let _ = write!(self.num, "{v}");
-        self.out.write_field(self.num.as_bytes())?;
-        Ok(self)
+    pub(crate) fn integer(&mut self, v: u64) -> &mut Self {
+        self.separate();
+        let mut digits = [0u8; 20];
+        let mut k = digits.len();
+        let mut v = v;
+        loop {
+            k -= 1;
+            digits[k] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[k..]);
+        self
     }
 
-    pub(crate) fn end(&mut self) -> ::csv::Result<()> {
-        self.out.write_record(None::<&[u8]>)
+    /// `n` empty fields.
+    pub(crate) fn empty(&mut self, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.separate();
+        }
+        self
     }
 
-    pub(crate) fn finish(mut self) -> ::csv::Result<()> {
-        self.out.flush()?;
+    pub(crate) fn end(&mut self) -> std::io::Result<()> {
+        self.buf.push(b'\n');
+        self.first = true;
+        if self.buf.len() >= self.flush_at {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.out.flush()
+    }
+}
+
+impl Rows<std::io::Sink> {
+    /// Rows appended to `buf`, which is never flushed ([`Self::into_buffer`] gives it back).
+    pub(crate) fn buffer(buf: Vec<u8>) -> Rows<std::io::Sink> {
+        Rows { out: std::io::sink(), buf, first: true, flush_at: usize::MAX }
+    }
+
+    pub(crate) fn into_buffer(self) -> Vec<u8> {
+        self.buf
+    }
+}
+
+/// One of the four CSV tables of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// `emissions.csv`.
+    Emissions,
+    /// `summary.csv`.
+    Summary,
+    /// `trajectory.csv`.
+    Trajectory,
+    /// `crf.csv`.
+    Crf,
+}
+
+impl Table {
+    /// The four tables, in the order the CLI lists its outputs.
+    pub const ALL: [Table; 4] = [Table::Emissions, Table::Summary, Table::Trajectory, Table::Crf];
+
+    /// The name of the file.
+    pub const fn file_name(self) -> &'static str {
+        match self {
+            Table::Emissions => "emissions.csv",
+            Table::Summary => "summary.csv",
+            Table::Trajectory => "trajectory.csv",
+            Table::Crf => "crf.csv",
+        }
+    }
+
+    /// The columns.
+    pub const fn header(self) -> &'static [&'static str] {
+        match self {
+            Table::Emissions => &EMISSIONS_HEADER,
+            Table::Summary => &SUMMARY_HEADER,
+            Table::Trajectory => &TRAJECTORY_HEADER,
+            Table::Crf => &CRF_HEADER,
+        }
+    }
+}
+
+/// The CSV tables of a batch's results, written whole or in parts: each inventory's rows
+/// depend only on that inventory (and, for `trajectory.csv`, on its baseline's path unit,
+/// looked up here once), so the parts of a table can be rendered on several threads and
+/// written one after the other; the bytes are those of the whole table.
+#[derive(Debug)]
+pub struct Tables<'a> {
+    results: &'a [BatchInventory],
+    units: HashMap<&'a str, path::PathUnit>,
+}
+
+impl<'a> Tables<'a> {
+    /// The tables of `results`.
+    pub fn new(results: &'a [BatchInventory]) -> Tables<'a> {
+        let units = results
+            .iter()
+            .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
+            .collect();
+        Tables { results, units }
+    }
+
+    /// The number of inventories (the parts are ranges of them).
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    /// Whether there are no inventories.
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+
+    /// Writes a whole table.
+    pub fn write<W: Write>(&self, table: Table, w: W) -> Result<(), BatchWriteError> {
+        let mut out = Rows::new(w, table.header())?;
+        self.rows(table, &mut out, 0..self.results.len())?;
+        out.finish()?;
+        Ok(())
+    }
+
+    /// Appends to `buf` the rows of the inventories `part` of a table, after its header when
+    /// `header` (the part that starts the file).
+    pub fn render(
+        &self,
+        table: Table,
+        part: std::ops::Range<usize>,
+        header: bool,
+        buf: Vec<u8>,
+    ) -> Result<Vec<u8>, BatchWriteError> {
+        let mut out = Rows::buffer(buf);
+        if header {
+            out.header(table.header())?;
+        }
+        self.rows(table, &mut out, part)?;
+        Ok(out.into_buffer())
+    }
+
+    fn rows<W: Write>(
+        &self,
+        table: Table,
+        out: &mut Rows<W>,
+        part: std::ops::Range<usize>,
+    ) -> Result<(), BatchWriteError> {
+        let results = &self.results[part];
+        match table {
+            Table::Emissions => emissions_rows(out, results.iter().map(|r| &r.inventory))?,
+            Table::Summary => summary_rows(out, results)?,
+            Table::Trajectory => trajectory_rows(out, results, &self.units)?,
+            Table::Crf => crf_rows(out, results.iter().map(|r| &r.inventory))?,
+        }
         Ok(())
     }
 }
@@ -105,21 +309,87 @@ impl<W: Write> Rows<W> {
 /// Writes `emissions.csv`: one row per (inventory, sector, carrier) with activity; numbers in
 /// full, without rounding or exponents.
 pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = Rows::new(w, &EMISSIONS_HEADER)?;
-    for r in results {
-        let inv = &r.inventory;
-        // One source text per carrier and fuel variant of the inventory, not per cell.
-        let mut sources: [[Option<String>; 2]; Carrier::ALL.len()] = Default::default();
+    Tables::new(results).write(Table::Emissions, w).map_err(BatchWriteError::into_csv)
+}
+
+fn emissions_rows<'a, W: Write>(
+    out: &mut Rows<W>,
+    inventories: impl IntoIterator<Item = &'a Inventory>,
+) -> std::io::Result<()> {
+    let mut cells = CellRows::default();
+    for inv in inventories {
+        cells.emissions(out, inv)?;
+    }
+    Ok(())
+}
+
+/// Renders the rows of the tables of every cell, `emissions.csv` and `crf.csv`, one inventory
+/// at a time, reusing its texts from inventory to inventory.
+#[derive(Default)]
+pub(crate) struct CellRows {
+    /// One factor source per carrier and fuel variant of an inventory, not one per cell.
+    texts: [[String; 2]; Carrier::ALL.len()],
+    /// The last factor written for each carrier, and its text: the cells of a carrier mostly
+    /// share one.
+    factors: [(Option<Decimal>, Vec<u8>); Carrier::ALL.len()],
+    source: String,
+    from: Vec<u8>,
+}
+
+impl CellRows {
+    /// The rows of `emissions.csv` of one inventory.
+    pub(crate) fn emissions<W: Write>(
+        &mut self,
+        out: &mut Rows<W>,
+        inv: &Inventory,
+    ) -> std::io::Result<()> {
+        let (texts, source, factors) = (&mut self.texts, &mut self.source, &mut self.factors);
+        let id = escape(&inv.spec.id);
+        let mut known = [[false; 2]; Carrier::ALL.len()];
+        // Whether a carrier's (default) source needs quotes, found once per inventory.
+        let mut quoted = [false; Carrier::ALL.len()];
         for f in &inv.factors {
-            let v = usize::from(f.variant == Variant::NonSustainable);
-            sources[f.carrier.index()][v] = Some(f.provenance.short());
+            let (k, v) = (f.carrier.index(), usize::from(f.variant == Variant::NonSustainable));
+            texts[k][v].clear();
+            f.provenance.write_short(&mut texts[k][v]);
+            known[k][v] = true;
+            if v == 0 {
+                quoted[k] = needs_quotes(texts[k][v].as_bytes());
+            }
         }
-        let mut source = String::new();
         for c in &inv.cells {
             source.clear();
+            if let (Some(k), [Variant::Default]) = (c.carrier, c.variants) {
+                // The common case: the carrier's one source.
+                let k = k.index();
+                out.escaped(&id)
+                    .escaped(c.sector.code().as_bytes())
+                    .escaped(Carrier::ALL[k].code().as_bytes())
+                    .number(c.energy.map(|e| e.mwh()));
+                let factor = c.factor.map(|f| f.value());
+                let (last, text) = &mut factors[k];
+                // The same decimal (digits and scale), so the same text.
+                if last.map(|d| d.serialize()) != factor.map(|d| d.serialize()) {
+                    *last = factor;
+                    text.clear();
+                    if let Some(d) = factor {
+                        crate::quantity::write_decimal_bytes(text, d);
+                    }
+                }
+                out.escaped(text);
+                match (known[k][0], quoted[k]) {
+                    (true, false) => out.escaped(texts[k][0].as_bytes()),
+                    (true, true) => out.text(&texts[k][0]),
+                    (false, _) => out.empty(1),
+                };
+                out.number(Some(c.emissions.tonnes())).end()?;
+                continue;
+            }
             if let Some(k) = c.carrier {
                 let used = |v: Variant| c.variants.contains(&v);
-                let [default, non_sustainable] = &sources[k.index()];
+                let [d, n] = &texts[k.index()];
+                let [kd, kn] = known[k.index()];
+                let (default, non_sustainable) = (kd.then_some(d), kn.then_some(n));
                 match (
                     used(Variant::Default),
                     used(Variant::NonSustainable),
@@ -144,50 +414,86 @@ pub fn write_emissions<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Res
                     _ => {}
                 }
             }
-            out.text(&inv.spec.id)?
-                .text(c.sector.code())?
-                .text(c.carrier.map_or("", |k| k.code()))?
-                .number(c.energy.map(|e| e.mwh()))?
-                .number(c.factor.map(|f| f.value()))?
-                .text(&source)?
-                .number(Some(c.emissions.tonnes()))?
+            out.escaped(&id)
+                .escaped(c.sector.code().as_bytes())
+                .escaped(c.carrier.map_or("", |k| k.code()).as_bytes())
+                .number(c.energy.map(|e| e.mwh()))
+                .number(c.factor.map(|f| f.value()))
+                .text(source)
+                .number(Some(c.emissions.tonnes()))
                 .end()?;
         }
+        Ok(())
     }
-    out.finish()
+
+    /// The rows of `crf.csv` of one inventory.
+    pub(crate) fn crf<W: Write>(
+        &mut self,
+        out: &mut Rows<W>,
+        inv: &Inventory,
+    ) -> Result<(), BatchWriteError> {
+        let from = &mut self.from;
+        let id = escape(&inv.spec.id);
+        for c in &crate::crf::compact(inv)? {
+            from.clear();
+            for (k, s) in c.from().enumerate() {
+                if k > 0 {
+                    from.push(b';');
+                }
+                from.extend_from_slice(s.code().as_bytes());
+            }
+            out.escaped(&id);
+            let row = &crate::crf::ROWS[c.row];
+            // Texts of the CRF, none of which needs quotes (a test checks).
+            for text in [row.sector, row.subsector, row.gpc, c.scope.code()] {
+                out.escaped(text.as_bytes());
+            }
+            out.number(c.emissions.map(crate::quantity::Emissions::tonnes))
+                .escaped(c.notation_key().map_or("", |k| k.code()).as_bytes())
+                .escaped(from)
+                .end()?;
+        }
+        Ok(())
+    }
 }
 
 /// Writes `summary.csv`: one row per inventory.
 pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(SUMMARY_HEADER)?;
+    Tables::new(results).write(Table::Summary, w).map_err(BatchWriteError::into_csv)
+}
+
+fn summary_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io::Result<()> {
     for r in results {
         let inv = &r.inventory;
         let s = &inv.spec;
         let t = s.target.as_ref();
-        out.write_record([
-            s.id.as_str(),
-            s.city.as_deref().unwrap_or(""),
-            s.country.code(),
-            &s.year.to_string(),
-            s.kind.code(),
-            s.approach.code(),
-            s.gases.code(),
-            &inv.release,
-            &s.population.map(|p| p.get().to_string()).unwrap_or_default(),
-            &format_decimal(inv.total_energy.mwh()),
-            &format_decimal(inv.total_emissions.tonnes()),
-            &opt(inv.per_capita_t),
-            s.baseline_id.as_deref().unwrap_or(""),
-            &opt(r.change_vs_baseline_pct),
-            &t.map(|t| t.year.to_string()).unwrap_or_default(),
-            t.map_or("", |t| t.kind.code()),
-            &opt(t.map(|t| t.reduction_pct)),
-            &opt(r.target.as_ref().and_then(|t| t.emissions_t)),
-            &opt(r.target.as_ref().and_then(|t| t.per_capita_t)),
-        ])?;
+        let target = r.target.as_ref();
+        out.text(&s.id)
+            .text(s.city.as_deref().unwrap_or(""))
+            .escaped(s.country.code().as_bytes())
+            .integer(s.year.into())
+            .escaped(s.kind.code().as_bytes())
+            .escaped(s.approach.code().as_bytes())
+            .escaped(s.gases.code().as_bytes())
+            .text(&inv.release);
+        match s.population {
+            Some(p) => out.integer(p.get()),
+            None => out.empty(1),
+        };
+        out.number(Some(inv.total_energy.mwh()))
+            .number(Some(inv.total_emissions.tonnes()))
+            .number(inv.per_capita_t)
+            .text(s.baseline_id.as_deref().unwrap_or(""))
+            .number(r.change_vs_baseline_pct);
+        match t {
+            Some(t) => out.integer(t.year.into()).escaped(t.kind.code().as_bytes()),
+            None => out.empty(2),
+        };
+        out.number(t.map(|t| t.reduction_pct))
+            .number(target.and_then(|t| t.emissions_t))
+            .number(target.and_then(|t| t.per_capita_t))
+            .end()?;
     }
-    out.flush()?;
     Ok(())
 }
 
@@ -210,27 +516,30 @@ pub const TRAJECTORY_HEADER: [&str; 11] = [
 /// (`row` = `path`); for each monitoring inventory of such a baseline, where it stands
 /// (`row` = `monitoring`). `unit` is `t` or `t_per_inhabitant` (per-capita targets).
 pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
-    let mut out = Rows::new(w, &TRAJECTORY_HEADER)?;
-    let unit = |u: path::PathUnit| match u {
+    Tables::new(results).write(Table::Trajectory, w).map_err(BatchWriteError::into_csv)
+}
+
+fn unit_code(u: path::PathUnit) -> &'static str {
+    match u {
         path::PathUnit::Tonnes => "t",
         path::PathUnit::TonnesPerInhabitant => "t_per_inhabitant",
-    };
-    let units: HashMap<&str, path::PathUnit> = results
-        .iter()
-        .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
-        .collect();
+    }
+}
+
+fn trajectory_rows<W: Write>(
+    out: &mut Rows<W>,
+    results: &[BatchInventory],
+    units: &HashMap<&str, path::PathUnit>,
+) -> std::io::Result<()> {
+    let unit = unit_code;
     for r in results {
         let id = r.inventory.spec.id.as_str();
         if let Some(t) = &r.trajectory {
+            let id = escape(id);
+            let u = unit(t.unit).as_bytes();
             for p in &t.points {
-                out.text(id)?.text(id)?.text("path")?.integer(p.year)?.text(unit(t.unit))?;
-                out.number(Some(p.value))?
-                    .text("")?
-                    .text("")?
-                    .text("")?
-                    .text("")?
-                    .text("")?
-                    .end()?;
+                out.escaped(&id).escaped(&id).escaped(b"path").integer(p.year.into()).escaped(u);
+                out.number(Some(p.value)).empty(5).end()?;
             }
         }
         if let (Some(p), Some(b)) = (&r.progress, &r.inventory.spec.baseline_id) {
@@ -240,12 +549,16 @@ pub fn write_trajectory<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Re
                 path::Status::OnTrack => "on_track",
                 path::Status::Behind => "behind",
             };
-            out.text(id)?.text(b)?.text("monitoring")?.integer(p.year)?.text(u.map_or("", unit))?;
-            out.number(Some(p.path))?.number(Some(p.actual))?.number(Some(p.distance))?;
-            out.number(p.distance_pct)?.text(status)?.number(p.needed_per_year)?.end()?;
+            out.text(id).text(b).escaped(b"monitoring").integer(p.year.into());
+            out.escaped(u.map_or("", unit).as_bytes());
+            out.number(Some(p.path)).number(Some(p.actual)).number(Some(p.distance));
+            out.number(p.distance_pct)
+                .escaped(status.as_bytes())
+                .number(p.needed_per_year)
+                .end()?;
         }
     }
-    out.finish()
+    Ok(())
 }
 
 /// The columns of `crf.csv`.
@@ -263,30 +576,17 @@ pub const CRF_HEADER: [&str; 8] = [
 /// Writes `crf.csv`: every inventory in the GCoM Common Reporting Framework view (see
 /// [`crate::crf`] for the mapping); empty cells carry a notation key.
 pub fn write_crf<W: Write>(w: W, results: &[BatchInventory]) -> Result<(), BatchWriteError> {
-    let mut out = Rows::new(w, &CRF_HEADER)?;
-    let mut from = String::new();
-    for r in results {
-        let view = crate::crf::crf(&r.inventory)?;
-        for c in &view.cells {
-            from.clear();
-            for (k, s) in c.from.iter().enumerate() {
-                if k > 0 {
-                    from.push(';');
-                }
-                from.push_str(s.code());
-            }
-            out.text(&r.inventory.spec.id)?
-                .text(c.row.sector)?
-                .text(c.row.subsector)?
-                .text(c.row.gpc)?
-                .text(c.scope.code())?
-                .number(crate::crf::CrfView::tonnes(c))?
-                .text(c.notation_key.map_or("", |k| k.code()))?
-                .text(&from)?
-                .end()?;
-        }
+    Tables::new(results).write(Table::Crf, w)
+}
+
+fn crf_rows<'a, W: Write>(
+    out: &mut Rows<W>,
+    inventories: impl IntoIterator<Item = &'a Inventory>,
+) -> Result<(), BatchWriteError> {
+    let mut cells = CellRows::default();
+    for inv in inventories {
+        cells.crf(out, inv)?;
     }
-    out.finish()?;
     Ok(())
 }
 
@@ -302,6 +602,17 @@ pub enum BatchWriteError {
     /// A number could not be computed (overflow).
     #[error(transparent)]
     Engine(#[from] crate::Error),
+}
+
+impl BatchWriteError {
+    /// The error of a table that computes nothing (an I/O error).
+    fn into_csv(self) -> ::csv::Error {
+        match self {
+            BatchWriteError::Csv(e) => e,
+            BatchWriteError::Io(e) => e.into(),
+            BatchWriteError::Engine(e) => std::io::Error::other(e).into(),
+        }
+    }
 }
 
 /// A text as a spreadsheet shows it, never as a formula: a text beginning with `=`, `+`, `-`,
@@ -333,4 +644,64 @@ pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> ::csv::Result<()> 
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The texts of the CRF view are written as they are: none needs quotes.
+    #[test]
+    fn crf_texts_need_no_quotes() {
+        for row in crate::crf::ROWS {
+            for text in [row.sector, row.subsector, row.gpc] {
+                assert!(!needs_quotes(text.as_bytes()), "{text}");
+            }
+        }
+        for scope in [crate::crf::Scope::Scope1, crate::crf::Scope::Scope2] {
+            assert!(!needs_quotes(scope.code().as_bytes()));
+        }
+    }
+
+    /// `Rows` writes every text field, number and record as the `csv` crate's writer does.
+    #[test]
+    fn rows_write_what_the_csv_crate_writes() {
+        let texts = [
+            "",
+            "a",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\r",
+            "\"",
+            ",",
+            "  spaced ",
+            "ünïcode",
+            "#hash",
+            "tab\there",
+            "\"\"",
+            "end,",
+        ];
+        let numbers = [rust_decimal_macros::dec!(-0.000120), rust_decimal_macros::dec!(1514.3500)];
+        let mut ours = Vec::new();
+        let mut theirs = ::csv::Writer::from_writer(Vec::new());
+        {
+            let header = ["x", "y,z", "w", "\"q\"", "", "n", "e"];
+            let mut rows = Rows::new(&mut ours, &header).unwrap();
+            theirs.write_record(header).unwrap();
+            for a in texts {
+                for b in texts {
+                    let e = escape(b);
+                    rows.text(a).escaped(&e).integer(42).number(Some(numbers[0]));
+                    rows.number(None).number(Some(numbers[1])).empty(1).end().unwrap();
+                    theirs.write_record([a, b, "42", "-0.00012", "", "1514.35", ""]).unwrap();
+                }
+            }
+            rows.finish().unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
+    }
 }

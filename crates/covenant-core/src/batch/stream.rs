@@ -1,0 +1,223 @@
+//! Writing the tables of every cell (`emissions.csv`, `crf.csv`) while the inventories are
+//! computed ([`crate::batch::run_streamed`]), so that no inventory keeps its cells afterwards.
+//!
+//! The inventories are computed in parts of [`PART`], each part on whichever thread takes it
+//! next; a part's rows are rendered into its own buffers, each inventory's rows marked, and the
+//! inventories keep no cells after that. The parts are then written in input order by the
+//! thread that completes the one that is due. An inventory's rows are written only once it is
+//! known to be accepted: computed, its target and path computed, and for a monitoring
+//! inventory the same of its baseline (which may be in a later part: the part then waits, in
+//! memory, until it is known). The bytes are those of the tables written from the output of
+//! [`crate::batch::run_with`].
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::batch::BatchWriteError;
+use crate::batch::finish::{Job, Outcome, outcome};
+use crate::batch::report::csv::{CRF_HEADER, CellRows, EMISSIONS_HEADER, Rows};
+use crate::plausibility::energy_cells;
+
+/// Inventories per part.
+const PART: usize = 64;
+
+/// Where the tables of every cell go.
+pub struct CellTables<'w> {
+    /// `emissions.csv`.
+    pub emissions: &'w mut (dyn Write + Send),
+    /// `crf.csv`.
+    pub crf: &'w mut (dyn Write + Send),
+}
+
+impl std::fmt::Debug for CellTables<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CellTables")
+    }
+}
+
+/// Whether an inventory is accepted so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// Not computed yet.
+    Pending,
+    /// Computed with its target and path.
+    Computed,
+    /// Not computed, rejected before, or its target failed.
+    Failed,
+}
+
+/// A part's rendered rows: for each inventory with rows, the ranges of its rows in the two
+/// buffers.
+struct Rendered {
+    rows: Vec<(usize, Range<usize>, Range<usize>)>,
+    emissions: Vec<u8>,
+    crf: Vec<u8>,
+}
+
+/// The parts waiting to be written, in order, and the state of every inventory.
+struct Commit<'w> {
+    out: CellTables<'w>,
+    status: Vec<Status>,
+    next: usize,
+    waiting: BTreeMap<usize, Rendered>,
+    /// Buffers written, for the next parts.
+    spare: Vec<Vec<u8>>,
+}
+
+impl Commit<'_> {
+    /// Writes the parts that are due and whose inventories' baselines are known.
+    fn flush(&mut self, baselines: &[Option<usize>]) -> std::io::Result<()> {
+        while let Some(part) = self.waiting.get(&self.next) {
+            let known = |i: usize| self.status[i] != Status::Pending;
+            if !part.rows.iter().all(|(i, _, _)| baselines[*i].is_none_or(known)) {
+                return Ok(());
+            }
+            let Some(part) = self.waiting.remove(&self.next) else { break };
+            for (i, e, c) in &part.rows {
+                let accepted = |j: usize| self.status[j] == Status::Computed;
+                if accepted(*i) && baselines[*i].is_none_or(accepted) {
+                    self.out.emissions.write_all(&part.emissions[e.clone()])?;
+                    self.out.crf.write_all(&part.crf[c.clone()])?;
+                }
+            }
+            self.spare.extend([part.emissions, part.crf]);
+            self.next += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Computes every job (in input order) on up to `threads` threads, writing the tables of every
+/// cell to `out` as described in the module docs; the outcomes keep no cells or factors.
+/// `baselines` has, for every inventory, the index of its baseline (a monitoring inventory
+/// whose baseline is known).
+pub(crate) fn compute(
+    jobs: Vec<Job<'_, '_>>,
+    threads: usize,
+    baselines: &[Option<usize>],
+    out: CellTables<'_>,
+) -> Result<Vec<(usize, Outcome)>, BatchWriteError> {
+    // The inventories compared with one another: monitoring inventories and their baselines.
+    let mut compared = vec![false; baselines.len()];
+    for (i, b) in baselines.iter().enumerate() {
+        if let Some(b) = *b {
+            compared[i] = true;
+            compared[b] = true;
+        }
+    }
+    let compared = &compared;
+    // Inventories without a job (rejected before) are not pending.
+    let mut status = vec![Status::Failed; baselines.len()];
+    for (i, ..) in &jobs {
+        status[*i] = Status::Pending;
+    }
+    out.emissions.write_all(&header(&EMISSIONS_HEADER)?)?;
+    out.crf.write_all(&header(&CRF_HEADER)?)?;
+    let commit =
+        Mutex::new(Commit { out, status, next: 0, waiting: BTreeMap::new(), spare: Vec::new() });
+    let parts: Vec<Mutex<Vec<Job<'_, '_>>>> = {
+        let mut jobs = jobs.into_iter().peekable();
+        let mut parts = Vec::new();
+        while jobs.peek().is_some() {
+            parts.push(Mutex::new(jobs.by_ref().take(PART).collect()));
+        }
+        parts
+    };
+    let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let error: Mutex<Option<BatchWriteError>> = Mutex::new(None);
+    let poisoned =
+        || BatchWriteError::Io(std::io::Error::other("a thread writing the tables failed"));
+    let work = || {
+        let mut cells = CellRows::default();
+        while !failed.load(Ordering::Relaxed) {
+            let p = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = parts.get(p) else { break };
+            let done = (|| -> Result<(), BatchWriteError> {
+                let jobs = std::mem::take(&mut *part.lock().map_err(|_| poisoned())?);
+                let (emissions, crf) = {
+                    let mut c = commit.lock().map_err(|_| poisoned())?;
+                    (c.spare.pop().unwrap_or_default(), c.spare.pop().unwrap_or_default())
+                };
+                let mut rendered =
+                    Rendered { rows: Vec::with_capacity(jobs.len()), emissions, crf };
+                rendered.emissions.clear();
+                rendered.crf.clear();
+                let mut done = Vec::with_capacity(jobs.len());
+                for (i, b, ov) in jobs {
+                    let mut o = outcome(b, &ov);
+                    if let (Ok(inv), None | Some(Ok(_))) = (&mut o.inventory, &o.target) {
+                        // Compared with its baseline or with its monitoring inventories: what
+                        // the comparison reads of its cells is kept.
+                        if compared[i] {
+                            o.energy_cells = Some(energy_cells(inv));
+                        }
+                        let (e0, c0) = (rendered.emissions.len(), rendered.crf.len());
+                        let mut rows = Rows::buffer(std::mem::take(&mut rendered.emissions));
+                        cells.emissions(&mut rows, inv)?;
+                        rendered.emissions = rows.into_buffer();
+                        let mut rows = Rows::buffer(std::mem::take(&mut rendered.crf));
+                        cells.crf(&mut rows, inv)?;
+                        rendered.crf = rows.into_buffer();
+                        rendered.rows.push((
+                            i,
+                            e0..rendered.emissions.len(),
+                            c0..rendered.crf.len(),
+                        ));
+                        // Written: the inventory keeps no cells.
+                        inv.cells = Vec::new();
+                        inv.factors = Vec::new();
+                    }
+                    done.push((i, o));
+                }
+                let mut c = commit.lock().map_err(|_| poisoned())?;
+                for (i, o) in &done {
+                    let computed = o.inventory.is_ok() && !matches!(o.target, Some(Err(_)));
+                    c.status[*i] = if computed { Status::Computed } else { Status::Failed };
+                }
+                c.waiting.insert(p, rendered);
+                c.flush(baselines)?;
+                drop(c);
+                outcomes.lock().map_err(|_| poisoned())?.extend(done);
+                Ok(())
+            })();
+            if let Err(e) = done {
+                failed.store(true, Ordering::Relaxed);
+                if let Ok(mut slot) = error.lock() {
+                    slot.get_or_insert(e);
+                }
+            }
+        }
+    };
+    // WebAssembly in the browser has no threads: always one there.
+    if threads < 2 || parts.len() < 2 || cfg!(target_family = "wasm") {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 1..threads.min(parts.len()) {
+                // A thread the system refuses leaves its share to the others.
+                let _ = std::thread::Builder::new().spawn_scoped(s, work);
+            }
+            work();
+        });
+    }
+    if let Some(e) = error.into_inner().map_err(|_| poisoned())? {
+        return Err(e);
+    }
+    let mut c = commit.into_inner().map_err(|_| poisoned())?;
+    c.flush(baselines)?;
+    debug_assert!(c.waiting.is_empty());
+    let mut outcomes = outcomes.into_inner().map_err(|_| poisoned())?;
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    Ok(outcomes)
+}
+
+fn header(columns: &[&str]) -> std::io::Result<Vec<u8>> {
+    let mut rows = Rows::buffer(Vec::new());
+    rows.header(columns)?;
+    Ok(rows.into_buffer())
+}

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{ACT, BIN, INV, batch, run_in, scratch};
+use super::{ACT, BIN, INV, batch, batch_into, run_in, scratch};
 
 /// Every file under `dir` (relative path → bytes), or `None` when `dir` does not exist.
 fn snapshot(dir: &Path) -> Option<BTreeMap<PathBuf, Vec<u8>>> {
@@ -239,19 +239,7 @@ fn an_output_directory_with_other_files_or_an_input_is_refused() {
     );
     assert_eq!(fs::read_to_string(d.join("out/notes.txt")).unwrap(), "mine");
     // --out naming a file.
-    let r = run_in(
-        d,
-        &[
-            "batch",
-            "--inventories",
-            "inventories.csv",
-            "--activity",
-            "activity.csv",
-            "--out",
-            "activity.csv",
-        ],
-        None,
-    );
+    let r = batch_into(d, "activity.csv", &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("exists and is not a directory"), "{}", r.stderr);
 }
@@ -276,19 +264,7 @@ fn a_clean_run_leaves_no_errors_file_of_an_earlier_run() {
 #[test]
 fn an_unwritable_destination_is_exit_code_3() {
     let dir = scratch(INV.as_bytes(), ACT.as_bytes(), None);
-    let r = run_in(
-        dir.path(),
-        &[
-            "batch",
-            "--inventories",
-            "inventories.csv",
-            "--activity",
-            "activity.csv",
-            "--out",
-            "/proc/covenant/out",
-        ],
-        None,
-    );
+    let r = batch_into(dir.path(), "/proc/covenant/out", &[]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("cannot create '/proc/covenant'"), "{}", r.stderr);
 }

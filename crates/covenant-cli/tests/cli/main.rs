@@ -51,7 +51,8 @@ fn scratch(inv: &[u8], act: &[u8], fac: Option<&[u8]>) -> tempfile::TempDir {
     dir
 }
 
-fn batch(dir: &Path, with_factors: bool, extra: &[&str]) -> Run {
+/// A batch of the scratch files `inventories.csv` and `activity.csv` into `out`.
+fn batch_into(dir: &Path, out: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "batch",
         "--inventories",
@@ -59,13 +60,18 @@ fn batch(dir: &Path, with_factors: bool, extra: &[&str]) -> Run {
         "--activity",
         "activity.csv",
         "--out",
-        "out",
+        out,
     ];
+    args.extend(extra);
+    run_in(dir, &args, None)
+}
+
+fn batch(dir: &Path, with_factors: bool, extra: &[&str]) -> Run {
+    let mut args = extra.to_vec();
     if with_factors {
         args.extend(["--factors", "factors.csv"]);
     }
-    args.extend(extra);
-    run_in(dir, &args, None)
+    batch_into(dir, "out", &args)
 }
 
 const INV: &str = "inventory_id,city,country,year,population\nA,Alpha,IT,2010,1000\n";
@@ -922,20 +928,7 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot open 'missing.csv'"), "{}", r.stderr);
-    let r = run_in(
-        dir.path(),
-        &[
-            "batch",
-            "--inventories",
-            "inventories.csv",
-            "--activity",
-            "activity.csv",
-            "--out",
-            "o",
-            "--frobnicate",
-        ],
-        None,
-    );
+    let r = batch_into(dir.path(), "o", &["--frobnicate"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--frobnicate"));
     let r =

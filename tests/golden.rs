@@ -26,12 +26,14 @@ fn run_case(name: &str) -> BatchOutput {
     let (inv, act) = (read("inventories.csv"), read("activity.csv"));
     let fac = dir.join("factors.csv").exists().then(|| read("factors.csv"));
     let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
+    let acts = dir.join("actions.csv").exists().then(|| read("actions.csv"));
     batch::run(
         BatchInput {
             inventories: ("inventories.csv", &inv[..]),
             activity: ("activity.csv", &act[..]),
             factors: fac.as_deref().map(|f| ("factors.csv", f)),
             supply: sup.as_deref().map(|f| ("supply.csv", f)),
+            actions: acts.as_deref().map(|f| ("actions.csv", f)),
         },
         Catalog::embedded(),
     )

@@ -31,6 +31,7 @@ fn run() -> BatchOutput {
             activity: ("a", ACT.as_bytes()),
             factors: None,
             supply: None,
+            actions: None,
         },
         Catalog::embedded(),
     );

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         BatchInput {
             inventories: ("inventories.csv", inventories),
             activity: ("activity.csv", activity),
-            factors: factors.map(|f| ("factors.csv", f)), supply: None
+            factors: factors.map(|f| ("factors.csv", f)), supply: None, actions: None
         },
         Catalog::embedded(),
     );
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
             inventories: ("inventories.csv", inventories),
             activity: ("activity.csv", activity),
             factors: factors.map(|f| ("factors.csv", f)),
-            supply: None,
+            supply: None, actions: None,
         },
         Catalog::embedded(),
         batch::Options { cell_detail: false, threads: 2 },

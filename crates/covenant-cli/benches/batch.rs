@@ -39,6 +39,7 @@ fn bench(c: &mut Criterion) {
         activity: ("a", black_box(&activity[..])),
         factors: Some(("f", black_box(b.factors.as_bytes()))),
         supply: None,
+        actions: None,
     };
     g.bench_function("covenant batch::run", |bench| {
         bench.iter(|| {

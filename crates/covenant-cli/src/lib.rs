@@ -43,7 +43,8 @@ Examples:
       --format json > results.json
 
 Outputs in --out: emissions.csv, summary.csv, trajectory.csv, crf.csv (and
-errors.csv with --keep-going); the folder is replaced as a whole, at once.
+plan.csv with --actions, errors.csv with --keep-going); the folder is
+replaced as a whole, at once.
 The batch format, with the codes of sectors, carriers and units:
 docs/batch-format.md.
 
@@ -143,6 +144,14 @@ struct BatchArgs {
     /// electricity_mwh, heat_mwh, carrier, amount, unit, emissions_t.
     #[arg(long, value_name = "FILE")]
     supply: Option<PathBuf>,
+    /// actions.csv: optional action plans of baselines, valued against their targets.
+    ///
+    /// Columns: inventory_id (the baseline), action_id, title, sector, kind (energy_saving,
+    /// local_renewable, fuel_switch, direct_reduction), amount, unit, start_year, end_year;
+    /// optional: carrier, to_carrier, cost, status, responsible. Writes DIR/plan.csv and the
+    /// plan's columns of summary.csv.
+    #[arg(long, value_name = "FILE")]
+    actions: Option<PathBuf>,
     /// Output directory, replaced as a whole: new, empty, or holding only covenant's outputs.
     /// Required unless --format json.
     #[arg(long, value_name = "DIR", required_unless_present = "format")]
@@ -255,11 +264,17 @@ fn batch_command(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<u8> {
-    let dashes = [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
-        .into_iter()
-        .flatten()
-        .filter(|p| p.as_os_str() == "-")
-        .count();
+    let dashes = [
+        Some(&a.inventories),
+        Some(&a.activity),
+        a.factors.as_ref(),
+        a.supply.as_ref(),
+        a.actions.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| p.as_os_str() == "-")
+    .count();
     if dashes > 1 {
         bail!("only one input file can be read from standard input ('-')");
     }
@@ -286,14 +301,20 @@ fn batch_command(
     };
     let fac = a.factors.as_deref().map(&mut open).transpose()?;
     let sup = a.supply.as_deref().map(&mut open).transpose()?;
+    let acts = a.actions.as_deref().map(&mut open).transpose()?;
     // The output directories are checked and locked before anything is computed (and after the
     // inputs are open: a missing input creates nothing).
-    let inputs: Vec<&Path> =
-        [Some(&a.inventories), Some(&a.activity), a.factors.as_ref(), a.supply.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(PathBuf::as_path)
-            .collect();
+    let inputs: Vec<&Path> = [
+        Some(&a.inventories),
+        Some(&a.activity),
+        a.factors.as_ref(),
+        a.supply.as_ref(),
+        a.actions.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(PathBuf::as_path)
+    .collect();
     let dest = match a.out.as_deref().map(|o| Destination::prepare(o, a.xlsx.as_deref(), &inputs)) {
         None => None,
         Some(Ok(d)) => Some(d),
@@ -302,6 +323,7 @@ fn batch_command(
     let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
     let fac_name = a.factors.as_deref().map(display_name);
     let sup_name = a.supply.as_deref().map(display_name);
+    let acts_name = a.actions.as_deref().map(display_name);
     // Only the JSON report shows each cell's detail (its input lines and conversions); without
     // it memory does not grow with the number of rows.
     let threads = a.threads.map_or_else(
@@ -314,6 +336,7 @@ fn batch_command(
         activity: (&act_name, act),
         factors: fac_name.as_deref().zip(fac),
         supply: sup_name.as_deref().zip(sup),
+        actions: acts_name.as_deref().zip(acts),
     };
     // CSV outputs only: the tables of every cell are written into the staging directory while
     // the inventories are computed, so that no inventory keeps its cells (the JSON report and
@@ -355,7 +378,8 @@ fn batch_command(
     }
     if let (Some(dir), Some(dest)) = (&a.out, &dest) {
         if !failed || a.keep_going {
-            if let Err(e) = write_outputs(dest, staged, &out, a.keep_going, threads) {
+            let plans = a.actions.is_some();
+            if let Err(e) = write_outputs(dest, staged, &out, (a.keep_going, plans), threads) {
                 return Ok(output_failed(&e, stderr));
             }
             if !a.quiet {
@@ -454,7 +478,7 @@ fn write_outputs(
     dest: &Destination,
     staged: Option<output::Staged<'_>>,
     out: &BatchOutput,
-    keep_going: bool,
+    (keep_going, plans): (bool, bool),
     threads: usize,
 ) -> std::result::Result<(), OutputError> {
     let cells_written = staged.is_some();
@@ -463,12 +487,15 @@ fn write_outputs(
         None => dest.stage()?,
     };
     let inv = &out.inventories;
-    let tables = batch::Tables::new(inv);
+    let tables = batch::Tables::new(inv).with_plans(plans);
     let mut jobs = parts::Parts::new(&tables);
     for table in batch::Table::ALL {
         if !(cells_written && matches!(table, batch::Table::Emissions | batch::Table::Crf)) {
             jobs.table(table);
         }
+    }
+    if plans {
+        jobs.table(batch::Table::Plan);
     }
     if keep_going {
         jobs.whole(

@@ -289,6 +289,7 @@ mod tests {
             activity: ("activity.csv", &activity[..]),
             factors: Some(("factors.csv", b.factors.as_bytes())),
             supply: None,
+            actions: None,
         };
         let options = covenant_core::batch::Options { cell_detail: false, threads: 2 };
         let catalog = covenant_core::factors::Catalog::embedded();

@@ -16,7 +16,7 @@ use serde::{Serialize, Serializer};
 
 use crate::codes::{DecimalSyntax, UnknownCode, clip};
 use crate::country::Country;
-use crate::taxonomy::{Approach, Carrier, GasBasis, Sector};
+use crate::taxonomy::{ActionKind, Approach, Carrier, GasBasis, Sector};
 
 pub mod kinds;
 
@@ -44,6 +44,8 @@ pub enum Input {
     Factors,
     /// The local energy supply (`supply.csv`, [`crate::supply::SupplyRow`]).
     Supply,
+    /// The actions of a plan (`actions.csv`, [`crate::plan::Action`]).
+    Actions,
 }
 
 /// Where a problem is: the input, the 1-based line (the `line` given with a typed row), and the
@@ -411,6 +413,69 @@ pub enum ErrorKind {
     },
     /// Both a fuel input and the emissions.
     SupplyFuelAndEmissions,
+    // ---- Action plans ----------------------------------------------------------------------
+    /// An action without a field its kind needs (`carrier`, `to_carrier`).
+    ActionFieldRequired {
+        /// The action's kind.
+        kind: ActionKind,
+        /// The field.
+        field: &'static str,
+    },
+    /// An action with a field its kind does not take (`carrier`, `to_carrier`).
+    ActionFieldNotAllowed {
+        /// The action's kind.
+        kind: ActionKind,
+        /// The field.
+        field: &'static str,
+    },
+    /// An energy action in a non-energy sector, or a direct reduction in an energy sector.
+    ActionSector {
+        /// The action's kind.
+        kind: ActionKind,
+        /// The sector.
+        sector: Sector,
+    },
+    /// Local renewable production of a carrier other than electricity or heat/cold.
+    RenewableCarrier {
+        /// The carrier given.
+        carrier: Carrier,
+    },
+    /// A fuel switch to the carrier it replaces.
+    SwitchSameCarrier {
+        /// The carrier.
+        carrier: Carrier,
+    },
+    /// A unit that does not fit the action's kind.
+    ActionUnit {
+        /// The action's kind.
+        kind: ActionKind,
+        /// The unit given.
+        unit: String,
+    },
+    /// An action ending before it starts.
+    ActionYears {
+        /// The start year.
+        start: u16,
+        /// The end year.
+        end: u16,
+    },
+    /// An action starting before its baseline year.
+    ActionBeforeBaseline {
+        /// The start year.
+        start: u16,
+        /// The baseline year.
+        year: u16,
+    },
+    /// An action given for a monitoring inventory (a plan belongs to a baseline).
+    ActionOnMonitoring {
+        /// The monitoring inventory's baseline, when it names one.
+        baseline: Option<String>,
+    },
+    /// An action id given twice for the same baseline.
+    DuplicateAction {
+        /// The line of the first.
+        first_line: u64,
+    },
     // ---- Ids and rows ----------------------------------------------------------------------
     /// An empty inventory id.
     EmptyId,
@@ -571,6 +636,16 @@ impl ErrorKind {
         "supply_no_output",
         "supply_no_fuel",
         "supply_fuel_and_emissions",
+        "action_field_required",
+        "action_field_not_allowed",
+        "action_sector",
+        "renewable_carrier",
+        "switch_same_carrier",
+        "action_unit",
+        "action_years",
+        "action_before_baseline",
+        "action_on_monitoring",
+        "duplicate_action",
         "empty_id",
         "duplicate_id",
         "unknown_inventory",
@@ -636,6 +711,16 @@ impl ErrorKind {
             SupplyNoOutput { .. } => "supply_no_output",
             SupplyNoFuel { .. } => "supply_no_fuel",
             SupplyFuelAndEmissions => "supply_fuel_and_emissions",
+            ActionFieldRequired { .. } => "action_field_required",
+            ActionFieldNotAllowed { .. } => "action_field_not_allowed",
+            ActionSector { .. } => "action_sector",
+            RenewableCarrier { .. } => "renewable_carrier",
+            SwitchSameCarrier { .. } => "switch_same_carrier",
+            ActionUnit { .. } => "action_unit",
+            ActionYears { .. } => "action_years",
+            ActionBeforeBaseline { .. } => "action_before_baseline",
+            ActionOnMonitoring { .. } => "action_on_monitoring",
+            DuplicateAction { .. } => "duplicate_action",
             EmptyId => "empty_id",
             DuplicateId { .. } => "duplicate_id",
             UnknownInventory { .. } => "unknown_inventory",
@@ -778,6 +863,32 @@ impl ErrorKind {
             }
             SupplyNoFuel { item } => {
                 p.add("item", item);
+            }
+            ActionFieldRequired { kind, field } | ActionFieldNotAllowed { kind, field } => {
+                p.add("kind", kind).add("field", field);
+            }
+            ActionSector { kind, sector } => {
+                p.add("kind", kind).add("sector", sector);
+            }
+            RenewableCarrier { carrier } | SwitchSameCarrier { carrier } => {
+                p.add("carrier", carrier);
+            }
+            ActionUnit { kind, unit } => {
+                p.add("kind", kind).add("unit", clip(unit, 20));
+            }
+            ActionYears { start, end } => {
+                p.add("start", start).add("end", end);
+            }
+            ActionBeforeBaseline { start, year } => {
+                p.add("start", start).add("year", year);
+            }
+            ActionOnMonitoring { baseline } => {
+                if let Some(b) = baseline {
+                    p.add("baseline", clip(b, 60));
+                }
+            }
+            DuplicateAction { first_line } => {
+                p.add("first_line", first_line);
             }
             UnknownInventory { suggestion } => {
                 if let Some(s) = suggestion {
@@ -1002,6 +1113,51 @@ impl ErrorKind {
             SupplyNoOutput { item, output } => format!("item '{item}' has no {output} output"),
             SupplyNoFuel { item } => format!("item '{item}' has no fuel input; give emissions_t"),
             SupplyFuelAndEmissions => "give either a fuel input or the emissions, not both".into(),
+            ActionFieldRequired { kind, field: "to_carrier" } => format!(
+                "a {kind} action needs to_carrier: the carrier that replaces the one it saves"
+            ),
+            ActionFieldRequired { kind, field } => format!(
+                "a {kind} action needs {field}: the energy carrier it saves, produces or replaces"
+            ),
+            ActionFieldNotAllowed { kind, field } => {
+                format!("a {kind} action takes no {field}; leave it empty")
+            }
+            ActionSector { kind: ActionKind::DirectReduction, sector } => format!(
+                "a direct_reduction action is for the non-energy sectors (waste, wastewater, other_non_energy), not {sector}: for energy use energy_saving, local_renewable or fuel_switch"
+            ),
+            ActionSector { kind, sector } => format!(
+                "a {kind} action acts on energy use, and {sector} is a non-energy sector: use direct_reduction with t per year"
+            ),
+            RenewableCarrier { carrier } => format!(
+                "local renewable production replaces electricity or heat_cold from the grid, not {carrier}: for a fuel replaced by another use fuel_switch"
+            ),
+            SwitchSameCarrier { carrier } => {
+                format!("a fuel switch from {carrier} to {carrier} changes nothing; give another to_carrier")
+            }
+            ActionUnit { kind: ActionKind::DirectReduction, unit } => format!(
+                "unit '{}' does not fit a direct_reduction action: give t per year (tCO2 or tCO2e, as the inventory's gases)",
+                clip(unit, 20)
+            ),
+            ActionUnit { kind, unit } => format!(
+                "unit '{}' does not fit a {kind} action: give the energy per year in {ENERGY_UNITS}",
+                clip(unit, 20)
+            ),
+            ActionYears { start, end } => {
+                format!("end_year {end} is before start_year {start}")
+            }
+            ActionBeforeBaseline { start, year } => format!(
+                "start_year {start} is before the baseline year {year}: an action of the plan starts in or after its baseline year"
+            ),
+            ActionOnMonitoring { baseline: Some(b) } => format!(
+                "a plan belongs to a baseline inventory and this one is a monitoring inventory: give the actions to its baseline '{}'",
+                clip(b, 60)
+            ),
+            ActionOnMonitoring { baseline: None } => {
+                "a plan belongs to a baseline inventory and this one is a monitoring inventory".into()
+            }
+            DuplicateAction { first_line } => format!(
+                "duplicate action id for this baseline (first defined on line {first_line})"
+            ),
             EmptyId => "the inventory id is empty; expected a unique non-empty key".into(),
             DuplicateId { first_line } => {
                 format!("duplicate inventory id (first defined on line {first_line})")
@@ -1372,6 +1528,40 @@ pub enum Warning {
         /// The largest factor expected, t/MWh.
         max: Decimal,
     },
+    /// An action concerning more energy than its baseline consumes where it acts: the cell
+    /// (sector, carrier) for a saving or a switch, the carrier in all sectors for local
+    /// production ([`crate::plan`]).
+    ActionExceedsBaseline {
+        /// The action's id.
+        action: String,
+        /// The action's kind.
+        kind: ActionKind,
+        /// The sector.
+        sector: Sector,
+        /// The carrier.
+        carrier: Carrier,
+        /// The action's input line.
+        line: Option<u64>,
+        /// The action's energy, MWh per year.
+        value: Decimal,
+        /// What the baseline consumes there, MWh.
+        baseline_value: Decimal,
+    },
+    /// An action that has no effect by the target year ([`crate::plan`]).
+    ActionAfterTarget {
+        /// The action's id.
+        action: String,
+        /// The action's input line.
+        line: Option<u64>,
+        /// Its start year.
+        start: u16,
+        /// The target year.
+        target_year: u16,
+    },
+    /// A plan for a baseline without a target: no reduction in a target year and no gap.
+    PlanWithoutTarget,
+    /// A plan for a per-capita target without the target-year population: no gap in t.
+    PlanNeedsTargetPopulation,
     /// More diagnostics than are listed.
     MoreNotListed {
         /// How many more.
@@ -1408,6 +1598,10 @@ impl Warning {
         "magnitude_vs_baseline",
         "energy_change",
         "user_factor_high",
+        "action_exceeds_baseline",
+        "action_after_target",
+        "plan_without_target",
+        "plan_needs_target_population",
         "more_not_listed",
     ];
 
@@ -1437,6 +1631,10 @@ impl Warning {
             BaselineMagnitude { .. } => "magnitude_vs_baseline",
             EnergyChange { .. } => "energy_change",
             UserFactorHigh { .. } => "user_factor_high",
+            ActionExceedsBaseline { .. } => "action_exceeds_baseline",
+            ActionAfterTarget { .. } => "action_after_target",
+            PlanWithoutTarget => "plan_without_target",
+            PlanNeedsTargetPopulation => "plan_needs_target_population",
             MoreNotListed { .. } => "more_not_listed",
         }
     }
@@ -1529,10 +1727,24 @@ impl Warning {
                 p.add("release_factor", fd(*release_factor)).add("max", fd(*max));
                 p.add("rule", "jrc_local_factor");
             }
+            ActionExceedsBaseline {
+                action, kind, sector, carrier, value, baseline_value, ..
+            } => {
+                p.add("action", clip(action, 60)).add("kind", kind).add("sector", sector);
+                p.add("carrier", carrier).add("value", fd(*value));
+                p.add("baseline_value", fd(*baseline_value));
+            }
+            ActionAfterTarget { action, start, target_year, .. } => {
+                p.add("action", clip(action, 60)).add("start", start);
+                p.add("target_year", target_year);
+            }
             MoreNotListed { count, what, limit } => {
                 p.add("count", count).add("what", what).add("limit", limit);
             }
-            BaselineIdIgnored | HeatSupplyUnused => {}
+            BaselineIdIgnored
+            | HeatSupplyUnused
+            | PlanWithoutTarget
+            | PlanNeedsTargetPopulation => {}
         }
         p
     }
@@ -1630,6 +1842,24 @@ impl Warning {
                 d(*release_factor),
                 d(*max)
             ),
+            ActionExceedsBaseline { action, kind, sector, carrier, value, baseline_value, .. } => {
+                let place = match kind {
+                    ActionKind::LocalRenewable => "in all sectors".to_string(),
+                    _ => format!("in {sector}"),
+                };
+                format!(
+                    "action '{}' ({kind}) concerns {} MWh of {carrier} per year, more than the {} MWh its baseline consumes {place}",
+                    clip(action, 60),
+                    d(*value),
+                    d(*baseline_value)
+                )
+            }
+            ActionAfterTarget { action, start, target_year, .. } => format!(
+                "action '{}' starting in {start} has no effect by the target year {target_year}",
+                clip(action, 60)
+            ),
+            PlanWithoutTarget => "the baseline has actions but no target: the plan's reductions are given at full effect only; give target_year and target_reduction_pct for the reduction in the target year and the remaining gap".into(),
+            PlanNeedsTargetPopulation => "the per-capita target has no target_population: the remaining gap of the plan cannot be given in t".into(),
             MoreNotListed { count, what, limit } => {
                 format!("{count} more {what} not listed (at most {limit} are)")
             }
@@ -1645,6 +1875,19 @@ impl Warning {
                 Some((Input::Activity, *l))
             }
             UserFactorHigh { line: Some(l), .. } => Some((Input::Factors, *l)),
+            ActionExceedsBaseline { line: Some(l), .. }
+            | ActionAfterTarget { line: Some(l), .. } => Some((Input::Actions, *l)),
+            _ => None,
+        }
+    }
+}
+
+impl Warning {
+    /// The column of an action's row a warning is about (the batch places it there).
+    pub fn column(&self) -> Option<&'static str> {
+        match self {
+            Warning::ActionExceedsBaseline { .. } => Some("amount"),
+            Warning::ActionAfterTarget { .. } => Some("start_year"),
             _ => None,
         }
     }

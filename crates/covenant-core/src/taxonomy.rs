@@ -283,6 +283,20 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What an action of a plan does (the `kind` column of `actions.csv`).
+    ActionKind, "action kind" {
+        /// Energy of a carrier no longer consumed, per year.
+        EnergySaving = "energy_saving", "Energy saving";
+        /// Electricity or heat produced locally from renewables per year, replacing the grid's.
+        LocalRenewable = "local_renewable", "Local renewable energy production";
+        /// Energy of one carrier replaced by the same energy of another, per year.
+        FuelSwitch = "fuel_switch", "Fuel switch";
+        /// Emissions avoided directly, in t per year (non-energy sectors).
+        DirectReduction = "direct_reduction", "Direct emission reduction";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +324,7 @@ mod tests {
         round_trip(GasBasis::ALL);
         round_trip(InventoryKind::ALL);
         round_trip(TargetKind::ALL);
+        round_trip(ActionKind::ALL);
         assert_eq!(Sector::ALL.len(), 16);
         assert_eq!(Carrier::ALL.len(), 16);
         for (i, s) in Sector::ALL.iter().enumerate() {

@@ -37,6 +37,7 @@ pub mod api {
                 activity: (FILES[1], activity.as_bytes()),
                 factors: factors.map(|f| (FILES[2], f.as_bytes())),
                 supply: supply.map(|s| (FILES[3], s.as_bytes())),
+                actions: None,
             },
             Catalog::embedded(),
         )
@@ -412,6 +413,7 @@ pub mod api {
                 activity: (FILES[1], activity.as_bytes()),
                 factors: factors.map(|f| (FILES[2], f.as_bytes())),
                 supply: supply.map(|s| (FILES[3], s.as_bytes())),
+                actions: None,
             },
             Catalog::embedded(),
             batch::Options::default(),

@@ -10,6 +10,7 @@ use crate::batch::{BatchInventory, BatchOutput, BatchWriteError};
 use crate::error::{Error, ErrorKind, Input, Terms, Warning};
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
+use crate::plan::{Action, Plan};
 use crate::plausibility::{EnergyCell, compare_cells, energy_cells};
 use crate::quantity::Percent;
 use crate::target::{self, TargetResult};
@@ -22,6 +23,7 @@ pub(crate) struct Files<'a> {
     pub(crate) activity: &'a str,
     pub(crate) supply: &'a str,
     pub(crate) factors: &'a str,
+    pub(crate) actions: &'a str,
 }
 
 /// Finishes what the readers built: every inventory, its target and trajectory, and the
@@ -36,7 +38,7 @@ pub(crate) fn finish(
     threads: usize,
     cells: Option<CellTables<'_>>,
 ) -> Result<BatchOutput, BatchWriteError> {
-    let Reading { specs, overrides, builders, alternates, rows, mut st } = reading;
+    let Reading { specs, overrides, builders, alternates, rows, mut actions, mut st } = reading;
     let (inv_file, act_file) = (files.inventories, files.activity);
     let overrides_of = |i: usize| {
         let mut ov: Vec<&FactorOverride> = overrides.batch.iter().collect();
@@ -66,13 +68,13 @@ pub(crate) fn finish(
         if st.rejected[i] {
             continue;
         }
-        jobs.push((i, b, overrides_of(i)));
+        jobs.push((i, b, overrides_of(i), std::mem::take(&mut actions[i])));
     }
     // Every inventory, its target and its path, on up to `threads` threads; the messages are
     // then reported in input order, as they would be by one: the problems of every inventory,
     // then those of the targets.
     let outcomes = match cells {
-        None => par_map(jobs, threads, |_, (i, b, ov)| (i, outcome(b, &ov))),
+        None => par_map(jobs, threads, |_, (i, b, ov, acts)| (i, outcome(b, &ov, &acts))),
         Some(out) => {
             let baselines: Vec<Option<usize>> = specs
                 .entries
@@ -90,9 +92,22 @@ pub(crate) fn finish(
     evaluated.resize_with(specs.entries.len(), || None);
     let mut kept_cells: Vec<Option<Vec<EnergyCell>>> = Vec::new();
     kept_cells.resize_with(specs.entries.len(), || None);
+    let mut failed: Vec<bool> = vec![false; slots.len()];
     for (i, o) in outcomes {
         evaluated[i] = o.target;
         kept_cells[i] = o.energy_cells;
+        let plan = match o.plan {
+            Some(Err(problems)) => {
+                let id = specs.entries[i].spec.id.clone();
+                for p in problems {
+                    st.located(files.actions, Some((i, &id)), p);
+                }
+                failed[i] = true;
+                None
+            }
+            Some(Ok(plan)) => Some(plan),
+            None => None,
+        };
         match o.inventory {
             Ok(inventory) => {
                 slots[i] = Some(BatchInventory {
@@ -102,6 +117,7 @@ pub(crate) fn finish(
                     change_vs_baseline_pct: None,
                     comparison: None,
                     progress: None,
+                    plan,
                 });
             }
             Err(problems) => {
@@ -109,6 +125,7 @@ pub(crate) fn finish(
                 for p in problems {
                     let file = match p.position().input {
                         Some(Input::Supply) => files.supply,
+                        Some(Input::Actions) => files.actions,
                         Some(Input::Inventories) => inv_file,
                         _ => act_file,
                     };
@@ -117,7 +134,6 @@ pub(crate) fn finish(
             }
         }
     }
-    let mut failed: Vec<bool> = vec![false; slots.len()];
     for (i, result) in evaluated.into_iter().enumerate() {
         match result {
             None => {}
@@ -220,6 +236,9 @@ pub(crate) fn finish(
             }
         }
         warnings.extend(inv.warnings.iter().cloned());
+        if let Some(plan) = &accepted(i).and_then(|r| r.plan.as_ref()) {
+            warnings.extend(plan.warnings.iter().cloned());
+        }
         Compared::Done(extras, warnings)
     });
     for (i, c) in compared.into_iter().enumerate() {
@@ -238,6 +257,7 @@ pub(crate) fn finish(
                     let (file, line, column) = match w.location() {
                         Some((Input::Activity, l)) => (act_file, l, Some("amount")),
                         Some((Input::Factors, l)) => (files.factors, l, Some("factor")),
+                        Some((Input::Actions, l)) => (files.actions, l, w.column()),
                         _ => (inv_file, entry.line, None),
                     };
                     st.warn(file, line, Some(&entry.spec.id), column, w);
@@ -303,8 +323,9 @@ pub(crate) struct Extras {
     pub(crate) progress: Option<Progress>,
 }
 
-/// One inventory to finish: its index, its builder and the user's factors for it.
-pub(crate) type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>);
+/// One inventory to finish: its index, its builder, the user's factors for it and the actions
+/// of its plan.
+pub(crate) type Job<'c, 'o> = (usize, InventoryBuilder<'c>, Vec<&'o FactorOverride>, Vec<Action>);
 
 /// What finishing one inventory gave: the inventory or its problems, and (for an inventory
 /// with a target) the target evaluated and the path to it.
@@ -314,14 +335,37 @@ pub(crate) struct Outcome {
     /// What comparing it with its baseline or its monitoring inventories reads of its cells,
     /// kept when the cells are not (a batch written as it is computed).
     pub(crate) energy_cells: Option<Vec<EnergyCell>>,
+    /// For an inventory with actions: its plan, valued, or its problems.
+    pub(crate) plan: Option<Result<Plan, Vec<Error>>>,
 }
 
-/// Finishes one inventory, then its target and path.
-pub(crate) fn outcome(b: InventoryBuilder<'_>, overrides: &[&FactorOverride]) -> Outcome {
+impl Outcome {
+    /// Whether the inventory, its target and its plan were computed.
+    pub(crate) fn computed(&self) -> bool {
+        self.inventory.is_ok()
+            && !matches!(self.target, Some(Err(_)))
+            && !matches!(self.plan, Some(Err(_)))
+    }
+}
+
+/// Finishes one inventory, then its target and path, then its plan (when it has actions).
+pub(crate) fn outcome(
+    b: InventoryBuilder<'_>,
+    overrides: &[&FactorOverride],
+    actions: &[Action],
+) -> Outcome {
+    let release = b.release();
     let inventory = b.finish(overrides);
     let target = inventory.as_ref().ok().and_then(|inv| {
         let t = inv.spec.target.as_ref()?;
         Some(target::evaluate(inv, t).and_then(|r| Ok((r, path::trajectory(inv, t)?))))
     });
-    Outcome { inventory, target, energy_cells: None }
+    let plan = match (&inventory, &target) {
+        (Ok(inv), None | Some(Ok(_))) if !actions.is_empty() => {
+            let t = target.as_ref().and_then(|t| t.as_ref().ok()).map(|(r, _)| r);
+            Some(crate::plan::evaluate(inv, release, overrides, t, actions))
+        }
+        _ => None,
+    };
+    Outcome { inventory, target, energy_cells: None, plan }
 }

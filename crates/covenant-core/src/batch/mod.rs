@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::factors::Catalog;
 use crate::inventory::Inventory;
+use crate::plan::Plan;
 use crate::target::TargetResult;
 use crate::trajectory::{Comparison, Progress, Trajectory};
 
@@ -35,9 +36,9 @@ pub use diag::{Diagnostic, InputError, MAX_LISTED};
 pub use read::MAX_TEXT_CHARS;
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
-    BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, SUMMARY_HEADER,
-    TRAJECTORY_HEADER, Table, Tables, write_crf, write_emissions, write_errors, write_summary,
-    write_trajectory,
+    BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, PLAN_HEADER, SUMMARY_HEADER,
+    SUMMARY_PLAN_COLUMNS, TRAJECTORY_HEADER, Table, Tables, write_crf, write_emissions,
+    write_errors, write_plan, write_summary, write_trajectory,
 };
 pub use report::json::JsonReport;
 pub use stream::CellTables;
@@ -56,6 +57,8 @@ pub struct BatchInput<'a, R> {
     pub factors: Option<(&'a str, R)>,
     /// The optional `supply.csv` (local energy supply: an extension of v1).
     pub supply: Option<(&'a str, R)>,
+    /// The optional `actions.csv` (the action plans of baselines: an extension of v1).
+    pub actions: Option<(&'a str, R)>,
 }
 
 /// One computed inventory of a batch.
@@ -73,6 +76,9 @@ pub struct BatchInventory {
     pub comparison: Option<Comparison>,
     /// For a monitoring inventory whose baseline has a target: where it stands on the path.
     pub progress: Option<Progress>,
+    /// For a baseline with actions in `actions.csv`: its plan, valued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
 }
 
 /// Everything a batch produced.
@@ -181,11 +187,16 @@ fn run_inner<R: Read + Send>(
     if let Some((name, r)) = input.supply {
         read::supply::read_supply(name, r, &mut reading);
     }
+    let actions_file = input.actions.as_ref().map(|(name, _)| *name);
+    if let Some((name, r)) = input.actions {
+        read::actions::read_actions(name, r, &mut reading);
+    }
     let files = finish::Files {
         inventories: input.inventories.0,
         activity: input.activity.0,
         supply: supply_file.unwrap_or("supply.csv"),
         factors: factors_file.unwrap_or("factors.csv"),
+        actions: actions_file.unwrap_or("actions.csv"),
     };
     finish::finish(files, reading, options.threads, cells)
 }

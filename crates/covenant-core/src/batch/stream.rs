@@ -148,9 +148,10 @@ pub(crate) fn compute(
                 rendered.emissions.clear();
                 rendered.crf.clear();
                 let mut done = Vec::with_capacity(jobs.len());
-                for (i, b, ov) in jobs {
-                    let mut o = outcome(b, &ov);
-                    if let (Ok(inv), None | Some(Ok(_))) = (&mut o.inventory, &o.target) {
+                for (i, b, ov, acts) in jobs {
+                    let mut o = outcome(b, &ov, &acts);
+                    let computed = o.computed();
+                    if let (Ok(inv), true) = (&mut o.inventory, computed) {
                         // Compared with its baseline or with its monitoring inventories: what
                         // the comparison reads of its cells is kept.
                         if compared[i] {
@@ -176,8 +177,7 @@ pub(crate) fn compute(
                 }
                 let mut c = commit.lock().map_err(|_| poisoned())?;
                 for (i, o) in &done {
-                    let computed = o.inventory.is_ok() && !matches!(o.target, Some(Err(_)));
-                    c.status[*i] = if computed { Status::Computed } else { Status::Failed };
+                    c.status[*i] = if o.computed() { Status::Computed } else { Status::Failed };
                 }
                 c.waiting.insert(p, rendered);
                 c.flush(baselines)?;

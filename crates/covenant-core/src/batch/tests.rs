@@ -16,6 +16,7 @@ fn run_str(inv: &str, act: &str, fac: Option<&str>) -> BatchOutput {
             activity: ("activity.csv", act.as_bytes()),
             factors: fac.map(|f| ("factors.csv", f.as_bytes())),
             supply: None,
+            actions: None,
         },
         Catalog::embedded(),
     )
@@ -166,6 +167,7 @@ fn run_streamed(activity: Box<dyn Read + Send>) -> BatchOutput {
         activity: ("activity.csv", activity),
         factors: None,
         supply: None,
+        actions: None,
     };
     run(input, Catalog::embedded())
 }
@@ -177,6 +179,7 @@ fn run_threads(inv: &[u8], act: &[u8], threads: usize) -> BatchOutput {
         activity: ("activity.csv", act),
         factors: None,
         supply: None,
+        actions: None,
     };
     run_with(input, Catalog::embedded(), Options { cell_detail: true, threads }, &mut |_| {})
 }
@@ -290,6 +293,7 @@ fn unknown_ids_get_a_suggestion_in_every_file() {
             activity: ("activity.csv", act.as_bytes()),
             factors: Some(("factors.csv", fac.as_bytes())),
             supply: Some(("supply.csv", sup.as_bytes())),
+            actions: None,
         },
         Catalog::embedded(),
     );
@@ -383,6 +387,7 @@ fn a_release_difference_is_flagged_and_quantified() {
             activity: ("activity.csv", act.as_bytes()),
             factors: None,
             supply: None,
+            actions: None,
         },
         &catalog,
     );
@@ -506,6 +511,7 @@ fn run_supply(inv: &str, act: &str, fac: Option<&str>, sup: &str) -> BatchOutput
             activity: ("activity.csv", act.as_bytes()),
             factors: fac.map(|f| ("factors.csv", f.as_bytes())),
             supply: Some(("supply.csv", sup.as_bytes())),
+            actions: None,
         },
         Catalog::embedded(),
     )
@@ -791,6 +797,7 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
         activity: ("activity.csv", act.as_bytes()),
         factors: None,
         supply: None,
+        actions: None,
     };
     let catalog = Catalog::embedded();
     let whole = run_with(input(), catalog, Options { cell_detail: false, threads: 1 }, &mut |_| {});

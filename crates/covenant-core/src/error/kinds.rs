@@ -15,7 +15,7 @@ use crate::codes::{DecimalSyntax, UnknownCode};
 use crate::country::Country;
 use crate::quantity::{ActivityUnit, EnergyUnit};
 use crate::supply::SupplyItem;
-use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
+use crate::taxonomy::{ActionKind, Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
 
 /// Whether a kind is an error (the inventory is not computed) or a warning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -88,6 +88,8 @@ const SUB_KINDS: &[(&str, &str)] = &[
     ("target_incomplete", "missing"),
     ("supply_field_required", "field"),
     ("supply_no_output", "output"),
+    ("action_field_required", "field"),
+    ("action_field_not_allowed", "field"),
     ("progress_unavailable", "reason"),
     ("percent_too_large", "what"),
     ("more_not_listed", "what"),
@@ -191,6 +193,7 @@ pub fn error_examples() -> Vec<ErrorKind> {
             unknown(GasBasis::parse_code("xyz")),
             unknown(InventoryKind::parse_code("xyz")),
             unknown(TargetKind::parse_code("xyz")),
+            unknown(ActionKind::parse_code("xyz")),
             unknown(Country::parse("EL")),
             unknown(ActivityUnit::parse("mwh")),
             unknown("L".parse::<EnergyUnit>()),
@@ -266,9 +269,29 @@ pub fn error_examples() -> Vec<ErrorKind> {
     for (item, output) in [("heat_production", "electricity"), ("green_purchase", "heat")] {
         v.push(SupplyNoOutput { item, output });
     }
+    v.extend([SupplyNoFuel { item: "green_purchase" }, SupplyFuelAndEmissions]);
+    for (kind, field) in
+        [(ActionKind::EnergySaving, "carrier"), (ActionKind::FuelSwitch, "to_carrier")]
+    {
+        v.push(ActionFieldRequired { kind, field });
+    }
+    for (kind, field) in
+        [(ActionKind::DirectReduction, "carrier"), (ActionKind::EnergySaving, "to_carrier")]
+    {
+        v.push(ActionFieldNotAllowed { kind, field });
+    }
     v.extend([
-        SupplyNoFuel { item: "green_purchase" },
-        SupplyFuelAndEmissions,
+        ActionSector { kind: ActionKind::DirectReduction, sector: Sector::ResidentialBuildings },
+        ActionSector { kind: ActionKind::EnergySaving, sector: Sector::Waste },
+        RenewableCarrier { carrier: Carrier::NaturalGas },
+        SwitchSameCarrier { carrier: Carrier::Diesel },
+        ActionUnit { kind: ActionKind::EnergySaving, unit: "L".into() },
+        ActionUnit { kind: ActionKind::DirectReduction, unit: "MWh".into() },
+        ActionYears { start: 2025, end: 2022 },
+        ActionBeforeBaseline { start: 2005, year: 2010 },
+        ActionOnMonitoring { baseline: Some("city-2010".into()) },
+        ActionOnMonitoring { baseline: None },
+        DuplicateAction { first_line: 2 },
         EmptyId,
         DuplicateId { first_line: 2 },
         UnknownInventory { suggestion: Some("BEI".into()) },
@@ -368,6 +391,20 @@ pub fn warning_examples() -> Vec<Warning> {
             release_factor: Decimal::new(716, 3),
             max: Decimal::new(1432, 3),
         },
+    ]);
+    v.extend([
+        ActionExceedsBaseline {
+            action: "A3".into(),
+            kind: ActionKind::EnergySaving,
+            sector: Sector::PublicLighting,
+            carrier: Carrier::Electricity,
+            line: Some(4),
+            value: Decimal::new(1200, 0),
+            baseline_value: Decimal::new(800, 0),
+        },
+        ActionAfterTarget { action: "A7".into(), line: Some(8), start: 2031, target_year: 2030 },
+        PlanWithoutTarget,
+        PlanNeedsTargetPopulation,
     ]);
     for what in ["errors", "warnings"] {
         v.push(MoreNotListed { count: 12, what, limit: 10_000 });
@@ -494,6 +531,16 @@ fn every_error_kind_has_an_example(k: &ErrorKind) {
         | SupplyNoOutput { .. }
         | SupplyNoFuel { .. }
         | SupplyFuelAndEmissions
+        | ActionFieldRequired { .. }
+        | ActionFieldNotAllowed { .. }
+        | ActionSector { .. }
+        | RenewableCarrier { .. }
+        | SwitchSameCarrier { .. }
+        | ActionUnit { .. }
+        | ActionYears { .. }
+        | ActionBeforeBaseline { .. }
+        | ActionOnMonitoring { .. }
+        | DuplicateAction { .. }
         | EmptyId
         | DuplicateId { .. }
         | UnknownInventory { .. }
@@ -540,6 +587,10 @@ fn every_warning_has_an_example(w: &Warning) {
         | BaselineMagnitude { .. }
         | EnergyChange { .. }
         | UserFactorHigh { .. }
+        | ActionExceedsBaseline { .. }
+        | ActionAfterTarget { .. }
+        | PlanWithoutTarget
+        | PlanNeedsTargetPopulation
         | MoreNotListed { .. } => {}
     }
 }

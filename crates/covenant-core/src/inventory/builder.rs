@@ -190,6 +190,11 @@ impl<'r> InventoryBuilder<'r> {
         self.detail = keep;
     }
 
+    /// The factor release the inventory is computed with.
+    pub fn release(&self) -> &'r Release {
+        self.release
+    }
+
     /// The inventory being built.
     pub fn spec(&self) -> &InventorySpec {
         &self.spec

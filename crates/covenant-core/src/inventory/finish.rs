@@ -420,7 +420,7 @@ fn biogenic_co2(release: &Release, carrier: Carrier, energy: Energy) -> Option<E
 /// t/MWh per kg/TJ: 1 MWh = 0.0036 TJ and 1 t = 1 000 kg.
 const KG_PER_TJ_IN_T_PER_MWH: Decimal = Decimal::from_parts(36, 0, 0, false, 7);
 
-fn resolve(
+pub(crate) fn resolve(
     spec: &InventorySpec,
     release: &Release,
     carrier: Carrier,

@@ -25,6 +25,7 @@ use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, Populatio
 use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
 
 pub use builder::{FuelParameters, InventoryBuilder};
+pub(crate) use finish::resolve;
 
 /// The engine's version, recorded in every result.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

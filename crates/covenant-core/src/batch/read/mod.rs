@@ -1,6 +1,7 @@
 //! The readers of the input files, one per file, over a shared record reader
 //! ([`record`]) and named columns ([`columns`]). They fill one [`Reading`].
 
+pub(crate) mod actions;
 pub(crate) mod activity;
 pub(crate) mod columns;
 pub(crate) mod factors;
@@ -45,6 +46,8 @@ pub(crate) struct Reading<'c> {
     /// baseline's release, to quantify the effect of the difference.
     pub(crate) alternates: Vec<Option<InventoryBuilder<'c>>>,
     pub(crate) rows: Vec<u64>,
+    /// The actions of each inventory's plan (`actions.csv`), in input order.
+    pub(crate) actions: Vec<Vec<crate::plan::Action>>,
     pub(crate) st: State,
 }
 
@@ -95,6 +98,8 @@ impl<'c> Reading<'c> {
             }
         }
         let rows = vec![0u64; specs.entries.len()];
-        Reading { specs, overrides, builders, alternates, rows, st }
+        let mut actions = Vec::new();
+        actions.resize_with(specs.entries.len(), Vec::new);
+        Reading { specs, overrides, builders, alternates, rows, actions, st }
     }
 }

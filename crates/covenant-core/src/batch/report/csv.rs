@@ -46,6 +46,36 @@ pub const SUMMARY_HEADER: [&str; 19] = [
     "target_per_capita_t",
 ];
 
+/// The columns `summary.csv` has after [`SUMMARY_HEADER`] when the batch has action plans
+/// (`actions.csv`).
+pub const SUMMARY_PLAN_COLUMNS: [&str; 3] =
+    ["planned_reduction_t", "remaining_gap_t", "remaining_gap_per_capita_t"];
+
+/// The columns of `plan.csv`.
+pub const PLAN_HEADER: [&str; 21] = [
+    "inventory_id",
+    "action_id",
+    "title",
+    "sector",
+    "kind",
+    "carrier",
+    "to_carrier",
+    "start_year",
+    "end_year",
+    "energy_mwh",
+    "factor_t_per_mwh",
+    "factor_source",
+    "to_factor_t_per_mwh",
+    "to_factor_source",
+    "reduction_t",
+    "target_year",
+    "share_in_target_year",
+    "reduction_target_year_t",
+    "cost",
+    "status",
+    "responsible",
+];
+
 /// The columns of `errors.csv`.
 pub const ERRORS_HEADER: [&str; 7] =
     ["file", "line", "inventory_id", "column", "value", "message", "code"];
@@ -196,7 +226,8 @@ impl Rows<std::io::Sink> {
     }
 }
 
-/// One of the four CSV tables of a batch.
+/// One of the CSV tables of a batch: the four of every batch, and `plan.csv` of a batch with
+/// action plans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
     /// `emissions.csv`.
@@ -207,6 +238,8 @@ pub enum Table {
     Trajectory,
     /// `crf.csv`.
     Crf,
+    /// `plan.csv`: one row per action (a batch with `actions.csv`).
+    Plan,
 }
 
 impl Table {
@@ -220,16 +253,18 @@ impl Table {
             Table::Summary => "summary.csv",
             Table::Trajectory => "trajectory.csv",
             Table::Crf => "crf.csv",
+            Table::Plan => "plan.csv",
         }
     }
 
-    /// The columns.
+    /// The columns (of `summary.csv` without plans: see [`Tables::header`]).
     pub const fn header(self) -> &'static [&'static str] {
         match self {
             Table::Emissions => &EMISSIONS_HEADER,
             Table::Summary => &SUMMARY_HEADER,
             Table::Trajectory => &TRAJECTORY_HEADER,
             Table::Crf => &CRF_HEADER,
+            Table::Plan => &PLAN_HEADER,
         }
     }
 }
@@ -242,6 +277,7 @@ impl Table {
 pub struct Tables<'a> {
     results: &'a [BatchInventory],
     units: HashMap<&'a str, path::PathUnit>,
+    plans: bool,
 }
 
 impl<'a> Tables<'a> {
@@ -251,7 +287,24 @@ impl<'a> Tables<'a> {
             .iter()
             .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
             .collect();
-        Tables { results, units }
+        Tables { results, units, plans: false }
+    }
+
+    /// The same tables, for a batch with action plans (`actions.csv`) when `plans`:
+    /// `summary.csv` then has the columns [`SUMMARY_PLAN_COLUMNS`] (empty for an inventory
+    /// without a plan), and [`Table::Plan`] has rows.
+    #[must_use]
+    pub fn with_plans(self, plans: bool) -> Tables<'a> {
+        Tables { plans, ..self }
+    }
+
+    /// The columns of a table.
+    pub fn header(&self, table: Table) -> Vec<&'static str> {
+        let mut h = table.header().to_vec();
+        if self.plans && table == Table::Summary {
+            h.extend(SUMMARY_PLAN_COLUMNS);
+        }
+        h
     }
 
     /// The number of inventories (the parts are ranges of them).
@@ -266,7 +319,7 @@ impl<'a> Tables<'a> {
 
     /// Writes a whole table.
     pub fn write<W: Write>(&self, table: Table, w: W) -> Result<(), BatchWriteError> {
-        let mut out = Rows::new(w, table.header())?;
+        let mut out = Rows::new(w, &self.header(table))?;
         self.rows(table, &mut out, 0..self.results.len())?;
         out.finish()?;
         Ok(())
@@ -283,7 +336,7 @@ impl<'a> Tables<'a> {
     ) -> Result<Vec<u8>, BatchWriteError> {
         let mut out = Rows::buffer(buf);
         if header {
-            out.header(table.header())?;
+            out.header(&self.header(table))?;
         }
         self.rows(table, &mut out, part)?;
         Ok(out.into_buffer())
@@ -298,9 +351,10 @@ impl<'a> Tables<'a> {
         let results = &self.results[part];
         match table {
             Table::Emissions => emissions_rows(out, results.iter().map(|r| &r.inventory))?,
-            Table::Summary => summary_rows(out, results)?,
+            Table::Summary => summary_rows(out, results, self.plans)?,
             Table::Trajectory => trajectory_rows(out, results, &self.units)?,
             Table::Crf => crf_rows(out, results.iter().map(|r| &r.inventory))?,
+            Table::Plan => plan_rows(out, results)?,
         }
         Ok(())
     }
@@ -462,7 +516,11 @@ pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Resul
     Tables::new(results).write(Table::Summary, w).map_err(BatchWriteError::into_csv)
 }
 
-fn summary_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io::Result<()> {
+fn summary_rows<W: Write>(
+    out: &mut Rows<W>,
+    results: &[BatchInventory],
+    plans: bool,
+) -> std::io::Result<()> {
     for r in results {
         let inv = &r.inventory;
         let s = &inv.spec;
@@ -491,8 +549,61 @@ fn summary_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std:
         };
         out.number(t.map(|t| t.reduction_pct))
             .number(target.and_then(|t| t.emissions_t))
-            .number(target.and_then(|t| t.per_capita_t))
-            .end()?;
+            .number(target.and_then(|t| t.per_capita_t));
+        if plans {
+            let p = r.plan.as_ref();
+            out.number(p.and_then(|p| p.planned_reduction_t))
+                .number(p.and_then(|p| p.remaining_gap_t))
+                .number(p.and_then(|p| p.remaining_gap_per_capita_t));
+        }
+        out.end()?;
+    }
+    Ok(())
+}
+
+/// Writes `plan.csv`: one row per action of every plan, in input order (see
+/// [`crate::plan`]). `reduction_t` is the reduction per year at full effect (negative: an
+/// increase), `reduction_target_year_t` the reduction in the target year.
+pub fn write_plan<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Result<()> {
+    Tables::new(results).with_plans(true).write(Table::Plan, w).map_err(BatchWriteError::into_csv)
+}
+
+fn plan_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io::Result<()> {
+    let mut source = String::new();
+    for r in results {
+        let Some(plan) = &r.plan else { continue };
+        for a in &plan.actions {
+            let x = &a.action;
+            out.text(&plan.baseline_id)
+                .text(&x.id)
+                .text(&x.title)
+                .escaped(x.sector.code().as_bytes())
+                .escaped(x.kind.code().as_bytes())
+                .escaped(x.carrier.map_or("", |c| c.code()).as_bytes())
+                .escaped(x.to_carrier.map_or("", |c| c.code()).as_bytes())
+                .integer(x.start_year.into())
+                .integer(x.end_year.into())
+                .number(a.energy.map(|e| e.mwh()));
+            for f in [&a.factor, &a.to_factor] {
+                out.number(f.as_ref().map(|f| f.factor.value()));
+                source.clear();
+                if let Some(f) = f {
+                    f.provenance.write_short(&mut source);
+                }
+                out.text(&source);
+            }
+            out.number(Some(a.reduction.tonnes()));
+            match plan.target_year {
+                Some(y) => out.integer(y.into()),
+                None => out.empty(1),
+            };
+            out.number(a.share_in_target_year)
+                .number(a.reduction_target_year_t)
+                .number(x.cost)
+                .text(x.status.as_deref().unwrap_or(""))
+                .text(x.responsible.as_deref().unwrap_or(""))
+                .end()?;
+        }
     }
     Ok(())
 }

@@ -215,3 +215,49 @@ fn golden_cases_raise_no_spurious_warning() {
     let codes: Vec<_> = aldbrook.warnings.iter().map(|w| w.code).collect();
     assert_eq!(codes, ["missing_key_sector", "missing_key_sector"], "{:?}", aldbrook.warnings);
 }
+
+/// Valdoro 2012: a fictitious baseline with an action plan of every kind (see
+/// `golden/valdoro-2012/README.md`, where every figure below is derived by hand).
+#[test]
+fn valdoro_2012_action_plan_against_its_target() {
+    use covenant_core::taxonomy::ActionKind;
+    let out = run_case("valdoro-2012");
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let r = &out.inventories[0];
+    // 481.2 + 505 + 7 218 + 8 484 + 1 602 + 3 609 + 1 616 + 601.5 + 160.2 + 534 + 8 010 + 5 478 + 3 000
+    assert_eq!(r.inventory.total_emissions.tonnes(), dec!(41298.9));
+    // −55 %: 0.45 × 41 298.9
+    assert_eq!(r.target.as_ref().unwrap().emissions_t, Some(dec!(18584.505)));
+    let plan = r.plan.as_ref().unwrap();
+    let got: Vec<(&str, Decimal, Decimal)> = plan
+        .actions
+        .iter()
+        .map(|a| {
+            let t = a.reduction_target_year_t.unwrap();
+            (a.action.id.as_str(), a.reduction.tonnes(), t)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("A1", dec!(360.9), dec!(360.9)), // 900 × 0.401, done by 2020
+            ("A2", dec!(3232), dec!(1616)),   // 16 000 × 0.202, 8/16 of it in 2030
+            ("A3", dec!(2005), dec!(2005)),   // 5 000 × 0.401
+            ("A4", dec!(1068), dec!(1068)),   // 4 000 × (0.267 − 0)
+            ("A5", dec!(534), dec!(534)),     // 2 000 × (0.267 − 0)
+            ("A6", dec!(-912), dec!(-456)),   // 6 000 × (0.249 − 0.401), 10/20 in 2030
+            ("A7", dec!(1200), dec!(1200)),   // t CO2 per year
+            ("A8", dec!(1203), dec!(902.25)), // 3 000 × 0.401, 9/12 in 2030
+        ]
+    );
+    assert_eq!(plan.actions[5].action.kind, ActionKind::FuelSwitch);
+    assert_eq!(plan.planned_reduction_t, Some(dec!(7230.15)));
+    // 41 298.9 − 18 584.505 − 7 230.15: a shortfall.
+    assert_eq!(plan.remaining_gap_t, Some(dec!(15484.245)));
+    // per inhabitant of 2030 (21 000)
+    assert_eq!(plan.remaining_gap_per_capita_t, Some(dec!(0.737345)));
+    let src = |i: usize| plan.actions[i].factor.as_ref().unwrap().provenance.short();
+    assert_eq!(src(0), "jrc-neefe@2024.1 jrc-neefe-2024-t1");
+    assert_eq!(src(1), "com-fuels@2024.2 ipcc2006-co2");
+}

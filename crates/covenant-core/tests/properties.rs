@@ -665,3 +665,149 @@ mod plausibility {
         }
     }
 }
+
+/// Action plans: reductions are linear in the amounts and add up, and a plan that exactly
+/// closes the gap leaves none.
+mod plans {
+    use super::*;
+    use covenant_core::inventory::TargetSpec;
+    use covenant_core::plan::{Action, Plan, evaluate};
+    use covenant_core::taxonomy::{ActionKind, TargetKind};
+
+    /// A baseline with every carrier in residential buildings and private transport, and a
+    /// target for 2030.
+    fn baseline(pct: u32) -> Inventory {
+        let mut rows = Vec::new();
+        for &c in Carrier::ALL {
+            for s in [Sector::ResidentialBuildings, Sector::PrivateTransport] {
+                if s.accepts(c) {
+                    rows.push(Activity::new(s, c, Decimal::from(1000), EnergyUnit::MegawattHour));
+                }
+            }
+        }
+        rows.push(Activity::new(Sector::Waste, None, Decimal::from(500), ActivityUnit::TonneCo2));
+        let spec = InventorySpec {
+            target: Some(TargetSpec {
+                year: 2030,
+                reduction_pct: Decimal::from(pct),
+                kind: TargetKind::Absolute,
+                population: None,
+            }),
+            ..spec()
+        };
+        compute(spec, Catalog::embedded().newest(), &rows, &overrides()).unwrap()
+    }
+
+    fn plan(b: &Inventory, actions: &[Action]) -> Plan {
+        let t = covenant_core::target::evaluate(b, b.spec.target.as_ref().unwrap()).unwrap();
+        let ov = overrides();
+        let refs: Vec<&FactorOverride> = ov.iter().collect();
+        evaluate(b, Catalog::embedded().newest(), &refs, Some(&t), actions).unwrap()
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        let carrier = prop::sample::select(Carrier::ALL.to_vec());
+        let sector =
+            prop::sample::select(vec![Sector::ResidentialBuildings, Sector::PrivateTransport]);
+        let years = (2015u16..2040, 0u16..15).prop_map(|(s, d)| (s, s + d));
+        prop_oneof![
+            (sector.clone(), carrier.clone(), amount(3), energy_unit(), years.clone())
+                .prop_filter("the sector takes the carrier", |(s, c, ..)| s.accepts(*c))
+                .prop_map(|(s, c, a, u, y)| Action::new("x", ActionKind::EnergySaving, s, a, u, y)
+                    .with_carrier(c)),
+            (
+                prop::sample::select(vec![Carrier::Electricity, Carrier::HeatCold]),
+                amount(3),
+                years.clone()
+            )
+                .prop_map(|(c, a, y)| Action::new(
+                    "x",
+                    ActionKind::LocalRenewable,
+                    Sector::ResidentialBuildings,
+                    a,
+                    EnergyUnit::MegawattHour,
+                    y
+                )
+                .with_carrier(c)),
+            (sector, carrier.clone(), carrier, amount(3), years.clone())
+                .prop_filter("a switch between two carriers the sector takes", |(s, c, t, ..)| c
+                    != t
+                    && s.accepts(*c)
+                    && s.accepts(*t))
+                .prop_map(|(s, c, t, a, y)| Action::new(
+                    "x",
+                    ActionKind::FuelSwitch,
+                    s,
+                    a,
+                    EnergyUnit::GigawattHour,
+                    y
+                )
+                .with_carrier(c)
+                .with_to_carrier(t)),
+            (amount(3), years).prop_map(|(a, y)| Action::new(
+                "x",
+                ActionKind::DirectReduction,
+                Sector::Waste,
+                a,
+                ActivityUnit::TonneCo2,
+                y
+            )),
+        ]
+    }
+
+    fn actions() -> impl Strategy<Value = Vec<Action>> {
+        prop::collection::vec(action(), 1..12).prop_map(|v| {
+            v.into_iter().enumerate().map(|(i, a)| Action { id: format!("a{i}"), ..a }).collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn reductions_are_linear_in_the_amounts_and_add_up(actions in actions(), k in 1u32..1000, split in 0usize..12) {
+            let b = baseline(40);
+            let whole = plan(&b, &actions);
+            // ×k: every full-effect reduction ×k exactly.
+            let k = Decimal::from(k);
+            let scaled: Vec<Action> = actions.iter().map(|a| Action { amount: a.amount * k, ..a.clone() }).collect();
+            let big = plan(&b, &scaled);
+            for (x, y) in whole.actions.iter().zip(&big.actions) {
+                prop_assert_eq!(x.reduction.checked_scale(k).unwrap(), y.reduction);
+            }
+            // Two plans of the actions split in two add up to the plan of all.
+            let split = split.min(actions.len());
+            let (p, q) = (plan(&b, &actions[..split]), plan(&b, &actions[split..]));
+            let sum = p.planned_reduction_t.unwrap() + q.planned_reduction_t.unwrap();
+            prop_assert_eq!(sum, whole.planned_reduction_t.unwrap());
+            // The gap is the reference minus the target minus the plan.
+            prop_assert_eq!(
+                whole.remaining_gap_t.unwrap(),
+                whole.reference_t - whole.target_emissions_t.unwrap() - whole.planned_reduction_t.unwrap()
+            );
+        }
+
+        /// With a city's magnitudes (actions up to 10 TWh): the reductions in the target year
+        /// are rounded to 15 places when they do not terminate, and a gap of up to 28 digits
+        /// then converts to emissions exactly.
+        #[test]
+        fn a_plan_that_closes_the_gap_leaves_none(actions in actions(), pct in 1u32..=100) {
+            let b = baseline(pct);
+            let actions: Vec<Action> = actions
+                .into_iter()
+                .map(|a| Action {
+                    amount: a.amount % Decimal::from(10_000_000),
+                    unit: if a.kind == ActionKind::DirectReduction { a.unit } else { EnergyUnit::MegawattHour.into() },
+                    ..a
+                })
+                .collect();
+            let p = plan(&b, &actions);
+            // Add a direct reduction of exactly the remaining gap, in full effect by 2030.
+            let gap = p.remaining_gap_t.unwrap();
+            prop_assume!(gap >= Decimal::ZERO);
+            let mut closing = actions.clone();
+            closing.push(Action::new("close", ActionKind::DirectReduction, Sector::Waste, gap, ActivityUnit::TonneCo2, (2020, 2030)));
+            prop_assert_eq!(plan(&b, &closing).remaining_gap_t, Some(Decimal::ZERO));
+        }
+    }
+}

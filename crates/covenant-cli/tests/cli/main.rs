@@ -1050,3 +1050,58 @@ fn factors_show_names_the_revision_it_prints() {
     let r = run_in(dir.path(), &["factors"], None);
     assert!(r.stdout.contains("ipcc2006-gases@2024.1"), "{}", r.stdout);
 }
+
+/// The Valdoro action plan (tests/golden/valdoro-2012) through the binary: `plan.csv` and the
+/// summary's plan columns with `--actions`, the same numbers in the JSON report, and a plan
+/// with an error rejects its baseline (exit 1, nothing written).
+#[test]
+fn action_plan_outputs() {
+    let g = golden("valdoro-2012");
+    let read = |f: &str| fs::read(g.join(f)).unwrap();
+    let dir = scratch(&read("inventories.csv"), &read("activity.csv"), None);
+    fs::write(dir.path().join("actions.csv"), read("actions.csv")).unwrap();
+    let r = batch(dir.path(), false, &["--actions", "actions.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let out = dir.path().join("out");
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.lines().nth(1).unwrap().ends_with(",7230.15,15484.245,0.737345"), "{summary}");
+    let plan = fs::read_to_string(out.join("plan.csv")).unwrap();
+    assert_eq!(plan.lines().count(), 9);
+    assert!(plan.contains(",-912,2030,0.5,-456,"), "{plan}");
+    let json = run_in(
+        dir.path(),
+        &[
+            "batch",
+            "--inventories",
+            "inventories.csv",
+            "--activity",
+            "activity.csv",
+            "--actions",
+            "actions.csv",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let p = &v["inventories"][0]["plan"];
+    assert_eq!(p["remaining_gap_t"], "15484.245");
+    assert_eq!(p["actions"][5]["reduction"], "-912");
+
+    // Without --actions: no plan.csv, the summary as before.
+    let r = batch_into(dir.path(), "plain", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!dir.path().join("plain/plan.csv").exists());
+    let plain = fs::read_to_string(dir.path().join("plain/summary.csv")).unwrap();
+    assert!(plain.lines().next().unwrap().ends_with(",target_per_capita_t"));
+
+    // An action starting before the baseline year rejects the baseline.
+    let bad = String::from_utf8(read("actions.csv")).unwrap().replace(",2015,2020,", ",2011,2020,");
+    fs::write(dir.path().join("actions.csv"), bad).unwrap();
+    let r = batch_into(dir.path(), "bad", &["--actions", "actions.csv"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("actions.csv:2: column 'start_year', value '2011'"), "{}", r.stderr);
+    assert!(!dir.path().join("bad").exists());
+}

@@ -953,3 +953,134 @@ fn base36(mut k: u32) -> String {
     s.reverse();
     String::from_utf8(s).unwrap()
 }
+
+fn run_plan(inv: &str, act: &str, actions: &str) -> BatchOutput {
+    run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: None,
+            supply: None,
+            actions: Some(("actions.csv", actions.as_bytes())),
+        },
+        Catalog::embedded(),
+    )
+}
+
+const PLAN_INV: &str = "inventory_id,country,year,population,baseline_id,kind,target_year,target_reduction_pct\n\
+    A,IT,2010,1000,,,2030,40\n\
+    M,IT,2015,1000,A,monitoring,,\n\
+    C,IT,2010,1000,,,2030,40\n";
+const PLAN_ACT: &str = "inventory_id,sector,carrier,amount,unit\n\
+    A,residential_buildings,natural_gas,100,MWh\n\
+    M,residential_buildings,natural_gas,90,MWh\n\
+    C,residential_buildings,natural_gas,100,MWh\n";
+const PLAN_HEAD: &str =
+    "inventory_id,action_id,title,sector,kind,carrier,to_carrier,amount,unit,start_year,end_year\n";
+
+#[test]
+fn action_plan_errors_are_located_and_reject_the_baseline() {
+    let actions = format!(
+        "{PLAN_HEAD}\
+         Z,a1,x,residential_buildings,energy_saving,natural_gas,,1,MWh,2015,2020\n\
+         M,a1,x,residential_buildings,energy_saving,natural_gas,,1,MWh,2015,2020\n\
+         A,a1,x,residential_buildings,fuel_switch,natural_gas,,1,MWh,2015,2020\n\
+         A,a1,x,residential_buildings,energy_saving,natural_gas,,1,MWh,2015,2020\n\
+         A,a2,x,residential_buildings,saving,natural_gas,,1,MWh,2015,2020\n\
+         C,c1,Boilers,residential_buildings,energy_saving,natural_gas,,10,MWh,2015,2020\n"
+    );
+    let out = run_plan(PLAN_INV, PLAN_ACT, &actions);
+    let located: Vec<(Option<u64>, Option<&str>, &str)> = out
+        .errors
+        .iter()
+        .filter(|e| e.file.as_deref() == Some("actions.csv"))
+        .map(|e| (e.line, e.column.as_deref(), e.code))
+        .collect();
+    assert_eq!(
+        located,
+        [
+            (Some(2), Some("inventory_id"), "unknown_inventory"),
+            (Some(3), Some("inventory_id"), "action_on_monitoring"),
+            (Some(4), Some("to_carrier"), "action_field_required"),
+            (Some(5), Some("action_id"), "duplicate_action"),
+            (Some(6), Some("kind"), "unknown_code"),
+        ]
+    );
+    // A is rejected, and with it its monitoring inventory; C and its plan are computed.
+    assert_eq!(out.rejected, ["A", "M"]);
+    assert_eq!(out.inventories.len(), 1);
+    let plan = out.inventories[0].plan.as_ref().unwrap();
+    // 10 × 0.202
+    assert_eq!(plan.planned_reduction_t, Some(dec!(2.02)));
+}
+
+#[test]
+fn action_plan_warnings_point_at_the_action() {
+    let actions = format!(
+        "{PLAN_HEAD}\
+         A,big,x,residential_buildings,energy_saving,natural_gas,,150,MWh,2015,2020\n\
+         A,late,x,residential_buildings,energy_saving,natural_gas,,1,MWh,2031,2035\n"
+    );
+    let out = run_plan(PLAN_INV, PLAN_ACT, &actions);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let w: Vec<_> = out
+        .warnings
+        .iter()
+        .filter(|w| w.file.as_deref() == Some("actions.csv"))
+        .map(|w| (w.line, w.column.as_deref(), w.code))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            (Some(2), Some("amount"), "action_exceeds_baseline"),
+            (Some(3), Some("start_year"), "action_after_target"),
+        ]
+    );
+    // Warnings never change a number: the same batch without the plan has the same inventories.
+    let without = run_str(PLAN_INV, PLAN_ACT, None);
+    let strip = |o: &BatchOutput| -> Vec<BatchInventory> {
+        o.inventories
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                r.plan = None;
+                r
+            })
+            .collect()
+    };
+    assert_eq!(strip(&out), strip(&without));
+}
+
+#[test]
+fn plan_tables_only_with_plans() {
+    let actions = format!(
+        "{PLAN_HEAD}A,a,\"Boilers, phase 1\",residential_buildings,energy_saving,natural_gas,,50,MWh,2020,2040\n"
+    );
+    let out = run_plan(PLAN_INV, PLAN_ACT, &actions);
+    let render = |plans: bool, table: Table| {
+        let mut buf = Vec::new();
+        Tables::new(&out.inventories).with_plans(plans).write(table, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let summary = render(false, Table::Summary);
+    assert!(summary.starts_with(&SUMMARY_HEADER.join(",")));
+    assert!(!summary.contains("planned_reduction_t"));
+    let with = render(true, Table::Summary);
+    let lines: Vec<&str> = with.lines().collect();
+    assert!(lines[0].ends_with(
+        ",target_per_capita_t,planned_reduction_t,remaining_gap_t,remaining_gap_per_capita_t"
+    ));
+    // A: 20.2 t, target 12.12 t; 50 × 0.202 = 10.1 t at full effect, half of it in 2030:
+    // gap 20.2 − 12.12 − 5.05 = 3.03 t; M and C have no plan.
+    assert!(lines[1].ends_with(",5.05,3.03,"), "{}", lines[1]);
+    assert!(lines[2].ends_with(",,,"), "{}", lines[2]);
+    let plan = render(true, Table::Plan);
+    assert_eq!(
+        plan,
+        format!(
+            "{}\nA,a,\"Boilers, phase 1\",residential_buildings,energy_saving,natural_gas,,2020,2040,50,0.202,\
+             com-fuels@2024.2 ipcc2006-co2,,,10.1,2030,0.5,5.05,,,\n",
+            PLAN_HEADER.join(",")
+        )
+    );
+}

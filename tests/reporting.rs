@@ -181,3 +181,44 @@ fn trajectory_file_follows_the_per_capita_path() {
     assert_eq!(parse_decimal(&m["distance"]).unwrap(), (actual - path_2015).normalize());
     assert_eq!(m["status"], if actual < path_2015 { "ahead" } else { "behind" });
 }
+
+/// A baseline with a plan has the sheet `Action plan`: every action by sector, and the planned
+/// reduction and the gap of `summary.csv`.
+#[test]
+fn the_action_plan_sheet_holds_the_plan() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/valdoro-2012");
+    let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+    let (inv, act, acts) = (read("inventories.csv"), read("activity.csv"), read("actions.csv"));
+    let out = batch::run(
+        BatchInput {
+            inventories: ("i", &inv[..]),
+            activity: ("a", &act[..]),
+            factors: None,
+            supply: None,
+            actions: Some(("actions.csv", &acts[..])),
+        },
+        Catalog::embedded(),
+    );
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let bytes = covenant_core::xlsx::workbook(&out.inventories[0]).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Summary", "A Energy (MWh)", "B Emissions (t)", "Factors", "Action plan", "CRF"]
+    );
+    let p = wb.worksheet_range("Action plan").unwrap();
+    let rows: Vec<Vec<String>> =
+        p.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect();
+    // Sectors in template order: tertiary (A8), residential (A2, A3, A4), public lighting (A1),
+    // public and private transport (A5, A6), waste (A7).
+    let ids: Vec<&str> = rows[1..9].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(ids, ["A8", "A2", "A3", "A4", "A1", "A5", "A6", "A7"]);
+    let value = |label: &str| rows.iter().find(|r| r[0] == label).unwrap()[15].clone();
+    assert_eq!(value("Planned reduction in 2030 (t CO2)"), "7230.15");
+    assert_eq!(value("Remaining gap (t CO2; positive: a shortfall)"), "15484.245");
+    // A3, local renewable production, in its column; A6's reduction is negative.
+    let a3 = rows.iter().find(|r| r[1] == "A3").unwrap();
+    assert_eq!((a3[11].as_str(), a3[12].as_str(), a3[14].as_str()), ("", "5000", "2005"));
+    let a6 = rows.iter().find(|r| r[1] == "A6").unwrap();
+    assert_eq!((a6[8].as_str(), a6[14].as_str(), a6[15].as_str()), ("2020", "-912", "-456"));
+}

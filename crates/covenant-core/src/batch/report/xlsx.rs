@@ -2,8 +2,9 @@
 //!
 //! One workbook per inventory, with the sheets
 //! `Summary`, `A Energy (MWh)` (Table A: sectors × carriers), `B Emissions (t)` (Table B, with the
-//! non-energy rows), `Factors` (the factor of every carrier and its provenance) and `CRF` (the GCoM
-//! view). Spreadsheet cells hold binary floating point: every number is written as the `f64`
+//! non-energy rows), `Factors` (the factor of every carrier and its provenance), for a baseline
+//! with a plan `Action plan` (the SECAP template's table of key actions, with the reduction in the
+//! target year and the remaining gap) and `CRF` (the GCoM view). Spreadsheet cells hold binary floating point: every number is written as the `f64`
 //! nearest to the engine's exact decimal (parsed from the same text that the CSV files hold), so
 //! a reader of the workbook and a reader of the CSV files see the same number. Cells are shown
 //! with two decimals; the stored value is not rounded. This is the only place where the engine's
@@ -209,6 +210,10 @@ pub fn workbook(r: &BatchInventory) -> Result<Vec<u8>, XlsxExportError> {
         }
     }
 
+    if let Some(plan) = &r.plan {
+        action_plan(&mut wb, plan, s.gases.unit())?;
+    }
+
     {
         let view = crf::crf(inv)?;
         let mut sh = sheet(&mut wb, "CRF")?;
@@ -231,6 +236,101 @@ pub fn workbook(r: &BatchInventory) -> Result<Vec<u8>, XlsxExportError> {
         }
     }
     Ok(wb.save_to_buffer()?)
+}
+
+/// The action plan, laid out like the SECAP template's table of key actions: by sector, each
+/// action with its body responsible, timeframe, cost, estimated energy savings, local renewable
+/// production and reduction per year; then the reduction in the target year and the gap.
+fn action_plan(
+    wb: &mut Workbook,
+    plan: &crate::plan::Plan,
+    unit: &str,
+) -> Result<(), XlsxExportError> {
+    use crate::taxonomy::ActionKind;
+    let mut sh = sheet(wb, "Action plan")?;
+    let year = plan.target_year.map_or_else(|| "the target year".to_string(), |y| y.to_string());
+    let heads = [
+        "Sector".to_string(),
+        "Action".to_string(),
+        "Title".to_string(),
+        "Kind".to_string(),
+        "Carrier".to_string(),
+        "Replaced by".to_string(),
+        "Responsible body".to_string(),
+        "Status".to_string(),
+        "Start".to_string(),
+        "End".to_string(),
+        "Implementation cost".to_string(),
+        "Estimated energy savings (MWh/a)".to_string(),
+        "Estimated renewable energy production (MWh/a)".to_string(),
+        "Energy switched (MWh/a)".to_string(),
+        format!("Estimated reduction ({unit}/a)"),
+        format!("Reduction in {year} ({unit})"),
+        "Factor (t/MWh)".to_string(),
+        "Factor source".to_string(),
+    ];
+    for (j, h) in heads.iter().enumerate() {
+        sh.head(0, col(j), h)?;
+    }
+    let mut row = 1u32;
+    for &sector in Sector::ALL {
+        for a in plan.actions.iter().filter(|a| a.action.sector == sector) {
+            let x = &a.action;
+            sh.head(row, 0, sector.label())?;
+            sh.text(row, 1, &x.id)?;
+            sh.text(row, 2, &x.title)?;
+            sh.text(row, 3, x.kind.label())?;
+            if let Some(c) = x.carrier {
+                sh.text(row, 4, c.label())?;
+            }
+            if let Some(c) = x.to_carrier {
+                sh.text(row, 5, c.label())?;
+            }
+            sh.text(row, 6, x.responsible.as_deref().unwrap_or(""))?;
+            sh.text(row, 7, x.status.as_deref().unwrap_or(""))?;
+            for (c, y) in [(8, x.start_year), (9, x.end_year)] {
+                sh.ws.write_number(row, c, spreadsheet_number(Decimal::from(y)))?;
+            }
+            sh.num(row, 10, x.cost)?;
+            let energy = a.energy.map(|e| e.mwh());
+            let column = match x.kind {
+                ActionKind::EnergySaving => Some(11),
+                ActionKind::LocalRenewable => Some(12),
+                ActionKind::FuelSwitch => Some(13),
+                ActionKind::DirectReduction => None,
+            };
+            if let Some(c) = column {
+                sh.num(row, c, energy)?;
+            }
+            sh.num(row, 14, Some(a.reduction.tonnes()))?;
+            sh.num(row, 15, a.reduction_target_year_t)?;
+            if let Some(f) = &a.factor {
+                sh.num(row, 16, Some(f.factor.value()))?;
+                let mut source = f.provenance.short();
+                if let Some(t) = &a.to_factor {
+                    source.push_str(&format!(" → {} t/MWh, {}", t.factor, t.provenance.short()));
+                }
+                sh.text(row, 17, &source)?;
+            }
+            row = row.saturating_add(1);
+        }
+    }
+    row = row.saturating_add(1);
+    let totals = [
+        (format!("Planned reduction in {year} ({unit})"), plan.planned_reduction_t),
+        (format!("Reference: baseline emissions ({unit})"), Some(plan.reference_t)),
+        (format!("Target emissions ({unit})"), plan.target_emissions_t),
+        (format!("Remaining gap ({unit}; positive: a shortfall)"), plan.remaining_gap_t),
+        (format!("Remaining gap per inhabitant ({unit})"), plan.remaining_gap_per_capita_t),
+    ];
+    for (label, value) in totals {
+        sh.head(row, 0, &label)?;
+        sh.num(row, 15, value)?;
+        row = row.saturating_add(1);
+    }
+    sh.ws.set_column_width(0, 28)?;
+    sh.ws.set_column_range_width(2, 17, 16)?;
+    Ok(())
 }
 
 fn col(i: usize) -> u16 {

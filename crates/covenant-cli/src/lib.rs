@@ -487,7 +487,7 @@ fn write_outputs(
         None => dest.stage()?,
     };
     let inv = &out.inventories;
-    let tables = batch::Tables::new(inv).with_plans(plans);
+    let tables = batch::Tables::new(inv).with_plans(plans).with_bau(out.bau_columns);
     let mut jobs = parts::Parts::new(&tables);
     for table in batch::Table::ALL {
         if !(cells_written && matches!(table, batch::Table::Emissions | batch::Table::Crf)) {

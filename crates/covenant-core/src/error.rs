@@ -78,6 +78,8 @@ pub enum Expected {
     NonNegative,
     /// `yes`, `no` or empty.
     YesNo,
+    /// A yearly growth in percent, above −100 and at most 100.
+    GrowthPct,
 }
 
 impl Expected {
@@ -91,6 +93,7 @@ impl Expected {
             Expected::Positive => "positive",
             Expected::NonNegative => "non_negative",
             Expected::YesNo => "yes_no",
+            Expected::GrowthPct => "growth_pct",
         }
     }
 
@@ -105,6 +108,7 @@ impl Expected {
             Expected::Positive => "a number > 0",
             Expected::NonNegative => "a number >= 0",
             Expected::YesNo => "yes, no or empty (yes)",
+            Expected::GrowthPct => "a yearly growth in percent, above -100 and at most 100",
         }
     }
 }
@@ -471,6 +475,8 @@ pub enum ErrorKind {
         /// The monitoring inventory's baseline, when it names one.
         baseline: Option<String>,
     },
+    /// A target from business as usual without the growth rates of the projection.
+    BauNeedsGrowth,
     /// An action id given twice for the same baseline.
     DuplicateAction {
         /// The line of the first.
@@ -646,6 +652,7 @@ impl ErrorKind {
         "action_before_baseline",
         "action_on_monitoring",
         "duplicate_action",
+        "bau_needs_growth",
         "empty_id",
         "duplicate_id",
         "unknown_inventory",
@@ -721,6 +728,7 @@ impl ErrorKind {
             ActionBeforeBaseline { .. } => "action_before_baseline",
             ActionOnMonitoring { .. } => "action_on_monitoring",
             DuplicateAction { .. } => "duplicate_action",
+            BauNeedsGrowth => "bau_needs_growth",
             EmptyId => "empty_id",
             DuplicateId { .. } => "duplicate_id",
             UnknownInventory { .. } => "unknown_inventory",
@@ -926,6 +934,7 @@ impl ErrorKind {
             | HeatConsumptionRequired
             | FuelInputIncomplete
             | SupplyFuelAndEmissions
+            | BauNeedsGrowth
             | EmptyId
             | FormulaText
             | NoInventories => {}
@@ -1158,6 +1167,10 @@ impl ErrorKind {
             DuplicateAction { first_line } => format!(
                 "duplicate action id for this baseline (first defined on line {first_line})"
             ),
+            BauNeedsGrowth => match terms {
+                Terms::Batch => "a target from business as usual (target_kind = bau) needs population_growth_pct or activity_growth_pct".into(),
+                Terms::Library => "a target from business as usual (TargetKind::Bau) needs the growth rates of InventorySpec::bau".into(),
+            },
             EmptyId => "the inventory id is empty; expected a unique non-empty key".into(),
             DuplicateId { first_line } => {
                 format!("duplicate inventory id (first defined on line {first_line})")

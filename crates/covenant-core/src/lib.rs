@@ -82,6 +82,7 @@
 extern crate uom;
 
 pub mod batch;
+pub mod bau;
 pub mod codes;
 pub mod country;
 pub mod crf;

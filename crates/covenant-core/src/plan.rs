@@ -27,11 +27,13 @@
 //! # Gap
 //!
 //! `planned_reduction_t` is the sum of the actions' reductions in the target year;
-//! `remaining_gap_t = reference − target − planned` with the baseline's total as the
-//! reference: positive is a shortfall, negative a surplus. Per inhabitant, the gap is divided by
-//! the target-year population (`target_population`). Each action's reduction in the target year
-//! is one division (exact when it terminates, else rounded to 15 places), and the sum adds
-//! them.
+//! `remaining_gap_t = reference − target − planned`: positive is a shortfall, negative a
+//! surplus. The reference is the baseline's total, or for a target from business as usual the
+//! baseline projected to the target year ([`crate::bau`]). Per inhabitant, the gap is divided by
+//! the target-year population (`target_population`, else the projected population of a
+//! business-as-usual target). Each action's reduction in a year is one division (exact when it
+//! terminates, else rounded to 15 places), and the sums add them. [`Plan::path`] gives, year by
+//! year from the baseline to the target year, the reference minus the actions' reductions.
 
 // Checked arithmetic only: an overflow is an error value, never a panic or a wrap.
 #![deny(clippy::arithmetic_side_effects)]
@@ -45,7 +47,8 @@ use crate::inventory::{FactorOverride, Inventory, InventorySpec, resolve};
 use crate::provenance::FactorUsed;
 use crate::quantity::{ActivityUnit, Emissions, Energy, MAX_AMOUNT, quotient};
 use crate::target::TargetResult;
-use crate::taxonomy::{ActionKind, Carrier, GasBasis, InventoryKind, Sector};
+use crate::taxonomy::{ActionKind, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
+use crate::trajectory::PathPoint;
 
 /// One action of a plan: a row of `actions.csv`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -297,6 +300,10 @@ pub struct Plan {
     pub remaining_gap_t: Option<Decimal>,
     /// The remaining gap per inhabitant of the target year, t.
     pub remaining_gap_per_capita_t: Option<Decimal>,
+    /// The emissions with the plan, from the baseline year to the target year: the reference of
+    /// that year (the baseline, or its business-as-usual projection) minus the actions'
+    /// reductions of that year, t. Empty without a target.
+    pub path: Vec<PathPoint>,
     /// What the user should know (actions beyond the baseline's consumption or after the
     /// target year, a gap that cannot be given).
     pub warnings: Vec<Warning>,
@@ -397,9 +404,38 @@ pub fn evaluate(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let reference_t = baseline.total_emissions.tonnes();
-    let target_emissions_t = target.and_then(|t| t.emissions_t);
     let overflow = |what: &str| vec![Error::from(ErrorKind::Overflow { what: what.into() })];
+    // The reference: the baseline, or its business-as-usual projection for a target from it.
+    let projection = match target_year {
+        Some(y) if target.is_some_and(|t| t.kind == TargetKind::Bau) => {
+            crate::bau::project(baseline, y).map_err(|e| vec![e])?
+        }
+        _ => None,
+    };
+    let reference_t =
+        projection.as_ref().map_or_else(|| baseline.total_emissions.tonnes(), |p| p.emissions_t);
+    let target_emissions_t = target.and_then(|t| t.emissions_t);
+    let mut path = Vec::new();
+    if let Some(ty) = target_year {
+        for y in baseline.spec.year..=ty {
+            let reference = match &projection {
+                Some(p) => p.points.iter().find(|x| x.year == y).map_or(reference_t, |x| x.value),
+                None => reference_t,
+            };
+            let mut value = reference;
+            for r in &results {
+                let (n, d) = r.action.share_fraction(y);
+                let t = r
+                    .reduction
+                    .checked_scale(Decimal::from(n))
+                    .ok()
+                    .and_then(|s| s.tonnes_over(Decimal::from(d)))
+                    .ok_or_else(|| overflow("path with the plan"))?;
+                value = value.checked_sub(t).ok_or_else(|| overflow("path with the plan"))?;
+            }
+            path.push(PathPoint { year: y, value });
+        }
+    }
     let planned_reduction_t = match target_year {
         None => None,
         Some(_) => {
@@ -420,10 +456,15 @@ pub fn evaluate(
         ),
         _ => None,
     };
-    let target_population = baseline.spec.target.as_ref().and_then(|t| t.population);
-    let remaining_gap_per_capita_t = remaining_gap_t
-        .zip(target_population)
-        .and_then(|(g, p)| quotient(g, Decimal::from(p.get())));
+    let target_population = baseline
+        .spec
+        .target
+        .as_ref()
+        .and_then(|t| t.population)
+        .map(|p| Decimal::from(p.get()))
+        .or_else(|| projection.as_ref().and_then(|p| p.population));
+    let remaining_gap_per_capita_t =
+        remaining_gap_t.zip(target_population).and_then(|(g, p)| quotient(g, p));
     if !actions.is_empty() {
         match target {
             None => warnings.push(Warning::PlanWithoutTarget),
@@ -440,6 +481,7 @@ pub fn evaluate(
         planned_reduction_t,
         remaining_gap_t,
         remaining_gap_per_capita_t,
+        path,
         warnings,
     })
 }

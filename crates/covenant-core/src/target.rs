@@ -3,6 +3,8 @@
 //! * Absolute target: `(1 − r) × BEI total`.
 //! * Per-capita target: `(1 − r) × BEI per capita`; its equivalent absolute value for a
 //!   target-year population `P_t` is `(1 − r) × BEI total × P_t / P_BEI` (divided last).
+//! * Target from business as usual: `(1 − r) × BAU`, with `BAU` the baseline projected to the
+//!   target year ([`crate::bau`]); per inhabitant, divided by the projected population.
 //! * Change of a monitoring inventory: `(MEI − BEI) / BEI × 100`, or the change of the
 //!   per-capita values when the baseline's target is per capita.
 
@@ -31,6 +33,10 @@ pub struct TargetResult {
     pub emissions_t: Option<Decimal>,
     /// Allowed emissions per inhabitant in the target year (needs the baseline population).
     pub per_capita_t: Option<Decimal>,
+    /// The baseline's business-as-usual emissions in the target year, t, when it has growth
+    /// rates ([`crate::bau`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bau_emissions_t: Option<Decimal>,
 }
 
 fn remaining_share(pct: Decimal) -> Result<Decimal> {
@@ -54,7 +60,14 @@ pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResul
     let share = remaining_share(target.reduction_pct)?;
     let allowed = baseline.total_emissions.checked_scale(share)?;
     let per_capita = |p: Population| allowed.per_capita(p);
+    let bau = crate::bau::project(baseline, target.year)?;
     let (emissions_t, per_capita_t) = match target.kind {
+        TargetKind::Bau => {
+            let bau = bau.as_ref().ok_or_else(|| Error::from(ErrorKind::BauNeedsGrowth))?;
+            let t = bau.emissions_t.checked_mul(share).ok_or_else(|| Error::overflow("target"))?;
+            let per_capita = bau.population.and_then(|p| quotient(t, p));
+            (Some(crate::bau::rounded(t)), per_capita)
+        }
         TargetKind::Absolute => (Some(allowed.tonnes()), baseline.spec.population.map(per_capita)),
         TargetKind::PerCapita => {
             let pop = baseline
@@ -74,6 +87,7 @@ pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResul
         reduction_pct: target.reduction_pct,
         emissions_t,
         per_capita_t,
+        bau_emissions_t: bau.map(|b| b.emissions_t),
     })
 }
 

@@ -280,6 +280,8 @@ code_enum! {
         Absolute = "absolute", "Absolute reduction";
         /// A reduction of the emissions per inhabitant.
         PerCapita = "per_capita", "Per capita reduction";
+        /// A reduction from the business-as-usual projection of the baseline to the target year.
+        Bau = "bau", "Reduction from business as usual";
     }
 }
 

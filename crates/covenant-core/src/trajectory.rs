@@ -8,6 +8,9 @@
 //!   y₀`, `e = y − y₀` and `D` the unit's divisor (1, or the baseline population): every path
 //!   value is formed exactly and divided once. The path ends at its two ends: before `y₀` it is
 //!   `B`, after `y_T` it stays at `T` (the target is not a line to extrapolate below the target).
+//! * A target from business as usual: the path runs from `B` to the target `T = (1 − r) × BAU`
+//!   ([`crate::bau`]) as `(B × (s − e) + T × e) / s`, one division; the projection itself is
+//!   given year by year beside it ([`Trajectory::bau`]).
 //! * Distance of a monitoring inventory: `actual − path(y)`; negative is ahead of the path.
 //! * Reduction still needed per year: `(actual − T) / (y_T − y)` for a monitoring year before the
 //!   target year.
@@ -99,6 +102,10 @@ pub struct Trajectory {
     pub target_value: Decimal,
     /// Every year from the baseline year to the target year.
     pub points: Vec<PathPoint>,
+    /// The business-as-usual projection of the baseline, year by year, in t, when the baseline
+    /// has growth rates ([`crate::bau`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bau: Option<Vec<PathPoint>>,
     /// What the path values are formed from, exactly.
     #[serde(skip)]
     basis: Basis,
@@ -111,6 +118,8 @@ struct Basis {
     emissions: Emissions,
     divisor: Decimal,
     reduction_pct: Decimal,
+    /// The target itself, when it is not a reduction from the baseline (business as usual).
+    target: Option<Emissions>,
 }
 
 /// Ahead of, on, or behind the path.
@@ -181,13 +190,27 @@ pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajector
         return Err(ErrorKind::ReductionOutOfRange { pct: target.reduction_pct }.into());
     }
     let unit = match target.kind {
-        TargetKind::Absolute => PathUnit::Tonnes,
+        TargetKind::Absolute | TargetKind::Bau => PathUnit::Tonnes,
         TargetKind::PerCapita => PathUnit::TonnesPerInhabitant,
+    };
+    let projection = crate::bau::project(baseline, yt)?;
+    let target_emissions = match (target.kind, &projection) {
+        (TargetKind::Bau, None) => return Err(ErrorKind::BauNeedsGrowth.into()),
+        (TargetKind::Bau, Some(p)) => {
+            let share = Decimal::ONE_HUNDRED
+                .checked_sub(target.reduction_pct)
+                .and_then(|r| quotient(r, Decimal::ONE_HUNDRED))
+                .ok_or_else(overflow)?;
+            let t = p.emissions_t.checked_mul(share).ok_or_else(overflow)?;
+            Some(Emissions::from_tonnes(crate::bau::rounded(t))?)
+        }
+        _ => None,
     };
     let basis = Basis {
         emissions: baseline.total_emissions,
         divisor: divisor(baseline, unit)?,
         reduction_pct: target.reduction_pct,
+        target: target_emissions,
     };
     let mut points = Vec::with_capacity(usize::from(yt.saturating_sub(y0)).saturating_add(1));
     for y in y0..=yt {
@@ -201,6 +224,7 @@ pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajector
         target_year: yt,
         target_value: path_value(&basis, y0, yt, yt)?,
         points,
+        bau: projection.map(|p| p.points),
         basis,
     })
 }
@@ -209,6 +233,14 @@ fn path_value(b: &Basis, y0: u16, yt: u16, y: u16) -> Result<Decimal> {
     // E × (100 s − r e) / (100 s) / D, with e held to 0 ≤ e ≤ s; the ends are the baseline's
     // value (E / D) and the target's (E × (100 − r) / 100 / D) themselves.
     let hundred = Decimal::ONE_HUNDRED;
+    if let Some(t) = b.target {
+        // (B × (s − e) + T × e) / s, with e held to 0 ≤ e ≤ s.
+        let s = Decimal::from(yt.saturating_sub(y0));
+        let e = Decimal::from(y.clamp(y0, yt).saturating_sub(y0));
+        let rest = s.checked_sub(e).ok_or_else(overflow)?;
+        let sum = b.emissions.checked_scale(rest)?.checked_add(t.checked_scale(e)?)?;
+        return sum.tonnes_over(s).ok_or_else(overflow);
+    }
     let (weight, scale) = if y <= y0 {
         (Decimal::ONE, Decimal::ONE)
     } else if y >= yt {

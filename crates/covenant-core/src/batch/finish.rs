@@ -280,6 +280,7 @@ pub(crate) fn finish(
         let key = |d: &Diagnostic| (d.consequence, d.file.as_deref() != inv_file);
         (key(a), &a.file, a.line).cmp(&(key(b), &b.file, b.line))
     });
+    let bau_columns = specs.bau_columns;
     let rejected = specs
         .entries
         .iter()
@@ -313,6 +314,7 @@ pub(crate) fn finish(
         errors_not_listed: st.suppressed_errors,
         warnings_not_listed: st.suppressed_warnings,
         rejected,
+        bau_columns,
     })
 }
 

@@ -36,9 +36,9 @@ pub use diag::{Diagnostic, InputError, MAX_LISTED};
 pub use read::MAX_TEXT_CHARS;
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
-    BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, PLAN_HEADER, SUMMARY_HEADER,
-    SUMMARY_PLAN_COLUMNS, TRAJECTORY_HEADER, Table, Tables, write_crf, write_emissions,
-    write_errors, write_plan, write_summary, write_trajectory,
+    BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, PLAN_HEADER, SUMMARY_BAU_COLUMN,
+    SUMMARY_HEADER, SUMMARY_PLAN_COLUMNS, TRAJECTORY_HEADER, Table, Tables, write_crf,
+    write_emissions, write_errors, write_plan, write_summary, write_trajectory,
 };
 pub use report::json::JsonReport;
 pub use stream::CellTables;
@@ -96,6 +96,9 @@ pub struct BatchOutput {
     pub warnings_not_listed: u64,
     /// The ids of the inventories rejected for an error, in input order.
     pub rejected: Vec<String>,
+    /// Whether `inventories.csv` has the growth columns of a business-as-usual projection
+    /// (`summary.csv` then has `bau_emissions_t`: see [`Tables::with_bau`]).
+    pub bau_columns: bool,
 }
 
 /// Called with the number of activity rows read so far (every 65 536 rows and at the end),

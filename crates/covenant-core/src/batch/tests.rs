@@ -1084,3 +1084,61 @@ fn plan_tables_only_with_plans() {
         )
     );
 }
+
+/// Business as usual: 100 t in 2010 growing by 1 % of population and 1 % of activity per
+/// inhabitant a year gives 100 × 1.0201² = 104.060401 t in 2012; −20 % from it: 83.2483208 t.
+#[test]
+fn business_as_usual_projection_target_and_plan() {
+    let inv = "inventory_id,country,year,kind,baseline_id,population,target_year,target_reduction_pct,target_kind,population_growth_pct,activity_growth_pct\n\
+        b,IT,2010,baseline,,1000,2012,20,bau,1,1\n\
+        m,IT,2011,monitoring,b,1010,,,,,\n";
+    let act = "inventory_id,sector,carrier,amount,unit\nb,waste,,100,tCO2\nm,waste,,101,tCO2\n";
+    let actions = format!("{PLAN_HEAD}b,w,Waste,waste,direct_reduction,,,10,tCO2,2010,2012\n");
+    let out = run_plan(inv, act, &actions);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    assert!(out.bau_columns);
+    let b = &out.inventories[0];
+    let t = b.target.as_ref().unwrap();
+    assert_eq!(t.bau_emissions_t, Some(dec!(104.060401)));
+    assert_eq!(t.emissions_t, Some(dec!(83.2483208)));
+    // per inhabitant of the projected 1 000 × 1.01² = 1 020.1
+    assert_eq!(t.per_capita_t, Some(dec!(0.081608)));
+    let path = b.trajectory.as_ref().unwrap();
+    let values: Vec<Decimal> = path.points.iter().map(|p| p.value).collect();
+    // (100 × 1 + 83.2483208 × 1) / 2 in 2011
+    assert_eq!(values, [dec!(100), dec!(91.6241604), dec!(83.2483208)]);
+    let plan = b.plan.as_ref().unwrap();
+    // The gap from the projection: 104.060401 − 83.2483208 − 10.
+    assert_eq!(plan.reference_t, dec!(104.060401));
+    assert_eq!(plan.remaining_gap_t, Some(dec!(10.8120802)));
+    let with_plan: Vec<Decimal> = plan.path.iter().map(|p| p.value).collect();
+    assert_eq!(with_plan, [dec!(100), dec!(97.01), dec!(94.060401)]);
+    let mut buf = Vec::new();
+    Tables::new(&out.inventories).with_bau(true).write(Table::Trajectory, &mut buf).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(text.contains("b,b,bau,2011,t,102.01,,,,,\n"), "{text}");
+    let mut buf = Vec::new();
+    Tables::new(&out.inventories).with_bau(true).write(Table::Summary, &mut buf).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(",target_per_capita_t,bau_emissions_t"));
+    assert!(text.lines().nth(1).unwrap().ends_with(",0.081608,104.060401"), "{text}");
+}
+
+#[test]
+fn business_as_usual_errors() {
+    let act = "inventory_id,sector,carrier,amount,unit\nb,waste,,100,tCO2\n";
+    let cases = [
+        ("b,IT,2010,2030,40,bau,,", "target_kind", "bau_needs_growth"),
+        ("b,IT,2010,,,,1,", "population_growth_pct", "target_options_without_target"),
+        ("b,IT,2010,2030,40,,-100,", "population_growth_pct", "invalid_value"),
+        ("b,IT,2010,2030,40,,,1.5x", "activity_growth_pct", "invalid_number"),
+    ];
+    for (row, column, code) in cases {
+        let inv = format!(
+            "inventory_id,country,year,target_year,target_reduction_pct,target_kind,population_growth_pct,activity_growth_pct\n{row}\n"
+        );
+        let out = run_str(&inv, act, None);
+        let got: Vec<_> = out.errors.iter().map(|e| (e.column.as_deref(), e.code)).collect();
+        assert_eq!(got, [(Some(column), code)], "{row}");
+    }
+}

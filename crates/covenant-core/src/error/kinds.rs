@@ -292,6 +292,7 @@ pub fn error_examples() -> Vec<ErrorKind> {
         ActionOnMonitoring { baseline: Some("city-2010".into()) },
         ActionOnMonitoring { baseline: None },
         DuplicateAction { first_line: 2 },
+        BauNeedsGrowth,
         EmptyId,
         DuplicateId { first_line: 2 },
         UnknownInventory { suggestion: Some("BEI".into()) },
@@ -427,10 +428,12 @@ fn decimal_syntaxes() -> Vec<DecimalSyntax> {
 /// Every expectation of `invalid_value`.
 fn expectations() -> Vec<Expected> {
     use Expected::*;
-    let all = vec![Year, Population, Efficiency, ReductionPct, Positive, NonNegative, YesNo];
+    let all =
+        vec![Year, Population, Efficiency, ReductionPct, Positive, NonNegative, YesNo, GrowthPct];
     for e in &all {
         match e {
-            Year | Population | Efficiency | ReductionPct | Positive | NonNegative | YesNo => {}
+            Year | Population | Efficiency | ReductionPct | Positive | NonNegative | YesNo
+            | GrowthPct => {}
         }
     }
     all
@@ -541,6 +544,7 @@ fn every_error_kind_has_an_example(k: &ErrorKind) {
         | ActionBeforeBaseline { .. }
         | ActionOnMonitoring { .. }
         | DuplicateAction { .. }
+        | BauNeedsGrowth
         | EmptyId
         | DuplicateId { .. }
         | UnknownInventory { .. }
@@ -648,7 +652,7 @@ mod tests {
         let years = mf.variants.iter().find(|v| v.value == "years_outside").unwrap();
         assert!(years.names.params.contains(&"first") && years.names.params.contains(&"last"));
         assert!(!mf.names.params.contains(&"first") && mf.names.optional.contains(&"first"));
-        assert_eq!(get("invalid_value").variants.len(), 7);
+        assert_eq!(get("invalid_value").variants.len(), 8);
         assert_eq!(get("unit_mismatch").variants.len(), 5);
         assert_eq!(get("unknown_code").names.optional, ["suggestion"]);
         let kinds = &get("unknown_code").enumerations[0];

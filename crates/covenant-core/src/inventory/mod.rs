@@ -75,6 +75,20 @@ pub struct InventorySpec {
     /// The CHP reference efficiencies, when not the defaults of
     /// [`crate::supply::ChpEfficiencies::GUIDEBOOK_2010`].
     pub chp_efficiencies: Option<crate::supply::ChpEfficiencies>,
+    /// The yearly growth rates of a business-as-usual projection of this baseline to its target
+    /// year ([`crate::bau`]), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bau: Option<BauGrowth>,
+}
+
+/// The yearly growth rates of a business-as-usual projection ([`crate::bau`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BauGrowth {
+    /// The growth of the population, percent per year (negative: a decline).
+    pub population_pct: Decimal,
+    /// The growth of activity (energy use and non-energy emissions) per inhabitant, percent per
+    /// year.
+    pub activity_pct: Decimal,
 }
 
 impl InventorySpec {
@@ -94,6 +108,7 @@ impl InventorySpec {
             target: None,
             gwp: None,
             chp_efficiencies: None,
+            bau: None,
         }
     }
 }

@@ -148,6 +148,11 @@ impl<C: Column> Columns<C> {
         Some(ErrorKind::RaggedRow { fields: n, width: self.width })
     }
 
+    /// Whether the header has column `c`.
+    pub(crate) fn has(&self, c: C) -> bool {
+        self.pos[c.index()].is_some()
+    }
+
     /// The trimmed field of column `c`, or "" when the file has no such column.
     pub(crate) fn get<'r>(&self, rec: &Record<'r>, c: C) -> &'r str {
         self.pos[c.index()].and_then(|i| rec.get(i)).map_or("", crate::codes::trim_ascii_fast)

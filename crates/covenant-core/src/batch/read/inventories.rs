@@ -12,7 +12,7 @@ use crate::batch::read::record::{for_rows, open};
 use crate::country::Country;
 use crate::error::{ErrorKind, Expected, Warning};
 use crate::factors::{Catalog, Release};
-use crate::inventory::{InventorySpec, TargetSpec};
+use crate::inventory::{BauGrowth, InventorySpec, TargetSpec};
 use crate::quantity::{Population, parse_decimal};
 use crate::taxonomy::{Approach, GasBasis, InventoryKind, TargetKind};
 
@@ -35,6 +35,8 @@ impl Entry<'_> {
 pub(crate) struct Specs<'c> {
     pub(crate) entries: Vec<Entry<'c>>,
     pub(crate) by_id: HashMap<String, usize>,
+    /// Whether the file has the growth columns of a business-as-usual projection.
+    pub(crate) bau_columns: bool,
 }
 
 columns! {
@@ -60,6 +62,8 @@ columns! {
             ChpEtaHeat = "chp_eta_heat",
             ChpEtaElectricity = "chp_eta_electricity",
             Gwp = "gwp",
+            PopulationGrowthPct = "population_growth_pct",
+            ActivityGrowthPct = "activity_growth_pct",
         }
     }
 }
@@ -111,6 +115,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
     let Some(cols) = Columns::<Inv>::read(file, &header, st) else {
         return specs;
     };
+    specs.bau_columns = cols.has(Inv::PopulationGrowthPct) || cols.has(Inv::ActivityGrowthPct);
     for_rows(file, rdr, st, |line, rec, st| {
         let g = |c: Inv| cols.get(rec, c);
         let id = g(Inv::Id);
@@ -195,6 +200,31 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 err(st, c, v, m);
             },
         );
+        // Business as usual: the growth rates, which project the baseline to its target year.
+        let mut growth = |st: &mut State, c: Inv| {
+            let range = |v: Decimal| v > -Decimal::ONE_HUNDRED && v <= Decimal::ONE_HUNDRED;
+            optional_decimal(g(c), range, Expected::GrowthPct).unwrap_or_else(|m| {
+                err(st, c.name(), g(c), m);
+                None
+            })
+        };
+        let (pop_growth, act_growth) =
+            (growth(st, Inv::PopulationGrowthPct), growth(st, Inv::ActivityGrowthPct));
+        let bau = (pop_growth.is_some() || act_growth.is_some()).then(|| BauGrowth {
+            population_pct: pop_growth.unwrap_or_default(),
+            activity_pct: act_growth.unwrap_or_default(),
+        });
+        if bau.is_some() && g(Inv::TargetYear).is_empty() && g(Inv::TargetReductionPct).is_empty() {
+            let c = if pop_growth.is_some() {
+                Inv::PopulationGrowthPct
+            } else {
+                Inv::ActivityGrowthPct
+            };
+            err(st, c.name(), g(c), ErrorKind::TargetOptionsWithoutTarget);
+        }
+        if bau.is_none() && target.as_ref().is_some_and(|t| t.kind == TargetKind::Bau) {
+            err(st, "target_kind", g(Inv::TargetKind), ErrorKind::BauNeedsGrowth);
+        }
         let gwp = if g(Inv::Gwp).is_empty() {
             None
         } else {
@@ -261,6 +291,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 target,
                 gwp,
                 chp_efficiencies: (chp != default).then_some(chp),
+                bau,
             };
             specs.by_id.insert(spec.id.clone(), index);
             specs.entries.push(Entry { spec, line, release: Some(release) });

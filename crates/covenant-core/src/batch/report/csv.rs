@@ -46,8 +46,11 @@ pub const SUMMARY_HEADER: [&str; 19] = [
     "target_per_capita_t",
 ];
 
-/// The columns `summary.csv` has after [`SUMMARY_HEADER`] when the batch has action plans
-/// (`actions.csv`).
+/// The column `summary.csv` has after [`SUMMARY_HEADER`] when `inventories.csv` has the growth
+/// columns of a business-as-usual projection.
+pub const SUMMARY_BAU_COLUMN: &str = "bau_emissions_t";
+
+/// The columns `summary.csv` has at its end when the batch has action plans (`actions.csv`).
 pub const SUMMARY_PLAN_COLUMNS: [&str; 3] =
     ["planned_reduction_t", "remaining_gap_t", "remaining_gap_per_capita_t"];
 
@@ -278,6 +281,7 @@ pub struct Tables<'a> {
     results: &'a [BatchInventory],
     units: HashMap<&'a str, path::PathUnit>,
     plans: bool,
+    bau: bool,
 }
 
 impl<'a> Tables<'a> {
@@ -287,7 +291,16 @@ impl<'a> Tables<'a> {
             .iter()
             .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.trajectory.as_ref()?.unit)))
             .collect();
-        Tables { results, units, plans: false }
+        Tables { results, units, plans: false, bau: false }
+    }
+
+    /// The same tables, for a batch whose `inventories.csv` has the growth columns of a
+    /// business-as-usual projection when `bau` ([`crate::batch::BatchOutput::bau_columns`]):
+    /// `summary.csv` then has the column [`SUMMARY_BAU_COLUMN`] (empty for an inventory without
+    /// a projection).
+    #[must_use]
+    pub fn with_bau(self, bau: bool) -> Tables<'a> {
+        Tables { bau, ..self }
     }
 
     /// The same tables, for a batch with action plans (`actions.csv`) when `plans`:
@@ -301,6 +314,9 @@ impl<'a> Tables<'a> {
     /// The columns of a table.
     pub fn header(&self, table: Table) -> Vec<&'static str> {
         let mut h = table.header().to_vec();
+        if self.bau && table == Table::Summary {
+            h.push(SUMMARY_BAU_COLUMN);
+        }
         if self.plans && table == Table::Summary {
             h.extend(SUMMARY_PLAN_COLUMNS);
         }
@@ -351,7 +367,7 @@ impl<'a> Tables<'a> {
         let results = &self.results[part];
         match table {
             Table::Emissions => emissions_rows(out, results.iter().map(|r| &r.inventory))?,
-            Table::Summary => summary_rows(out, results, self.plans)?,
+            Table::Summary => summary_rows(out, results, (self.bau, self.plans))?,
             Table::Trajectory => trajectory_rows(out, results, &self.units)?,
             Table::Crf => crf_rows(out, results.iter().map(|r| &r.inventory))?,
             Table::Plan => plan_rows(out, results)?,
@@ -519,7 +535,7 @@ pub fn write_summary<W: Write>(w: W, results: &[BatchInventory]) -> ::csv::Resul
 fn summary_rows<W: Write>(
     out: &mut Rows<W>,
     results: &[BatchInventory],
-    plans: bool,
+    (bau, plans): (bool, bool),
 ) -> std::io::Result<()> {
     for r in results {
         let inv = &r.inventory;
@@ -550,6 +566,9 @@ fn summary_rows<W: Write>(
         out.number(t.map(|t| t.reduction_pct))
             .number(target.and_then(|t| t.emissions_t))
             .number(target.and_then(|t| t.per_capita_t));
+        if bau {
+            out.number(target.and_then(|t| t.bau_emissions_t));
+        }
         if plans {
             let p = r.plan.as_ref();
             out.number(p.and_then(|p| p.planned_reduction_t))
@@ -651,6 +670,14 @@ fn trajectory_rows<W: Write>(
             for p in &t.points {
                 out.escaped(&id).escaped(&id).escaped(b"path").integer(p.year.into()).escaped(u);
                 out.number(Some(p.value)).empty(5).end()?;
+            }
+            // The business-as-usual projection and the path with the plan, in t.
+            let plan = r.plan.as_ref().map(|p| p.path.as_slice());
+            for (row, points) in [(&b"bau"[..], t.bau.as_deref()), (&b"plan"[..], plan)] {
+                for p in points.unwrap_or_default() {
+                    out.escaped(&id).escaped(&id).escaped(row).integer(p.year.into());
+                    out.escaped(b"t").number(Some(p.value)).empty(5).end()?;
+                }
             }
         }
         if let (Some(p), Some(b)) = (&r.progress, &r.inventory.spec.baseline_id) {

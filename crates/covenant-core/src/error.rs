@@ -1528,6 +1528,41 @@ pub enum Warning {
         /// The largest change expected, percent.
         max_pct: Decimal,
     },
+    /// A cell other than electricity whose energy per inhabitant is above the highest national
+    /// primary energy consumption per inhabitant ([`crate::plausibility`]).
+    EnergyCellPerCapita {
+        /// The sector.
+        sector: Sector,
+        /// The carrier.
+        carrier: Carrier,
+        /// The cell's first input line (activity).
+        line: Option<u64>,
+        /// MWh per inhabitant.
+        value: Decimal,
+        /// The bound, MWh per inhabitant.
+        max: Decimal,
+    },
+    /// The inventory's energy per inhabitant (industry apart; no single cell is) above the
+    /// highest national primary energy consumption per inhabitant ([`crate::plausibility`]).
+    EnergyPerCapita {
+        /// MWh per inhabitant.
+        value: Decimal,
+        /// The bound, MWh per inhabitant.
+        max: Decimal,
+    },
+    /// A user factor of a fuel below half the release's value ([`crate::plausibility`]).
+    UserFactorLow {
+        /// The carrier.
+        carrier: Carrier,
+        /// The factor's input line (factors).
+        line: Option<u64>,
+        /// The user's factor, t/MWh.
+        factor: Decimal,
+        /// The release's factor, t/MWh.
+        release_factor: Decimal,
+        /// The smallest factor expected, t/MWh.
+        min: Decimal,
+    },
     /// A user factor above twice the release's value for the carrier ([`crate::plausibility`]).
     UserFactorHigh {
         /// The carrier.
@@ -1611,6 +1646,9 @@ impl Warning {
         "magnitude_vs_baseline",
         "energy_change",
         "user_factor_high",
+        "magnitude_energy_per_capita",
+        "energy_per_capita",
+        "user_factor_low",
         "action_exceeds_baseline",
         "action_after_target",
         "plan_without_target",
@@ -1644,6 +1682,9 @@ impl Warning {
             BaselineMagnitude { .. } => "magnitude_vs_baseline",
             EnergyChange { .. } => "energy_change",
             UserFactorHigh { .. } => "user_factor_high",
+            EnergyCellPerCapita { .. } => "magnitude_energy_per_capita",
+            EnergyPerCapita { .. } => "energy_per_capita",
+            UserFactorLow { .. } => "user_factor_low",
             ActionExceedsBaseline { .. } => "action_exceeds_baseline",
             ActionAfterTarget { .. } => "action_after_target",
             PlanWithoutTarget => "plan_without_target",
@@ -1739,6 +1780,22 @@ impl Warning {
                 p.add("carrier", carrier).add("factor", fd(*factor));
                 p.add("release_factor", fd(*release_factor)).add("max", fd(*max));
                 p.add("rule", "jrc_local_factor");
+            }
+            EnergyCellPerCapita { sector, carrier, value, max, .. } => {
+                p.add("sector", sector).add("carrier", carrier);
+                p.add("value", fd(*value))
+                    .add("max", fd(*max))
+                    .add("rule", "owid_highest_national");
+            }
+            EnergyPerCapita { value, max } => {
+                p.add("value", fd(*value))
+                    .add("max", fd(*max))
+                    .add("rule", "owid_highest_national");
+            }
+            UserFactorLow { carrier, factor, release_factor, min, .. } => {
+                p.add("carrier", carrier).add("factor", fd(*factor));
+                p.add("release_factor", fd(*release_factor)).add("min", fd(*min));
+                p.add("rule", "jrc_local_factor_reciprocal");
             }
             ActionExceedsBaseline {
                 action, kind, sector, carrier, value, baseline_value, ..
@@ -1855,6 +1912,22 @@ impl Warning {
                 d(*release_factor),
                 d(*max)
             ),
+            EnergyCellPerCapita { sector, carrier, value, max, .. } => format!(
+                "{sector} {carrier} is {} MWh per inhabitant, above the highest national primary energy consumption per inhabitant ({} MWh, Our World in Data): was it entered in kWh or GJ as MWh?",
+                r(*value),
+                d(*max)
+            ),
+            EnergyPerCapita { value, max } => format!(
+                "energy consumption outside industry is {} MWh per inhabitant, above the highest national primary energy consumption per inhabitant ({} MWh, Our World in Data): check the units and the population",
+                r(*value),
+                d(*max)
+            ),
+            UserFactorLow { carrier, factor, release_factor, min, .. } => format!(
+                "the user {carrier} factor {} t/MWh is below half the release's {} t/MWh (at least {} t/MWh expected for the fuel's carbon): is it in another unit or on another basis?",
+                d(*factor),
+                d(*release_factor),
+                d(*min)
+            ),
             ActionExceedsBaseline { action, kind, sector, carrier, value, baseline_value, .. } => {
                 let place = match kind {
                     ActionKind::LocalRenewable => "in all sectors".to_string(),
@@ -1887,7 +1960,10 @@ impl Warning {
             PerCapitaMagnitude { line: Some(l), .. } | BaselineMagnitude { line: Some(l), .. } => {
                 Some((Input::Activity, *l))
             }
-            UserFactorHigh { line: Some(l), .. } => Some((Input::Factors, *l)),
+            UserFactorHigh { line: Some(l), .. } | UserFactorLow { line: Some(l), .. } => {
+                Some((Input::Factors, *l))
+            }
+            EnergyCellPerCapita { line: Some(l), .. } => Some((Input::Activity, *l)),
             ActionExceedsBaseline { line: Some(l), .. }
             | ActionAfterTarget { line: Some(l), .. } => Some((Input::Actions, *l)),
             _ => None,

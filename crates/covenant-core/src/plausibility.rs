@@ -14,6 +14,17 @@
 //!   templates §2.4, source S10). One cell of a city above the highest national value of any
 //!   country is taken as kWh entered as MWh; the inventory's electricity per inhabitant above it
 //!   (a national value covers all sectors) is flagged too.
+//! * [`HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT`]: the highest national primary energy
+//!   consumption per inhabitant in the data set "Primary energy consumption BP & EIA (2022)" of
+//!   Our World in Data (`owid/energy-data`, `scripts/grapher/Primary energy consumption BP & EIA
+//!   (2022).csv`, commit 01088b91472bda798ee7a36533a8336fa5738ef6, column "Energy per capita
+//!   (kWh)"; BP Statistical Review of World Energy and US EIA): the United States Virgin Islands
+//!   in 2006, 651,818.309 kWh (the next highest, Qatar 1994, 308,704.252 kWh). A territory's final
+//!   energy is below its primary energy, so a city's final energy per inhabitant in one cell
+//!   (electricity apart, checked above) or in all cells above it is taken as a unit confused
+//!   (kWh or GJ entered as MWh), which is how the JRC reads such per-capita thermal consumption.
+//!   Industry is left out of this check: one plant can exceed any national average in a small
+//!   municipality.
 //! * [`MAX_ENERGY_CHANGE_PCT`]: 70 %, the JRC rule that flags an inventory whose total energy
 //!   differs by more than 70 % from the previous inventory of the same plan (S10).
 //! * [`UNIT_ERROR_FACTOR`]: 300, derived from the two above: a unit confused by 1,000 (kWh, MWh,
@@ -22,7 +33,10 @@
 //! * [`MIN_COMPARED_MWH`]: 1 MWh; the JRC drops sector-carrier cells below 1 MWh (S10), so
 //!   smaller cells are not compared.
 //! * [`USER_FACTOR_MAX_RATIO`]: 2; the JRC flags a local factor above twice the reference (S10).
-//!   The release's value for the carrier, country and year is the reference.
+//!   The release's value for the carrier, country and year is the reference. Below, a fuel's
+//!   factor under half the release's is flagged too: the reciprocal of the JRC's ratio (derived,
+//!   not a JRC rule), for fuels only, since a local electricity or heat factor from renewable
+//!   production may rightly be far below the national one.
 //!
 //! "The same city" is the link the batch format already has: a monitoring inventory and the
 //! baseline its `baseline_id` names (the JRC's "same plan"). The `city` column is display text
@@ -42,6 +56,12 @@ use crate::taxonomy::Carrier;
 /// World Bank EG.USE.ELEC.KH.PC from IEA Statistics, see the module docs).
 pub const HIGHEST_NATIONAL_ELECTRICITY_MWH_PER_INHABITANT: Decimal =
     Decimal::from_parts(5_479_918, 0, 0, false, 5);
+
+/// The highest national primary energy consumption per inhabitant, MWh (the United States
+/// Virgin Islands in 2006, 651,818.309 kWh; Our World in Data from BP and US EIA, see the module
+/// docs).
+pub const HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT: Decimal =
+    Decimal::from_parts(651_818_309, 0, 0, false, 6);
 
 /// The JRC's largest change of total energy between two inventories of the same plan, percent.
 pub const MAX_ENERGY_CHANGE_PCT: Decimal = Decimal::from_parts(70, 0, 0, false, 0);
@@ -64,6 +84,63 @@ const MJ_PER_MWH: Decimal = Decimal::from_parts(3_600, 0, 0, false, 0);
 /// when no single cell is, the inventory's electricity consumption per inhabitant above it.
 /// Nothing without a population.
 pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
+    let mut out = electricity_warnings(spec, cells);
+    // Electricity already flagged is not counted again in the energy of the inventory.
+    out.extend(energy_warnings(spec, cells, out.is_empty()));
+    out
+}
+
+/// The sectors whose energy per inhabitant is compared with
+/// [`HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT`]: all but industry.
+fn energy_checked(sector: crate::taxonomy::Sector) -> bool {
+    use crate::taxonomy::Sector::*;
+    sector.is_energy() && !matches!(sector, IndustryEts | IndustryNonEts)
+}
+
+/// A cell other than electricity (industry apart) whose energy per inhabitant is above
+/// [`HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT`] (at its line) or, when no single cell
+/// is, the energy of those sectors per inhabitant (with electricity when `with_electricity`) above
+/// it.
+fn energy_warnings(spec: &InventorySpec, cells: &[Cell], with_electricity: bool) -> Vec<Warning> {
+    let Some(population) = spec.population else { return Vec::new() };
+    let inhabitants = Decimal::from(population.get());
+    let max = HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT;
+    let Some(limit_mj) = max.checked_mul(MJ_PER_MWH).and_then(|x| x.checked_mul(inhabitants))
+    else {
+        return Vec::new();
+    };
+    let checked =
+        || cells.iter().filter(|c| energy_checked(c.sector)).filter_map(|c| Some((c, c.energy?)));
+    let per_cell: Vec<Warning> = checked()
+        .filter(|(c, e)| c.carrier != Some(Carrier::Electricity) && e.megajoules() > limit_mj)
+        .filter_map(|(c, e)| {
+            Some(Warning::EnergyCellPerCapita {
+                sector: c.sector,
+                carrier: c.carrier?,
+                line: c.first_line,
+                value: quotient(e.mwh(), inhabitants)?,
+                max,
+            })
+        })
+        .collect();
+    if !per_cell.is_empty() {
+        return per_cell;
+    }
+    let total = checked()
+        .filter(|(c, _)| with_electricity || c.carrier != Some(Carrier::Electricity))
+        .try_fold(Decimal::ZERO, |sum, (_, e)| sum.checked_add(e.megajoules()));
+    match total {
+        Some(mj) if mj > limit_mj => quotient(mj, MJ_PER_MWH)
+            .and_then(|mwh| quotient(mwh, inhabitants))
+            .map(|value| Warning::EnergyPerCapita { value, max })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The electricity half of [`cell_warnings`].
+fn electricity_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
     let Some(population) = spec.population else { return Vec::new() };
     let inhabitants = Decimal::from(population.get());
     // The bound for the whole population, in MJ: compared exactly, divided only for the message.
@@ -202,7 +279,8 @@ fn energy_change(inv: &Inventory, base: &Inventory) -> Option<Warning> {
 }
 
 /// A user factor above [`USER_FACTOR_MAX_RATIO`] times the release's value for the same
-/// carrier (not when the release's value is zero: there is no reference to compare with).
+/// carrier, or for a fuel below the release's value divided by it (not when the release's value
+/// is zero: there is no reference to compare with).
 pub fn user_factor(
     carrier: Carrier,
     line: Option<u64>,
@@ -212,6 +290,16 @@ pub fn user_factor(
     let reference = release.value();
     if reference <= Decimal::ZERO {
         return None;
+    }
+    let low = quotient(reference, USER_FACTOR_MAX_RATIO)?;
+    if carrier.is_fuel() && user.value() < low {
+        return Some(Warning::UserFactorLow {
+            carrier,
+            line,
+            factor: user.value(),
+            release_factor: reference,
+            min: low,
+        });
     }
     let bound = reference.checked_mul(USER_FACTOR_MAX_RATIO)?;
     (user.value() > bound).then(|| Warning::UserFactorHigh {
@@ -313,6 +401,62 @@ mod tests {
             &[rows[0], (TertiaryBuildings, Carrier::Electricity, dec!(24799.18))],
         );
         assert!(!codes(&inv.warnings).iter().any(|c| c.contains("per_capita")));
+    }
+
+    #[test]
+    fn per_capita_energy_above_the_highest_national_primary_energy() {
+        use Sector::*;
+        assert_eq!(HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT, dec!(651.818309));
+        let energy = |inv: &Inventory| -> Vec<Warning> {
+            inv.warnings
+                .iter()
+                .filter(|w| w.code().contains("energy_per_capita"))
+                .cloned()
+                .collect()
+        };
+        // 1,000 inhabitants: the bound is 651,818.309 MWh. Gas entered in kWh as MWh, ×1000.
+        let rows = [
+            (ResidentialBuildings, Carrier::Electricity, dec!(2000)),
+            (ResidentialBuildings, Carrier::NaturalGas, dec!(6500000)),
+            (PrivateTransport, Carrier::Diesel, dec!(9000)),
+        ];
+        let w = energy(&inventory("a", 1000, &rows));
+        assert_eq!(codes(&w), ["magnitude_energy_per_capita"]);
+        assert_eq!(w[0].location(), Some((crate::error::Input::Activity, 3)));
+        assert_eq!(w[0].params().get("value"), Some("6500"));
+        // Within the bound: nothing.
+        let w =
+            energy(&inventory("a", 1000, &[rows[0], (rows[1].0, rows[1].1, dec!(6500)), rows[2]]));
+        assert!(w.is_empty(), "{w:?}");
+        // Three cells below it, together above: the inventory's warning, at no line.
+        let rows = [
+            (ResidentialBuildings, Carrier::NaturalGas, dec!(300000)),
+            (TertiaryBuildings, Carrier::NaturalGas, dec!(300000)),
+            (PrivateTransport, Carrier::Diesel, dec!(100000)),
+        ];
+        let w = energy(&inventory("a", 1000, &rows));
+        assert_eq!(codes(&w), ["energy_per_capita"]);
+        assert_eq!(w[0].location(), None);
+        // Industry is not checked: one plant can exceed any national average.
+        let w = energy(&inventory("a", 1000, &[(IndustryNonEts, Carrier::Coal, dec!(5000000))]));
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn a_fuel_factor_below_half_the_release() {
+        let f = |v: Decimal| EmissionFactor::t_per_mwh(v).unwrap();
+        // Natural gas 0.202 t/MWh: 0.101 is the least expected; in kg/kWh ÷ 1000, flagged.
+        assert!(
+            user_factor(Carrier::NaturalGas, Some(2), f(dec!(0.101)), f(dec!(0.202))).is_none()
+        );
+        let w =
+            user_factor(Carrier::NaturalGas, Some(2), f(dec!(0.000202)), f(dec!(0.202))).unwrap();
+        assert_eq!(w.code(), "user_factor_low");
+        assert_eq!(w.params().get("min"), Some("0.101"));
+        assert_eq!(w.location(), Some((crate::error::Input::Factors, 2)));
+        // A local electricity or heat factor may rightly be far below the national one.
+        assert!(user_factor(Carrier::Electricity, None, f(dec!(0.05)), f(dec!(0.5))).is_none());
+        assert!(user_factor(Carrier::HeatCold, None, f(dec!(0.01)), f(dec!(0.3))).is_none());
     }
 
     #[test]

@@ -394,6 +394,24 @@ pub fn warning_examples() -> Vec<Warning> {
         },
     ]);
     v.extend([
+        EnergyCellPerCapita {
+            sector: Sector::ResidentialBuildings,
+            carrier: Carrier::NaturalGas,
+            line: Some(6),
+            value: Decimal::new(41_250, 0),
+            max: crate::plausibility::HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT,
+        },
+        EnergyPerCapita {
+            value: Decimal::new(72_010, 2),
+            max: crate::plausibility::HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT,
+        },
+        UserFactorLow {
+            carrier: Carrier::NaturalGas,
+            line: Some(3),
+            factor: Decimal::new(202, 6),
+            release_factor: Decimal::new(202, 3),
+            min: Decimal::new(101, 3),
+        },
         ActionExceedsBaseline {
             action: "A3".into(),
             kind: ActionKind::EnergySaving,
@@ -591,6 +609,9 @@ fn every_warning_has_an_example(w: &Warning) {
         | BaselineMagnitude { .. }
         | EnergyChange { .. }
         | UserFactorHigh { .. }
+        | EnergyCellPerCapita { .. }
+        | EnergyPerCapita { .. }
+        | UserFactorLow { .. }
         | ActionExceedsBaseline { .. }
         | ActionAfterTarget { .. }
         | PlanWithoutTarget

@@ -56,6 +56,17 @@ pub(crate) fn rounded(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(QUOTIENT_PLACES, RoundingStrategy::MidpointNearestEven).normalize()
 }
 
+/// The target from business as usual: `(100 − r) / 100 × BAU`, rounded once to 15 places.
+pub fn target_emissions(projection: &Projection, reduction_pct: Decimal) -> Result<Decimal> {
+    let rest = Decimal::ONE_HUNDRED.checked_sub(reduction_pct).ok_or_else(overflow)?;
+    let t = projection
+        .emissions_t
+        .checked_mul(rest)
+        .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or_else(overflow)?;
+    Ok(rounded(t))
+}
+
 /// The growth factor of emissions `n` years after the baseline.
 pub fn emissions_factor(g: &BauGrowth, n: u16) -> Result<Decimal> {
     power(g.population_pct, n)?.checked_mul(power(g.activity_pct, n)?).ok_or_else(overflow)

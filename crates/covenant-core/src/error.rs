@@ -188,6 +188,11 @@ pub enum UnitContext {
 /// The energy units of the batch format, for messages.
 const ENERGY_UNITS: &str = "MWh, kWh, GWh, GJ, TJ or toe";
 
+/// "a" or "an" before an action kind's code.
+fn article(kind: ActionKind) -> &'static str {
+    if kind.code().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
 /// What went wrong. Every kind has a stable code ([`ErrorKind::code`]) and parameters
 /// ([`ErrorKind::params`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1123,19 +1128,22 @@ impl ErrorKind {
             SupplyNoFuel { item } => format!("item '{item}' has no fuel input; give emissions_t"),
             SupplyFuelAndEmissions => "give either a fuel input or the emissions, not both".into(),
             ActionFieldRequired { kind, field: "to_carrier" } => format!(
-                "a {kind} action needs to_carrier: the carrier that replaces the one it saves"
+                "{} {kind} action needs to_carrier: the carrier that replaces the one it saves",
+                article(*kind)
             ),
             ActionFieldRequired { kind, field } => format!(
-                "a {kind} action needs {field}: the energy carrier it saves, produces or replaces"
+                "{} {kind} action needs {field}: the energy carrier it saves, produces or replaces",
+                article(*kind)
             ),
             ActionFieldNotAllowed { kind, field } => {
-                format!("a {kind} action takes no {field}; leave it empty")
+                format!("{} {kind} action takes no {field}; leave it empty", article(*kind))
             }
             ActionSector { kind: ActionKind::DirectReduction, sector } => format!(
                 "a direct_reduction action is for the non-energy sectors (waste, wastewater, other_non_energy), not {sector}: for energy use energy_saving, local_renewable or fuel_switch"
             ),
             ActionSector { kind, sector } => format!(
-                "a {kind} action acts on energy use, and {sector} is a non-energy sector: use direct_reduction with t per year"
+                "{} {kind} action acts on energy use, and {sector} is a non-energy sector: use direct_reduction with t per year",
+                article(*kind)
             ),
             RenewableCarrier { carrier } => format!(
                 "local renewable production replaces electricity or heat_cold from the grid, not {carrier}: for a fuel replaced by another use fuel_switch"
@@ -1148,8 +1156,9 @@ impl ErrorKind {
                 clip(unit, 20)
             ),
             ActionUnit { kind, unit } => format!(
-                "unit '{}' does not fit a {kind} action: give the energy per year in {ENERGY_UNITS}",
-                clip(unit, 20)
+                "unit '{}' does not fit {} {kind} action: give the energy per year in {ENERGY_UNITS}",
+                clip(unit, 20),
+                article(*kind)
             ),
             ActionYears { start, end } => {
                 format!("end_year {end} is before start_year {start}")
@@ -1576,9 +1585,9 @@ pub enum Warning {
         /// The largest factor expected, t/MWh.
         max: Decimal,
     },
-    /// An action concerning more energy than its baseline consumes where it acts: the cell
-    /// (sector, carrier) for a saving or a switch, the carrier in all sectors for local
-    /// production ([`crate::plan`]).
+    /// The plan's actions concerning more energy than the baseline consumes where they act,
+    /// added up to this action: the cell (sector, carrier) for savings and switches, the carrier
+    /// in all sectors for local production ([`crate::plan`]).
     ActionExceedsBaseline {
         /// The action's id.
         action: String,
@@ -1590,7 +1599,7 @@ pub enum Warning {
         carrier: Carrier,
         /// The action's input line.
         line: Option<u64>,
-        /// The action's energy, MWh per year.
+        /// The energy of the plan's actions there up to this one, MWh per year.
         value: Decimal,
         /// What the baseline consumes there, MWh.
         baseline_value: Decimal,
@@ -1934,7 +1943,7 @@ impl Warning {
                     _ => format!("in {sector}"),
                 };
                 format!(
-                    "action '{}' ({kind}) concerns {} MWh of {carrier} per year, more than the {} MWh its baseline consumes {place}",
+                    "with action '{}' ({kind}) the plan's actions concern {} MWh of {carrier} per year, more than the {} MWh its baseline consumes {place}",
                     clip(action, 60),
                     d(*value),
                     d(*baseline_value)

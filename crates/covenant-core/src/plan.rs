@@ -3,13 +3,19 @@
 //!
 //! # Valuation
 //!
-//! Every action is valued with the factors of **its baseline inventory**: the factor each
-//! carrier had there (a user factor, a local electricity or heat factor from the supply rows, or
-//! the release's), and for a carrier the baseline does not use, the factor the baseline would
-//! have used (the user's, else the release's for the baseline's country, year, approach and
-//! gases). This values the actions at constant factors, as the SECAP template's estimated CO2
-//! reduction per action does, so that the plan measures what the actions do and not how the
-//! grid changes by itself.
+//! Every action is valued with the factors of **its baseline inventory**, at constant factors,
+//! as the SECAP template's estimated CO2 reduction per action is, so that the plan measures what
+//! the actions do and not how the grid changes by itself. A carrier is valued at the factor its
+//! cell (sector, carrier) had in the baseline: the carrier's factor (a user factor, a local heat
+//! factor, or the release's), the non-sustainable factor of a non-sustainable biomass cell, the
+//! effective factor of a cell mixing both; for a carrier the baseline does not use there, the
+//! factor it would have used (the user's, else the release's for the baseline's country, year,
+//! approach and gases). Electricity with a local factor (EFE, from supply rows) is valued by
+//! what the EFE formula does with one MWh more or less: in the general case
+//! `[(TCE − LPE − GEP) × NEEFE + CO2LPE + CO2GEP]` changes by the national factor NEEFE for a
+//! MWh consumed (saved, switched to) or produced locally, so NEEFE values those actions; when the
+//! city produces more than it consumes (`LPE + GEP > TCE`) consumption is valued at the EFE and
+//! local production at its first-order effect `EFE × TCE / (LPE + GEP)`.
 //!
 //! | kind | full effect per year, t |
 //! |---|---|
@@ -270,8 +276,15 @@ pub struct ActionResult {
     pub energy: Option<Energy>,
     /// The factor of `carrier` it is valued with, with its provenance.
     pub factor: Option<FactorUsed>,
+    /// Whether `factor` is the effective factor of a baseline cell mixing sustainable and
+    /// non-sustainable biomass (its provenance is then the sustainable one's).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub factor_mixed: bool,
     /// For a fuel switch: the factor of `to_carrier`.
     pub to_factor: Option<FactorUsed>,
+    /// Whether `to_factor` is the effective factor of a mixed biomass cell.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub to_factor_mixed: bool,
     /// Its reduction per year at full effect (negative: an increase).
     pub reduction: Emissions,
     /// Its share of the full effect in the target year.
@@ -289,8 +302,11 @@ pub struct Plan {
     pub target_year: Option<u16>,
     /// The actions, in input order.
     pub actions: Vec<ActionResult>,
-    /// The reference emissions of the gap: the baseline's total, t.
+    /// The reference emissions of the gap, t: the baseline's total, or for a target from
+    /// business as usual the baseline projected to the target year (then `reference_is_bau`).
     pub reference_t: Decimal,
+    /// Whether `reference_t` is the business-as-usual projection.
+    pub reference_is_bau: bool,
     /// The emissions the target allows, t (for a per-capita target: with the target-year
     /// population).
     pub target_emissions_t: Option<Decimal>,
@@ -347,17 +363,10 @@ pub fn evaluate(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let factor_of = |c: Carrier, a: &Action, field: &'static str| -> Result<FactorUsed, Error> {
-        let used =
-            baseline.factors.iter().find(|f| f.carrier == c && f.variant == Variant::Default);
-        match used {
-            Some(f) => Ok(f.clone()),
-            None => resolve(&baseline.spec, release, c, Variant::Default, overrides)
-                .map_err(|e| e.in_input(Input::Actions).at_line(a.line).in_field(field, c.code())),
-        }
+    let factor_of = |c: Carrier, a: &Action, field: &'static str| -> Result<Valued, Error> {
+        action_factor(baseline, release, overrides, a, c)
+            .map_err(|e| e.in_input(Input::Actions).at_line(a.line).in_field(field, c.code()))
     };
-    let located =
-        |a: &Action, e: Error| e.in_input(Input::Actions).at_line(a.line).in_field("amount", "");
     let target_year = target.map(|t| t.year);
     let mut warnings = Vec::new();
     let mut results = Vec::with_capacity(actions.len());
@@ -366,8 +375,10 @@ pub fn evaluate(
             let mut r = ActionResult {
                 action: a.clone(),
                 energy,
-                factor,
-                to_factor,
+                factor_mixed: factor.as_ref().is_some_and(|f| f.1),
+                factor: factor.map(|f| f.0),
+                to_factor_mixed: to_factor.as_ref().is_some_and(|f| f.1),
+                to_factor: to_factor.map(|f| f.0),
                 reduction: red,
                 share_in_target_year: None,
                 reduction_target_year_t: None,
@@ -392,18 +403,16 @@ pub fn evaluate(
             Ok(r)
         });
         match valued {
-            Ok(r) => {
-                if let Some(w) = exceeds(&r, baseline) {
-                    warnings.push(w);
-                }
-                results.push(r);
-            }
+            Ok(r) => results.push(r),
             Err(e) => problems.push(e),
         }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
+    warnings.extend(exceeding(&results, baseline));
+    // In the order of the actions (a stable sort keeps each action's own order).
+    warnings.sort_by_key(|w| w.location().map(|(_, line)| line));
     let overflow = |what: &str| vec![Error::from(ErrorKind::Overflow { what: what.into() })];
     // The reference: the baseline, or its business-as-usual projection for a target from it.
     let projection = match target_year {
@@ -412,6 +421,7 @@ pub fn evaluate(
         }
         _ => None,
     };
+    let reference_is_bau = projection.is_some();
     let reference_t =
         projection.as_ref().map_or_else(|| baseline.total_emissions.tonnes(), |p| p.emissions_t);
     let target_emissions_t = target.and_then(|t| t.emissions_t);
@@ -433,7 +443,7 @@ pub fn evaluate(
                     .ok_or_else(|| overflow("path with the plan"))?;
                 value = value.checked_sub(t).ok_or_else(|| overflow("path with the plan"))?;
             }
-            path.push(PathPoint { year: y, value });
+            path.push(PathPoint { year: y, value: value.normalize() });
         }
     }
     let planned_reduction_t = match target_year {
@@ -444,7 +454,7 @@ pub fn evaluate(
                 let t = r.reduction_target_year_t.unwrap_or_default();
                 sum = sum.checked_add(t).ok_or_else(|| overflow("planned reduction"))?;
             }
-            Some(sum)
+            Some(sum.normalize())
         }
     };
     let remaining_gap_t = match (planned_reduction_t, target_emissions_t) {
@@ -452,10 +462,12 @@ pub fn evaluate(
             reference_t
                 .checked_sub(t)
                 .and_then(|g| g.checked_sub(p))
-                .ok_or_else(|| overflow("remaining gap"))?,
+                .ok_or_else(|| overflow("remaining gap"))?
+                .normalize(),
         ),
         _ => None,
     };
+    // The target year's population: the one given, else the projected one (as the target's).
     let target_population = baseline
         .spec
         .target
@@ -477,6 +489,7 @@ pub fn evaluate(
         target_year,
         actions: results,
         reference_t,
+        reference_is_bau,
         target_emissions_t,
         planned_reduction_t,
         remaining_gap_t,
@@ -486,14 +499,88 @@ pub fn evaluate(
     })
 }
 
-type Valued = (Option<Energy>, Option<FactorUsed>, Option<FactorUsed>, Emissions);
+/// An error of valuing an action, at its amount.
+fn located(a: &Action, e: Error) -> Error {
+    e.in_input(Input::Actions).at_line(a.line).in_field("amount", "")
+}
+
+/// A factor an action is valued with, and whether it is a mixed biomass cell's effective factor.
+type Valued = (FactorUsed, bool);
+
+/// The factor an action on `carrier` is valued with (see the module docs).
+fn action_factor(
+    baseline: &Inventory,
+    release: &Release,
+    overrides: &[&FactorOverride],
+    a: &Action,
+    carrier: Carrier,
+) -> Result<Valued, Error> {
+    use crate::provenance::{EfeCase, Provenance};
+    let default = || -> Result<FactorUsed, Error> {
+        let used =
+            baseline.factors.iter().find(|f| f.carrier == carrier && f.variant == Variant::Default);
+        match used {
+            Some(f) => Ok(f.clone()),
+            None => resolve(&baseline.spec, release, carrier, Variant::Default, overrides),
+        }
+    };
+    if carrier == Carrier::Electricity
+        && let Some((terms, efe, case)) = baseline.supply.as_ref().and_then(|s| s.electricity)
+        && baseline
+            .factors
+            .iter()
+            .any(|f| f.carrier == carrier && matches!(f.provenance, Provenance::LocalFactor { .. }))
+    {
+        return match case {
+            EfeCase::General | EfeCase::NoConsumption => {
+                Ok((resolve(&baseline.spec, release, carrier, Variant::Default, &[])?, false))
+            }
+            EfeCase::NetExporter if a.kind == ActionKind::LocalRenewable => {
+                // d(TCE × C / L) / dL = −EFE × TCE / L: one product, one division.
+                let local = terms.lpe.checked_add(terms.gep)?;
+                let scaled = terms.tce.megajoules().checked_mul(efe.value());
+                let f = scaled
+                    .and_then(|s| quotient(s, local.megajoules()))
+                    .ok_or_else(|| Error::overflow("local production factor"))?;
+                let provenance =
+                    Provenance::LocalFactor { formula: "EFE", case: Some(EfeCase::NetExporter) };
+                let factor = crate::quantity::EmissionFactor::t_per_mwh(f)?;
+                Ok((FactorUsed { carrier, variant: Variant::Default, factor, provenance }, false))
+            }
+            EfeCase::NetExporter => Ok((default()?, false)),
+        };
+    }
+    let cell = baseline.cells.iter().find(|c| c.sector == a.sector && c.carrier == Some(carrier));
+    if let Some(cell) = cell
+        && cell.variants.contains(&Variant::NonSustainable)
+    {
+        let ns = baseline
+            .factors
+            .iter()
+            .find(|f| f.carrier == carrier && f.variant == Variant::NonSustainable)
+            .cloned();
+        if cell.variants.len() == 1
+            && let Some(f) = ns
+        {
+            return Ok((f, false));
+        }
+        if let Some(effective) = cell.factor {
+            let mut f = default()?;
+            f.factor = effective;
+            return Ok((f, true));
+        }
+    }
+    Ok((default()?, false))
+}
+
+type Value = (Option<Energy>, Option<Valued>, Option<Valued>, Emissions);
 
 /// An action's energy, factors and full reduction per year.
 fn value(
     a: &Action,
-    factor_of: &dyn Fn(Carrier, &Action, &'static str) -> Result<FactorUsed, Error>,
-) -> Result<Valued, Error> {
-    let located = |e: Error| e.in_input(Input::Actions).at_line(a.line).in_field("amount", "");
+    factor_of: &dyn Fn(Carrier, &Action, &'static str) -> Result<Valued, Error>,
+) -> Result<Value, Error> {
+    let located = |e: Error| located(a, e);
     if a.kind == ActionKind::DirectReduction {
         return Ok((None, None, None, Emissions::from_tonnes(a.amount).map_err(located)?));
     }
@@ -504,11 +591,11 @@ fn value(
     };
     let energy = Energy::new(a.amount, unit).map_err(located)?;
     let f = factor_of(carrier, a, "carrier")?;
-    let mut reduction = energy.emissions_at(f.factor).map_err(located)?;
+    let mut reduction = energy.emissions_at(f.0.factor).map_err(located)?;
     let to_factor = match (a.kind, a.to_carrier) {
         (ActionKind::FuelSwitch, Some(to)) => {
             let t = factor_of(to, a, "to_carrier")?;
-            let added = energy.emissions_at(t.factor).map_err(located)?;
+            let added = energy.emissions_at(t.0.factor).map_err(located)?;
             reduction = reduction.checked_sub(added).map_err(located)?;
             Some(t)
         }
@@ -517,30 +604,57 @@ fn value(
     Ok((Some(energy), Some(f), to_factor, reduction))
 }
 
-/// The warning for an action concerning more energy than its baseline consumes where it acts.
-fn exceeds(r: &ActionResult, baseline: &Inventory) -> Option<Warning> {
-    let a = &r.action;
-    let (energy, carrier) = (r.energy?, a.carrier?);
-    let there = match a.kind {
-        ActionKind::LocalRenewable => {
-            baseline.carriers.iter().find(|t| t.key == carrier).map(|t| t.energy)
+/// The warnings for the plan's actions concerning more energy than the baseline consumes where
+/// they act: added up in input order per cell (sector, carrier) for savings and switches, and per
+/// carrier (all sectors, savings and switches included) for local production; given once per
+/// cell or carrier, at the action that goes beyond.
+fn exceeding(results: &[ActionResult], baseline: &Inventory) -> Vec<Warning> {
+    fn add<K: PartialEq>(sums: &mut Vec<(K, Energy)>, key: K, e: Energy) -> Energy {
+        match sums.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, sum)) => {
+                *sum = sum.checked_add(e).unwrap_or(*sum);
+                *sum
+            }
+            None => {
+                sums.push((key, e));
+                e
+            }
         }
-        _ => baseline
-            .cells
-            .iter()
-            .find(|c| c.sector == a.sector && c.carrier == Some(carrier))
-            .and_then(|c| c.energy),
     }
-    .unwrap_or(Energy::ZERO);
-    (energy > there).then(|| Warning::ActionExceedsBaseline {
-        action: a.id.clone(),
-        kind: a.kind,
-        sector: a.sector,
-        carrier,
-        line: a.line,
-        value: energy.mwh(),
-        baseline_value: there.mwh(),
-    })
+    let (mut by_cell, mut by_carrier) = (Vec::new(), Vec::new());
+    let mut warned: Vec<(Option<Sector>, Carrier)> = Vec::new();
+    let mut out = Vec::new();
+    for r in results {
+        let a = &r.action;
+        let (Some(energy), Some(carrier)) = (r.energy, a.carrier) else { continue };
+        let carrier_sum = add(&mut by_carrier, carrier, energy);
+        let (key, sum, there) = if a.kind == ActionKind::LocalRenewable {
+            let total = baseline.carriers.iter().find(|t| t.key == carrier).map(|t| t.energy);
+            ((None, carrier), carrier_sum, total)
+        } else {
+            let cell = baseline
+                .cells
+                .iter()
+                .find(|c| c.sector == a.sector && c.carrier == Some(carrier))
+                .and_then(|c| c.energy);
+            let sum = add(&mut by_cell, (a.sector, carrier), energy);
+            ((Some(a.sector), carrier), sum, cell)
+        };
+        let there = there.unwrap_or(Energy::ZERO);
+        if sum > there && !warned.contains(&key) {
+            warned.push(key);
+            out.push(Warning::ActionExceedsBaseline {
+                action: a.id.clone(),
+                kind: a.kind,
+                sector: a.sector,
+                carrier,
+                line: a.line,
+                value: sum.mwh(),
+                baseline_value: there.mwh(),
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

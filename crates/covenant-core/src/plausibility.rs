@@ -35,8 +35,9 @@
 //! * [`USER_FACTOR_MAX_RATIO`]: 2; the JRC flags a local factor above twice the reference (S10).
 //!   The release's value for the carrier, country and year is the reference. Below, a fuel's
 //!   factor under half the release's is flagged too: the reciprocal of the JRC's ratio (derived,
-//!   not a JRC rule), for fuels only, since a local electricity or heat factor from renewable
-//!   production may rightly be far below the national one.
+//!   not a JRC rule), for fossil fuels only: a local electricity or heat factor from renewable
+//!   production may rightly be far below the national one, and a biomass factor without its
+//!   biogenic CO2 is CH4 and N2O only.
 //!
 //! "The same city" is the link the batch format already has: a monitoring inventory and the
 //! baseline its `baseline_id` names (the JRC's "same plan"). The `city` column is display text
@@ -292,7 +293,8 @@ pub fn user_factor(
         return None;
     }
     let low = quotient(reference, USER_FACTOR_MAX_RATIO)?;
-    if carrier.is_fuel() && user.value() < low {
+    // Not for biomass: its factor is CH4 and N2O only (or zero) when its CO2 is biogenic.
+    if carrier.is_fuel() && !carrier.is_biomass() && user.value() < low {
         return Some(Warning::UserFactorLow {
             carrier,
             line,
@@ -457,6 +459,8 @@ mod tests {
         // A local electricity or heat factor may rightly be far below the national one.
         assert!(user_factor(Carrier::Electricity, None, f(dec!(0.05)), f(dec!(0.5))).is_none());
         assert!(user_factor(Carrier::HeatCold, None, f(dec!(0.01)), f(dec!(0.3))).is_none());
+        // Nor biomass: without its biogenic CO2 its factor is CH4 and N2O only.
+        assert!(user_factor(Carrier::OtherBiomass, None, f(dec!(0.002)), f(dec!(0.007))).is_none());
     }
 
     #[test]

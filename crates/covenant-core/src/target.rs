@@ -60,13 +60,19 @@ pub fn evaluate(baseline: &Inventory, target: &TargetSpec) -> Result<TargetResul
     let share = remaining_share(target.reduction_pct)?;
     let allowed = baseline.total_emissions.checked_scale(share)?;
     let per_capita = |p: Population| allowed.per_capita(p);
-    let bau = crate::bau::project(baseline, target.year)?;
+    // The projection is needed for a target from it; for another target it is only shown, so a
+    // projection too large for a decimal leaves it empty instead of failing the target.
+    let bau = match target.kind {
+        TargetKind::Bau => crate::bau::project(baseline, target.year)?,
+        _ => crate::bau::project(baseline, target.year).ok().flatten(),
+    };
     let (emissions_t, per_capita_t) = match target.kind {
         TargetKind::Bau => {
             let bau = bau.as_ref().ok_or_else(|| Error::from(ErrorKind::BauNeedsGrowth))?;
-            let t = bau.emissions_t.checked_mul(share).ok_or_else(|| Error::overflow("target"))?;
-            let per_capita = bau.population.and_then(|p| quotient(t, p));
-            (Some(crate::bau::rounded(t)), per_capita)
+            let t = crate::bau::target_emissions(bau, target.reduction_pct)?;
+            // Per inhabitant of the target year: the one given, else the projected population.
+            let population = target.population.map(|p| Decimal::from(p.get())).or(bau.population);
+            (Some(t), population.and_then(|p| quotient(t, p)))
         }
         TargetKind::Absolute => (Some(allowed.tonnes()), baseline.spec.population.map(per_capita)),
         TargetKind::PerCapita => {

@@ -193,16 +193,14 @@ pub fn trajectory(baseline: &Inventory, target: &TargetSpec) -> Result<Trajector
         TargetKind::Absolute | TargetKind::Bau => PathUnit::Tonnes,
         TargetKind::PerCapita => PathUnit::TonnesPerInhabitant,
     };
-    let projection = crate::bau::project(baseline, yt)?;
+    let projection = match target.kind {
+        TargetKind::Bau => crate::bau::project(baseline, yt)?,
+        _ => crate::bau::project(baseline, yt).ok().flatten(),
+    };
     let target_emissions = match (target.kind, &projection) {
         (TargetKind::Bau, None) => return Err(ErrorKind::BauNeedsGrowth.into()),
         (TargetKind::Bau, Some(p)) => {
-            let share = Decimal::ONE_HUNDRED
-                .checked_sub(target.reduction_pct)
-                .and_then(|r| quotient(r, Decimal::ONE_HUNDRED))
-                .ok_or_else(overflow)?;
-            let t = p.emissions_t.checked_mul(share).ok_or_else(overflow)?;
-            Some(Emissions::from_tonnes(crate::bau::rounded(t))?)
+            Some(Emissions::from_tonnes(crate::bau::target_emissions(p, target.reduction_pct)?)?)
         }
         _ => None,
     };

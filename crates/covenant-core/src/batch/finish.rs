@@ -149,6 +149,7 @@ pub(crate) fn finish(
                 let column = match e.kind() {
                     ErrorKind::ReductionOutOfRange { .. } => "target_reduction_pct",
                     ErrorKind::PopulationRequired => "population",
+                    ErrorKind::BauNeedsGrowth => "target_kind",
                     _ => "target_year",
                 };
                 st.error(inv_file, line, Some((i, &id)), Some(column), None, e.into_kind());

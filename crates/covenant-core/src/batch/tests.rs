@@ -1142,3 +1142,145 @@ fn business_as_usual_errors() {
         assert_eq!(got, [(Some(column), code)], "{row}");
     }
 }
+
+/// The Valdoro golden files with `extra` activity rows, `supply` rows and `actions` rows.
+fn valdoro(extra: &str, supply: Option<&str>, actions: &str) -> BatchOutput {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/valdoro-2012");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let inv = read("inventories.csv");
+    // A `sustainable` column for the extra rows: every golden row gets an empty one.
+    let act = if extra.is_empty() {
+        read("activity.csv")
+    } else {
+        let golden = read("activity.csv").replace("\r\n", "\n");
+        let mut lines = golden.lines();
+        let head = format!("{},sustainable\n", lines.next().unwrap());
+        let rows: String = lines.map(|l| format!("{l},\n")).collect();
+        format!("{head}{rows}{extra}")
+    };
+    let sup = supply.map(|s| {
+        format!(
+            "inventory_id,item,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t\n{s}"
+        )
+    });
+    let actions = format!("{PLAN_HEAD}{actions}");
+    run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: None,
+            supply: sup.as_deref().map(|s| ("supply.csv", s.as_bytes())),
+            actions: Some(("actions.csv", actions.as_bytes())),
+        },
+        Catalog::embedded(),
+    )
+}
+
+/// With local production (EFE, general case) a MWh of electricity saved or produced locally
+/// changes the formula's total by the national factor: the plan values it so, and recomputing
+/// the baseline with the action applied gives the same difference.
+#[test]
+fn electricity_actions_with_a_local_factor_are_valued_as_the_formula_moves() {
+    let pv = "valdoro-2012,electricity_production,PV,10000,,,,,0\n";
+    let out = valdoro(
+        "",
+        Some(pv),
+        "valdoro-2012,E1,x,tertiary_buildings,energy_saving,electricity,,1000,MWh,2015,2020\n\
+         valdoro-2012,E2,x,residential_buildings,local_renewable,electricity,,5000,MWh,2015,2020\n",
+    );
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let total = |o: &BatchOutput| o.inventories[0].inventory.total_emissions.tonnes();
+    let plan = out.inventories[0].plan.as_ref().unwrap();
+    let got: Vec<Decimal> = plan.actions.iter().map(|a| a.reduction.tonnes()).collect();
+    // 1 000 × 0.401 and 5 000 × 0.401 (NEEFE, Italy 2012), not the local EFE.
+    assert_eq!(got, [dec!(401), dec!(2005)]);
+    assert_eq!(
+        plan.actions[0].factor.as_ref().unwrap().provenance.short(),
+        "jrc-neefe@2024.1 jrc-neefe-2024-t1"
+    );
+    // The same differences by recomputing the baseline with each action applied.
+    let saved = valdoro("", Some(pv), "").inventories.clone();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/valdoro-2012");
+    let act = std::fs::read_to_string(dir.join("activity.csv"))
+        .unwrap()
+        .replace("tertiary_buildings,electricity,9000", "tertiary_buildings,electricity,8000");
+    let inv = std::fs::read_to_string(dir.join("inventories.csv")).unwrap();
+    let sup = format!(
+        "inventory_id,item,plant,electricity_mwh,heat_mwh,carrier,amount,unit,emissions_t\n{pv}"
+    );
+    let less = run(
+        BatchInput {
+            inventories: ("i", inv.as_bytes()),
+            activity: ("a", act.as_bytes()),
+            factors: None,
+            supply: Some(("s", sup.as_bytes())),
+            actions: None,
+        },
+        Catalog::embedded(),
+    );
+    // (the recomputed totals use the EFE, rounded to 15 places: equal to 10^-6 t)
+    let diff = |a: Decimal, b: Decimal| crate::quantity::round_for_display(a - b, 6);
+    assert_eq!(diff(saved[0].inventory.total_emissions.tonnes(), total(&less)), dec!(401));
+    let more_pv =
+        valdoro("", Some(&format!("{pv}valdoro-2012,electricity_production,PV2,5000,,,,,0\n")), "");
+    assert_eq!(diff(saved[0].inventory.total_emissions.tonnes(), total(&more_pv)), dec!(2005));
+}
+
+/// Non-sustainable biomass is valued at the factor its cell had; several actions on one cell
+/// beyond its consumption are flagged once, at the action that goes beyond.
+#[test]
+fn biomass_cells_and_actions_added_up() {
+    let out = valdoro(
+        "valdoro-2012,residential_buildings,other_biomass,5000,MWh,no\n",
+        None,
+        "valdoro-2012,B1,x,residential_buildings,energy_saving,other_biomass,,1000,MWh,2015,2020\n\
+         valdoro-2012,G1,x,residential_buildings,energy_saving,natural_gas,,30000,MWh,2015,2020\n\
+         valdoro-2012,G2,x,residential_buildings,fuel_switch,natural_gas,biogas,20000,MWh,2015,2020\n",
+    );
+    let out = if out.errors.is_empty() { out } else { panic!("{:?}", messages(&out)) };
+    let plan = out.inventories[0].plan.as_ref().unwrap();
+    // 1 000 × 0.403 (IPCC non-sustainable wood)
+    assert_eq!(plan.actions[0].reduction.tonnes(), dec!(403));
+    let mut buf = Vec::new();
+    Tables::new(&out.inventories).with_plans(true).write(Table::Plan, &mut buf).unwrap();
+    assert!(String::from_utf8(buf).unwrap().contains("ipcc2006-co2 (non-sustainable)"));
+    let w: Vec<_> = out.warnings.iter().filter(|w| w.code == "action_exceeds_baseline").collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    // G1 + G2 = 50 000 MWh of the 42 000 consumed, at G2's line.
+    assert_eq!((w[0].line, w[0].params.get("value")), (Some(4), Some("50000")));
+}
+
+/// A target from business as usual with a target-year population: the target per inhabitant
+/// and the plan's gap per inhabitant use the same population; a plan without a target says so
+/// at the inventory's line.
+#[test]
+fn business_as_usual_one_population_and_plan_warnings() {
+    let inv = "inventory_id,country,year,population,target_year,target_reduction_pct,target_kind,target_population,population_growth_pct\n\
+        b,IT,2010,1000,2012,20,bau,1100,1\n\
+        n,IT,2010,1000,,,,,\n";
+    let act = "inventory_id,sector,carrier,amount,unit\nb,waste,,100,tCO2\nn,waste,,100,tCO2\n";
+    let actions = format!(
+        "{PLAN_HEAD}b,w,Waste,waste,direct_reduction,,,10,tCO2,2010,2012\n\
+         n,w,Waste,waste,direct_reduction,,,10,tCO2,2010,2012\n"
+    );
+    let out = run_plan(inv, act, &actions);
+    assert!(out.errors.is_empty(), "{:?}", messages(&out));
+    let b = &out.inventories[0];
+    // BAU 100 × 1.01² = 102.01; target 81.608 t; per inhabitant of 1 100: 0.07418909…
+    let t = b.target.as_ref().unwrap();
+    assert_eq!(t.emissions_t, Some(dec!(81.608)));
+    assert_eq!(t.per_capita_t, Some(dec!(0.074189090909091)));
+    let plan = b.plan.as_ref().unwrap();
+    // (102.01 − 81.608 − 10) / 1 100
+    assert_eq!(plan.remaining_gap_t, Some(dec!(10.402)));
+    assert_eq!(plan.remaining_gap_per_capita_t, Some(dec!(0.009456363636364)));
+    let w: Vec<_> = out
+        .warnings
+        .iter()
+        .filter(|w| w.code.starts_with("plan_"))
+        .map(|w| (w.file.as_deref(), w.line, w.inventory_id.as_deref(), w.code))
+        .collect();
+    assert_eq!(w, [(Some("inventories.csv"), Some(3), Some("n"), "plan_without_target")]);
+}

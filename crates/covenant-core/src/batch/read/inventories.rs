@@ -222,7 +222,9 @@ pub(crate) fn read_inventories<'c, R: Read>(
             };
             err(st, c.name(), g(c), ErrorKind::TargetOptionsWithoutTarget);
         }
-        if bau.is_none() && target.as_ref().is_some_and(|t| t.kind == TargetKind::Bau) {
+        let no_growth =
+            g(Inv::PopulationGrowthPct).is_empty() && g(Inv::ActivityGrowthPct).is_empty();
+        if no_growth && target.as_ref().is_some_and(|t| t.kind == TargetKind::Bau) {
             err(st, "target_kind", g(Inv::TargetKind), ErrorKind::BauNeedsGrowth);
         }
         let gwp = if g(Inv::Gwp).is_empty() {

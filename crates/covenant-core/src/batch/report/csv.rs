@@ -603,11 +603,16 @@ fn plan_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io
                 .integer(x.start_year.into())
                 .integer(x.end_year.into())
                 .number(a.energy.map(|e| e.mwh()));
-            for f in [&a.factor, &a.to_factor] {
+            for (f, mixed) in [(&a.factor, a.factor_mixed), (&a.to_factor, a.to_factor_mixed)] {
                 out.number(f.as_ref().map(|f| f.factor.value()));
                 source.clear();
                 if let Some(f) = f {
                     f.provenance.write_short(&mut source);
+                    if mixed {
+                        source.push_str(" (sustainable and non-sustainable)");
+                    } else if f.variant == Variant::NonSustainable {
+                        source.push_str(" (non-sustainable)");
+                    }
                 }
                 out.text(&source);
             }

@@ -114,6 +114,11 @@ pub fn workbook(r: &BatchInventory) -> Result<Vec<u8>, XlsxExportError> {
             ("Target year", t.map(|t| t.year.to_string()), None),
             ("Target kind", t.map(|t| t.kind.code().to_string()), None),
             ("Target reduction (%)", None, t.map(|t| t.reduction_pct)),
+            (
+                "Business-as-usual emissions in the target year (t)",
+                None,
+                r.target.as_ref().and_then(|t| t.bau_emissions_t),
+            ),
             ("Target emissions (t)", None, r.target.as_ref().and_then(|t| t.emissions_t)),
             (
                 "Target per capita (t per inhabitant)",
@@ -121,7 +126,10 @@ pub fn workbook(r: &BatchInventory) -> Result<Vec<u8>, XlsxExportError> {
                 r.target.as_ref().and_then(|t| t.per_capita_t),
             ),
         ];
-        for (i, (label, text, number)) in rows.into_iter().enumerate() {
+        // The projection's row only for a baseline with one (other workbooks stay as they were).
+        let bau = "Business-as-usual emissions in the target year (t)";
+        let rows = rows.into_iter().filter(|(label, _, n)| *label != bau || n.is_some());
+        for (i, (label, text, number)) in rows.enumerate() {
             let row = u32::try_from(i).unwrap_or(u32::MAX);
             sh.head(row, 0, label)?;
             if let Some(text) = text {
@@ -318,7 +326,14 @@ fn action_plan(
     row = row.saturating_add(1);
     let totals = [
         (format!("Planned reduction in {year} ({unit})"), plan.planned_reduction_t),
-        (format!("Reference: baseline emissions ({unit})"), Some(plan.reference_t)),
+        (
+            if plan.reference_is_bau {
+                format!("Reference: business-as-usual emissions in {year} ({unit})")
+            } else {
+                format!("Reference: baseline emissions ({unit})")
+            },
+            Some(plan.reference_t),
+        ),
         (format!("Target emissions ({unit})"), plan.target_emissions_t),
         (format!("Remaining gap ({unit}; positive: a shortfall)"), plan.remaining_gap_t),
         (format!("Remaining gap per inhabitant ({unit})"), plan.remaining_gap_per_capita_t),

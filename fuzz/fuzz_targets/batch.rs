@@ -1,4 +1,5 @@
-//! Fuzzes the batch readers: arbitrary bytes split into the three input files.
+//! Fuzzes the batch readers: arbitrary bytes split into four input files (inventories,
+//! activity, factors, actions).
 #![no_main]
 
 use covenant_core::batch::{self, BatchInput};
@@ -11,11 +12,14 @@ fuzz_target!(|data: &[u8]| {
     let inventories = parts.next().unwrap_or_default();
     let activity = parts.next().unwrap_or_default();
     let factors = parts.next();
+    let actions = parts.next();
     let out = batch::run(
         BatchInput {
             inventories: ("inventories.csv", inventories),
             activity: ("activity.csv", activity),
-            factors: factors.map(|f| ("factors.csv", f)), supply: None, actions: None
+            factors: factors.map(|f| ("factors.csv", f)),
+            supply: None,
+            actions: actions.map(|a| ("actions.csv", a)),
         },
         Catalog::embedded(),
     );
@@ -25,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
             inventories: ("inventories.csv", inventories),
             activity: ("activity.csv", activity),
             factors: factors.map(|f| ("factors.csv", f)),
-            supply: None, actions: None,
+            supply: None,
+            actions: actions.map(|a| ("actions.csv", a)),
         },
         Catalog::embedded(),
         batch::Options { cell_detail: false, threads: 2 },
@@ -37,10 +42,12 @@ fuzz_target!(|data: &[u8]| {
     for (a, b) in out.inventories.iter().zip(&two.inventories) {
         assert_eq!(a.inventory.total_emissions, b.inventory.total_emissions);
         assert_eq!(a.inventory.cells.len(), b.inventory.cells.len());
+        assert_eq!(a.plan, b.plan);
     }
     // Every computed inventory writes without error.
     let mut sink = Vec::new();
     batch::write_emissions(&mut sink, &out.inventories).unwrap();
     batch::write_summary(&mut sink, &out.inventories).unwrap();
+    batch::write_plan(&mut sink, &out.inventories).unwrap();
     batch::write_errors(&mut sink, &out.errors).unwrap();
 });

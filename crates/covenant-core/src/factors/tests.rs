@@ -145,6 +145,24 @@ fn unverified_values_are_refused() {
 }
 
 #[test]
+fn gwp_set_codes_are_ascii_identifiers() {
+    let id = SetId::parse("gwp@1").unwrap();
+    let sources = "id,citation\ns,somewhere\n";
+    let gwp = |code: &str| {
+        gases::parse_gwp(
+            &id,
+            &format!("gwp_set,gas,value,tag,source\n{code},ch4,28,V,s\n{code},n2o,265,V,s\n"),
+            sources,
+        )
+    };
+    assert_eq!(gwp("ar5_100").unwrap()[0].code, "ar5_100");
+    for bad in ["ar-5", "är5", "ar 5"] {
+        let e = gwp(bad).unwrap_err().to_string();
+        assert!(e.contains("use ASCII letters, digits and '_' only"), "{e}");
+    }
+}
+
+#[test]
 fn release_selection() {
     let cat = test_catalog();
     assert_eq!(cat.release(None).unwrap().id(), "com-2024.3");

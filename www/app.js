@@ -443,6 +443,7 @@ async function main() {
   const lang = storage.savedLang() ?? (navigator.languages ?? []).map((l) => l.slice(0, 2)).find((l) => LANGS.includes(l)) ?? 'en';
   // The engine is compiled once and shared with the worker, which does every batch run. The
   // factor tables are data, fetched beside it and loaded into both.
+  engine.spawnWorker();
   const [module, factors] = await Promise.all([
     WebAssembly.compileStreaming(fetch('pkg/covenant_wasm_bg.wasm')), engine.fetchFactors()]);
   await Promise.all([init({ module_or_path: module }).then(() => loadFactors(factors)),

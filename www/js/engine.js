@@ -49,8 +49,9 @@ export async function fetchFactors() {
   return r.text();
 }
 
-/** Starts the worker with the compiled engine and the factor tables (see `fetchFactors`). */
-export async function startEngine(module, factors) {
+/** Starts the worker's thread, so that its scripts load while the page fetches and compiles the engine. */
+export function spawnWorker() {
+  if (worker) return;
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = ({ data }) => {
     const p = pending.get(data.id);
@@ -59,6 +60,11 @@ export async function startEngine(module, factors) {
     pending.delete(data.id);
     if (data.error !== undefined) p.fail(new Error(data.error)); else p.ok(data.result ?? data.ok);
   };
+}
+
+/** Hands the compiled engine and the factor tables (see `fetchFactors`) to the worker. */
+export async function startEngine(module, factors) {
+  spawnWorker();
   await request('init', { module, factors });
 }
 

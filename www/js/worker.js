@@ -130,9 +130,23 @@ onmessage = async ({ data: m }) => {
   try {
     if (m.type === 'init') {
       factors = m.factors;
-      ready = init({ module_or_path: m.module }).then(() => loadFactors(factors));
-      await ready;
+      // Every request waits for the factor tables; the page goes on while they are read.
+      let settle;
+      ready = new Promise((ok, fail) => { settle = { ok, fail }; });
+      ready.catch(() => {});  // a failure is reported by the requests that wait for it
+      try {
+        await init({ module_or_path: m.module });
+      } catch (e) {
+        settle.fail(e);
+        throw e;
+      }
       reply({ ok: true });
+      try {
+        loadFactors(factors);
+        settle.ok();
+      } catch (e) {
+        settle.fail(e);
+      }
       return;
     }
     await ready;

@@ -2,7 +2,7 @@
 // WebAssembly, run in a worker); this module starts it, holds the project store, and renders every
 // view through one path whenever the project or the engine's result changes.
 
-import init, { catalog, roundForDisplay, version } from './pkg/covenant_wasm.js';
+import init, { catalog, loadFactors, roundForDisplay, version } from './pkg/covenant_wasm.js';
 import { $, download, el } from './js/dom.js';
 import * as engine from './js/engine.js';
 import { LANGS, LANG_NAMES, countryName, currentLang, fmtExact, loadLanguage, numberStyle, setRounding, t } from './js/i18n.js';
@@ -441,9 +441,13 @@ function wire() {
 
 async function main() {
   const lang = storage.savedLang() ?? (navigator.languages ?? []).map((l) => l.slice(0, 2)).find((l) => LANGS.includes(l)) ?? 'en';
-  // The engine is compiled once and shared with the worker, which does every batch run.
-  const module = await WebAssembly.compileStreaming(fetch('pkg/covenant_wasm_bg.wasm'));
-  await Promise.all([init({ module_or_path: module }), engine.startEngine(module), loadLanguage(lang)]);
+  // The engine is compiled once and shared with the worker, which does every batch run. The
+  // factor tables are data, fetched beside it and loaded into both.
+  engine.spawnWorker();
+  const [module, factors] = await Promise.all([
+    WebAssembly.compileStreaming(fetch('pkg/covenant_wasm_bg.wasm')), engine.fetchFactors()]);
+  await Promise.all([init({ module_or_path: module }).then(() => loadFactors(factors)),
+    engine.startEngine(module, factors), loadLanguage(lang)]);
   setRounding(roundForDisplay);
   app.cat = JSON.parse(catalog());
   setDiagnosticKinds(app.cat.diagnostics);

@@ -42,7 +42,16 @@ async function sync(project) {
   return { ...project, inventories: order };
 }
 
-export async function startEngine(module) {
+/** The text of the factor tables the engine loads as data (written with the module by `cargo xtask wasm`). */
+export async function fetchFactors() {
+  const r = await fetch(new URL('../pkg/factors.json', import.meta.url));
+  if (!r.ok) throw new Error(`the factor tables (pkg/factors.json) could not be loaded: HTTP ${r.status}`);
+  return r.text();
+}
+
+/** Starts the worker's thread, so that its scripts load while the page fetches and compiles the engine. */
+export function spawnWorker() {
+  if (worker) return;
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = ({ data }) => {
     const p = pending.get(data.id);
@@ -51,7 +60,12 @@ export async function startEngine(module) {
     pending.delete(data.id);
     if (data.error !== undefined) p.fail(new Error(data.error)); else p.ok(data.result ?? data.ok);
   };
-  await request('init', { module });
+}
+
+/** Hands the compiled engine and the factor tables (see `fetchFactors`) to the worker. */
+export async function startEngine(module, factors) {
+  spawnWorker();
+  await request('init', { module, factors });
 }
 
 let inFlight = false;

@@ -1,13 +1,15 @@
 // The engine's thread. Every batch run happens here, so that typing, imports of millions of rows
-// and recomputations of large projects never block the page. Messages: init (the compiled module),
-// compute (a project → what the views show), import (files → the inventories they hold), take
-// (the picked inventories of the last import), outputs and files (exports), xlsx (a workbook).
+// and recomputations of large projects never block the page. Messages: init (the compiled module
+// and the factor tables), compute (a project → what the views show), import (files → the
+// inventories they hold), take (the picked inventories of the last import), outputs and files
+// (exports), xlsx (a workbook).
 
-import init, { batchOutputs, catalog, runBatchWithProgress } from '../pkg/covenant_wasm.js';
+import init, { batchOutputs, catalog, loadFactors, runBatchWithProgress } from '../pkg/covenant_wasm.js';
 import { buildBatch, fromReport } from './model.js';
 import { deleteProject, saveProject } from './storage.js';
 
 let ready = null;
+let factors = null;  // the text of pkg/factors.json, for the XLSX module too
 let imported = null;
 // Every inventory the page has sent, by version id (see engine.js).
 const inventories = new Map();
@@ -127,9 +129,24 @@ onmessage = async ({ data: m }) => {
   if (m.project) m.project = resolve(m.project);
   try {
     if (m.type === 'init') {
-      ready = init({ module_or_path: m.module });
-      await ready;
+      factors = m.factors;
+      // Every request waits for the factor tables; the page goes on while they are read.
+      let settle;
+      ready = new Promise((ok, fail) => { settle = { ok, fail }; });
+      ready.catch(() => {});  // a failure is reported by the requests that wait for it
+      try {
+        await init({ module_or_path: m.module });
+      } catch (e) {
+        settle.fail(e);
+        throw e;
+      }
       reply({ ok: true });
+      try {
+        loadFactors(factors);
+        settle.ok();
+      } catch (e) {
+        settle.fail(e);
+      }
       return;
     }
     await ready;
@@ -169,6 +186,7 @@ onmessage = async ({ data: m }) => {
       // The XLSX writer is a second, larger module, loaded the first time a workbook is asked for.
       const x = await import('../pkg/covenant_xlsx.js');
       await x.default();
+      x.loadFactors(factors);
       const b = buildBatch(m.project);
       const bytes = x.xlsxWorkbook(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined, m.inventory);
       reply({ result: bytes });

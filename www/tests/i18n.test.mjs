@@ -1,18 +1,19 @@
 // The page's nine languages are complete: every key in every language, the same placeholders, every
 // string the code asks for, every sector, carrier, preset and engine diagnostic code translated.
-// Runs in Node (no browser); loads the engine's catalogue from www/pkg (cargo xtask wasm).
+// Runs in Node (no browser); loads the engine and its factor tables from www/pkg (cargo xtask wasm).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initSync, catalog } from '../pkg/covenant_wasm.js';
+import { initSync, catalog, loadFactors } from '../pkg/covenant_wasm.js';
 
 const WWW = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LANGS = ['en', 'fr', 'de', 'it', 'es', 'pt', 'zh', 'ja', 'hi'];
 const files = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(join(WWW, 'i18n', `${l}.json`), 'utf8'))]));
 initSync({ module: readFileSync(join(WWW, 'pkg', 'covenant_wasm_bg.wasm')) });
+loadFactors(readFileSync(join(WWW, 'pkg', 'factors.json'), 'utf8'));
 const CAT = JSON.parse(catalog());
 const placeholders = (s) => [...s.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,6 +1,7 @@
-// Page benchmark (run by `cargo xtask bench`): the engine module's size, the first load to a usable
-// page, and the recomputation and re-rendering of a complete inventory (every cell of the energy
-// table filled), in headless Chromium from localhost. Prints the figures; it asserts nothing
+// Page benchmark (run by `cargo xtask bench`): the engine module's size and that of the factor
+// tables it loads as data, the first load to a usable page, and the recomputation and re-rendering
+// of a complete inventory (every cell of the energy table filled), in headless Chromium from
+// localhost. Prints the figures; it asserts nothing
 // (the targets live in the README and the issue).
 
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { serve } from './server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wasm = readFileSync(join(ROOT, 'www/pkg/covenant_wasm_bg.wasm'));
+const factors = readFileSync(join(ROOT, 'www/pkg/factors.json'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const { server, url } = await serve(join(ROOT, 'www'));
@@ -54,6 +56,7 @@ for (let i = 0; i < 30; i++) {
   for (const k of Object.keys(inWorker)) inWorker[k].push(w[k]);
 }
 console.log(`wasm: ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} bytes gzipped`);
+console.log(`factor tables (pkg/factors.json): ${factors.length} bytes, ${gzipSync(factors, { level: 9 }).length} bytes gzipped`);
 console.log(`first load to a usable page (median of ${loads.length}): ${median(loads).toFixed(0)} ms`);
 console.log(`recomputation of a complete inventory (${cells.length} cells), median of ${engine.length}: engine round trip through the worker ${median(engine).toFixed(2)} ms, with re-rendering ${median(total).toFixed(2)} ms (rendering alone ${median(render).toFixed(2)} ms); in the worker: batch files ${median(inWorker.batch).toFixed(2)} ms, engine ${median(inWorker.engine).toFixed(2)} ms, results for the views ${median(inWorker.view).toFixed(2)} ms`);
 await context.close();

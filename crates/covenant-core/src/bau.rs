@@ -101,7 +101,6 @@ pub fn project(baseline: &Inventory, year: u16) -> Result<Option<Projection>> {
 mod tests {
     use super::*;
     use crate::country::Country;
-    use crate::factors::Catalog;
     use crate::inventory::{Activity, InventorySpec, compute};
     use crate::quantity::{ActivityUnit, Population};
     use crate::taxonomy::Sector;
@@ -114,7 +113,7 @@ mod tests {
             ..InventorySpec::baseline("b", Country::parse("IT").unwrap(), 2010)
         };
         let rows = [Activity::new(Sector::Waste, None, dec!(100), ActivityUnit::TonneCo2)];
-        compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap()
+        compute(spec, crate::factors::test_catalog().newest(), &rows, &[]).unwrap()
     }
 
     #[test]

@@ -253,7 +253,7 @@ impl CrfView {
 mod tests {
     use super::*;
     use crate::country::Country;
-    use crate::factors::Catalog;
+    use crate::factors::test_catalog;
     use crate::inventory::{Activity, InventorySpec, compute};
     use crate::quantity::{ActivityUnit, EnergyUnit};
     use rust_decimal_macros::dec;
@@ -290,7 +290,7 @@ mod tests {
             .collect();
         let inv = compute(
             InventorySpec::baseline("x", Country::parse("IT").unwrap(), 2010),
-            Catalog::embedded().newest(),
+            test_catalog().newest(),
             &acts,
             &[],
         )

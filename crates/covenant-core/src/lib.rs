@@ -7,9 +7,9 @@
 //! * [`quantity`](mod@quantity): unit-safe exact quantities. [`Energy`] × [`EmissionFactor`] gives
 //!   [`Emissions`]; energy cannot be added to emissions. Decimals, never floats, in the
 //!   accounting.
-//! * [`factors`]: the embedded factor releases (CoM default fuel factors, JRC 2024 national
+//! * [`factors`]: the factor releases (CoM default fuel factors, JRC 2024 national
 //!   electricity factors, non-CoM partner grid factors, NCVs, densities, GWPs), each value with
-//!   its source.
+//!   its source; embedded in the library with the default feature `embedded-factors`.
 //! * [`inventory`]: one inventory from activity rows: cells, totals by sector and carrier,
 //!   per-capita, and the factor used for every carrier with its provenance.
 //! * [`batch`]: the batch CSV format (`inventories.csv`, `activity.csv`, `factors.csv`) read
@@ -86,6 +86,7 @@ pub mod bau;
 pub mod codes;
 pub mod country;
 pub mod crf;
+#[cfg(feature = "embedded-factors")]
 mod embedded;
 pub mod error;
 pub mod factors;

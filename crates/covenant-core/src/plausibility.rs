@@ -318,7 +318,7 @@ pub fn user_factor(
 mod tests {
     use super::*;
     use crate::country::Country;
-    use crate::factors::Catalog;
+    use crate::factors::test_catalog;
     use crate::inventory::{Activity, FactorOverride, compute};
     use crate::quantity::Energy;
     use crate::quantity::{ActivityUnit, EnergyUnit, Population};
@@ -340,7 +340,7 @@ mod tests {
     }
 
     fn inventory(id: &str, population: u64, rows: &[(Sector, Carrier, Decimal)]) -> Inventory {
-        let release = Catalog::embedded().release(None).unwrap();
+        let release = test_catalog().release(None).unwrap();
         let mut spec = InventorySpec::baseline(id, "GR".parse::<Country>().unwrap(), 2010);
         spec.population = Some(Population::new(population).unwrap());
         let acts: Vec<Activity> = rows
@@ -541,7 +541,7 @@ mod tests {
         // No reference: no warning.
         assert!(user_factor(Carrier::Biofuel, None, f(dec!(0.3)), f(dec!(0))).is_none());
         // Through compute: a user electricity factor in kg/MWh instead of t/MWh.
-        let release = Catalog::embedded().release(None).unwrap();
+        let release = test_catalog().release(None).unwrap();
         let spec = InventorySpec::baseline("a", "GR".parse().unwrap(), 2010);
         let act = Activity::new(
             Sector::ResidentialBuildings,

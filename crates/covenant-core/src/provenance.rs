@@ -64,7 +64,7 @@ pub enum Provenance {
     PerGas {
         /// `name@revision` of the per-gas set.
         set: Arc<str>,
-        /// The GWP set's code (`ar5` …).
+        /// The GWP set's code (`ar5` …: ASCII letters, digits and `_`, as gwp.csv requires).
         gwp: String,
         /// CO2, kg/TJ.
         co2_kg_per_tj: Decimal,
@@ -118,7 +118,9 @@ impl Provenance {
                 }
             }
             Provenance::PerGas { set, gwp, .. } => {
-                let _ = write!(out, "{set} with {} GWP", gwp.to_uppercase());
+                // GWP set codes are ASCII identifiers (checked when gwp.csv is read), so no
+                // Unicode case table is needed (it would weigh 7 KB in the page's module).
+                let _ = write!(out, "{set} with {} GWP", gwp.to_ascii_uppercase());
             }
             Provenance::LocalFactor { formula, case } => {
                 out.push_str("local factor ");

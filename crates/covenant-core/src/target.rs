@@ -149,7 +149,7 @@ pub fn comparability_warnings(monitoring: &Inventory, baseline: &Inventory) -> V
 mod tests {
     use super::*;
     use crate::country::Country;
-    use crate::factors::Catalog;
+    use crate::factors::test_catalog;
     use crate::inventory::{Activity, InventorySpec, compute};
     use crate::quantity::{ActivityUnit, EnergyUnit};
     use crate::taxonomy::{Sector, TargetKind};
@@ -169,7 +169,7 @@ mod tests {
             variant: Default::default(),
             line: None,
         }];
-        compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap()
+        compute(spec, test_catalog().newest(), &rows, &[]).unwrap()
     }
 
     fn target(kind: TargetKind, pct: Decimal, population: Option<u64>) -> TargetSpec {

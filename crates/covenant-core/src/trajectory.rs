@@ -415,7 +415,7 @@ pub fn compare(monitoring: &Inventory, baseline: &Inventory) -> Comparison {
 mod tests {
     use super::*;
     use crate::country::Country;
-    use crate::factors::Catalog;
+    use crate::factors::test_catalog;
     use crate::inventory::{Activity, InventorySpec, compute};
     use crate::quantity::{ActivityUnit, EnergyUnit, Population};
     use rust_decimal_macros::dec;
@@ -445,7 +445,7 @@ mod tests {
                 line: None,
             })
             .collect();
-        compute(spec, Catalog::embedded().newest(), &acts, &[]).unwrap()
+        compute(spec, test_catalog().newest(), &acts, &[]).unwrap()
     }
 
     fn waste(id: &str, year: u16, t: Decimal, population: Option<u64>) -> Inventory {

@@ -4,6 +4,10 @@
 //! tests and the CLI/wasm parity check call natively. The `#[wasm_bindgen]` functions below are
 //! one-line wrappers for JavaScript. There is no arithmetic and no rounding rule here: every
 //! number comes from `covenant_core`, so the page, the CLI and the library agree to the digit.
+//!
+//! The factor tables are not compiled into the module: the page fetches them as data
+//! (`pkg/factors.json`, written by `cargo xtask wasm` with [`api::factor_bundle`]) and hands them
+//! to [`load_factors`] once; every function that needs them throws `FactorsNotLoaded` before.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -13,39 +17,487 @@ use wasm_bindgen::prelude::*;
 pub mod api {
     //! The adapter's plain-Rust layer.
 
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::fmt;
+    use std::sync::OnceLock;
+
     use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport};
     use covenant_core::error::{ErrorKind, Terms};
     use covenant_core::factors::Catalog;
     use covenant_core::inventory::InventorySpec;
     use covenant_core::quantity::{ActivityUnit, format_decimal, parse_decimal, round_for_display};
     use covenant_core::{Approach, Carrier, Country, GasBasis, Sector};
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
 
     /// The names the page's files are reported under.
     pub const FILES: [&str; 4] = ["inventories.csv", "activity.csv", "factors.csv", "supply.csv"];
 
-    /// Runs a batch from the texts of its files, named as in [`FILES`].
-    fn run(
+    /// The version of the factor bundle's layout; a bundle of any other is refused.
+    pub const BUNDLE_FORMAT: u32 = 1;
+
+    /// The factor bundle: every file the catalogue reads, by its path relative to `factors/`.
+    #[derive(Serialize, Deserialize)]
+    struct Bundle {
+        format: u32,
+        files: BTreeMap<String, String>,
+    }
+
+    /// The factor bundle the page loads (`pkg/factors.json`): the files [`Catalog::parse`] reads,
+    /// each read once with `read` (its path relative to `factors/` in, its text out), as JSON
+    /// (`{"format": 1, "files": {path: text}}`). The catalogue is parsed on the way, so a bundle
+    /// is only written from valid files.
+    pub fn factor_bundle(read: impl Fn(&str) -> Option<String>) -> Result<String, LoadError> {
+        let files = RefCell::new(BTreeMap::new());
+        Catalog::parse(|path| {
+            let text = read(path)?;
+            files.borrow_mut().insert(path.to_string(), text.clone());
+            Some(text)
+        })
+        .map_err(LoadError::Factors)?;
+        let bundle = Bundle { format: BUNDLE_FORMAT, files: files.into_inner() };
+        serde_json::to_string(&bundle).map_err(|e| LoadError::NotABundle(e.to_string()))
+    }
+
+    /// The catalogue of a factor bundle written by [`factor_bundle`], read with `serde_json`
+    /// (the browser module reads it with the browser's `JSON.parse` instead, see `loadFactors`).
+    pub fn parse_bundle(bundle: &str) -> Result<Catalog, LoadError> {
+        let bundle: Bundle =
+            serde_json::from_str(bundle).map_err(|e| LoadError::NotABundle(e.to_string()))?;
+        if bundle.format != BUNDLE_FORMAT {
+            return Err(LoadError::wrong_format(&bundle.format.to_string()));
+        }
+        parse_files(|path| bundle.files.get(path).cloned())
+    }
+
+    /// The catalogue of the files of a bundle, `read(path)` giving each file's text.
+    pub fn parse_files(read: impl Fn(&str) -> Option<String>) -> Result<Catalog, LoadError> {
+        Catalog::parse(read).map_err(LoadError::Factors)
+    }
+
+    /// Why a factor bundle could not be loaded.
+    #[derive(Debug)]
+    pub enum LoadError {
+        /// The text is not a factor bundle of this engine's format (what is wrong).
+        NotABundle(String),
+        /// A file of the bundle is missing or invalid.
+        Factors(covenant_core::Error),
+    }
+
+    impl LoadError {
+        /// A bundle whose `format` is `found` (as written in the JSON), not [`BUNDLE_FORMAT`].
+        pub fn wrong_format(found: &str) -> LoadError {
+            LoadError::NotABundle(format!(
+                "format {found} where this engine reads format {BUNDLE_FORMAT}"
+            ))
+        }
+    }
+
+    impl fmt::Display for LoadError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                LoadError::NotABundle(what) => write!(
+                    f,
+                    "the factor tables are not a covenant factor bundle ({what}): serve the \
+                     pkg/factors.json written with the module by `cargo xtask wasm`"
+                ),
+                LoadError::Factors(e) => write!(
+                    f,
+                    "the factor bundle holds invalid factor data ({e}): rebuild pkg/factors.json \
+                     from the released factors/ folder with `cargo xtask wasm`"
+                ),
+            }
+        }
+    }
+
+    impl std::error::Error for LoadError {}
+
+    /// An engine function was called before the factor tables were loaded.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct FactorsNotLoaded;
+
+    impl fmt::Display for FactorsNotLoaded {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(
+                "the factor tables are not loaded: call loadFactors with the text of \
+                 pkg/factors.json before any other engine function",
+            )
+        }
+    }
+
+    impl std::error::Error for FactorsNotLoaded {}
+
+    /// A catalogue loaded once from a factor bundle.
+    #[derive(Debug, Default)]
+    pub struct Factors(OnceLock<Catalog>);
+
+    impl Factors {
+        /// Nothing loaded yet.
+        pub const fn new() -> Factors {
+            Factors(OnceLock::new())
+        }
+
+        /// Parses a factor bundle (its JSON text) and keeps its catalogue (see
+        /// [`Factors::load_with`]).
+        pub fn load(&self, bundle: &str) -> Result<(), LoadError> {
+            self.load_with(|| parse_bundle(bundle))
+        }
+
+        /// Keeps the catalogue `parse` gives, if none is loaded yet. Once a catalogue is
+        /// loaded, later calls keep it and parse nothing: the tables of an engine never change
+        /// under it.
+        pub fn load_with(
+            &self,
+            parse: impl FnOnce() -> Result<Catalog, LoadError>,
+        ) -> Result<(), LoadError> {
+            if self.0.get().is_none() {
+                // A concurrent load may have won meanwhile; its catalogue is kept.
+                let _ = self.0.set(parse()?);
+            }
+            Ok(())
+        }
+
+        /// The engine over the loaded catalogue.
+        pub fn engine(&self) -> Result<Engine<'_>, FactorsNotLoaded> {
+            self.0.get().map(Engine::new).ok_or(FactorsNotLoaded)
+        }
+    }
+
+    /// The factor tables of this module instance (the page loads them once in each thread).
+    pub static FACTORS: Factors = Factors::new();
+
+    /// The engine over the factor tables loaded into [`FACTORS`].
+    pub fn engine() -> Result<Engine<'static>, FactorsNotLoaded> {
+        FACTORS.engine()
+    }
+
+    /// [`Engine::run_batch_with_supply`] with the factor tables compiled into `covenant-core`
+    /// (feature `embedded-factors`), as the command line computes: for native callers such as
+    /// the CLI/wasm parity tests.
+    #[cfg(feature = "embedded-factors")]
+    pub fn run_batch_with_supply(
         inventories: &str,
         activity: &str,
         factors: Option<&str>,
         supply: Option<&str>,
-    ) -> BatchOutput {
-        batch::run(
-            BatchInput {
-                inventories: (FILES[0], inventories.as_bytes()),
-                activity: (FILES[1], activity.as_bytes()),
-                factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                supply: supply.map(|s| (FILES[3], s.as_bytes())),
-                actions: None,
-            },
-            Catalog::embedded(),
-        )
+    ) -> String {
+        Engine::embedded().run_batch_with_supply(inventories, activity, factors, supply)
     }
 
     /// The engine version.
     pub fn version() -> &'static str {
         covenant_core::inventory::ENGINE_VERSION
+    }
+
+    /// Rounds a decimal string for display with the engine's one rounding rule (half away from
+    /// zero) and writes it in full; the page only localizes the separators.
+    pub fn round_for_display_str(value: &str, dp: u32) -> Result<String, String> {
+        let d = parse_decimal(value).map_err(|e| format!("'{value}': {e}"))?;
+        Ok(format_decimal(round_for_display(d, dp.min(28))))
+    }
+
+    /// The engine over one factor catalogue: every function of the page that needs the factor
+    /// tables.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Engine<'a> {
+        catalog: &'a Catalog,
+    }
+
+    #[cfg(feature = "embedded-factors")]
+    impl Engine<'static> {
+        /// The engine over the factor tables compiled into `covenant-core` (feature
+        /// `embedded-factors`): the command line's catalogue.
+        pub fn embedded() -> Engine<'static> {
+            Engine::new(Catalog::embedded())
+        }
+    }
+
+    impl<'a> Engine<'a> {
+        /// The engine over `catalog`.
+        pub fn new(catalog: &'a Catalog) -> Engine<'a> {
+            Engine { catalog }
+        }
+
+        /// The catalogue the engine computes with.
+        pub fn catalog(&self) -> &'a Catalog {
+            self.catalog
+        }
+
+        /// Runs a batch from the texts of its files, named as in [`FILES`].
+        fn run(
+            &self,
+            inventories: &str,
+            activity: &str,
+            factors: Option<&str>,
+            supply: Option<&str>,
+        ) -> BatchOutput {
+            batch::run(
+                BatchInput {
+                    inventories: (FILES[0], inventories.as_bytes()),
+                    activity: (FILES[1], activity.as_bytes()),
+                    factors: factors.map(|f| (FILES[2], f.as_bytes())),
+                    supply: supply.map(|s| (FILES[3], s.as_bytes())),
+                    actions: None,
+                },
+                self.catalog,
+            )
+        }
+
+        /// The factor releases, the taxonomy and the countries, as JSON.
+        pub fn catalog_json(&self) -> String {
+            let cat = self.catalog;
+            let newest = cat.newest();
+            let releases = cat
+                .releases()
+                .iter()
+                .map(|r| ReleaseInfo {
+                    id: r.id().into(),
+                    date: r.date().into(),
+                    description: r.description().into(),
+                    default: r.id() == newest.id(),
+                    sets: r
+                        .factor_sets()
+                        .iter()
+                        .map(|s| SetInfo {
+                            id: s.id().to_string(),
+                            com: s.is_com(),
+                            factors: s.records().len(),
+                            sources: s
+                                .sources()
+                                .iter()
+                                .map(|(k, v)| (k.clone(), v.to_string()))
+                                .collect(),
+                        })
+                        .collect(),
+                    gwp: gwp_info(r),
+                    fuel_properties: fuel_info(r),
+                })
+                .collect();
+            let sectors = Sector::ALL
+                .iter()
+                .map(|s| CodeInfo {
+                    code: s.code(),
+                    label: s.label(),
+                    group: Some(s.group()),
+                    key: Some(s.is_key()),
+                    fuel: None,
+                    biomass: None,
+                    excludes: Carrier::ALL
+                        .iter()
+                        .filter(|c| !s.accepts(**c))
+                        .map(|c| c.code())
+                        .collect(),
+                })
+                .collect();
+            let carriers = Carrier::ALL
+                .iter()
+                .map(|c| CodeInfo {
+                    code: c.code(),
+                    label: c.label(),
+                    group: None,
+                    key: None,
+                    fuel: Some(c.is_fuel()),
+                    biomass: Some(c.is_biomass()),
+                    excludes: Vec::new(),
+                })
+                .collect();
+            let countries = Country::all()
+                .map(|c| CountryInfo {
+                    code: c.code().to_string(),
+                    name: c.name(),
+                    electricity: if newest.electricity().covers(Carrier::Electricity, c) {
+                        "com"
+                    } else if newest.partner_grid().covers(Carrier::Electricity, c) {
+                        "partner"
+                    } else {
+                        "none"
+                    },
+                })
+                .collect();
+            let info = CatalogInfo {
+                version: version(),
+                releases,
+                sectors,
+                carriers,
+                units: ActivityUnit::ALL.iter().map(|u| u.symbol()).collect(),
+                countries,
+                unit_kinds: unit_kinds(),
+                presets: presets(),
+                diagnostics: covenant_core::error::kinds::diagnostics(),
+            };
+            serde_json::to_string(&info).unwrap_or_default()
+        }
+
+        /// The electricity factor the release selects for a country and year, or why there is none.
+        pub fn national_factor_json(
+            &self,
+            country: &str,
+            year: u16,
+            approach: &str,
+            gases: &str,
+            release: &str,
+        ) -> String {
+            let answer = (|| {
+                let missing =
+                    |message: String| FactorAnswer::Missing { message, code: None, params: None };
+                let country = Country::parse(country).map_err(|e| missing(e.to_string()))?;
+                let approach =
+                    Approach::parse_code(approach).map_err(|e| missing(e.to_string()))?;
+                let gases = GasBasis::parse_code(gases).map_err(|e| missing(e.to_string()))?;
+                let release =
+                    self.catalog.release(Some(release)).map_err(|e| missing(e.to_string()))?;
+                let spec = InventorySpec {
+                    approach,
+                    gases,
+                    ..InventorySpec::baseline("x", country, year)
+                };
+                let (set, rec) = release
+                    .factor(Carrier::Electricity, spec.country, spec.year, approach, gases)
+                    .ok_or_else(|| {
+                        let kind = ErrorKind::MissingFactor {
+                            carrier: Carrier::Electricity,
+                            country,
+                            year,
+                            approach,
+                            gases,
+                            release: release.id().to_string(),
+                            reason: release.missing_reason(
+                                Carrier::Electricity,
+                                country,
+                                approach,
+                                gases,
+                            ),
+                        };
+                        FactorAnswer::Missing {
+                            message: kind.message(Terms::Library),
+                            code: Some(kind.code()),
+                            params: Some(kind.params()),
+                        }
+                    })?;
+                Ok::<_, FactorAnswer>(FactorAnswer::Found {
+                    value: format_decimal(rec.factor.value()),
+                    set: set.id().to_string(),
+                    com: set.is_com(),
+                    citation: set
+                        .citation(&rec.source)
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    tag: rec.tag.letter(),
+                    note: rec.note.to_string(),
+                })
+            })()
+            .unwrap_or_else(|missing| missing);
+            serde_json::to_string(&answer).unwrap_or_default()
+        }
+
+        /// Runs a batch exactly as `covenant batch --format json` does, and also returns the CSV
+        /// files the CLI writes, byte for byte.
+        pub fn run_batch(
+            &self,
+            inventories: &str,
+            activity: &str,
+            factors: Option<&str>,
+        ) -> String {
+            self.run_batch_with_supply(inventories, activity, factors, None)
+        }
+
+        /// [`Engine::run_batch`] with the optional supply file (local production, Tables C and D).
+        pub fn run_batch_with_supply(
+            &self,
+            inventories: &str,
+            activity: &str,
+            factors: Option<&str>,
+            supply: Option<&str>,
+        ) -> String {
+            let out: BatchOutput = self.run(inventories, activity, factors, supply);
+            let result = BatchResult {
+                report: JsonReport::new(&out),
+                emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
+                summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
+                errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
+                sources: out
+                    .inventories
+                    .iter()
+                    .map(|r| {
+                        r.inventory
+                            .factors
+                            .iter()
+                            .map(|f| (f.carrier, f.provenance.short()))
+                            .collect()
+                    })
+                    .collect(),
+            };
+            serde_json::to_string(&result).unwrap_or_default()
+        }
+
+        /// [`Engine::run_batch_with_supply`], calling `progress` with the number of activity rows read so far
+        /// (every 65,536 rows), for a progress bar while a large batch is imported.
+        pub fn run_batch_with_progress(
+            &self,
+            inventories: &str,
+            activity: &str,
+            factors: Option<&str>,
+            supply: Option<&str>,
+            progress: &mut dyn FnMut(u64),
+        ) -> String {
+            let out = batch::run_with(
+                BatchInput {
+                    inventories: (FILES[0], inventories.as_bytes()),
+                    activity: (FILES[1], activity.as_bytes()),
+                    factors: factors.map(|f| (FILES[2], f.as_bytes())),
+                    supply: supply.map(|s| (FILES[3], s.as_bytes())),
+                    actions: None,
+                },
+                self.catalog,
+                batch::Options::default(),
+                progress,
+            );
+            serde_json::to_string(&JsonReport::new(&out)).unwrap_or_default()
+        }
+
+        /// The four output files of `covenant batch` and its `errors.csv`, byte for byte, as JSON.
+        pub fn batch_outputs_json(
+            &self,
+            inventories: &str,
+            activity: &str,
+            factors: Option<&str>,
+            supply: Option<&str>,
+        ) -> String {
+            let out = self.run(inventories, activity, factors, supply);
+            let outputs = BatchOutputs {
+                emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
+                summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
+                trajectory_csv: csv_text(|w| batch::write_trajectory(w, &out.inventories)),
+                crf_csv: {
+                    let mut buf = Vec::new();
+                    match batch::write_crf(&mut buf, &out.inventories) {
+                        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+                        Err(e) => format!("error: {e}"),
+                    }
+                },
+                errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
+            };
+            serde_json::to_string(&outputs).unwrap_or_default()
+        }
+
+        /// The XLSX workbook of one inventory of a batch (laid out like the SECAP template).
+        #[cfg(feature = "xlsx")]
+        pub fn xlsx_workbook(
+            &self,
+            inventories: &str,
+            activity: &str,
+            factors: Option<&str>,
+            supply: Option<&str>,
+            id: &str,
+        ) -> Result<Vec<u8>, String> {
+            let out = self.run(inventories, activity, factors, supply);
+            let r = out
+                .inventories
+                .iter()
+                .find(|r| r.inventory.spec.id == id)
+                .ok_or_else(|| format!("inventory '{id}' was not computed"))?;
+            covenant_core::xlsx::workbook(r).map_err(|e| e.to_string())
+        }
     }
 
     #[derive(Serialize)]
@@ -109,91 +561,6 @@ pub mod api {
         /// Every kind of error and warning: its code, severity and parameters, and the values
         /// of the sub-kind its message depends on (the page has a message for each).
         diagnostics: Vec<covenant_core::error::kinds::KindInfo>,
-    }
-
-    /// The factor releases, the taxonomy and the countries, as JSON.
-    pub fn catalog_json() -> String {
-        let cat = Catalog::embedded();
-        let newest = cat.newest();
-        let releases = cat
-            .releases()
-            .iter()
-            .map(|r| ReleaseInfo {
-                id: r.id().into(),
-                date: r.date().into(),
-                description: r.description().into(),
-                default: r.id() == newest.id(),
-                sets: r
-                    .factor_sets()
-                    .iter()
-                    .map(|s| SetInfo {
-                        id: s.id().to_string(),
-                        com: s.is_com(),
-                        factors: s.records().len(),
-                        sources: s
-                            .sources()
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.to_string()))
-                            .collect(),
-                    })
-                    .collect(),
-                gwp: gwp_info(r),
-                fuel_properties: fuel_info(r),
-            })
-            .collect();
-        let sectors = Sector::ALL
-            .iter()
-            .map(|s| CodeInfo {
-                code: s.code(),
-                label: s.label(),
-                group: Some(s.group()),
-                key: Some(s.is_key()),
-                fuel: None,
-                biomass: None,
-                excludes: Carrier::ALL
-                    .iter()
-                    .filter(|c| !s.accepts(**c))
-                    .map(|c| c.code())
-                    .collect(),
-            })
-            .collect();
-        let carriers = Carrier::ALL
-            .iter()
-            .map(|c| CodeInfo {
-                code: c.code(),
-                label: c.label(),
-                group: None,
-                key: None,
-                fuel: Some(c.is_fuel()),
-                biomass: Some(c.is_biomass()),
-                excludes: Vec::new(),
-            })
-            .collect();
-        let countries = Country::all()
-            .map(|c| CountryInfo {
-                code: c.code().to_string(),
-                name: c.name(),
-                electricity: if newest.electricity().covers(Carrier::Electricity, c) {
-                    "com"
-                } else if newest.partner_grid().covers(Carrier::Electricity, c) {
-                    "partner"
-                } else {
-                    "none"
-                },
-            })
-            .collect();
-        let info = CatalogInfo {
-            version: version(),
-            releases,
-            sectors,
-            carriers,
-            units: ActivityUnit::ALL.iter().map(|u| u.symbol()).collect(),
-            countries,
-            unit_kinds: unit_kinds(),
-            presets: presets(),
-            diagnostics: covenant_core::error::kinds::diagnostics(),
-        };
-        serde_json::to_string(&info).unwrap_or_default()
     }
 
     #[derive(Serialize)]
@@ -296,60 +663,6 @@ pub mod api {
         },
     }
 
-    /// The electricity factor the release selects for a country and year, or why there is none.
-    pub fn national_factor_json(
-        country: &str,
-        year: u16,
-        approach: &str,
-        gases: &str,
-        release: &str,
-    ) -> String {
-        let answer = (|| {
-            let missing =
-                |message: String| FactorAnswer::Missing { message, code: None, params: None };
-            let country = Country::parse(country).map_err(|e| missing(e.to_string()))?;
-            let approach = Approach::parse_code(approach).map_err(|e| missing(e.to_string()))?;
-            let gases = GasBasis::parse_code(gases).map_err(|e| missing(e.to_string()))?;
-            let release =
-                Catalog::embedded().release(Some(release)).map_err(|e| missing(e.to_string()))?;
-            let spec =
-                InventorySpec { approach, gases, ..InventorySpec::baseline("x", country, year) };
-            let (set, rec) = release
-                .factor(Carrier::Electricity, spec.country, spec.year, approach, gases)
-                .ok_or_else(|| {
-                    let kind = ErrorKind::MissingFactor {
-                        carrier: Carrier::Electricity,
-                        country,
-                        year,
-                        approach,
-                        gases,
-                        release: release.id().to_string(),
-                        reason: release.missing_reason(
-                            Carrier::Electricity,
-                            country,
-                            approach,
-                            gases,
-                        ),
-                    };
-                    FactorAnswer::Missing {
-                        message: kind.message(Terms::Library),
-                        code: Some(kind.code()),
-                        params: Some(kind.params()),
-                    }
-                })?;
-            Ok::<_, FactorAnswer>(FactorAnswer::Found {
-                value: format_decimal(rec.factor.value()),
-                set: set.id().to_string(),
-                com: set.is_com(),
-                citation: set.citation(&rec.source).map(ToString::to_string).unwrap_or_default(),
-                tag: rec.tag.letter(),
-                note: rec.note.to_string(),
-            })
-        })()
-        .unwrap_or_else(|missing| missing);
-        serde_json::to_string(&answer).unwrap_or_default()
-    }
-
     #[derive(Serialize)]
     struct BatchResult<'a> {
         report: JsonReport<'a>,
@@ -368,60 +681,6 @@ pub mod api {
         }
     }
 
-    /// Runs a batch exactly as `covenant batch --format json` does, and also returns the CSV
-    /// files the CLI writes, byte for byte.
-    pub fn run_batch(inventories: &str, activity: &str, factors: Option<&str>) -> String {
-        run_batch_with_supply(inventories, activity, factors, None)
-    }
-
-    /// [`run_batch`] with the optional supply file (local production, Tables C and D).
-    pub fn run_batch_with_supply(
-        inventories: &str,
-        activity: &str,
-        factors: Option<&str>,
-        supply: Option<&str>,
-    ) -> String {
-        let out: BatchOutput = run(inventories, activity, factors, supply);
-        let result = BatchResult {
-            report: JsonReport::new(&out),
-            emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
-            summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
-            errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
-            sources: out
-                .inventories
-                .iter()
-                .map(|r| {
-                    r.inventory.factors.iter().map(|f| (f.carrier, f.provenance.short())).collect()
-                })
-                .collect(),
-        };
-        serde_json::to_string(&result).unwrap_or_default()
-    }
-
-    /// [`run_batch_with_supply`], calling `progress` with the number of activity rows read so far
-    /// (every 65,536 rows), for a progress bar while a large batch is imported.
-    pub fn run_batch_with_progress(
-        inventories: &str,
-        activity: &str,
-        factors: Option<&str>,
-        supply: Option<&str>,
-        progress: &mut dyn FnMut(u64),
-    ) -> String {
-        let out = batch::run_with(
-            BatchInput {
-                inventories: (FILES[0], inventories.as_bytes()),
-                activity: (FILES[1], activity.as_bytes()),
-                factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                supply: supply.map(|s| (FILES[3], s.as_bytes())),
-                actions: None,
-            },
-            Catalog::embedded(),
-            batch::Options::default(),
-            progress,
-        );
-        serde_json::to_string(&JsonReport::new(&out)).unwrap_or_default()
-    }
-
     #[derive(Serialize)]
     struct BatchOutputs {
         emissions_csv: String,
@@ -431,62 +690,91 @@ pub mod api {
         errors_csv: String,
     }
 
-    /// The four output files of `covenant batch` and its `errors.csv`, byte for byte, as JSON.
-    pub fn batch_outputs_json(
-        inventories: &str,
-        activity: &str,
-        factors: Option<&str>,
-        supply: Option<&str>,
-    ) -> String {
-        let out = run(inventories, activity, factors, supply);
-        let outputs = BatchOutputs {
-            emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
-            summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
-            trajectory_csv: csv_text(|w| batch::write_trajectory(w, &out.inventories)),
-            crf_csv: {
-                let mut buf = Vec::new();
-                match batch::write_crf(&mut buf, &out.inventories) {
-                    Ok(()) => String::from_utf8(buf).unwrap_or_default(),
-                    Err(e) => format!("error: {e}"),
-                }
-            },
-            errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
-        };
-        serde_json::to_string(&outputs).unwrap_or_default()
-    }
-
-    /// The XLSX workbook of one inventory of a batch (laid out like the SECAP template).
-    #[cfg(feature = "xlsx")]
-    pub fn xlsx_workbook(
-        inventories: &str,
-        activity: &str,
-        factors: Option<&str>,
-        supply: Option<&str>,
-        id: &str,
-    ) -> Result<Vec<u8>, String> {
-        let out = run(inventories, activity, factors, supply);
-        let r = out
-            .inventories
-            .iter()
-            .find(|r| r.inventory.spec.id == id)
-            .ok_or_else(|| format!("inventory '{id}' was not computed"))?;
-        covenant_core::xlsx::workbook(r).map_err(|e| e.to_string())
-    }
-
-    /// Rounds a decimal string for display with the engine's one rounding rule (half away from
-    /// zero) and writes it in full; the page only localizes the separators.
-    pub fn round_for_display_str(value: &str, dp: u32) -> Result<String, String> {
-        let d = parse_decimal(value).map_err(|e| format!("'{value}': {e}"))?;
-        Ok(format_decimal(round_for_display(d, dp.min(28))))
-    }
-
     #[cfg(test)]
     mod tests {
         use super::*;
+        use std::path::Path;
+
+        /// The bundle of the files in the repository's `factors/` folder.
+        fn bundle() -> String {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../factors");
+            factor_bundle(|p| std::fs::read_to_string(dir.join(p)).ok()).unwrap()
+        }
+
+        /// The engine over the tables loaded from the bundle, as in the page.
+        fn loaded() -> Engine<'static> {
+            static FACTORS: Factors = Factors::new();
+            FACTORS.load(&bundle()).unwrap();
+            FACTORS.engine().unwrap()
+        }
+
+        #[test]
+        fn nothing_is_computed_before_the_tables_are_loaded() {
+            let factors = Factors::new();
+            let e = factors.engine().unwrap_err();
+            assert_eq!(e, FactorsNotLoaded);
+            assert!(e.to_string().contains("call loadFactors"), "{e}");
+            for (text, says) in [
+                ("not json", "not a covenant factor bundle"),
+                (r#"{"format":2,"files":{}}"#, "format 2 where this engine reads format 1"),
+                (r#"{"format":1,"files":{}}"#, "releases.csv:0: file not found"),
+            ] {
+                let e = factors.load(text).unwrap_err().to_string();
+                assert!(e.contains(says) && e.contains("cargo xtask wasm"), "{e}");
+                assert!(factors.engine().is_err());
+            }
+            let bundle = bundle();
+            let broken = bundle.replacen("com-2024.1,", "com-2024.1,,", 1);
+            assert!(matches!(factors.load(&broken), Err(LoadError::Factors(_))));
+            factors.load(&bundle).unwrap();
+            let engine = factors.engine().unwrap();
+            assert_eq!(engine.catalog().newest().id(), "com-2024.3");
+            // Loaded once: a later bundle changes nothing.
+            factors.load("not json").unwrap();
+            assert!(std::ptr::eq(factors.engine().unwrap().catalog(), engine.catalog()));
+        }
+
+        #[test]
+        fn the_bundle_holds_the_files_the_catalogue_reads() {
+            let v: serde_json::Value = serde_json::from_str(&bundle()).unwrap();
+            assert_eq!(v["format"], BUNDLE_FORMAT);
+            let files = v["files"].as_object().unwrap();
+            assert!(files.contains_key("releases.csv"));
+            assert!(files.contains_key("jrc-neefe/2024.1/factors.csv"));
+            // Reference series the engine does not read stay out.
+            assert!(!files.keys().any(|k| k.ends_with("alternatives.csv")));
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../factors");
+            for (path, text) in files {
+                assert_eq!(std::fs::read_to_string(dir.join(path)).ok().as_deref(), text.as_str());
+            }
+        }
+
+        #[test]
+        #[cfg(feature = "embedded-factors")]
+        fn loaded_tables_give_what_the_embedded_tables_give() {
+            let (embedded, loaded) = (Engine::embedded(), loaded());
+            assert_eq!(embedded.catalog_json(), loaded.catalog_json());
+            let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden");
+            for case in ["kozani-2010", "aldbrook-2020"] {
+                let read = |f: &str| std::fs::read_to_string(golden.join(case).join(f)).ok();
+                let (inv, act) = (read("inventories.csv").unwrap(), read("activity.csv").unwrap());
+                let (fac, sup) = (read("factors.csv"), read("supply.csv"));
+                let run = |e: Engine<'_>| {
+                    e.batch_outputs_json(&inv, &act, fac.as_deref(), sup.as_deref())
+                };
+                assert_eq!(run(embedded), run(loaded), "{case}");
+            }
+            for (country, year) in [("GR", 2010), ("BR", 2020), ("GR", 2030)] {
+                assert_eq!(
+                    embedded.national_factor_json(country, year, "ipcc", "co2", ""),
+                    loaded.national_factor_json(country, year, "ipcc", "co2", "")
+                );
+            }
+        }
 
         #[test]
         fn catalog_lists_everything() {
-            let v: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
             assert_eq!(v["sectors"].as_array().unwrap().len(), 16);
             assert_eq!(v["carriers"].as_array().unwrap().len(), 16);
             assert_eq!(v["releases"][0]["id"], "com-2024.1");
@@ -508,7 +796,7 @@ pub mod api {
 
         #[test]
         fn catalog_has_presets_units_and_gwp() {
-            let v: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
             assert_eq!(
                 v["presets"][1],
                 serde_json::json!({"code": "com2030", "year": 2030, "reduction_pct": "40"})
@@ -541,7 +829,7 @@ pub mod api {
         #[test]
         fn catalog_lists_every_diagnostic_code_once() {
             use covenant_core::error::{ErrorKind, Warning};
-            let v: serde_json::Value = serde_json::from_str(&catalog_json()).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
             let list = v["diagnostics"].as_array().unwrap();
             let codes: Vec<&str> = list.iter().map(|d| d["code"].as_str().unwrap()).collect();
             let mut unique = codes.clone();
@@ -573,7 +861,7 @@ pub mod api {
                 "inventory_id,country,year,target_year,target_reduction_pct\nA,IT,2010,2030,40\n";
             let act = "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
             let v: serde_json::Value =
-                serde_json::from_str(&batch_outputs_json(inv, act, None, None)).unwrap();
+                serde_json::from_str(&loaded().batch_outputs_json(inv, act, None, None)).unwrap();
             for f in ["emissions_csv", "summary_csv", "trajectory_csv", "crf_csv", "errors_csv"] {
                 assert!(v[f].as_str().unwrap().contains("inventory_id"), "{f}");
             }
@@ -581,7 +869,7 @@ pub mod api {
             let mut seen = Vec::new();
             let many =
                 format!("{act}{}", "A,residential_buildings,natural_gas,1,MWh\n".repeat(70_000));
-            let r: serde_json::Value = serde_json::from_str(&run_batch_with_progress(
+            let r: serde_json::Value = serde_json::from_str(&loaded().run_batch_with_progress(
                 inv,
                 &many,
                 None,
@@ -596,11 +884,13 @@ pub mod api {
         #[test]
         fn national_factor() {
             let v: serde_json::Value =
-                serde_json::from_str(&national_factor_json("GR", 2010, "ipcc", "co2", "")).unwrap();
+                serde_json::from_str(&loaded().national_factor_json("GR", 2010, "ipcc", "co2", ""))
+                    .unwrap();
             assert_eq!(v["status"], "found");
             assert_eq!(v["value"], "0.833");
             let v: serde_json::Value =
-                serde_json::from_str(&national_factor_json("GR", 2030, "ipcc", "co2", "")).unwrap();
+                serde_json::from_str(&loaded().national_factor_json("GR", 2030, "ipcc", "co2", ""))
+                    .unwrap();
             assert_eq!(v["status"], "missing");
             assert!(v["message"].as_str().unwrap().contains("1990-2021"));
         }
@@ -608,7 +898,7 @@ pub mod api {
         #[test]
         #[cfg(feature = "xlsx")]
         fn workbook_of_one_inventory() {
-            let bytes = xlsx_workbook(
+            let bytes = loaded().xlsx_workbook(
                 "inventory_id,country,year\nA,IT,2010\n",
                 "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
                 None,
@@ -618,14 +908,15 @@ pub mod api {
             .unwrap();
             assert_eq!(&bytes[..2], b"PK");
             assert!(
-                xlsx_workbook("inventory_id,country,year\nA,IT,2010\n", "", None, None, "A")
+                loaded()
+                    .xlsx_workbook("inventory_id,country,year\nA,IT,2010\n", "", None, None, "A")
                     .is_err()
             );
         }
 
         #[test]
         fn batch_and_rounding() {
-            let v: serde_json::Value = serde_json::from_str(&run_batch(
+            let v: serde_json::Value = serde_json::from_str(&loaded().run_batch(
                 "inventory_id,country,year\nA,IT,2010\n",
                 "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
                 None,
@@ -642,6 +933,43 @@ pub mod api {
     }
 }
 
+/// A JavaScript `Error` named `name` (`FactorsNotLoaded`, `FactorBundleError`), so that a caller
+/// can tell the engine's refusals apart from other failures.
+fn js_error(name: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name(name);
+    e.into()
+}
+
+/// The engine over the loaded factor tables, or the `FactorsNotLoaded` error.
+fn engine() -> Result<api::Engine<'static>, JsValue> {
+    api::engine().map_err(|e| js_error("FactorsNotLoaded", &e.to_string()))
+}
+
+/// Loads the factor tables from the text of `pkg/factors.json`, once per module instance; every
+/// function that needs them throws a `FactorsNotLoaded` error before. Throws a
+/// `FactorBundleError` if the text is not a valid factor bundle.
+#[wasm_bindgen(js_name = loadFactors)]
+pub fn load_factors(bundle: &str) -> Result<(), JsValue> {
+    use api::{BUNDLE_FORMAT, LoadError};
+    use js_sys::{JSON, Reflect};
+    // The browser's JSON.parse reads the bundle: the module carries no JSON reader of its own.
+    let field = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok();
+    api::FACTORS
+        .load_with(|| {
+            let value = JSON::parse(bundle)
+                .map_err(|_| LoadError::NotABundle("the text is not JSON".into()))?;
+            let format = field(&value, "format").unwrap_or(JsValue::UNDEFINED);
+            if format != BUNDLE_FORMAT {
+                let found = JSON::stringify(&format).ok().and_then(|s| s.as_string());
+                return Err(LoadError::wrong_format(found.as_deref().unwrap_or("none")));
+            }
+            let files = field(&value, "files").unwrap_or(JsValue::UNDEFINED);
+            api::parse_files(|path| field(&files, path)?.as_string())
+        })
+        .map_err(|e| js_error("FactorBundleError", &e.to_string()))
+}
+
 /// The engine version.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -650,8 +978,8 @@ pub fn version() -> String {
 
 /// Factor releases, taxonomy and countries, as a JSON string.
 #[wasm_bindgen(js_name = catalog)]
-pub fn catalog() -> String {
-    api::catalog_json()
+pub fn catalog() -> Result<String, JsValue> {
+    Ok(engine()?.catalog_json())
 }
 
 /// The national electricity factor for a country and year, as a JSON string.
@@ -662,8 +990,8 @@ pub fn national_factor(
     approach: &str,
     gases: &str,
     release: &str,
-) -> String {
-    api::national_factor_json(country, year, approach, gases, release)
+) -> Result<String, JsValue> {
+    Ok(engine()?.national_factor_json(country, year, approach, gases, release))
 }
 
 /// Runs a batch (the CSV texts; `factors` and `supply` may be undefined), as a JSON string.
@@ -673,8 +1001,13 @@ pub fn run_batch(
     activity: &str,
     factors: Option<String>,
     supply: Option<String>,
-) -> String {
-    api::run_batch_with_supply(inventories, activity, factors.as_deref(), supply.as_deref())
+) -> Result<String, JsValue> {
+    Ok(engine()?.run_batch_with_supply(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+    ))
 }
 
 #[wasm_bindgen]
@@ -693,14 +1026,14 @@ pub fn run_batch_with_progress(
     factors: Option<String>,
     supply: Option<String>,
     progress: &ProgressCallback,
-) -> String {
-    api::run_batch_with_progress(
+) -> Result<String, JsValue> {
+    Ok(engine()?.run_batch_with_progress(
         inventories,
         activity,
         factors.as_deref(),
         supply.as_deref(),
         &mut |rows| progress.call_with(&JsValue::NULL, u32::try_from(rows).unwrap_or(u32::MAX)),
-    )
+    ))
 }
 
 /// The output files of `covenant batch` (emissions, summary, trajectory, crf, errors), as JSON.
@@ -710,8 +1043,8 @@ pub fn batch_outputs(
     activity: &str,
     factors: Option<String>,
     supply: Option<String>,
-) -> String {
-    api::batch_outputs_json(inventories, activity, factors.as_deref(), supply.as_deref())
+) -> Result<String, JsValue> {
+    Ok(engine()?.batch_outputs_json(inventories, activity, factors.as_deref(), supply.as_deref()))
 }
 
 /// The XLSX workbook of one inventory of a batch, as bytes (a `Uint8Array` in JS).
@@ -723,9 +1056,10 @@ pub fn xlsx_workbook(
     factors: Option<String>,
     supply: Option<String>,
     id: &str,
-) -> Result<Vec<u8>, JsError> {
-    api::xlsx_workbook(inventories, activity, factors.as_deref(), supply.as_deref(), id)
-        .map_err(|e| JsError::new(&e))
+) -> Result<Vec<u8>, JsValue> {
+    engine()?
+        .xlsx_workbook(inventories, activity, factors.as_deref(), supply.as_deref(), id)
+        .map_err(|e| JsError::new(&e).into())
 }
 
 /// Rounds a decimal string for display (half away from zero).

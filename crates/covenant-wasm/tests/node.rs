@@ -2,15 +2,34 @@
 //! (`cargo test -p covenant-wasm --target wasm32-unknown-unknown`).
 #![cfg(target_arch = "wasm32")]
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).expect("the adapter returns JSON")
+#[wasm_bindgen(module = "fs")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = readFileSync)]
+    fn read_file_sync(path: &str, encoding: &str) -> Result<String, JsValue>;
+}
+
+/// Loads the factor tables as the page does, from the bundle of the repository's `factors/`
+/// folder (read through Node), written as `cargo xtask wasm` writes `pkg/factors.json`.
+fn load() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../factors/");
+    let bundle =
+        covenant_wasm::api::factor_bundle(|p| read_file_sync(&format!("{dir}{p}"), "utf8").ok())
+            .expect("the factor files are readable and valid");
+    covenant_wasm::load_factors(&bundle).expect("the bundle loads");
+}
+
+fn json(s: Result<String, JsValue>) -> serde_json::Value {
+    serde_json::from_str(&s.expect("the factor tables are loaded"))
+        .expect("the adapter returns JSON")
 }
 
 #[wasm_bindgen_test]
 fn catalog_crosses_the_boundary() {
-    let v = json(&covenant_wasm::catalog());
+    load();
+    let v = json(covenant_wasm::catalog());
     assert_eq!(v["releases"][0]["id"], "com-2024.1");
     assert_eq!(v["countries"].as_array().unwrap().len(), 250);
     // The page offers the non-sustainable flag exactly for the biomass carriers.
@@ -27,10 +46,11 @@ fn catalog_crosses_the_boundary() {
 
 #[wasm_bindgen_test]
 fn kozani_in_wasm_equals_the_published_inventory() {
+    load();
     let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
-    let v = json(&covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None));
+    let v = json(covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None));
     let inventory = &v["report"]["inventories"][0]["inventory"];
     assert_eq!(inventory["total_emissions"], "394371.97202");
     assert_eq!(
@@ -42,7 +62,8 @@ fn kozani_in_wasm_equals_the_published_inventory() {
 
 #[wasm_bindgen_test]
 fn errors_are_data_and_bad_numbers_throw() {
-    let v = json(&covenant_wasm::run_batch(
+    load();
+    let v = json(covenant_wasm::run_batch(
         "inventory_id,country,year\nA,EL,2010\n",
         "inventory_id,sector,carrier,amount,unit\n",
         None,
@@ -51,13 +72,14 @@ fn errors_are_data_and_bad_numbers_throw() {
     assert_eq!(v["report"]["errors"][0]["file"], "inventories.csv");
     assert!(v["report"]["errors"][0]["message"].as_str().unwrap().contains("did you mean 'GR'"));
     assert!(covenant_wasm::round_for_display("1,5", 2).is_err());
-    let f = json(&covenant_wasm::national_factor("DE", 2010, "lca", "co2e", ""));
+    let f = json(covenant_wasm::national_factor("DE", 2010, "lca", "co2e", ""));
     assert_eq!(f["value"], "0.59");
 }
 
 #[cfg(feature = "xlsx")]
 #[wasm_bindgen_test]
 fn workbooks_are_written_in_wasm() {
+    load();
     let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
@@ -67,6 +89,9 @@ fn workbooks_are_written_in_wasm() {
     // The same bytes as natively: the workbook does not depend on the platform or the clock.
     assert_eq!(
         bytes,
-        covenant_wasm::api::xlsx_workbook(inv, act, Some(fac), None, "kozani-2010").unwrap()
+        covenant_wasm::api::engine()
+            .unwrap()
+            .xlsx_workbook(inv, act, Some(fac), None, "kozani-2010")
+            .unwrap()
     );
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::batch::diag::State;
 use crate::batch::read::record::{CHUNK_ROWS, LineTooLong, Reader, for_rows_with};
-use crate::factors::Catalog;
+use crate::factors::{Catalog, test_catalog};
 use crate::parallel::par_map;
 use crate::taxonomy::Carrier;
 use rust_decimal_macros::dec;
@@ -18,7 +18,7 @@ fn run_str(inv: &str, act: &str, fac: Option<&str>) -> BatchOutput {
             supply: None,
             actions: None,
         },
-        Catalog::embedded(),
+        test_catalog(),
     )
 }
 
@@ -169,7 +169,7 @@ fn run_streamed(activity: Box<dyn Read + Send>) -> BatchOutput {
         supply: None,
         actions: None,
     };
-    run(input, Catalog::embedded())
+    run(input, test_catalog())
 }
 
 /// Runs a batch with `threads`, keeping cell detail.
@@ -181,7 +181,7 @@ fn run_threads(inv: &[u8], act: &[u8], threads: usize) -> BatchOutput {
         supply: None,
         actions: None,
     };
-    run_with(input, Catalog::embedded(), Options { cell_detail: true, threads }, &mut |_| {})
+    run_with(input, test_catalog(), Options { cell_detail: true, threads }, &mut |_| {})
 }
 
 /// Many chunks of rows with problems scattered through them (unknown ids and codes, a
@@ -295,7 +295,7 @@ fn unknown_ids_get_a_suggestion_in_every_file() {
             supply: Some(("supply.csv", sup.as_bytes())),
             actions: None,
         },
-        Catalog::embedded(),
+        test_catalog(),
     );
     let m = messages(&out);
     for file in ["activity.csv", "factors.csv", "supply.csv"] {
@@ -366,7 +366,7 @@ fn huge_cells_are_clipped_in_errors() {
 fn a_release_difference_is_flagged_and_quantified() {
     // A second release whose fuel set has diesel at 0.300 t/MWh instead of 0.267.
     let catalog = Catalog::parse(|path| {
-        let embedded = |p: &str| crate::embedded::file(p).map(str::to_string);
+        let embedded = crate::factors::test_file;
         match path {
             "releases.csv" => embedded("releases.csv").map(|r| {
                 format!("{r}test-2099.1,2099-01-01,com-fuels@2099.1,jrc-neefe@2024.1,partner-grid@2025.1,fuel-properties@2024.1,gwp@2024.1,test,\n")
@@ -513,7 +513,7 @@ fn run_supply(inv: &str, act: &str, fac: Option<&str>, sup: &str) -> BatchOutput
             supply: Some(("supply.csv", sup.as_bytes())),
             actions: None,
         },
-        Catalog::embedded(),
+        test_catalog(),
     )
 }
 
@@ -799,7 +799,7 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
         supply: None,
         actions: None,
     };
-    let catalog = Catalog::embedded();
+    let catalog = test_catalog();
     let whole = run_with(input(), catalog, Options { cell_detail: false, threads: 1 }, &mut |_| {});
     assert!(whole.inventories.len() > 200, "{:?}", messages(&whole));
     for id in ["b7", "m8", "b13", "m14"] {
@@ -963,7 +963,7 @@ fn run_plan(inv: &str, act: &str, actions: &str) -> BatchOutput {
             supply: None,
             actions: Some(("actions.csv", actions.as_bytes())),
         },
-        Catalog::embedded(),
+        crate::factors::test_catalog(),
     )
 }
 
@@ -1173,7 +1173,7 @@ fn valdoro(extra: &str, supply: Option<&str>, actions: &str) -> BatchOutput {
             supply: sup.as_deref().map(|s| ("supply.csv", s.as_bytes())),
             actions: Some(("actions.csv", actions.as_bytes())),
         },
-        Catalog::embedded(),
+        crate::factors::test_catalog(),
     )
 }
 
@@ -1218,7 +1218,7 @@ fn electricity_actions_with_a_local_factor_are_valued_as_the_formula_moves() {
             supply: Some(("s", sup.as_bytes())),
             actions: None,
         },
-        Catalog::embedded(),
+        crate::factors::test_catalog(),
     );
     // (the recomputed totals use the EFE, rounded to 15 places: equal to 10^-6 t)
     let diff = |a: Decimal, b: Decimal| crate::quantity::round_for_display(a - b, 6);

@@ -38,6 +38,13 @@ pub(super) fn parse_gwp(id: &SetId, gwp_csv: &str, sources_csv: &str) -> Result<
         let value = parse_decimal(v[2]).map_err(|e| bad(format!("value '{}': {e}", v[2])))?;
         Tag::parse(v[3]).map_err(bad)?;
         let source = cited(&sources, v[4]).map_err(bad)?;
+        // Codes are identifiers (shown upper-case in provenance texts, ASCII rules only).
+        if v[0].is_empty() || !v[0].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(bad(format!(
+                "GWP set code '{}': use ASCII letters, digits and '_' only",
+                v[0]
+            )));
+        }
         let entry = partial.entry(v[0].to_string()).or_insert((None, None, source.clone()));
         let slot = match v[1] {
             "ch4" => &mut entry.0,

@@ -1,8 +1,10 @@
 //! Emission-factor data: factor sets, fuel properties, GWP sets and the releases that pin them.
 //!
-//! The files under `factors/` are embedded at build time ([`Catalog::embedded`]), so the browser
-//! works offline; a catalogue with the same layout can also be read from any other source
-//! ([`Catalog::parse`]), e.g. a directory of custom sets.
+//! With the default feature `embedded-factors`, the files under `factors/` are embedded at build
+//! time (`Catalog::embedded`), so every program linking the library works offline. A catalogue
+//! with the same layout can also be read from any other source ([`Catalog::parse`]): a directory
+//! of custom sets, or the same files loaded as data (the browser module is built without the
+//! feature and is handed the files by the page).
 //!
 //! Every value carries its provenance: set and revision, the source's citation, the evidence
 //! tag (`V` verified, `D` derived, `R` repository) and a note. Values tagged `U` (unverified)
@@ -16,7 +18,9 @@ mod set;
 #[cfg(test)]
 mod tests;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+#[cfg(any(test, feature = "embedded-factors"))]
+use std::sync::OnceLock;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -34,10 +38,38 @@ pub struct Catalog {
     releases: Vec<Release>,
 }
 
+#[cfg(feature = "embedded-factors")]
 static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
 
+/// The catalogue the unit tests compute with: the embedded one, or, without the feature
+/// `embedded-factors`, the same files read from `factors/`.
+#[cfg(test)]
+pub(crate) fn test_catalog() -> &'static Catalog {
+    #[cfg(feature = "embedded-factors")]
+    return Catalog::embedded();
+    #[cfg(not(feature = "embedded-factors"))]
+    {
+        static FROM_DISK: OnceLock<Catalog> = OnceLock::new();
+        FROM_DISK.get_or_init(|| Catalog::parse(test_file).unwrap())
+    }
+}
+
+/// The text of a factor file for the unit tests: embedded, or read from `factors/`.
+#[cfg(test)]
+pub(crate) fn test_file(path: &str) -> Option<String> {
+    #[cfg(feature = "embedded-factors")]
+    return crate::embedded::file(path).map(str::to_string);
+    #[cfg(not(feature = "embedded-factors"))]
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("factors").join(path),
+    )
+    .ok()
+}
+
 impl Catalog {
-    /// The catalogue embedded in the binary at build time from `factors/`.
+    /// The catalogue embedded in the binary at build time from `factors/` (feature
+    /// `embedded-factors`, on by default).
+    #[cfg(feature = "embedded-factors")]
     pub fn embedded() -> &'static Catalog {
         EMBEDDED.get_or_init(|| {
             #[allow(clippy::expect_used, reason = "the embedded files are checked by the tests")]

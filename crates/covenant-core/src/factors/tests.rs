@@ -13,7 +13,7 @@ fn c(s: &str) -> Country {
 
 #[test]
 fn embedded_catalog_parses() {
-    let cat = Catalog::embedded();
+    let cat = test_catalog();
     let r = cat.newest();
     assert_eq!(r.id(), "com-2024.3");
     assert_eq!(r.electricity().records().len(), 5127);
@@ -24,7 +24,7 @@ fn embedded_catalog_parses() {
 
 #[test]
 fn neefe_oracles() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let get =
         |cc, y, a, g| r.factor(Carrier::Electricity, c(cc), y, a, g).unwrap().1.factor.value();
     // methodology-2 N1 and N2 (3-decimal rounding of the XLSX values).
@@ -40,7 +40,7 @@ fn neefe_oracles() {
 
 #[test]
 fn partner_countries_use_the_non_com_set() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let (set, rec) =
         r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Lca, GasBasis::Co2e).unwrap();
     assert!(!set.is_com());
@@ -65,7 +65,7 @@ fn partner_countries_use_the_non_com_set() {
         }
     }
     // The previous release keeps its values.
-    let old = Catalog::embedded().release(Some("com-2024.2")).unwrap();
+    let old = test_catalog().release(Some("com-2024.2")).unwrap();
     let (_, rec) =
         old.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).unwrap();
     assert_eq!(rec.factor.value(), dec!(0.113));
@@ -79,7 +79,7 @@ fn partner_countries_use_the_non_com_set() {
 
 #[test]
 fn fuel_defaults() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let get = |k, g| r.factor(k, c("GR"), 2010, Approach::Ipcc, g).map(|x| x.1.factor.value());
     assert_eq!(get(Carrier::Diesel, GasBasis::Co2), Some(dec!(0.267)));
     assert_eq!(get(Carrier::Gasoline, GasBasis::Co2), Some(dec!(0.249)));
@@ -97,7 +97,7 @@ fn fuel_defaults() {
 fn derived_co2_factors_match_ipcc_kg_per_tj() {
     // Each derived value is the IPCC 2006 default (kg/TJ, given in the note) × 3.6e-6,
     // rounded half away from zero to 3 decimals.
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     for rec in
         r.fuels().records().iter().filter(|r| r.tag == Tag::Derived && r.note.contains("kg CO2/TJ"))
     {
@@ -145,8 +145,26 @@ fn unverified_values_are_refused() {
 }
 
 #[test]
+fn gwp_set_codes_are_ascii_identifiers() {
+    let id = SetId::parse("gwp@1").unwrap();
+    let sources = "id,citation\ns,somewhere\n";
+    let gwp = |code: &str| {
+        gases::parse_gwp(
+            &id,
+            &format!("gwp_set,gas,value,tag,source\n{code},ch4,28,V,s\n{code},n2o,265,V,s\n"),
+            sources,
+        )
+    };
+    assert_eq!(gwp("ar5_100").unwrap()[0].code, "ar5_100");
+    for bad in ["ar-5", "är5", "ar 5"] {
+        let e = gwp(bad).unwrap_err().to_string();
+        assert!(e.contains("use ASCII letters, digits and '_' only"), "{e}");
+    }
+}
+
+#[test]
 fn release_selection() {
-    let cat = Catalog::embedded();
+    let cat = test_catalog();
     assert_eq!(cat.release(None).unwrap().id(), "com-2024.3");
     assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.3");
     let e = cat.release(Some("com-2099")).unwrap_err();

@@ -1,7 +1,7 @@
 //! Unit tests of the inventory: builder, factors, totals.
 
 use super::*;
-use crate::factors::Catalog;
+use crate::factors::test_catalog;
 use crate::quantity::EnergyUnit;
 use crate::quantity::MAX_AMOUNT;
 use rust_decimal_macros::dec;
@@ -33,7 +33,7 @@ fn energy_units_cannot_overflow_at_the_largest_amount() {
 #[test]
 fn mini_bei() {
     // Electricity uses the JRC 2024 national factor for Italy 2010 (0.421 t/MWh).
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let rows = [
         act(Sector::ResidentialBuildings, Some(Carrier::Electricity), dec!(40000), MWH),
         act(Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(120000), MWH),
@@ -55,7 +55,7 @@ fn mini_bei() {
 
 #[test]
 fn same_cell_rows_add_up_and_zero_is_not_missing() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let rows = [
         act(Sector::PublicLighting, Some(Carrier::Electricity), dec!(3367.4), MWH),
         act(Sector::PublicLighting, Some(Carrier::Electricity), dec!(4458.33), MWH),
@@ -82,7 +82,7 @@ fn same_cell_rows_add_up_and_zero_is_not_missing() {
 
 #[test]
 fn overrides_win_in_order() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatCold), dec!(100), MWH)];
     assert!(
         compute(spec(), r, &rows, &[]).unwrap_err()[0].to_string().contains("no default factor")
@@ -109,7 +109,7 @@ fn overrides_win_in_order() {
 
 #[test]
 fn fuel_quantities_convert_with_ncv_and_density() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     // methodology-2 N6: 10 000 L diesel × 0.84 kg/L × 43.0 GJ/t = 361.2 GJ = 100.333… MWh.
     let rows =
         [act(Sector::MunicipalFleet, Some(Carrier::Diesel), dec!(10000), ActivityUnit::Litre)];
@@ -134,7 +134,7 @@ fn fuel_quantities_convert_with_ncv_and_density() {
 
 #[test]
 fn unit_and_sector_errors() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let b = InventoryBuilder::new(spec(), r);
     let err = |a: Activity| b.convert(&a).unwrap_err().kind().to_string();
     assert!(
@@ -181,7 +181,7 @@ fn unit_and_sector_errors() {
 
 #[test]
 fn gas_basis_changes_the_numbers() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let rows = [act(Sector::ResidentialBuildings, Some(Carrier::HeatingOil), dec!(1000), MWH)];
     let co2 = compute(spec(), r, &rows, &[]).unwrap();
     let co2e = compute(InventorySpec { gases: GasBasis::Co2e, ..spec() }, r, &rows, &[]).unwrap();
@@ -191,7 +191,7 @@ fn gas_basis_changes_the_numbers() {
 
 #[test]
 fn non_com_factor_is_flagged() {
-    let r = Catalog::embedded().newest();
+    let r = test_catalog().newest();
     let s = InventorySpec {
         approach: Approach::Lca,
         gases: GasBasis::Co2e,

@@ -2,7 +2,6 @@ use rust_decimal_macros::dec;
 
 use super::*;
 use crate::country::Country;
-use crate::factors::Catalog;
 use crate::inventory::{Activity, TargetSpec, compute};
 use crate::quantity::{EnergyUnit, Population};
 use crate::taxonomy::TargetKind;
@@ -23,7 +22,7 @@ fn baseline(target: Option<TargetSpec>) -> Inventory {
         Activity::new(Sector::ResidentialBuildings, Carrier::HeatingOil, dec!(50), MWH),
         Activity::new(Sector::Waste, None, dec!(10), ActivityUnit::TonneCo2),
     ];
-    compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap()
+    compute(spec, crate::factors::test_catalog().newest(), &rows, &[]).unwrap()
 }
 
 fn absolute(pct: Decimal) -> TargetSpec {
@@ -32,7 +31,7 @@ fn absolute(pct: Decimal) -> TargetSpec {
 
 fn run(b: &Inventory, actions: &[Action]) -> Result<Plan, Vec<Error>> {
     let t = b.spec.target.as_ref().map(|t| crate::target::evaluate(b, t).unwrap());
-    evaluate(b, Catalog::embedded().newest(), &[], t.as_ref(), actions)
+    evaluate(b, crate::factors::test_catalog().newest(), &[], t.as_ref(), actions)
 }
 
 fn saving(id: &str, carrier: Carrier, mwh: Decimal, years: (u16, u16)) -> Action {
@@ -245,9 +244,9 @@ fn a_missing_factor_is_an_error_at_the_action() {
     // cannot be valued.
     let spec = InventorySpec::baseline("br", Country::parse("BR").unwrap(), 2012);
     let rows = [Activity::new(Sector::ResidentialBuildings, Carrier::NaturalGas, dec!(10), MWH)];
-    let b = compute(spec, Catalog::embedded().newest(), &rows, &[]).unwrap();
+    let b = compute(spec, crate::factors::test_catalog().newest(), &rows, &[]).unwrap();
     let a = saving("e", Carrier::Electricity, dec!(1), (2015, 2020)).with_line(9);
-    let e = evaluate(&b, Catalog::embedded().newest(), &[], None, &[a]).unwrap_err();
+    let e = evaluate(&b, crate::factors::test_catalog().newest(), &[], None, &[a]).unwrap_err();
     assert_eq!(e[0].code(), "missing_factor");
     assert_eq!((e[0].position().input, e[0].position().line), (Some(Input::Actions), Some(9)));
     assert_eq!(e[0].position().field, Some("carrier"));

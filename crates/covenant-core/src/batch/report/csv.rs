@@ -772,20 +772,21 @@ pub fn as_text(s: &str) -> std::borrow::Cow<'_, str> {
 /// Writes `errors.csv`. The input values it echoes (`inventory_id`, `value`) go through
 /// [`as_text`].
 pub fn write_errors<W: Write>(w: W, errors: &[InputError]) -> ::csv::Result<()> {
-    let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(ERRORS_HEADER)?;
+    let mut out = Rows::new(w, &ERRORS_HEADER)?;
     for e in errors {
-        out.write_record([
-            &*as_text(e.file.as_deref().unwrap_or("")),
-            &e.line.map(|l| l.to_string()).unwrap_or_default(),
-            &as_text(e.inventory_id.as_deref().unwrap_or("")),
-            &as_text(e.column.as_deref().unwrap_or("")),
-            &as_text(e.value.as_deref().unwrap_or("")),
-            &as_text(&e.message),
-            e.code,
-        ])?;
+        out.text(&as_text(e.file.as_deref().unwrap_or("")));
+        match e.line {
+            Some(line) => out.integer(line),
+            None => out.empty(1),
+        };
+        out.text(&as_text(e.inventory_id.as_deref().unwrap_or("")))
+            .text(&as_text(e.column.as_deref().unwrap_or("")))
+            .text(&as_text(e.value.as_deref().unwrap_or("")))
+            .text(&as_text(&e.message))
+            .text(e.code)
+            .end()?;
     }
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }
 
@@ -804,6 +805,50 @@ mod tests {
         for scope in [crate::crf::Scope::Scope1, crate::crf::Scope::Scope2] {
             assert!(!needs_quotes(scope.code().as_bytes()));
         }
+    }
+
+    /// `errors.csv` is what the `csv` crate's writer writes of the same fields.
+    #[test]
+    fn errors_are_written_as_the_csv_crate_writes() {
+        let texts =
+            [None, Some(""), Some("a,b"), Some("say \"hi\""), Some("two\nlines"), Some("=1+1")];
+        let mut errors = Vec::new();
+        for (k, text) in texts.iter().enumerate() {
+            errors.push(InputError {
+                file: text.map(str::to_string),
+                line: (k % 2 == 0).then_some(k as u64 * 1_000_000_007),
+                inventory_id: text.map(str::to_string),
+                column: texts[(k + 1) % texts.len()].map(str::to_string),
+                value: texts[(k + 2) % texts.len()].map(str::to_string),
+                message: text.unwrap_or("-no message").to_string(),
+                code: "unknown_code",
+                params: Default::default(),
+                consequence: false,
+            });
+        }
+        let mut ours = Vec::new();
+        write_errors(&mut ours, &errors).unwrap();
+        let mut theirs = ::csv::Writer::from_writer(Vec::new());
+        theirs.write_record(ERRORS_HEADER).unwrap();
+        let field = |t: &Option<String>| as_text(t.as_deref().unwrap_or("")).into_owned();
+        for e in &errors {
+            let line = e.line.map(|l| l.to_string()).unwrap_or_default();
+            theirs
+                .write_record([
+                    field(&e.file),
+                    line,
+                    field(&e.inventory_id),
+                    field(&e.column),
+                    field(&e.value),
+                    as_text(&e.message).into_owned(),
+                    e.code.to_string(),
+                ])
+                .unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
     }
 
     /// `Rows` writes every text field, number and record as the `csv` crate's writer does.

@@ -51,13 +51,15 @@ const BY_CODE = {
   gases_differ: { monitoring: 'gases', baseline: 'gases' },
   unknown_code: { kind: 'what' },
 };
-const DECIMALS = new Set(['value', 'pct', 'heat', 'electricity', 'count', 'limit', 'max', 'min', 'max_pct', 'factor', 'release_factor', 'baseline_value']);
+const DECIMALS = new Set(['value', 'pct', 'heat', 'electricity', 'count', 'limit', 'max', 'min', 'max_pct', 'factor', 'release_factor', 'baseline_value', 'baseline_factor', 'national', 'baseline_national']);
 const TONNES = new Set(['exported_t', 'total_t', 'own_t', 'difference_t']);
 /** Quotients of the plausibility warnings: read to two decimals (the engine rounds them). */
 const ROUNDED = {
   magnitude_per_capita: new Set(['value']),
   electricity_per_capita: new Set(['value']),
   magnitude_energy_per_capita: new Set(['value']),
+  electricity_factor_jump: new Set(['ratio']),
+  population_change: new Set(['change_pct']),
   energy_per_capita: new Set(['value']),
   magnitude_vs_baseline: new Set(['value', 'baseline_value', 'factor']),
   energy_change: new Set(['change_pct']),

@@ -1559,6 +1559,31 @@ pub enum Warning {
         /// The bound, MWh per inhabitant.
         max: Decimal,
     },
+    /// The electricity factor changed from the baseline's by more than 1.5 times the change of the
+    /// national factor ([`crate::plausibility`]).
+    ElectricityFactorJump {
+        /// The inventory's electricity factor, t/MWh.
+        factor: Decimal,
+        /// The baseline's, t/MWh.
+        baseline_factor: Decimal,
+        /// The release's national factor for the inventory, t/MWh.
+        national: Decimal,
+        /// The release's national factor for the baseline, t/MWh.
+        baseline_national: Decimal,
+        /// `(factor / baseline_factor) / (national / baseline_national)`.
+        ratio: Decimal,
+        /// The largest ratio expected (and its reciprocal the smallest).
+        max: Decimal,
+    },
+    /// The population changed by more than 30 % from the baseline's ([`crate::plausibility`]).
+    PopulationChange {
+        /// The baseline's id.
+        baseline: String,
+        /// The change, percent.
+        change_pct: Decimal,
+        /// The largest change expected, percent.
+        max_pct: Decimal,
+    },
     /// A user factor of a fuel below half the release's value ([`crate::plausibility`]).
     UserFactorLow {
         /// The carrier.
@@ -1658,6 +1683,8 @@ impl Warning {
         "magnitude_energy_per_capita",
         "energy_per_capita",
         "user_factor_low",
+        "electricity_factor_jump",
+        "population_change",
         "action_exceeds_baseline",
         "action_after_target",
         "plan_without_target",
@@ -1694,6 +1721,8 @@ impl Warning {
             EnergyCellPerCapita { .. } => "magnitude_energy_per_capita",
             EnergyPerCapita { .. } => "energy_per_capita",
             UserFactorLow { .. } => "user_factor_low",
+            ElectricityFactorJump { .. } => "electricity_factor_jump",
+            PopulationChange { .. } => "population_change",
             ActionExceedsBaseline { .. } => "action_exceeds_baseline",
             ActionAfterTarget { .. } => "action_after_target",
             PlanWithoutTarget => "plan_without_target",
@@ -1800,6 +1829,23 @@ impl Warning {
                 p.add("value", fd(*value))
                     .add("max", fd(*max))
                     .add("rule", "owid_highest_national");
+            }
+            ElectricityFactorJump {
+                factor,
+                baseline_factor,
+                national,
+                baseline_national,
+                ratio,
+                max,
+            } => {
+                p.add("factor", fd(*factor)).add("baseline_factor", fd(*baseline_factor));
+                p.add("national", fd(*national)).add("baseline_national", fd(*baseline_national));
+                p.add("ratio", fd(*ratio)).add("max", fd(*max));
+                p.add("rule", "jrc_national_factor_deviation");
+            }
+            PopulationChange { baseline, change_pct, max_pct } => {
+                p.add("baseline", clip(baseline, 60)).add("change_pct", fd(*change_pct));
+                p.add("max_pct", fd(*max_pct)).add("rule", "project_population_change");
             }
             UserFactorLow { carrier, factor, release_factor, min, .. } => {
                 p.add("carrier", carrier).add("factor", fd(*factor));
@@ -1930,6 +1976,21 @@ impl Warning {
                 "energy consumption outside industry is {} MWh per inhabitant, above the highest national primary energy consumption per inhabitant ({} MWh, Our World in Data): check the units and the population",
                 r(*value),
                 d(*max)
+            ),
+            ElectricityFactorJump { factor, baseline_factor, national, baseline_national, ratio, max } => format!(
+                "the electricity factor went from {} to {} t/MWh while the national factor went from {} to {} t/MWh: {} times the national change (more than {} either way; JRC rule for national factors): check the local or user factors of both inventories",
+                d(*baseline_factor),
+                d(*factor),
+                d(*baseline_national),
+                d(*national),
+                r(*ratio),
+                d(*max)
+            ),
+            PopulationChange { baseline, change_pct, max_pct } => format!(
+                "population changed by {} % from baseline '{}', more than {} %: check the population of both inventories (a digit, thousands, a change of boundary)",
+                r(*change_pct),
+                clip(baseline, 60),
+                d(*max_pct)
             ),
             UserFactorLow { carrier, factor, release_factor, min, .. } => format!(
                 "the user {carrier} factor {} t/MWh is below half the release's {} t/MWh (at least {} t/MWh expected for the fuel's carbon): is it in another unit or on another basis?",

@@ -30,6 +30,14 @@
 //! * [`UNIT_ERROR_FACTOR`]: 300, derived from the two above: a unit confused by 1,000 (kWh, MWh,
 //!   GWh, exact by the units' definitions) on top of a real change within the JRC's ±70 % gives
 //!   a factor of at least 1,000 × (1 − 0.70) = 300 between the same cell of two inventories.
+//! * [`MAX_FACTOR_RATIO`]: 1.5; the JRC flags a national electricity factor deviating from its
+//!   reference by more than 1.5 times (S10). Between a monitoring inventory and its baseline,
+//!   the electricity factor each used (a user or local factor) is compared with the change of the
+//!   release's national factors between the two years: a ratio beyond 1.5 either way is flagged
+//!   (derived from the JRC's rule; two inventories on the national factors never are).
+//! * [`MAX_POPULATION_CHANGE_PCT`]: 30 %, the project's threshold (issue #13), not a published
+//!   rule: between two inventories of the same plan a population changing by more than 30 % is
+//!   more often a typing error (a digit, thousands) or a boundary change than growth.
 //! * [`MIN_COMPARED_MWH`]: 1 MWh; the JRC drops sector-carrier cells below 1 MWh (S10), so
 //!   smaller cells are not compared.
 //! * [`USER_FACTOR_MAX_RATIO`]: 2; the JRC flags a local factor above twice the reference (S10).
@@ -70,6 +78,14 @@ pub const MAX_ENERGY_CHANGE_PCT: Decimal = Decimal::from_parts(70, 0, 0, false, 
 /// The factor between the same cell of two inventories of a city from which a unit confused by
 /// 1,000 is the likely cause: 1,000 × (1 − 0.70).
 pub const UNIT_ERROR_FACTOR: Decimal = Decimal::from_parts(300, 0, 0, false, 0);
+
+/// The largest ratio between the change of an inventory's electricity factor and the change of
+/// the national factor from its baseline (the JRC's rule for national factors).
+pub const MAX_FACTOR_RATIO: Decimal = Decimal::from_parts(15, 0, 0, false, 1);
+
+/// The largest change of population between a monitoring inventory and its baseline, percent
+/// (the project's threshold).
+pub const MAX_POPULATION_CHANGE_PCT: Decimal = Decimal::from_parts(30, 0, 0, false, 0);
 
 /// Cells below this many MWh are not compared (the JRC drops them).
 pub const MIN_COMPARED_MWH: Decimal = Decimal::ONE;
@@ -231,6 +247,9 @@ pub(crate) fn compare_cells(
     if let Some(w) = energy_change(inv, base) {
         out.push(w);
     }
+    if let Some(w) = population_change(inv, base) {
+        out.push(w);
+    }
     let min_mj = MIN_COMPARED_MWH.checked_mul(MJ_PER_MWH).unwrap_or(Decimal::MAX);
     for c in cells {
         let (carrier, e) = (c.carrier, c.energy);
@@ -258,6 +277,63 @@ pub(crate) fn compare_cells(
         });
     }
     out
+}
+
+/// The population changed by more than [`MAX_POPULATION_CHANGE_PCT`] from the baseline's.
+pub fn population_change(inv: &Inventory, base: &Inventory) -> Option<Warning> {
+    let (now, then) = (inv.spec.population?.get(), base.spec.population?.get());
+    let (now, then) = (Decimal::from(now), Decimal::from(then));
+    let diff = now.checked_sub(then)?;
+    let lhs = diff.abs().checked_mul(Decimal::ONE_HUNDRED)?;
+    if lhs <= MAX_POPULATION_CHANGE_PCT.checked_mul(then)? {
+        return None;
+    }
+    Some(Warning::PopulationChange {
+        baseline: base.spec.id.clone(),
+        change_pct: quotient(diff.checked_mul(Decimal::ONE_HUNDRED)?, then)?,
+        max_pct: MAX_POPULATION_CHANGE_PCT,
+    })
+}
+
+/// The electricity factor an inventory used (not the non-sustainable variant, which electricity
+/// has not), kept for [`factor_jump`].
+pub(crate) fn electricity_factor(inv: &Inventory) -> Option<crate::provenance::FactorUsed> {
+    inv.factors.iter().find(|f| f.carrier == Carrier::Electricity).cloned()
+}
+
+/// The electricity factor of a monitoring inventory (`own`) changed from its baseline's
+/// (`theirs`) by more than [`MAX_FACTOR_RATIO`] times the change of the release's national
+/// factors for the two inventories (`national`, `base_national`). Nothing when both used the
+/// national factors, or when a factor is zero.
+pub(crate) fn factor_jump(
+    own: &crate::provenance::FactorUsed,
+    theirs: &crate::provenance::FactorUsed,
+    national: EmissionFactor,
+    base_national: EmissionFactor,
+) -> Option<Warning> {
+    use crate::provenance::Provenance;
+    let national_set =
+        |f: &crate::provenance::FactorUsed| matches!(f.provenance, Provenance::FactorSet { .. });
+    if national_set(own) && national_set(theirs) {
+        return None;
+    }
+    let (f, b) = (own.factor.value(), theirs.factor.value());
+    let (n, nb) = (national.value(), base_national.value());
+    if [f, b, n, nb].iter().any(|x| *x <= Decimal::ZERO) {
+        return None;
+    }
+    // (f / b) / (n / nb) = f × nb / (b × n): compared exactly, divided once for the message.
+    let (num, den) = (f.checked_mul(nb)?, b.checked_mul(n)?);
+    let high = num > den.checked_mul(MAX_FACTOR_RATIO)?;
+    let low = num.checked_mul(MAX_FACTOR_RATIO)? < den;
+    (high || low).then(|| Warning::ElectricityFactorJump {
+        factor: f,
+        baseline_factor: b,
+        national: n,
+        baseline_national: nb,
+        ratio: quotient(num, den).unwrap_or_default(),
+        max: MAX_FACTOR_RATIO,
+    })
 }
 
 /// The total energy changed by more than [`MAX_ENERGY_CHANGE_PCT`] from the baseline's.
@@ -336,6 +412,8 @@ mod tests {
         assert_eq!(UNIT_ERROR_FACTOR, dec!(1000) * (dec!(1) - dec!(0.70)));
         assert_eq!(MIN_COMPARED_MWH, dec!(1));
         assert_eq!(USER_FACTOR_MAX_RATIO, dec!(2));
+        assert_eq!(MAX_FACTOR_RATIO, dec!(1.5));
+        assert_eq!(MAX_POPULATION_CHANGE_PCT, dec!(30));
         assert_eq!(mwh(1).megajoules(), MJ_PER_MWH);
     }
 
@@ -461,6 +539,59 @@ mod tests {
         assert!(user_factor(Carrier::HeatCold, None, f(dec!(0.01)), f(dec!(0.3))).is_none());
         // Nor biomass: without its biogenic CO2 its factor is CH4 and N2O only.
         assert!(user_factor(Carrier::OtherBiomass, None, f(dec!(0.002)), f(dec!(0.007))).is_none());
+    }
+
+    #[test]
+    fn population_changing_by_more_than_thirty_percent() {
+        use Sector::*;
+        let rows = [(ResidentialBuildings, Carrier::NaturalGas, dec!(500))];
+        let base = inventory("b", 1000, &rows);
+        let codes_of = |pop| codes(&compare(&inventory("m", pop, &rows), &base));
+        assert!(codes_of(1300).is_empty());
+        assert!(codes_of(700).is_empty());
+        assert_eq!(codes_of(1301), ["population_change"]);
+        // Thousands entered as inhabitants: −99.9 %.
+        let w = compare(&inventory("m", 1, &rows), &base);
+        assert_eq!(w[0].params().get("change_pct"), Some("-99.9"));
+    }
+
+    #[test]
+    fn an_electricity_factor_jumping_beyond_the_national_change() {
+        use crate::provenance::{FactorUsed, OverrideScope, Provenance};
+        let f = |v: Decimal| EmissionFactor::t_per_mwh(v).unwrap();
+        let user = |v: Decimal| FactorUsed {
+            carrier: Carrier::Electricity,
+            variant: crate::factors::Variant::Default,
+            factor: f(v),
+            provenance: Provenance::UserOverride {
+                source: None,
+                scope: OverrideScope::Inventory,
+                line: Some(2),
+            },
+        };
+        let release = crate::factors::test_catalog().release(None).unwrap();
+        let national = |year: u16| {
+            let spec = InventorySpec::baseline("x", "IT".parse::<Country>().unwrap(), year);
+            crate::inventory::resolve(
+                &spec,
+                release,
+                Carrier::Electricity,
+                crate::factors::Variant::Default,
+                &[],
+            )
+            .unwrap()
+        };
+        let (n10, n20) = (national(2010), national(2020));
+        // Both on the national factors: never, whatever the national change.
+        assert!(factor_jump(&n20, &n10, n20.factor, n10.factor).is_none());
+        // A user factor following the national change within 1.5 times: nothing.
+        let follows = user(n20.factor.value() * dec!(1.4));
+        assert!(factor_jump(&follows, &n10, n20.factor, n10.factor).is_none());
+        // A local factor a third of the national one: flagged, with the ratio.
+        let w = factor_jump(&user(n20.factor.value() / dec!(3)), &n10, n20.factor, n10.factor);
+        let w = w.unwrap();
+        assert_eq!(w.code(), "electricity_factor_jump");
+        assert_eq!(w.params().get("max"), Some("1.5"));
     }
 
     #[test]

@@ -500,3 +500,46 @@ fn the_output_directory_keeps_its_permissions() {
     let mode = fs::metadata(d.join("out")).unwrap().permissions().mode() & 0o7777;
     assert_eq!(mode, 0o2750);
 }
+
+/// The comparison warnings that read the factors and populations of both inventories are the
+/// same when the batch is written as it is computed (the inventories then keep no factors) as in
+/// the JSON report: a local electricity factor falling far below the national change, and a
+/// population entered in thousands.
+#[test]
+fn factor_jump_and_population_change_in_both_paths() {
+    let inv = "inventory_id,country,year,kind,baseline_id,population\n\
+        b,IT,2010,baseline,,20000\n\
+        m,IT,2020,monitoring,b,20\n";
+    let act = "inventory_id,sector,carrier,amount,unit\n\
+        b,residential_buildings,electricity,1000,MWh\n\
+        m,residential_buildings,electricity,1000,MWh\n";
+    let fac = "inventory_id,carrier,factor,source\nm,electricity,0.05,local PV cooperative\n";
+    let dir = scratch(inv.as_bytes(), act.as_bytes(), Some(fac.as_bytes()));
+    let csv = batch(dir.path(), true, &[]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let json = run_in(
+        dir.path(),
+        &[
+            "batch",
+            "--inventories",
+            "inventories.csv",
+            "--activity",
+            "activity.csv",
+            "--factors",
+            "factors.csv",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    for stderr in [&csv.stderr, &json.stderr] {
+        assert!(
+            stderr.contains("inventories.csv:3: warning: the electricity factor went from"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("inventories.csv:3: warning: population changed by -99.9 %"),
+            "{stderr}"
+        );
+    }
+}

@@ -8,12 +8,18 @@ use crate::batch::read::Reading;
 use crate::batch::stream::{self, CellTables};
 use crate::batch::{BatchInventory, BatchOutput, BatchWriteError};
 use crate::error::{Error, ErrorKind, Input, Terms, Warning};
+use crate::factors::Variant;
+use crate::inventory::resolve;
 use crate::inventory::{FactorOverride, Inventory, InventoryBuilder};
 use crate::parallel::par_map;
 use crate::plan::{Action, Plan};
-use crate::plausibility::{EnergyCell, compare_cells, energy_cells};
+use crate::plausibility::{
+    EnergyCell, compare_cells, electricity_factor, energy_cells, factor_jump,
+};
+use crate::provenance::FactorUsed;
 use crate::quantity::Percent;
 use crate::target::{self, TargetResult};
+use crate::taxonomy::Carrier;
 use crate::trajectory::{self as path, Comparison, Progress, Trajectory};
 
 /// The names of the input files, for messages.
@@ -92,10 +98,12 @@ pub(crate) fn finish(
     evaluated.resize_with(specs.entries.len(), || None);
     let mut kept_cells: Vec<Option<Vec<EnergyCell>>> = Vec::new();
     kept_cells.resize_with(specs.entries.len(), || None);
+    let mut kept_electricity: Vec<Option<FactorUsed>> = vec![None; specs.entries.len()];
     let mut failed: Vec<bool> = vec![false; slots.len()];
     for (i, o) in outcomes {
         evaluated[i] = o.target;
         kept_cells[i] = o.energy_cells;
+        kept_electricity[i] = o.electricity;
         let plan = match o.plan {
             Some(Err(problems)) => {
                 let id = specs.entries[i].spec.id.clone();
@@ -197,6 +205,24 @@ pub(crate) fn finish(
             };
             let (own, theirs) = (cells_of(i, inv), cells_of(j, &base.inventory));
             warnings.extend(compare_cells(inv, &own, &base.inventory, &theirs));
+            // The electricity factors against the change of the national ones.
+            let used = |k: usize, inv: &Inventory| {
+                kept_electricity[k].clone().or_else(|| electricity_factor(inv))
+            };
+            let national = |k: usize, spec: &crate::inventory::InventorySpec| {
+                let release = specs.entries[k].release?;
+                let f = resolve(spec, release, Carrier::Electricity, Variant::Default, &[]);
+                f.ok().map(|f| f.factor)
+            };
+            if let (Some(f), Some(b), Some(n), Some(nb)) = (
+                used(i, inv),
+                used(j, &base.inventory),
+                national(i, &inv.spec),
+                national(j, &base.inventory.spec),
+            ) && let Some(w) = factor_jump(&f, &b, n, nb)
+            {
+                warnings.push(w);
+            }
             if let Some(alt) = alt {
                 warnings.push(match alt.finish(&overrides_of(i)) {
                     Ok(other) => Warning::OtherReleaseTotal {
@@ -338,6 +364,8 @@ pub(crate) struct Outcome {
     /// What comparing it with its baseline or its monitoring inventories reads of its cells,
     /// kept when the cells are not (a batch written as it is computed).
     pub(crate) energy_cells: Option<Vec<EnergyCell>>,
+    /// The electricity factor it used, kept when its factors are not (for the comparison).
+    pub(crate) electricity: Option<FactorUsed>,
     /// For an inventory with actions: its plan, valued, or its problems.
     pub(crate) plan: Option<Result<Plan, Vec<Error>>>,
 }
@@ -370,5 +398,5 @@ pub(crate) fn outcome(
         }
         _ => None,
     };
-    Outcome { inventory, target, energy_cells: None, plan }
+    Outcome { inventory, target, energy_cells: None, electricity: None, plan }
 }

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::batch::BatchWriteError;
 use crate::batch::finish::{Job, Outcome, outcome};
 use crate::batch::report::csv::{CRF_HEADER, CellRows, EMISSIONS_HEADER, Rows};
-use crate::plausibility::energy_cells;
+use crate::plausibility::{electricity_factor, energy_cells};
 
 /// Inventories per part.
 const PART: usize = 64;
@@ -156,6 +156,7 @@ pub(crate) fn compute(
                         // the comparison reads of its cells is kept.
                         if compared[i] {
                             o.energy_cells = Some(energy_cells(inv));
+                            o.electricity = electricity_factor(inv);
                         }
                         let (e0, c0) = (rendered.emissions.len(), rendered.crf.len());
                         let mut rows = Rows::buffer(std::mem::take(&mut rendered.emissions));

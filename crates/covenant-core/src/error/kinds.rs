@@ -412,6 +412,19 @@ pub fn warning_examples() -> Vec<Warning> {
             release_factor: Decimal::new(202, 3),
             min: Decimal::new(101, 3),
         },
+        ElectricityFactorJump {
+            factor: Decimal::new(12, 2),
+            baseline_factor: Decimal::new(45, 2),
+            national: Decimal::new(38, 2),
+            baseline_national: Decimal::new(42, 2),
+            ratio: Decimal::new(29_474, 5),
+            max: crate::plausibility::MAX_FACTOR_RATIO,
+        },
+        PopulationChange {
+            baseline: "city-2010".into(),
+            change_pct: Decimal::new(9_900, 0),
+            max_pct: crate::plausibility::MAX_POPULATION_CHANGE_PCT,
+        },
         ActionExceedsBaseline {
             action: "A3".into(),
             kind: ActionKind::EnergySaving,
@@ -612,6 +625,8 @@ fn every_warning_has_an_example(w: &Warning) {
         | EnergyCellPerCapita { .. }
         | EnergyPerCapita { .. }
         | UserFactorLow { .. }
+        | ElectricityFactorJump { .. }
+        | PopulationChange { .. }
         | ActionExceedsBaseline { .. }
         | ActionAfterTarget { .. }
         | PlanWithoutTarget

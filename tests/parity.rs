@@ -7,7 +7,7 @@ use std::path::Path;
 
 use covenant_cli::synth;
 
-fn cli(dir: &Path, with_factors: bool) -> (u8, String, String) {
+fn cli(dir: &Path, with_factors: bool) -> (u8, String, String, Option<String>) {
     let mut args = vec!["covenant".to_string(), "batch".into(), "-q".into()];
     for (flag, file) in [("--inventories", "inventories.csv"), ("--activity", "activity.csv")] {
         args.extend([flag.to_string(), dir.join(file).display().to_string()]);
@@ -17,6 +17,9 @@ fn cli(dir: &Path, with_factors: bool) -> (u8, String, String) {
     }
     if dir.join("supply.csv").exists() {
         args.extend(["--supply".to_string(), dir.join("supply.csv").display().to_string()]);
+    }
+    if dir.join("actions.csv").exists() {
+        args.extend(["--actions".to_string(), dir.join("actions.csv").display().to_string()]);
     }
     let out = dir.join("out");
     args.extend(["--out".to_string(), out.display().to_string(), "--keep-going".into()]);
@@ -31,6 +34,7 @@ fn cli(dir: &Path, with_factors: bool) -> (u8, String, String) {
         code,
         fs::read_to_string(out.join("emissions.csv")).unwrap(),
         fs::read_to_string(out.join("summary.csv")).unwrap(),
+        fs::read_to_string(out.join("plan.csv")).ok(),
     )
 }
 
@@ -38,20 +42,37 @@ fn wasm(dir: &Path, with_factors: bool) -> serde_json::Value {
     let read = |f: &str| fs::read_to_string(dir.join(f)).unwrap();
     let fac = with_factors.then(|| read("factors.csv"));
     let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
-    serde_json::from_str(&covenant_wasm::api::run_batch_with_supply(
-        &read("inventories.csv"),
-        &read("activity.csv"),
-        fac.as_deref(),
-        sup.as_deref(),
-    ))
+    let acts = dir.join("actions.csv").exists().then(|| read("actions.csv"));
+    let (inv, act) = (read("inventories.csv"), read("activity.csv"));
+    if acts.is_none() {
+        // The function the page's first versions called, kept for Rust callers.
+        let old =
+            covenant_wasm::api::run_batch_with_supply(&inv, &act, fac.as_deref(), sup.as_deref());
+        let files = covenant_wasm::api::Files {
+            inventories: &inv,
+            activity: &act,
+            factors: fac.as_deref(),
+            supply: sup.as_deref(),
+            actions: None,
+        };
+        assert_eq!(old, covenant_wasm::api::run_batch_files(files));
+    }
+    serde_json::from_str(&covenant_wasm::api::run_batch_files(covenant_wasm::api::Files {
+        inventories: &inv,
+        activity: &act,
+        factors: fac.as_deref(),
+        supply: sup.as_deref(),
+        actions: acts.as_deref(),
+    }))
     .unwrap()
 }
 
 fn check(dir: &Path, with_factors: bool) {
-    let (code, emissions, summary) = cli(dir, with_factors);
+    let (code, emissions, summary, plan) = cli(dir, with_factors);
     let w = wasm(dir, with_factors);
     assert_eq!(w["emissions_csv"].as_str().unwrap(), emissions);
     assert_eq!(w["summary_csv"].as_str().unwrap(), summary);
+    assert_eq!(w["plan_csv"].as_str(), plan.as_deref());
     assert_eq!(code == 0, w["report"]["errors"].as_array().unwrap().is_empty());
 }
 
@@ -73,6 +94,28 @@ fn aldbrook_with_local_supply_is_identical_in_cli_and_wasm() {
         fs::copy(golden.join(f), dir.path().join(f)).unwrap();
     }
     check(dir.path(), true);
+}
+
+#[test]
+fn valdoro_with_an_action_plan_is_identical_in_cli_and_wasm() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/valdoro-2012");
+    for f in ["inventories.csv", "activity.csv", "actions.csv"] {
+        fs::copy(golden.join(f), dir.path().join(f)).unwrap();
+    }
+    check(dir.path(), false);
+    let (_, _, summary, plan) = cli(dir.path(), false);
+    assert!(summary.ends_with(",7230.15,15484.245,0.737345\n"), "{summary}");
+    assert_eq!(plan.unwrap().lines().count(), 9);
+    // A plan with an error rejects its baseline, in both.
+    let bad = fs::read_to_string(golden.join("actions.csv"))
+        .unwrap()
+        .replace(",2015,2020,", ",2020,2015,");
+    fs::write(dir.path().join("actions.csv"), bad).unwrap();
+    check(dir.path(), false);
+    // Without actions there is no plan.csv and the summary has no plan columns.
+    fs::remove_file(dir.path().join("actions.csv")).unwrap();
+    check(dir.path(), false);
 }
 
 #[test]

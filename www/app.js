@@ -13,6 +13,7 @@ import * as storage from './js/storage.js';
 import { renderComparison } from './js/views/comparison.js';
 import { renderFactors, wireFactors } from './js/views/factors.js';
 import { renderGrid, wireGrid } from './js/views/grid.js';
+import { renderPlan, wirePlan } from './js/views/plan.js';
 import { renderReport } from './js/views/report.js';
 import { renderResults, renderSummary } from './js/views/results.js';
 import { renderSetup, tabLabel, wireTabs } from './js/views/setup.js';
@@ -45,8 +46,9 @@ const app = {
     }
     return countryCache.list;
   },
+  /** Applies an edit of the active inventory; false when it changed nothing. */
   editInventory(label, fn, options) {
-    store.update(label, (p) => withInventory(p, p.active, fn), options);
+    return store.update(label, (p) => withInventory(p, p.active, fn), options);
   },
   selectInventory(i) {
     const p = store.get();
@@ -114,6 +116,7 @@ function renderNow() {
   renderGrid(app);
   renderSupply(app);
   renderFactors(app);
+  renderPlan(app);
   app.markDiagnostics('field');
   renderResults(app);
   renderSummary(app);
@@ -318,6 +321,7 @@ function wire() {
   wireGrid(app);
   wireSupply(app);
   wireFactors(app);
+  wirePlan(app);
   $('lang').addEventListener('change', async () => {
     const l = await loadLanguage($('lang').value);
     storage.setSavedLang(l);
@@ -418,7 +422,9 @@ function wire() {
   };
   $('export-outputs').addEventListener('click', exportWith(async () => {
     const o = await engine.outputs(store.get());
-    for (const name of ['emissions', 'summary', 'trajectory', 'crf']) download(`${name}.csv`, o[`${name}_csv`], 'text/csv');
+    for (const name of ['emissions', 'summary', 'trajectory', 'crf', 'plan']) {
+      if (o[`${name}_csv`] !== undefined) download(`${name}.csv`, o[`${name}_csv`], 'text/csv');
+    }
   }));
   $('export-csv').addEventListener('click', exportWith(async () => {
     const o = await engine.outputs(store.get());
@@ -427,7 +433,9 @@ function wire() {
   }));
   $('export-batch').addEventListener('click', exportWith(async () => {
     const f = await engine.batchFiles(store.get());
-    for (const name of ['inventories', 'activity', 'factors', 'supply']) download(`${name}.csv`, f[name], 'text/csv');
+    for (const name of ['inventories', 'activity', 'factors', 'supply', 'actions']) {
+      if (f[name] !== undefined) download(`${name}.csv`, f[name], 'text/csv');
+    }
   }));
   $('export-json').addEventListener('click', exportWith(async () => {
     download('results.json', await engine.report(store.get()), 'application/json');

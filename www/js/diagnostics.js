@@ -63,7 +63,13 @@ const ROUNDED = {
   energy_per_capita: new Set(['value']),
   magnitude_vs_baseline: new Set(['value', 'baseline_value', 'factor']),
   energy_change: new Set(['change_pct']),
+  action_exceeds_baseline: new Set(['value', 'baseline_value']),
 };
+
+/** The label of each field of an action (the page's names of the columns of actions.csv). */
+export const ACTION_FIELD_LABELS = { id: 'action_id', title: 'action_title', sector: 'sector', kind: 'action_kind',
+  carrier: 'action_carrier', to_carrier: 'action_to_carrier', amount: 'action_amount', unit: 'unit', start_year: 'start_year',
+  end_year: 'end_year', cost: 'cost', status: 'action_status', responsible: 'responsible' };
 
 /** A parameter as the officer reads it: labels for codes, numbers in the language's notation. */
 function param(code, name, value, params) {
@@ -116,6 +122,10 @@ export function placeText(d, app) {
     case 'factor': return p.inventory === null ? t('batch_factor', { carrier: carrierLabel(p.carrier) })
       : `${t(FIELD_LABELS[p.field] ?? 'local_factor')}, ${carrierLabel(p.carrier)}`;
     case 'supply': return `${t('supply_row', { n: p.row + 1 })}${p.field && FIELD_LABELS[p.field] ? `, ${t(FIELD_LABELS[p.field])}` : ''}`;
+    case 'action': {
+      const id = app?.project().inventories[p.inventory]?.actions?.[p.row]?.id || String(p.row + 1);
+      return `${t('action_n', { n: id })}${p.field && ACTION_FIELD_LABELS[p.field] ? `, ${t(ACTION_FIELD_LABELS[p.field])}` : ''}`;
+    }
     default: return '';
   }
 }
@@ -136,6 +146,7 @@ export function targetOf(d) {
       const field = { electricity_mwh: 'electricity', heat_mwh: 'heat', emissions_t: 'emissions' }[p.field] ?? p.field ?? 'item';
       return q(`[data-supply="${p.row}:${CSS.escape(field)}"]`) ?? q(`[data-supply="${p.row}:item"]`);
     }
+    case 'action': return q(`[data-action="${p.row}:${CSS.escape(p.field ?? 'id')}"]`) ?? q(`[data-action="${p.row}:id"]`);
     default: return null;
   }
 }

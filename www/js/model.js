@@ -6,6 +6,8 @@
 
 export const NON_ENERGY = ['waste', 'wastewater', 'other_non_energy'];
 export const SUPPLY_ITEMS = ['electricity_production', 'chp', 'green_purchase', 'heat_production', 'heat_import', 'heat_export'];
+/** The implementation status of an action, as the SECAP template offers it (a plan may give any other text). */
+export const ACTION_STATUSES = ['not_started', 'ongoing', 'completed', 'postponed'];
 export const PROJECT_VERSION = 2;
 
 const uid = () => crypto.randomUUID();
@@ -13,7 +15,7 @@ const uid = () => crypto.randomUUID();
 export function emptyInventory(kind = 'baseline', fields = {}) {
   return { uid: uid(), id: '', city: '', country: 'IT', year: '', kind, baseline: '', population: '', approach: 'ipcc',
     gases: 'co2', release: '', gwp: '', target: { year: '', pct: '', kind: 'absolute', population: '' }, chp: null,
-    cells: {}, overrides: {}, supply: [], ...fields };
+    cells: {}, overrides: {}, supply: [], actions: [], ...fields };
 }
 
 export function newProject(name = '') {
@@ -24,7 +26,7 @@ export function newProject(name = '') {
 /** True when nothing was entered (a new project). */
 export function isEmpty(p) {
   return p.inventories.every((x) => Object.keys(x.cells).length === 0 && Object.keys(x.overrides).length === 0
-    && x.supply.length === 0 && x.city === '' && x.population === '' && x.year === '');
+    && x.supply.length === 0 && (x.actions ?? []).length === 0 && x.city === '' && x.population === '' && x.year === '');
 }
 
 /** A fresh inventory id, unique in the project. */
@@ -82,6 +84,32 @@ export function withCellPart(x, key, k, part) {
   return { ...x, cells };
 }
 
+// ---------- action plans ----------
+
+/** The first id `A<n>` not taken in the plan of inventory `x`. */
+export function freshActionId(x) {
+  const taken = new Set((x.actions ?? []).map((a) => a.id));
+  for (let n = (x.actions ?? []).length + 1; ; n++) if (!taken.has(`A${n}`)) return `A${n}`;
+}
+
+/**
+ * A new action of the plan of `x`: an energy saving of electricity in the residential buildings,
+ * from the baseline year to the target year (the officer changes what differs).
+ */
+export function newAction(x) {
+  const year = typeof x.year === 'string' ? x.year : '';
+  const target = typeof x.target?.year === 'string' && x.target.year !== '' ? x.target.year : year;
+  return { id: freshActionId(x), title: '', sector: 'residential_buildings', kind: 'energy_saving', carrier: 'electricity',
+    to_carrier: '', amount: '', unit: 'MWh', start_year: year, end_year: target, cost: '', status: '', responsible: '' };
+}
+
+/** Inventory `x` with action `k` replaced by `a` (removed when `a` is null). */
+export function withAction(x, k, a) {
+  const actions = [...(x.actions ?? [])];
+  if (a === null) actions.splice(k, 1); else actions[k] = a;
+  return { ...x, actions };
+}
+
 // ---------- batch files ----------
 
 function csvField(v) {
@@ -94,6 +122,8 @@ export const INVENTORY_COLUMNS = ['inventory_id', 'city', 'country', 'year', 'ki
   'approach', 'gases', 'factor_set', 'target_year', 'target_reduction_pct', 'target_kind', 'target_population', 'gwp',
   'chp_eta_heat', 'chp_eta_electricity'];
 export const SUPPLY_COLUMNS = ['inventory_id', 'item', 'plant', 'electricity_mwh', 'heat_mwh', 'carrier', 'amount', 'unit', 'emissions_t'];
+export const ACTION_COLUMNS = ['inventory_id', 'action_id', 'title', 'sector', 'kind', 'carrier', 'to_carrier', 'amount', 'unit',
+  'start_year', 'end_year', 'cost', 'status', 'responsible'];
 
 /** Marks an entry the page could not read: the engine refuses it (an ambiguous "70.000" could be a
  * valid decimal to the engine), so an inventory with such an entry is never computed. */
@@ -114,8 +144,9 @@ export function buildBatch(p) {
   const fuelColumns = (o) => (fuel ? [entry(o.ncv), entry(o.density)] : []);
   let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source', ...(fuel ? ['ncv_gj_per_t', 'density_kg_per_l'] : [])]);
   let sup = csvRow(SUPPLY_COLUMNS);
-  const lines = { inventories: {}, activity: {}, factors: {}, supply: {} };
-  let invLine = 1, actLine = 1, facLine = 1, supLine = 1;
+  let actions = csvRow(ACTION_COLUMNS);
+  const lines = { inventories: {}, activity: {}, factors: {}, supply: {}, actions: {} };
+  let invLine = 1, actLine = 1, facLine = 1, supLine = 1, actionLine = 1;
   // Factor rows keep the order of the lines they were imported from (a user factor without a source
   // is named by its line in the outputs); new ones and rows of calorific values only come after.
   const facRows = [];
@@ -151,13 +182,21 @@ export function buildBatch(p) {
         fuel ? entry(r.amount) : '', fuel ? r.unit : '', entry(r.emissions)]);
       lines.supply[++supLine] = { inventory: i, row: k };
     });
+    // An action without an amount is not entered yet (as an empty cell of the energy table).
+    (x.actions ?? []).forEach((a, k) => {
+      const amount = entry(a.amount);
+      if (amount === '') return;
+      actions += csvRow([x.id, a.id, a.title, a.sector, a.kind, a.carrier, a.kind === 'fuel_switch' ? a.to_carrier : '', amount, a.unit,
+        entry(a.start_year), entry(a.end_year), entry(a.cost), a.status, a.responsible]);
+      lines.actions[++actionLine] = { inventory: i, row: k };
+    });
   });
   facRows.sort((a, b) => (a.line === b.line ? 0 : a.line < b.line ? -1 : 1));
   for (const r of facRows) {
     fac += csvRow(r.row);
     lines.factors[++facLine] = r.place;
   }
-  return { inv, act, fac, sup, lines, hasFactors: facLine > 1, hasSupply: supLine > 1 };
+  return { inv, act, fac, sup, actions, lines, hasFactors: facLine > 1, hasSupply: supLine > 1, hasActions: actionLine > 1 };
 }
 
 // ---------- imports: an engine report back into inventories ----------
@@ -198,6 +237,11 @@ export function inventoryFromResult(r, fuelDefaults = () => ({})) {
     const q = row.row;
     x.supply.push({ item: q.item, plant: q.plant ?? '', electricity: q.electricity ?? '', heat: q.heat ?? '',
       carrier: q.fuel ? q.fuel[0] : '', amount: q.fuel ? q.fuel[1] : '', unit: q.fuel ? q.fuel[2] : 'MWh', emissions: q.emissions_t ?? '' });
+  }
+  for (const { action: a } of r.plan?.actions ?? []) {
+    x.actions.push({ id: a.id, title: a.title ?? '', sector: a.sector, kind: a.kind, carrier: a.carrier ?? '', to_carrier: a.to_carrier ?? '',
+      amount: a.amount, unit: a.unit, start_year: String(a.start_year), end_year: String(a.end_year), cost: a.cost ?? '',
+      status: a.status ?? '', responsible: a.responsible ?? '' });
   }
   const batchWide = [];
   for (const f of r.inventory.factors) {
@@ -246,6 +290,8 @@ export function checkProject(p) {
     x.uid ??= uid();
     x.target ??= { year: '', pct: '', kind: 'absolute', population: '' };
     x.supply ??= [];
+    x.actions ??= [];
+    if (!Array.isArray(x.actions) || x.actions.some((a) => typeof a !== 'object' || a === null)) return null;
     x.gwp ??= '';
     x.chp ??= null;
     for (const c of Object.values(x.cells)) if (!Array.isArray(c?.parts)) return null;

@@ -18,9 +18,14 @@ const resolve = (project) => ({ ...project, inventories: project.inventories.map
 const LISTED = 300;
 
 const run = (b, progress = () => {}) => JSON.parse(runBatchWithProgress(b.inv, b.act,
-  b.hasFactors === false ? undefined : b.fac, b.hasSupply ? b.sup : undefined, progress));
+  b.hasFactors === false ? undefined : b.fac, b.hasSupply ? b.sup : undefined, progress, b.hasActions ? b.actions : undefined));
 
-const FILE_OF = { 'inventories.csv': 'inventories', 'activity.csv': 'activity', 'factors.csv': 'factors', 'supply.csv': 'supply' };
+const FILE_OF = { 'inventories.csv': 'inventories', 'activity.csv': 'activity', 'factors.csv': 'factors', 'supply.csv': 'supply',
+  'actions.csv': 'actions' };
+/** The set-up field that settles a warning about a plan (it has no line of its own). */
+const PLAN_FIELD = { plan_without_target: 'target_year', plan_needs_target_population: 'target_population' };
+/** The field of an action each column of actions.csv is entered in. */
+const ACTION_FIELD = { action_id: 'id', inventory_id: 'id' };
 
 /** Where in the page an engine message belongs: an inventory and a cell, field, factor or supply row. */
 function place(d, lines, ids) {
@@ -28,12 +33,14 @@ function place(d, lines, ids) {
   const byId = d.inventory_id != null ? ids.get(d.inventory_id) : undefined;
   // A key sector without data concerns the sector's row of the energy table.
   if (d.code === 'missing_key_sector' && d.params?.sector) return { inventory: map?.inventory ?? byId ?? null, kind: 'sector', sector: d.params.sector };
+  if (PLAN_FIELD[d.code]) return { inventory: map?.inventory ?? byId ?? null, kind: 'field', field: PLAN_FIELD[d.code], plan: true };
   if (!map) return { inventory: byId ?? null, kind: d.file === 'inventories.csv' && d.column ? 'field' : null, field: d.column ?? null };
   switch (FILE_OF[d.file]) {
     case 'inventories': return { inventory: map.inventory, kind: 'field', field: d.column ?? null };
     case 'activity': return { inventory: map.inventory, kind: 'cell', key: map.key, part: map.part };
     case 'factors': return { inventory: map.inventory ?? byId ?? null, kind: 'factor', carrier: map.carrier, field: d.column ?? 'factor' };
     case 'supply': return { inventory: map.inventory, kind: 'supply', row: map.row, field: d.column ?? null };
+    case 'actions': return { inventory: map.inventory, kind: 'action', row: map.row, field: ACTION_FIELD[d.column] ?? d.column ?? null };
     default: return { inventory: byId ?? null, kind: null };
   }
 }
@@ -61,6 +68,11 @@ function compute(project) {
   });
   const full = byId.get(project.inventories[active]?.id) ?? null;
   if (full) for (const c of full.inventory.cells) c.lines = [];
+  if (full?.plan) {
+    // Each action's row in the page, and the plan's reduction by sector (from the engine).
+    for (const a of full.plan.actions) a.row = b.lines.actions[a.action.line]?.row ?? null;
+    full.plan.by_sector = report.plan_by_sector?.find(([id]) => id === full.inventory.spec.id)?.[1] ?? [];
+  }
   const counts = project.inventories.map(() => 0);
   const diagnostics = [];
   let total = 0;
@@ -82,6 +94,7 @@ function compute(project) {
 
 function kindOf(text) {
   const header = text.slice(0, 4096).replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].toLowerCase();
+  if (/(^|,)\s*"?action_id"?\s*(,|$)/.test(header)) return 'actions';
   if (/(^|,)\s*"?sector"?\s*(,|$)/.test(header)) return 'activity';
   if (/(^|,)\s*"?item"?\s*(,|$)/.test(header)) return 'supply';
   if (/(^|,)\s*"?factor"?\s*(,|$)/.test(header) || header.includes('ncv_gj_per_t')) return 'factors';
@@ -107,7 +120,8 @@ async function importFiles(files, post) {
   const total = countLines(texts.activity);
   post({ done: 0, total });
   const report = run({ inv: texts.inventories, act: texts.activity, fac: texts.factors, hasFactors: texts.factors !== undefined,
-    sup: texts.supply, hasSupply: texts.supply !== undefined }, (rows) => post({ done: rows, total }));
+    sup: texts.supply, hasSupply: texts.supply !== undefined, actions: texts.actions, hasActions: texts.actions !== undefined },
+  (rows) => post({ done: rows, total }));
   post({ done: total, total });
   imported = report;
   const errors = report.errors.slice(0, LISTED).map((d) => ({ ...diag('error')(d), file: names[d.file] ?? d.file, line: d.line }));
@@ -176,19 +190,23 @@ onmessage = async ({ data: m }) => {
     }
     else if (m.type === 'outputs') {
       const b = buildBatch(m.project);
-      reply({ result: JSON.parse(batchOutputs(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined)) });
+      reply({ result: JSON.parse(batchOutputs(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined,
+        b.hasActions ? b.actions : undefined)) });
     } else if (m.type === 'json') {
-      reply({ result: JSON.stringify(run(buildBatch(m.project)), null, 2) });
+      // The report of `covenant batch --format json`, without what only the page reads.
+      const { plan_by_sector: _, ...report } = run(buildBatch(m.project));
+      reply({ result: JSON.stringify(report, null, 2) });
     } else if (m.type === 'files') {
       const b = buildBatch(m.project);
-      reply({ result: { inventories: b.inv, activity: b.act, factors: b.fac, supply: b.sup } });
+      reply({ result: { inventories: b.inv, activity: b.act, factors: b.fac, supply: b.sup, ...(b.hasActions ? { actions: b.actions } : {}) } });
     } else if (m.type === 'xlsx') {
       // The XLSX writer is a second, larger module, loaded the first time a workbook is asked for.
       const x = await import('../pkg/covenant_xlsx.js');
       await x.default();
       x.loadFactors(factors);
       const b = buildBatch(m.project);
-      const bytes = x.xlsxWorkbook(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined, m.inventory);
+      const bytes = x.xlsxWorkbook(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined, m.inventory,
+        b.hasActions ? b.actions : undefined);
       reply({ result: bytes });
     }
   } catch (e) {

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ const ROOT = resolve(HERE, '..', '..');
 const BIN = process.env.COVENANT_BIN ?? join(ROOT, 'target', 'debug', 'covenant');
 const SHOTS = process.env.SCREENSHOTS ?? join(ROOT, 'docs', 'screenshots');
 const KOZANI = join(ROOT, 'tests', 'golden', 'kozani-2010');
+const VALDORO = join(ROOT, 'tests', 'golden', 'valdoro-2012');
 const LANGS = ['en', 'fr', 'de', 'it', 'es', 'pt', 'zh', 'ja', 'hi'];
 const MESSAGES = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(join(ROOT, 'www', 'i18n', `${l}.json`), 'utf8'))]));
 const AXE = readFileSync(join(HERE, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -99,14 +100,15 @@ async function downloads(buttonId, count) {
 
 const read = (files, name) => readFileSync(files[name], 'utf8');
 
-/** The CLI's output files for a batch. */
+/** The CLI's output files for a batch (plan.csv too, with `--actions` in `extra`). */
 function cli(inventories, activity, factors, supply, extra = []) {
   const out = mkdtempSync(join(tmpdir(), 'covenant-cli-'));
   const args = ['batch', '--inventories', inventories, '--activity', activity, '--out', out, '-q', ...extra];
   if (factors) args.push('--factors', factors);
   if (supply) args.push('--supply', supply);
   execFileSync(BIN, args);
-  return Object.fromEntries(['emissions', 'summary', 'trajectory', 'crf'].map((n) => [`${n}.csv`, readFileSync(join(out, `${n}.csv`), 'utf8')]));
+  return Object.fromEntries(['emissions', 'summary', 'trajectory', 'crf', 'plan'].filter((n) => existsSync(join(out, `${n}.csv`)))
+    .map((n) => [`${n}.csv`, readFileSync(join(out, `${n}.csv`), 'utf8')]));
 }
 
 /** The CLI on the batch files the page exports. */
@@ -489,8 +491,256 @@ test('printing gives one A4 page titled with the city, the inventory kind and ye
   assert.equal(pages(await page.pdf({ format: 'A4', preferCSSPageSize: true })), 1);
 });
 
+// ---------- the action plan ----------
+
+const rawOf = (id) => page.getAttribute(`#${id}`, 'data-raw');
+const waitRaw = (id, value) => page.waitForFunction(([id, v]) => document.getElementById(id)?.dataset.raw === v, [id, value]);
+const actionResult = (k, what) => page.getAttribute(`#action-${k}-result .${what}`, 'data-raw');
+const actionRows = () => page.locator('#plan-table tbody tr[data-action-row]').count();
+const VALDORO_OUTPUTS = ['emissions.csv', 'summary.csv', 'trajectory.csv', 'crf.csv', 'plan.csv'];
+
+/** Deletes the active project (after the question), and waits for the project list to have `n` entries. */
+async function deleteProject(n) {
+  await page.click('#delete-project');
+  await page.click('#ask button[data-value="delete"]');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, n);
+}
+
+test('an action plan imported with its batch: each action valued, the Valdoro gap, and every export is the command line\'s', async () => {
+  const projects = await page.locator('#project-select option').count();
+  await page.setInputFiles('#import-batch', ['inventories.csv', 'activity.csv', 'actions.csv'].map((f) => join(VALDORO, f)));
+  await page.waitForSelector('#import-dialog[open] #import-list option[value="valdoro-2012"]');
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelector('#f-city').value === 'Valdoro'
+    && document.querySelectorAll('#project-select option').length === n, projects + 1);
+  // The figures derived by hand in tests/golden/valdoro-2012/README.md.
+  await waitRaw('plan-gap', '15484.245');
+  assert.equal(await rawOf('plan-planned'), '7230.15');
+  assert.equal(await rawOf('plan-reference'), '41298.9');
+  assert.equal(await rawOf('plan-target'), '18584.505');
+  assert.equal(await rawOf('plan-gap-per-capita'), '0.737345');
+  assert.equal(await page.textContent('#plan-gap'), '15,484.25 t CO2 short of the target');
+  assert.equal(await page.textContent('#plan-planned-label'), 'Planned reduction in 2030');
+  assert.equal(await page.textContent('#plan-gap-per-capita'), '0.74 t CO2');
+  assert.equal(await actionRows(), 8);
+  assert.equal(await page.inputValue('#action-1-title'), 'Home retrofit programme');
+  assert.equal(await page.inputValue('#action-1-cost'), '42,000,000');
+  assert.equal(await page.inputValue('#action-6-unit'), 'tCO2');
+  assert.equal(await page.isDisabled('#action-6-carrier'), true);
+  assert.equal(await page.inputValue('#action-5-to_carrier'), 'electricity');
+  // Each action per year at full effect and in 2030: A2 ramps up from 2022 to 2038 (half in 2030), A6 is an increase.
+  assert.equal(await actionResult(1, 'full'), '3232');
+  assert.equal(await actionResult(1, 'in-year'), '1616');
+  assert.equal(await actionResult(5, 'full'), '-912');
+  assert.equal(await actionResult(5, 'in-year'), '-456');
+  assert.equal(await actionResult(7, 'in-year'), '902.25');
+  assert.equal(await page.textContent('#action-5-result .full'), '−912.00 t CO2 per year at full effect');
+  assert.equal(await page.textContent('#action-5-result .note'), 'factors 0.249 → 0.401 t/MWh');
+  // The reduction by sector (the engine's sums, in the template's order), the increase hatched, and the gap.
+  assert.deepEqual(await page.locator('#plan-chart .bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('aria-label'))), [
+    'Tertiary (non-municipal) buildings, equipment/facilities: 902 t CO2', 'Residential buildings: 4,689 t CO2',
+    'Public lighting: 361 t CO2', 'Public transport: 534 t CO2', 'Private and commercial transport: −456 t CO2 (increase)',
+    'Waste management: 1,200 t CO2', 'Remaining gap: 15,484 t CO2 short of the target']);
+  assert.equal(await page.getAttribute('#plan-chart .bar-row:nth-child(5)', 'data-kind'), 'increase');
+
+  // The exports: the five files of `covenant batch --actions` on the published files, byte for byte…
+  const exported = await downloads('export-outputs', 5);
+  const expected = cli(join(VALDORO, 'inventories.csv'), join(VALDORO, 'activity.csv'), null, null, ['--actions', join(VALDORO, 'actions.csv')]);
+  for (const name of VALDORO_OUTPUTS) assert.equal(read(exported, name), expected[name], name);
+  assert.equal(summaryField(expected['summary.csv'], 'remaining_gap_t'), '15484.245');
+  // … the batch input files, actions.csv as imported, which give the command line the same outputs …
+  const b = await downloads('export-batch', 5);
+  assert.equal(read(b, 'actions.csv'), readFileSync(join(VALDORO, 'actions.csv'), 'utf8'));
+  const again = cli(b['inventories.csv'], b['activity.csv'], b['factors.csv'], b['supply.csv'], ['--actions', b['actions.csv']]);
+  for (const name of VALDORO_OUTPUTS) assert.equal(again[name], expected[name], name);
+  // … and the workbook with its sheet "Action plan".
+  const xlsx = await downloads('export-xlsx', 1);
+  const out = mkdtempSync(join(tmpdir(), 'covenant-xlsx-'));
+  execFileSync(BIN, ['batch', '--inventories', join(VALDORO, 'inventories.csv'), '--activity', join(VALDORO, 'activity.csv'),
+    '--actions', join(VALDORO, 'actions.csv'), '--out', out, '--xlsx', join(out, 'x'), '-q']);
+  assert.deepEqual(readFileSync(xlsx['valdoro-2012.xlsx']), readFileSync(join(out, 'x', 'valdoro-2012.xlsx')));
+
+  // The README's screenshot of the section.
+  await page.setViewportSize({ width: 1400, height: 2200 });
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('#plan').getBoundingClientRect().top + window.scrollY - 8));
+  await page.waitForTimeout(150);
+  const box = await page.locator('#plan').boundingBox();
+  await page.screenshot({ path: join(SHOTS, 'officer-plan.png'), clip: { x: box.x - 4, y: box.y - 4, width: box.width + 8, height: Math.min(box.height + 8, 2150) } });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+});
+
+test('the officer adds an action to the plan, sees its reduction and the gap, edits it, and removes it with Undo', async () => {
+  await page.click('#add-action');
+  await page.waitForSelector('#action-8-title');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'action-8-title');
+  assert.equal(await page.inputValue('#action-8-id'), 'A9');
+  // From the baseline year to the target year, until the officer says otherwise; not counted before its amount is entered.
+  assert.equal(await page.inputValue('#action-8-start_year'), '2012');
+  assert.equal(await page.inputValue('#action-8-end_year'), '2030');
+  assert.equal(await page.textContent('#action-8-result'), 'Not counted until its amount is entered.');
+  await page.fill('#action-8-title', 'Heating controls in offices');
+  await page.selectOption('#action-8-sector', 'tertiary_buildings');
+  await page.selectOption('#action-8-carrier', 'natural_gas');
+  // Numbers as the grid reads them: "1,000" is a thousand in the English page.
+  await page.fill('#action-8-amount', '1,000');
+  // 1,000 MWh of natural gas × 0.202 t/MWh = 202 t a year, in full by 2030.
+  await waitRaw('plan-planned', '7432.15');
+  assert.equal(await rawOf('plan-gap'), '15282.245');
+  assert.equal(await actionResult(8, 'full'), '202');
+  // Edited: from 2020 to 2040, half of it in 2030.
+  await page.fill('#action-8-start_year', '2020');
+  await page.fill('#action-8-end_year', '2040');
+  await waitRaw('plan-planned', '7331.15');
+  assert.equal(await actionResult(8, 'in-year'), '101');
+  // A fuel switch needs its new carrier: the engine says so beside the field.
+  await page.selectOption('#action-8-kind', 'fuel_switch');
+  await page.waitForSelector('#action-8-to_carrier[aria-invalid="true"]');
+  assert.equal(await page.textContent('#action-8-messages'), `New carrier: ${MESSAGES.en['diag.action_field_required.to_carrier']}`);
+  await page.selectOption('#action-8-to_carrier', 'electricity');
+  // 1,000 MWh × (0.202 − 0.401) t/MWh = −199 t a year at the 2012 grid factor: −99.5 t in 2030.
+  await waitRaw('plan-planned', '7130.65');
+  assert.equal(await page.isVisible('#action-8-messages'), false);
+  assert.equal(await page.getAttribute('#action-8-to_carrier', 'aria-invalid'), null);
+  // Removed, and back with Undo (one step), gone again with Redo.
+  await page.click('[data-action-remove="8"]');
+  await waitRaw('plan-planned', '7230.15');
+  assert.equal(await page.textContent('#status'), 'Removed Action A9; Undo brings it back.');
+  assert.equal(await page.getAttribute('#undo', 'title'), 'Undo: an action of the plan');
+  await page.click('#undo');
+  await waitRaw('plan-planned', '7130.65');
+  assert.equal(await page.inputValue('#action-8-title'), 'Heating controls in offices');
+  assert.equal(await page.inputValue('#action-8-to_carrier'), 'electricity');
+  await page.click('#redo');
+  await waitRaw('plan-planned', '7230.15');
+  assert.equal(await actionRows(), 8);
+});
+
+test('a wrong entry in the plan gets its message beside its field, in the officer\'s language', async () => {
+  // The full effect before the start: the engine's error, under the action and at its field.
+  await page.fill('#action-0-end_year', '2010');
+  await page.waitForSelector('#action-0-end_year[aria-invalid="true"]');
+  const years = MESSAGES.en['diag.action_years'].replace('{end}', '2010').replace('{start}', '2015');
+  assert.equal(await page.textContent('#action-0-messages'), `Full effect in: ${years}`);
+  assert.match(await page.getAttribute('#action-0-end_year', 'aria-describedby'), /action-0-messages/);
+  // The baseline is not computed until it is corrected, and the plan says why.
+  await waitTotal('');
+  assert.equal(await page.isVisible('#plan-results'), false);
+  assert.equal(await page.textContent('#plan-note'), MESSAGES.en.plan_not_computed);
+  // In the list of errors, named by the action and its field; a click goes to the field.
+  const item = page.locator('#errors li[data-code="action_years"]');
+  assert.equal(await item.textContent(), `Action A1, Full effect in: ${years}`);
+  await item.locator('button.link').click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'action-0-end_year');
+  await page.evaluate(AXE);
+  await axe('the plan with an error');
+  for (const l of ['fr', 'hi']) {
+    await setLang(l);
+    const m = MESSAGES[l];
+    assert.equal(await page.textContent('#action-0-messages'), `${m.end_year}: ${m['diag.action_years'].replace('{end}', '2010').replace('{start}', '2015')}`);
+  }
+  await setLang('en');
+  await page.fill('#action-0-end_year', '2020');
+  await waitRaw('plan-gap', '15484.245');
+  // An entry another convention reads differently is refused in its field, never guessed.
+  await page.fill('#action-0-amount', '1.000');
+  await page.waitForSelector('#action-0-amount[aria-invalid="true"]');
+  assert.equal(await page.textContent('#action-0-amount-read'), MESSAGES.en.number_ambiguous.replace('{text}', '1.000').replaceAll('{a}', '1').replaceAll('{b}', '1,000'));
+  await waitTotal('');
+  await page.fill('#action-0-amount', '900');
+  await waitRaw('plan-gap', '15484.245');
+  // A warning keeps the result: an action on more energy than the baseline uses there (1,500 MWh of public lighting).
+  await page.fill('#action-0-amount', '2000');
+  // 2,000 × 0.401 = 802 t instead of 360.9 t.
+  await waitRaw('plan-planned', '7671.25');
+  await page.waitForSelector('#action-0-messages li.warning[data-code="action_exceeds_baseline"]');
+  assert.match(await page.textContent('#action-0-messages'), /^Amount per year: Action A1 concerns 2,000\.00 MWh of Electricity per year, more than the 1,500\.00 MWh/);
+  assert.equal(await page.getAttribute('#action-0-amount', 'aria-invalid'), null);
+  await page.fill('#action-0-amount', '900');
+  await waitRaw('plan-gap', '15484.245');
+});
+
+test('without a target the plan says so in words; a monitoring inventory points to its baseline\'s plan', async () => {
+  await page.selectOption('#f-target_preset', '');
+  await page.waitForSelector('#plan-note [data-code="plan_without_target"]');
+  assert.equal(await page.textContent('#plan-note'), MESSAGES.en['diag.plan_without_target']);
+  assert.equal(await page.isVisible('#plan-results'), false);
+  // Only the reductions at full effect.
+  assert.equal(await actionResult(1, 'full'), '3232');
+  assert.equal(await page.locator('#action-1-result .in-year').count(), 0);
+  await page.click('#undo');
+  await waitRaw('plan-gap', '15484.245');
+  await page.click('#add-monitoring');
+  await page.waitForFunction(() => document.querySelectorAll('#inventory-tabs [role="tab"]').length === 2);
+  assert.equal(await page.isDisabled('#add-action'), true);
+  assert.match(await page.textContent('#plan-note'), new RegExp(`^${MESSAGES.en.plan_monitoring} `));
+  await page.click('#go-to-baseline');
+  await page.waitForFunction(() => document.querySelector('#tab-0').getAttribute('aria-selected') === 'true');
+  await waitRaw('plan-gap', '15484.245');
+  await page.click('#tab-1');
+  await page.click('#remove-inventory');
+  await page.waitForFunction(() => document.querySelectorAll('#inventory-tabs [role="tab"]').length === 1);
+});
+
+test('the plan travels: through its batch files, a project file and a reload', async () => {
+  const projects = await page.locator('#project-select option').count();
+  await waitRaw('plan-gap', '15484.245');
+  const values = async () => page.evaluate(() => [...document.querySelectorAll('#plan-table [data-action]')].map((e) => e.value));
+  const before = await values();
+  // The batch files exported and imported again.
+  const b = await downloads('export-batch', 5);
+  await page.setInputFiles('#import-batch', Object.values(b));
+  await page.waitForSelector('#import-dialog[open] #import-list option[value="valdoro-2012"]');
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await waitRaw('plan-gap', '15484.245');
+  assert.deepEqual(await values(), before);
+  await deleteProject(projects);
+  // A project file saved and opened again.
+  await page.selectOption('#project-select', { label: 'Valdoro' });
+  await waitRaw('plan-gap', '15484.245');
+  const saved = await downloads('save-project', 1);
+  await page.setInputFiles('#open-project', Object.values(saved)[0]);
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await waitRaw('plan-gap', '15484.245');
+  assert.deepEqual(await values(), before);
+  await deleteProject(projects);
+  // Kept in the browser: the project is there after a reload.
+  await page.selectOption('#project-select', { label: 'Valdoro' });
+  const saves = await page.getAttribute('body', 'data-saved');
+  await page.waitForFunction((s) => document.body.dataset.saved !== s, saves);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await waitRaw('plan-gap', '15484.245');
+  assert.deepEqual(await values(), before);
+});
+
+test('the plan on phones: no horizontal scrolling at 360 and 390 px, with a message under an action', async () => {
+  await page.fill('#action-0-end_year', '2010');
+  await page.waitForSelector('#action-0-end_year[aria-invalid="true"]');
+  for (const width of [360, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(150);
+    const m = await page.evaluate(() => {
+      const w = document.documentElement.clientWidth;
+      const out = [...document.querySelectorAll('#plan input, #plan select, #plan button, #plan li, #plan .bar-row')]
+        .filter((e) => e.offsetParent !== null)
+        .filter((e) => { const r = e.getBoundingClientRect(); return r.left < -1 || r.right > w + 1; })
+        .map((e) => e.id || e.outerHTML.slice(0, 60));
+      return { scroll: document.documentElement.scrollWidth, width: w, out };
+    });
+    assert.ok(m.scroll <= m.width, `${width}px: page is ${m.scroll}px wide`);
+    assert.deepEqual(m.out, [], `${width}px`);
+  }
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.fill('#action-0-end_year', '2020');
+  await waitRaw('plan-gap', '15484.245');
+});
+
 test('accessibility: axe finds no violation, of any impact, on any view in any language', async () => {
   await page.evaluate(AXE);
+  // The project with the Valdoro plan: every section has content, the action plan too.
+  await waitRaw('plan-gap', '15484.245');
+  assert.equal(await actionRows(), 8);
   for (const l of LANGS) {
     await setLang(l);
     await axe(`${l}: main view`);
@@ -545,7 +795,8 @@ test('a 1,000,000-row import runs in the worker with progress; the page never bl
   assert.match(await page.textContent('#summary-inventory'), /City 999/);
   await page.click('#delete-project');
   await page.click('#ask button[data-value="delete"]');
-  await page.waitForFunction(() => document.querySelectorAll('#project-select option').length === 3);
+  // Kozani, Roma (two imports of it) and Valdoro are left.
+  await page.waitForFunction(() => document.querySelectorAll('#project-select option').length === 4);
 });
 
 test('biomass can be entered as non-sustainable, and its CO2 then counts', async () => {

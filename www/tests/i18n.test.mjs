@@ -62,9 +62,11 @@ test('every string the page asks for exists', () => {
     ...['general', 'net_exporter', 'no_consumption'].map((x) => `efe_case.${x}`),
     ...['EFE', 'EFH'].map((x) => `local_factor_${x}`),
     ...['electricity_production', 'chp', 'green_purchase', 'heat_production', 'heat_import', 'heat_export'].map((x) => `item.${x}`),
+    ...CAT.action_kinds.map((k) => `action_kind.${k}`),
+    ...['not_started', 'ongoing', 'completed', 'postponed'].map((x) => `action_status.${x}`),
     ...['baseline', 'monitoring'].flatMap((x) => [x, `${x}_inventory`]),
     ...['ipcc', 'lca'].map((x) => `approach_${x}`), ...['co2', 'co2e'].map((x) => `gases_${x}`),
-    ...['field', 'cell', 'paste', 'supply', 'factor', 'add', 'remove', 'import', 'example', 'open'].map((x) => `edit.${x}`),
+    ...['field', 'cell', 'paste', 'supply', 'factor', 'add', 'remove', 'import', 'example', 'open', 'action'].map((x) => `edit.${x}`),
   ]);
   const missing = [...used].filter((k) => !(k in files.en));
   assert.deepEqual(missing, []);

@@ -22,16 +22,55 @@ pub mod api {
     use std::fmt;
     use std::sync::OnceLock;
 
-    use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport};
+    use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport, Table, Tables};
     use covenant_core::error::{ErrorKind, Terms};
     use covenant_core::factors::Catalog;
     use covenant_core::inventory::InventorySpec;
     use covenant_core::quantity::{ActivityUnit, format_decimal, parse_decimal, round_for_display};
-    use covenant_core::{Approach, Carrier, Country, GasBasis, Sector};
+    use covenant_core::taxonomy::ActionKind;
+    use covenant_core::{Approach, Carrier, Country, Decimal, GasBasis, Sector};
     use serde::{Deserialize, Serialize};
 
     /// The names the page's files are reported under.
-    pub const FILES: [&str; 4] = ["inventories.csv", "activity.csv", "factors.csv", "supply.csv"];
+    pub const FILES: [&str; 5] =
+        ["inventories.csv", "activity.csv", "factors.csv", "supply.csv", "actions.csv"];
+
+    /// The texts of a batch's files: the two required ones and the optional factors, supply and
+    /// actions (the action plans of baselines).
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Files<'a> {
+        /// `inventories.csv`.
+        pub inventories: &'a str,
+        /// `activity.csv`.
+        pub activity: &'a str,
+        /// `factors.csv`, when there is one.
+        pub factors: Option<&'a str>,
+        /// `supply.csv`, when there is one.
+        pub supply: Option<&'a str>,
+        /// `actions.csv`, when there is one: the batch then has action plans, as with the CLI's
+        /// `--actions` (`summary.csv` has the plan's columns and `plan.csv` is written).
+        pub actions: Option<&'a str>,
+    }
+
+    impl<'a> Files<'a> {
+        /// The batch input, each file named as in [`FILES`].
+        fn input(self) -> BatchInput<'static, &'a [u8]> {
+            BatchInput {
+                inventories: (FILES[0], self.inventories.as_bytes()),
+                activity: (FILES[1], self.activity.as_bytes()),
+                factors: self.factors.map(|f| (FILES[2], f.as_bytes())),
+                supply: self.supply.map(|s| (FILES[3], s.as_bytes())),
+                actions: self.actions.map(|a| (FILES[4], a.as_bytes())),
+            }
+        }
+    }
+
+    /// The CSV tables of a batch's results as the CLI writes them: with the plan's columns when
+    /// the batch has an `actions.csv`, with the business-as-usual column when `inventories.csv`
+    /// has the growth columns.
+    fn tables<'o>(out: &'o BatchOutput, files: Files<'_>) -> Tables<'o> {
+        Tables::new(&out.inventories).with_plans(files.actions.is_some()).with_bau(out.bau_columns)
+    }
 
     /// The version of the factor bundle's layout; a bundle of any other is refused.
     pub const BUNDLE_FORMAT: u32 = 1;
@@ -184,6 +223,13 @@ pub mod api {
         Engine::embedded().run_batch_with_supply(inventories, activity, factors, supply)
     }
 
+    /// [`Engine::run_batch_files`] with the factor tables compiled into `covenant-core` (feature
+    /// `embedded-factors`), as the command line computes: for the CLI/wasm parity tests.
+    #[cfg(feature = "embedded-factors")]
+    pub fn run_batch_files(files: Files<'_>) -> String {
+        Engine::embedded().run_batch_files(files)
+    }
+
     /// The engine version.
     pub fn version() -> &'static str {
         covenant_core::inventory::ENGINE_VERSION
@@ -223,24 +269,9 @@ pub mod api {
             self.catalog
         }
 
-        /// Runs a batch from the texts of its files, named as in [`FILES`].
-        fn run(
-            &self,
-            inventories: &str,
-            activity: &str,
-            factors: Option<&str>,
-            supply: Option<&str>,
-        ) -> BatchOutput {
-            batch::run(
-                BatchInput {
-                    inventories: (FILES[0], inventories.as_bytes()),
-                    activity: (FILES[1], activity.as_bytes()),
-                    factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                    supply: supply.map(|s| (FILES[3], s.as_bytes())),
-                    actions: None,
-                },
-                self.catalog,
-            )
+        /// Runs a batch from the texts of its files.
+        fn run(&self, files: Files<'_>) -> BatchOutput {
+            batch::run(files.input(), self.catalog)
         }
 
         /// The factor releases, the taxonomy and the countries, as JSON.
@@ -324,6 +355,7 @@ pub mod api {
                 unit_kinds: unit_kinds(),
                 presets: presets(),
                 diagnostics: covenant_core::error::kinds::diagnostics(),
+                action_kinds: ActionKind::ALL.iter().map(|k| k.code()).collect(),
             };
             serde_json::to_string(&info).unwrap_or_default()
         }
@@ -409,12 +441,21 @@ pub mod api {
             factors: Option<&str>,
             supply: Option<&str>,
         ) -> String {
-            let out: BatchOutput = self.run(inventories, activity, factors, supply);
+            self.run_batch_files(Files { inventories, activity, factors, supply, actions: None })
+        }
+
+        /// [`Engine::run_batch`] with every optional file: with an `actions.csv`, the report
+        /// gives each baseline's plan, `summary.csv` has the plan's columns, and `plan_csv` is
+        /// `plan.csv`, as with the CLI's `--actions`.
+        pub fn run_batch_files(&self, files: Files<'_>) -> String {
+            let out: BatchOutput = self.run(files);
+            let tables = tables(&out, files);
             let result = BatchResult {
                 report: JsonReport::new(&out),
-                emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
-                summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
+                emissions_csv: table_text(&tables, Table::Emissions),
+                summary_csv: table_text(&tables, Table::Summary),
                 errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
+                plan_csv: files.actions.map(|_| table_text(&tables, Table::Plan)),
                 sources: out
                     .inventories
                     .iter()
@@ -430,67 +471,48 @@ pub mod api {
             serde_json::to_string(&result).unwrap_or_default()
         }
 
-        /// [`Engine::run_batch_with_supply`], calling `progress` with the number of activity rows read so far
-        /// (every 65,536 rows), for a progress bar while a large batch is imported.
+        /// Runs a batch, calling `progress` with the number of activity rows read so far (every
+        /// 65,536 rows), for a progress bar while a large batch is imported. Returns the JSON
+        /// report of `covenant batch --format json` with, when there are plans,
+        /// `plan_by_sector`: for each baseline with a plan, `[inventory_id, [[sector,
+        /// reduction_t], …]]`.
         pub fn run_batch_with_progress(
             &self,
-            inventories: &str,
-            activity: &str,
-            factors: Option<&str>,
-            supply: Option<&str>,
+            files: Files<'_>,
             progress: &mut dyn FnMut(u64),
         ) -> String {
-            let out = batch::run_with(
-                BatchInput {
-                    inventories: (FILES[0], inventories.as_bytes()),
-                    activity: (FILES[1], activity.as_bytes()),
-                    factors: factors.map(|f| (FILES[2], f.as_bytes())),
-                    supply: supply.map(|s| (FILES[3], s.as_bytes())),
-                    actions: None,
-                },
-                self.catalog,
-                batch::Options::default(),
-                progress,
-            );
-            serde_json::to_string(&JsonReport::new(&out)).unwrap_or_default()
+            let out =
+                batch::run_with(files.input(), self.catalog, batch::Options::default(), progress);
+            let plan_by_sector = out
+                .inventories
+                .iter()
+                .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.plan.as_ref()?.by_sector())))
+                .collect();
+            let page = PageReport { report: JsonReport::new(&out), plan_by_sector };
+            serde_json::to_string(&page).unwrap_or_default()
         }
 
-        /// The four output files of `covenant batch` and its `errors.csv`, byte for byte, as JSON.
-        pub fn batch_outputs_json(
-            &self,
-            inventories: &str,
-            activity: &str,
-            factors: Option<&str>,
-            supply: Option<&str>,
-        ) -> String {
-            let out = self.run(inventories, activity, factors, supply);
+        /// The four output files of `covenant batch`, its `errors.csv`, and with an
+        /// `actions.csv` its `plan.csv`, byte for byte, as JSON.
+        pub fn batch_outputs_json(&self, files: Files<'_>) -> String {
+            let out = self.run(files);
+            let tables = tables(&out, files);
             let outputs = BatchOutputs {
-                emissions_csv: csv_text(|w| batch::write_emissions(w, &out.inventories)),
-                summary_csv: csv_text(|w| batch::write_summary(w, &out.inventories)),
-                trajectory_csv: csv_text(|w| batch::write_trajectory(w, &out.inventories)),
-                crf_csv: {
-                    let mut buf = Vec::new();
-                    match batch::write_crf(&mut buf, &out.inventories) {
-                        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
-                        Err(e) => format!("error: {e}"),
-                    }
-                },
+                emissions_csv: table_text(&tables, Table::Emissions),
+                summary_csv: table_text(&tables, Table::Summary),
+                trajectory_csv: table_text(&tables, Table::Trajectory),
+                crf_csv: table_text(&tables, Table::Crf),
                 errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
+                plan_csv: files.actions.map(|_| table_text(&tables, Table::Plan)),
             };
             serde_json::to_string(&outputs).unwrap_or_default()
         }
 
-        /// The XLSX workbook of one inventory of a batch (laid out like the SECAP template).
+        /// The XLSX workbook of one inventory of a batch (laid out like the SECAP template; with
+        /// the sheet "Action plan" for a baseline with a plan).
         #[cfg(feature = "xlsx")]
-        pub fn xlsx_workbook(
-            &self,
-            inventories: &str,
-            activity: &str,
-            factors: Option<&str>,
-            supply: Option<&str>,
-            id: &str,
-        ) -> Result<Vec<u8>, String> {
-            let out = self.run(inventories, activity, factors, supply);
+        pub fn xlsx_workbook(&self, files: Files<'_>, id: &str) -> Result<Vec<u8>, String> {
+            let out = self.run(files);
             let r = out
                 .inventories
                 .iter()
@@ -561,6 +583,8 @@ pub mod api {
         /// Every kind of error and warning: its code, severity and parameters, and the values
         /// of the sub-kind its message depends on (the page has a message for each).
         diagnostics: Vec<covenant_core::error::kinds::KindInfo>,
+        /// The kinds of action of a plan (`actions.csv`), in the template's order.
+        action_kinds: Vec<&'static str>,
     }
 
     #[derive(Serialize)]
@@ -669,16 +693,35 @@ pub mod api {
         emissions_csv: String,
         summary_csv: String,
         errors_csv: String,
+        /// `plan.csv`, for a batch with an `actions.csv`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        plan_csv: Option<String>,
         /// The `factor_source` text of every carrier, per inventory (as in emissions.csv).
         sources: Vec<Vec<(Carrier, String)>>,
     }
 
-    fn csv_text(f: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> String {
+    /// The JSON report for the page: the report of `covenant batch --format json` and, for each
+    /// baseline with a plan, the plan's reduction in the target year by sector
+    /// ([`covenant_core::plan::Plan::by_sector`]), by inventory id.
+    #[derive(Serialize)]
+    struct PageReport<'a> {
+        #[serde(flatten)]
+        report: JsonReport<'a>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        plan_by_sector: Vec<(&'a str, Vec<(Sector, Decimal)>)>,
+    }
+
+    fn csv_text<E: fmt::Display>(f: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> String {
         let mut buf = Vec::new();
         match f(&mut buf) {
             Ok(()) => String::from_utf8(buf).unwrap_or_default(),
             Err(e) => format!("error: {e}"),
         }
+    }
+
+    /// A table of a batch's results, as the CLI writes it.
+    fn table_text(tables: &Tables<'_>, table: Table) -> String {
+        csv_text(|w| tables.write(table, w))
     }
 
     #[derive(Serialize)]
@@ -688,6 +731,9 @@ pub mod api {
         trajectory_csv: String,
         crf_csv: String,
         errors_csv: String,
+        /// `plan.csv`, for a batch with an `actions.csv`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        plan_csv: Option<String>,
     }
 
     #[cfg(test)]
@@ -759,9 +805,14 @@ pub mod api {
                 let read = |f: &str| std::fs::read_to_string(golden.join(case).join(f)).ok();
                 let (inv, act) = (read("inventories.csv").unwrap(), read("activity.csv").unwrap());
                 let (fac, sup) = (read("factors.csv"), read("supply.csv"));
-                let run = |e: Engine<'_>| {
-                    e.batch_outputs_json(&inv, &act, fac.as_deref(), sup.as_deref())
+                let files = Files {
+                    inventories: &inv,
+                    activity: &act,
+                    factors: fac.as_deref(),
+                    supply: sup.as_deref(),
+                    actions: None,
                 };
+                let run = |e: Engine<'_>| e.batch_outputs_json(files);
                 assert_eq!(run(embedded), run(loaded), "{case}");
             }
             for (country, year) in [("GR", 2010), ("BR", 2020), ("GR", 2030)] {
@@ -860,8 +911,9 @@ pub mod api {
             let inv =
                 "inventory_id,country,year,target_year,target_reduction_pct\nA,IT,2010,2030,40\n";
             let act = "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n";
+            let files = Files { inventories: inv, activity: act, ..Files::default() };
             let v: serde_json::Value =
-                serde_json::from_str(&loaded().batch_outputs_json(inv, act, None, None)).unwrap();
+                serde_json::from_str(&loaded().batch_outputs_json(files)).unwrap();
             for f in ["emissions_csv", "summary_csv", "trajectory_csv", "crf_csv", "errors_csv"] {
                 assert!(v[f].as_str().unwrap().contains("inventory_id"), "{f}");
             }
@@ -869,15 +921,14 @@ pub mod api {
             let mut seen = Vec::new();
             let many =
                 format!("{act}{}", "A,residential_buildings,natural_gas,1,MWh\n".repeat(70_000));
-            let r: serde_json::Value = serde_json::from_str(&loaded().run_batch_with_progress(
-                inv,
-                &many,
-                None,
-                None,
-                &mut |rows| seen.push(rows),
-            ))
+            let files = Files { inventories: inv, activity: &many, ..Files::default() };
+            let r: serde_json::Value = serde_json::from_str(
+                &loaded().run_batch_with_progress(files, &mut |rows| seen.push(rows)),
+            )
             .unwrap();
             assert_eq!(r["inventories"][0]["inventory"]["total_emissions"], "14160.2");
+            // Without plans the report is the CLI's, key for key.
+            assert!(r.get("plan_by_sector").is_none() && v.get("plan_csv").is_none());
             assert_eq!(seen.first(), Some(&65_536));
         }
 
@@ -898,20 +949,71 @@ pub mod api {
         #[test]
         #[cfg(feature = "xlsx")]
         fn workbook_of_one_inventory() {
-            let bytes = loaded().xlsx_workbook(
-                "inventory_id,country,year\nA,IT,2010\n",
-                "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
-                None,
-                None,
-                "A",
-            )
-            .unwrap();
+            let files = Files {
+                inventories: "inventory_id,country,year\nA,IT,2010\n",
+                activity: "inventory_id,sector,carrier,amount,unit\nA,residential_buildings,natural_gas,100,MWh\n",
+                ..Files::default()
+            };
+            let bytes = loaded().xlsx_workbook(files, "A").unwrap();
             assert_eq!(&bytes[..2], b"PK");
-            assert!(
-                loaded()
-                    .xlsx_workbook("inventory_id,country,year\nA,IT,2010\n", "", None, None, "A")
-                    .is_err()
+            assert!(loaded().xlsx_workbook(Files { activity: "", ..files }, "A").is_err());
+        }
+
+        #[test]
+        fn catalog_lists_the_action_kinds() {
+            let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
+            assert_eq!(
+                v["action_kinds"],
+                serde_json::json!([
+                    "energy_saving",
+                    "local_renewable",
+                    "fuel_switch",
+                    "direct_reduction"
+                ])
             );
+        }
+
+        #[test]
+        fn plans_give_their_tables_and_the_reduction_by_sector() {
+            let golden = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/valdoro-2012/");
+            let read = |f: &str| std::fs::read_to_string(format!("{golden}{f}")).unwrap();
+            let (inv, act, acts) =
+                (read("inventories.csv"), read("activity.csv"), read("actions.csv"));
+            let files = Files {
+                inventories: &inv,
+                activity: &act,
+                actions: Some(&acts),
+                ..Files::default()
+            };
+            let e = loaded();
+            let v: serde_json::Value = serde_json::from_str(&e.batch_outputs_json(files)).unwrap();
+            let summary = v["summary_csv"].as_str().unwrap();
+            assert!(
+                summary
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .ends_with(",planned_reduction_t,remaining_gap_t,remaining_gap_per_capita_t")
+            );
+            assert!(summary.ends_with(",7230.15,15484.245,0.737345\n"), "{summary}");
+            assert_eq!(v["plan_csv"].as_str().unwrap().lines().count(), 9);
+            let r: serde_json::Value =
+                serde_json::from_str(&e.run_batch_with_progress(files, &mut |_| {})).unwrap();
+            let plan = &r["inventories"][0]["plan"];
+            assert_eq!(plan["remaining_gap_t"], "15484.245");
+            assert_eq!(plan["actions"][5]["reduction_target_year_t"], "-456");
+            let sectors = &r["plan_by_sector"][0];
+            assert_eq!(sectors[0], "valdoro-2012");
+            // In the template's order; A2 + A3 + A4 = 1,616 + 2,005 + 1,068 t.
+            assert_eq!(sectors[1][0], serde_json::json!(["tertiary_buildings", "902.25"]));
+            assert_eq!(sectors[1][1], serde_json::json!(["residential_buildings", "4689"]));
+            assert_eq!(sectors[1].as_array().unwrap().len(), 6);
+            // An empty actions.csv is a batch with plans (the plan's columns are there, empty),
+            // as with `covenant batch --actions`.
+            let empty = Files { actions: Some(&acts[..=acts.find('\n').unwrap()]), ..files };
+            let v: serde_json::Value = serde_json::from_str(&e.batch_outputs_json(empty)).unwrap();
+            assert!(v["summary_csv"].as_str().unwrap().ends_with(",,,\n"));
+            assert_eq!(v["plan_csv"].as_str().unwrap().lines().count(), 1);
         }
 
         #[test]
@@ -994,20 +1096,29 @@ pub fn national_factor(
     Ok(engine()?.national_factor_json(country, year, approach, gases, release))
 }
 
-/// Runs a batch (the CSV texts; `factors` and `supply` may be undefined), as a JSON string.
+/// The texts of a batch's files, as the wrappers below get them from JavaScript.
+fn files<'a>(
+    inventories: &'a str,
+    activity: &'a str,
+    factors: Option<&'a str>,
+    supply: Option<&'a str>,
+    actions: Option<&'a str>,
+) -> api::Files<'a> {
+    api::Files { inventories, activity, factors, supply, actions }
+}
+
+/// Runs a batch (the CSV texts; `factors`, `supply` and `actions` may be undefined), as a JSON
+/// string.
 #[wasm_bindgen(js_name = runBatch)]
 pub fn run_batch(
     inventories: &str,
     activity: &str,
     factors: Option<String>,
     supply: Option<String>,
+    actions: Option<String>,
 ) -> Result<String, JsValue> {
-    Ok(engine()?.run_batch_with_supply(
-        inventories,
-        activity,
-        factors.as_deref(),
-        supply.as_deref(),
-    ))
+    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    Ok(engine()?.run_batch_files(f))
 }
 
 #[wasm_bindgen]
@@ -1026,14 +1137,12 @@ pub fn run_batch_with_progress(
     factors: Option<String>,
     supply: Option<String>,
     progress: &ProgressCallback,
+    actions: Option<String>,
 ) -> Result<String, JsValue> {
-    Ok(engine()?.run_batch_with_progress(
-        inventories,
-        activity,
-        factors.as_deref(),
-        supply.as_deref(),
-        &mut |rows| progress.call_with(&JsValue::NULL, u32::try_from(rows).unwrap_or(u32::MAX)),
-    ))
+    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    Ok(engine()?.run_batch_with_progress(f, &mut |rows| {
+        progress.call_with(&JsValue::NULL, u32::try_from(rows).unwrap_or(u32::MAX));
+    }))
 }
 
 /// The output files of `covenant batch` (emissions, summary, trajectory, crf, errors), as JSON.
@@ -1043,8 +1152,10 @@ pub fn batch_outputs(
     activity: &str,
     factors: Option<String>,
     supply: Option<String>,
+    actions: Option<String>,
 ) -> Result<String, JsValue> {
-    Ok(engine()?.batch_outputs_json(inventories, activity, factors.as_deref(), supply.as_deref()))
+    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    Ok(engine()?.batch_outputs_json(f))
 }
 
 /// The XLSX workbook of one inventory of a batch, as bytes (a `Uint8Array` in JS).
@@ -1056,10 +1167,10 @@ pub fn xlsx_workbook(
     factors: Option<String>,
     supply: Option<String>,
     id: &str,
+    actions: Option<String>,
 ) -> Result<Vec<u8>, JsValue> {
-    engine()?
-        .xlsx_workbook(inventories, activity, factors.as_deref(), supply.as_deref(), id)
-        .map_err(|e| JsError::new(&e).into())
+    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    engine()?.xlsx_workbook(f, id).map_err(|e| JsError::new(&e).into())
 }
 
 /// Rounds a decimal string for display (half away from zero).

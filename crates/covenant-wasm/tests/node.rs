@@ -50,7 +50,7 @@ fn kozani_in_wasm_equals_the_published_inventory() {
     let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
-    let v = json(covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None));
+    let v = json(covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None, None));
     let inventory = &v["report"]["inventories"][0]["inventory"];
     assert_eq!(inventory["total_emissions"], "394371.97202");
     assert_eq!(
@@ -68,12 +68,35 @@ fn errors_are_data_and_bad_numbers_throw() {
         "inventory_id,sector,carrier,amount,unit\n",
         None,
         None,
+        None,
     ));
     assert_eq!(v["report"]["errors"][0]["file"], "inventories.csv");
     assert!(v["report"]["errors"][0]["message"].as_str().unwrap().contains("did you mean 'GR'"));
     assert!(covenant_wasm::round_for_display("1,5", 2).is_err());
     let f = json(covenant_wasm::national_factor("DE", 2010, "lca", "co2e", ""));
     assert_eq!(f["value"], "0.59");
+}
+
+#[wasm_bindgen_test]
+fn plans_cross_the_boundary_as_natively() {
+    load();
+    let inv = include_str!("../../../tests/golden/valdoro-2012/inventories.csv");
+    let act = include_str!("../../../tests/golden/valdoro-2012/activity.csv");
+    let acts = include_str!("../../../tests/golden/valdoro-2012/actions.csv");
+    let text = covenant_wasm::run_batch(inv, act, None, None, Some(acts.to_string())).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["report"]["inventories"][0]["plan"]["planned_reduction_t"], "7230.15");
+    assert_eq!(v["report"]["inventories"][0]["plan"]["remaining_gap_t"], "15484.245");
+    assert!(v["summary_csv"].as_str().unwrap().ends_with(",7230.15,15484.245,0.737345\n"));
+    let files = covenant_wasm::api::Files {
+        inventories: inv,
+        activity: act,
+        actions: Some(acts),
+        ..Default::default()
+    };
+    assert_eq!(text, covenant_wasm::api::engine().unwrap().run_batch_files(files));
+    let outputs = json(covenant_wasm::batch_outputs(inv, act, None, None, Some(acts.into())));
+    assert_eq!(outputs["plan_csv"], v["plan_csv"]);
 }
 
 #[cfg(feature = "xlsx")]
@@ -84,14 +107,18 @@ fn workbooks_are_written_in_wasm() {
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
     let bytes =
-        covenant_wasm::xlsx_workbook(inv, act, Some(fac.to_string()), None, "kozani-2010").unwrap();
+        covenant_wasm::xlsx_workbook(inv, act, Some(fac.to_string()), None, "kozani-2010", None)
+            .unwrap();
     assert_eq!(&bytes[..2], b"PK");
     // The same bytes as natively: the workbook does not depend on the platform or the clock.
+    let files = covenant_wasm::api::Files {
+        inventories: inv,
+        activity: act,
+        factors: Some(fac),
+        ..Default::default()
+    };
     assert_eq!(
         bytes,
-        covenant_wasm::api::engine()
-            .unwrap()
-            .xlsx_workbook(inv, act, Some(fac), None, "kozani-2010")
-            .unwrap()
+        covenant_wasm::api::engine().unwrap().xlsx_workbook(files, "kozani-2010").unwrap()
     );
 }

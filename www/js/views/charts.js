@@ -58,6 +58,34 @@ export function sectorChart(box, r, unit) {
   box.append(rows, legend);
 }
 
+/**
+ * An action plan's reduction in the target year by sector (`bySector`: [sector, t] from the engine),
+ * and the gap it leaves to the target (`gap`, worded in `gapWords`): one bar per row, its length the
+ * value's size; an increase and the gap are hatched, so they differ without colour.
+ */
+export function planChart(box, bySector, gap, unit, gapWords) {
+  box.replaceChildren();
+  if (bySector.length === 0) return;
+  const rows = bySector.map(([sector, value]) => ({ name: sectorLabel(sector), value, kind: value.startsWith('-') ? 'increase' : 'reduction',
+    text: `${fmt(value, 0)} ${unit}${value.startsWith('-') ? ` (${t('plan_increase')})` : ''}` }));
+  if (gap != null) rows.push({ name: t('remaining_gap'), value: gap, kind: 'gap', text: gapWords });
+  const max = Math.max(...rows.map((r) => Math.abs(Number(r.value))), 1e-9);
+  const bars = el('div', { class: 'bars' });
+  for (const r of rows) {
+    const bar = el('div', { class: 'bar', role: 'img', 'aria-label': `${r.name}: ${r.text}` });
+    const seg = el('span', { class: `seg plan-${r.kind}` });
+    seg.style.width = `${(Math.abs(Number(r.value)) / max) * 100}%`;
+    bar.append(seg);
+    bars.append(el('div', { class: 'bar-row', 'data-kind': r.kind },
+      el('div', { class: 'bar-label' }, el('span', { text: r.name }), el('span', { class: 'bar-value', text: r.text })), bar));
+  }
+  const kinds = [...new Set(rows.map((r) => r.kind))];
+  const words = { reduction: t('plan_reduction'), increase: t('plan_increase'), gap: t('remaining_gap') };
+  const legend = el('ul', { class: 'legend', 'aria-label': t('legend') },
+    ...kinds.map((k) => el('li', {}, el('span', { class: `swatch plan-${k}`, 'aria-hidden': 'true' }), el('span', { text: words[k] }))));
+  box.append(bars, legend);
+}
+
 const observed = new WeakMap();
 const resizer = new ResizeObserver((entries) => {
   for (const e of entries) observed.get(e.target)?.();

@@ -18,9 +18,11 @@ function readProblemAt(app, p) {
   if (p.kind === 'cell') v = cellParts(x, p.key)[p.part ?? 0];
   else if (p.kind === 'factor') v = x.overrides[p.carrier]?.factor;
   else if (p.kind === 'supply') v = x.supply[p.row]?.[{ electricity_mwh: 'electricity', heat_mwh: 'heat', emissions_t: 'emissions' }[p.field] ?? p.field];
+  else if (p.kind === 'action') v = x.actions?.[p.row]?.[p.field];
   else if (p.kind === 'field') v = { year: x.year, population: x.population, target_year: x.target.year, target_reduction_pct: x.target.pct, target_population: x.target.population }[p.field];
   const text = v && typeof v === 'object' ? v.text : undefined;
-  return text === undefined ? null : readProblem(text, read(text, { integer: p.kind === 'field' && p.field !== 'target_reduction_pct' }));
+  const integer = (p.kind === 'field' && p.field !== 'target_reduction_pct') || (p.kind === 'action' && /_year$/.test(p.field));
+  return text === undefined ? null : readProblem(text, read(text, { integer }));
 }
 
 function message(app, d) {

@@ -49,14 +49,15 @@ const TARGET_FIELDS = [
 
 let presets = [];
 
-/** Non-energy emissions are entered in the inventory's gas unit (t CO2 or t CO2-eq). */
+/** Non-energy emissions and direct reductions are entered in the inventory's gas unit (t CO2 or t CO2-eq). */
 export function withGasUnits(x) {
   const unit = x.gases === 'co2e' ? 'tCO2e' : 'tCO2';
   const cells = { ...x.cells };
   for (const [key, c] of Object.entries(cells)) {
     if (key.endsWith('|')) cells[key] = { parts: c.parts.map((q) => ({ ...q, unit })) };
   }
-  return { ...x, cells };
+  const actions = (x.actions ?? []).map((a) => (a.kind === 'direct_reduction' ? { ...a, unit } : a));
+  return { ...x, cells, actions };
 }
 
 function releaseOf(app, x) {

@@ -653,7 +653,7 @@ test('a wrong entry in the plan gets its message beside its field, in the office
   // 2,000 × 0.401 = 802 t instead of 360.9 t.
   await waitRaw('plan-planned', '7671.25');
   await page.waitForSelector('#action-0-messages li.warning[data-code="action_exceeds_baseline"]');
-  assert.match(await page.textContent('#action-0-messages'), /^Amount per year: Action A1 concerns 2,000\.00 MWh of Electricity per year, more than the 1,500\.00 MWh/);
+  assert.match(await page.textContent('#action-0-messages'), /^Amount per year: With action A1, the plan's actions concern 2,000\.00 MWh of Electricity per year, more than the 1,500\.00 MWh/);
   assert.equal(await page.getAttribute('#action-0-amount', 'aria-invalid'), null);
   await page.fill('#action-0-amount', '900');
   await waitRaw('plan-gap', '15484.245');

@@ -27,6 +27,7 @@ fn run_case(name: &str) -> BatchOutput {
     let fac = dir.join("factors.csv").exists().then(|| read("factors.csv"));
     let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
     let acts = dir.join("actions.csv").exists().then(|| read("actions.csv"));
+    let crf = dir.join("crf_activity.csv").exists().then(|| read("crf_activity.csv"));
     batch::run(
         BatchInput {
             inventories: ("inventories.csv", &inv[..]),
@@ -34,6 +35,7 @@ fn run_case(name: &str) -> BatchOutput {
             factors: fac.as_deref().map(|f| ("factors.csv", f)),
             supply: sup.as_deref().map(|f| ("supply.csv", f)),
             actions: acts.as_deref().map(|f| ("actions.csv", f)),
+            crf_activity: crf.as_deref().map(|f| ("crf_activity.csv", f)),
         },
         Catalog::embedded(),
     )

@@ -18,6 +18,10 @@ fn cli(dir: &Path, with_factors: bool) -> (u8, String, String, Option<String>) {
     if dir.join("supply.csv").exists() {
         args.extend(["--supply".to_string(), dir.join("supply.csv").display().to_string()]);
     }
+    if dir.join("crf_activity.csv").exists() {
+        let crf = dir.join("crf_activity.csv").display().to_string();
+        args.extend(["--crf-activity".to_string(), crf]);
+    }
     if dir.join("actions.csv").exists() {
         args.extend(["--actions".to_string(), dir.join("actions.csv").display().to_string()]);
     }
@@ -43,6 +47,7 @@ fn wasm(dir: &Path, with_factors: bool) -> serde_json::Value {
     let fac = with_factors.then(|| read("factors.csv"));
     let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
     let acts = dir.join("actions.csv").exists().then(|| read("actions.csv"));
+    let crf = dir.join("crf_activity.csv").exists().then(|| read("crf_activity.csv"));
     let (inv, act) = (read("inventories.csv"), read("activity.csv"));
     if acts.is_none() {
         // The function the page's first versions called, kept for Rust callers.
@@ -54,6 +59,7 @@ fn wasm(dir: &Path, with_factors: bool) -> serde_json::Value {
             factors: fac.as_deref(),
             supply: sup.as_deref(),
             actions: None,
+            crf_activity: None,
         };
         assert_eq!(old, covenant_wasm::api::run_batch_files(files));
     }
@@ -63,6 +69,7 @@ fn wasm(dir: &Path, with_factors: bool) -> serde_json::Value {
         factors: fac.as_deref(),
         supply: sup.as_deref(),
         actions: acts.as_deref(),
+        crf_activity: crf.as_deref(),
     }))
     .unwrap()
 }

@@ -32,6 +32,7 @@ fn run() -> BatchOutput {
             factors: None,
             supply: None,
             actions: None,
+            crf_activity: None,
         },
         Catalog::embedded(),
     );
@@ -196,6 +197,7 @@ fn the_action_plan_sheet_holds_the_plan() {
             factors: None,
             supply: None,
             actions: Some(("actions.csv", &acts[..])),
+            crf_activity: None,
         },
         Catalog::embedded(),
     );

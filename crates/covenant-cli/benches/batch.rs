@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         factors: Some(("f", black_box(b.factors.as_bytes()))),
         supply: None,
         actions: None,
+        crf_activity: None,
     };
     g.bench_function("covenant batch::run", |bench| {
         bench.iter(|| {

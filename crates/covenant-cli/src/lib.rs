@@ -122,15 +122,16 @@ struct BatchArgs {
     ///
     /// Columns: inventory_id, country, year; optional: city, kind, baseline_id, population,
     /// approach, gases, gwp, factor_set, target_year, target_reduction_pct, target_kind,
-    /// target_population, chp_eta_heat, chp_eta_electricity.
+    /// target_population, chp_eta_heat, chp_eta_electricity, framework (secap or crf).
     #[arg(long, value_name = "FILE")]
     inventories: PathBuf,
     /// activity.csv: one row per quantity consumed (`-` for standard input).
     ///
     /// Columns: inventory_id, sector, carrier, amount, unit; optional: sustainable (yes or
-    /// no, for biomass and biofuels).
-    #[arg(long, value_name = "FILE")]
-    activity: PathBuf,
+    /// no, for biomass and biofuels). Optional when every inventory is a CRF inventory
+    /// (--crf-activity).
+    #[arg(long, value_name = "FILE", required_unless_present = "crf_activity")]
+    activity: Option<PathBuf>,
     /// factors.csv: optional local or custom emission factors (`-` for standard input).
     ///
     /// Columns: carrier, factor (t per MWh); optional: inventory_id (empty: every inventory),
@@ -152,6 +153,15 @@ struct BatchArgs {
     /// plan's columns of summary.csv.
     #[arg(long, value_name = "FILE")]
     actions: Option<PathBuf>,
+    /// crf_activity.csv: optional rows of CRF inventories (framework = crf in inventories.csv).
+    ///
+    /// Columns: inventory_id; gpc_ref (I.1.1 …) or crf_subsector and scope; optional: fuel,
+    /// amount, unit, factor_unit, co2_factor, ch4_factor, n2o_factor, co2e_factor,
+    /// biogenic_co2_factor, co2_tco2e, ch4_tco2e, n2o_tco2e, total_tco2e, biogenic_co2_t,
+    /// notation_key, explanation, description, activity_source, factor_source. Writes
+    /// DIR/crf_rows.csv and DIR/crf_totals.csv.
+    #[arg(long, value_name = "FILE")]
+    crf_activity: Option<PathBuf>,
     /// Output directory, replaced as a whole: new, empty, or holding only covenant's outputs.
     /// Required unless --format json.
     #[arg(long, value_name = "DIR", required_unless_present = "format")]
@@ -266,10 +276,11 @@ fn batch_command(
 ) -> Result<u8> {
     let dashes = [
         Some(&a.inventories),
-        Some(&a.activity),
+        a.activity.as_ref(),
         a.factors.as_ref(),
         a.supply.as_ref(),
         a.actions.as_ref(),
+        a.crf_activity.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -294,22 +305,30 @@ fn batch_command(
         Ok(Box::new(io::BufReader::with_capacity(1 << 16, f)))
     };
     let inv = open(&a.inventories)?;
-    let act = open(&a.activity)?;
-    let act: Box<dyn Read + Send + '_> = match progress_bar(&a.activity) {
-        Some(pb) => Box::new(pb.wrap_read(act)),
-        None => act,
+    // Without activity.csv (a batch of CRF inventories only), an empty one.
+    let act: Box<dyn Read + Send + '_> = match &a.activity {
+        Some(path) => {
+            let act = open(path)?;
+            match progress_bar(path) {
+                Some(pb) => Box::new(pb.wrap_read(act)),
+                None => act,
+            }
+        }
+        None => Box::new(&b"inventory_id,sector,carrier,amount,unit\n"[..]),
     };
     let fac = a.factors.as_deref().map(&mut open).transpose()?;
     let sup = a.supply.as_deref().map(&mut open).transpose()?;
     let acts = a.actions.as_deref().map(&mut open).transpose()?;
+    let crf = a.crf_activity.as_deref().map(&mut open).transpose()?;
     // The output directories are checked and locked before anything is computed (and after the
     // inputs are open: a missing input creates nothing).
     let inputs: Vec<&Path> = [
         Some(&a.inventories),
-        Some(&a.activity),
+        a.activity.as_ref(),
         a.factors.as_ref(),
         a.supply.as_ref(),
         a.actions.as_ref(),
+        a.crf_activity.as_ref(),
     ]
     .into_iter()
     .flatten()
@@ -320,10 +339,12 @@ fn batch_command(
         Some(Ok(d)) => Some(d),
         Some(Err(e)) => return Ok(output_failed(&e, stderr)),
     };
-    let (inv_name, act_name) = (display_name(&a.inventories), display_name(&a.activity));
+    let inv_name = display_name(&a.inventories);
+    let act_name = a.activity.as_deref().map_or_else(|| "activity.csv".into(), display_name);
     let fac_name = a.factors.as_deref().map(display_name);
     let sup_name = a.supply.as_deref().map(display_name);
     let acts_name = a.actions.as_deref().map(display_name);
+    let crf_name = a.crf_activity.as_deref().map(display_name);
     // Only the JSON report shows each cell's detail (its input lines and conversions); without
     // it memory does not grow with the number of rows.
     let threads = a.threads.map_or_else(
@@ -337,6 +358,7 @@ fn batch_command(
         factors: fac_name.as_deref().zip(fac),
         supply: sup_name.as_deref().zip(sup),
         actions: acts_name.as_deref().zip(acts),
+        crf_activity: crf_name.as_deref().zip(crf),
     };
     // CSV outputs only: the tables of every cell are written into the staging directory while
     // the inventories are computed, so that no inventory keeps its cells (the JSON report and
@@ -378,8 +400,12 @@ fn batch_command(
     }
     if let (Some(dir), Some(dest)) = (&a.out, &dest) {
         if !failed || a.keep_going {
-            let plans = a.actions.is_some();
-            if let Err(e) = write_outputs(dest, staged, &out, (a.keep_going, plans), threads) {
+            let extras = Extras {
+                keep_going: a.keep_going,
+                plans: a.actions.is_some(),
+                crf: a.crf_activity.is_some(),
+            };
+            if let Err(e) = write_outputs(dest, staged, &out, extras, threads) {
                 return Ok(output_failed(&e, stderr));
             }
             if !a.quiet {
@@ -474,11 +500,22 @@ fn output_failed(e: &OutputError, stderr: &mut dyn Write) -> u8 {
 /// `crf.csv` were written while computing; else a new one), on up to `threads` threads (see
 /// [`parts`]), then switches it into place: the four tables, `errors.csv` with `--keep-going`,
 /// and with `--xlsx` one workbook per inventory.
+/// The outputs a batch writes besides the four tables.
+#[derive(Clone, Copy)]
+struct Extras {
+    /// `errors.csv` (`--keep-going`).
+    keep_going: bool,
+    /// `plan.csv` (`--actions`).
+    plans: bool,
+    /// `crf_rows.csv` and `crf_totals.csv` (`--crf-activity`).
+    crf: bool,
+}
+
 fn write_outputs(
     dest: &Destination,
     staged: Option<output::Staged<'_>>,
     out: &BatchOutput,
-    (keep_going, plans): (bool, bool),
+    Extras { keep_going, plans, crf }: Extras,
     threads: usize,
 ) -> std::result::Result<(), OutputError> {
     let cells_written = staged.is_some();
@@ -496,6 +533,10 @@ fn write_outputs(
     }
     if plans {
         jobs.table(batch::Table::Plan);
+    }
+    if crf {
+        jobs.table(batch::Table::CrfRows);
+        jobs.table(batch::Table::CrfTotals);
     }
     if keep_going {
         jobs.whole(

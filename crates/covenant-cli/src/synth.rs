@@ -290,6 +290,7 @@ mod tests {
             factors: Some(("factors.csv", b.factors.as_bytes())),
             supply: None,
             actions: None,
+            crf_activity: None,
         };
         let options = covenant_core::batch::Options { cell_detail: false, threads: 2 };
         let catalog = covenant_core::factors::Catalog::embedded();

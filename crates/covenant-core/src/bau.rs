@@ -110,6 +110,7 @@ mod tests {
         let spec = InventorySpec {
             population: Population::new(1000),
             bau: growth,
+            framework: Default::default(),
             ..InventorySpec::baseline("b", Country::parse("IT").unwrap(), 2010)
         };
         let rows = [Activity::new(Sector::Waste, None, dec!(100), ActivityUnit::TonneCo2)];

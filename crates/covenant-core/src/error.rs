@@ -46,6 +46,8 @@ pub enum Input {
     Supply,
     /// The actions of a plan (`actions.csv`, [`crate::plan::Action`]).
     Actions,
+    /// The activity rows of CRF inventories (`crf_activity.csv`, [`crate::gpc::CrfActivity`]).
+    CrfActivity,
 }
 
 /// Where a problem is: the input, the 1-based line (the `line` given with a typed row), and the
@@ -488,6 +490,62 @@ pub enum ErrorKind {
         first_line: u64,
     },
     // ---- Ids and rows ----------------------------------------------------------------------
+    // ---- CRF inventories ---------------------------------------------------------------------
+    /// A GPC reference, sub-sector and scope that match several lines of the CRF.
+    CrfLineAmbiguous {
+        /// The references (or sub-sector codes) of the lines that match.
+        candidates: Vec<String>,
+    },
+    /// A GPC reference whose line has another sub-sector or scope than the ones given.
+    CrfLineConflict {
+        /// The reference given.
+        gpc_ref: String,
+    },
+    /// A CRF row without a GPC reference and without a sub-sector and scope.
+    CrfLineMissing,
+    /// A notation key on a row that also has numbers.
+    CrfKeyWithValue {
+        /// The key.
+        key: &'static str,
+    },
+    /// A notation key without its explanation.
+    CrfKeyNeedsExplanation {
+        /// The key.
+        key: &'static str,
+    },
+    /// Emission factors without an activity amount.
+    CrfFactorWithoutActivity,
+    /// An amount without its unit, or factors without theirs.
+    CrfUnitRequired,
+    /// A CRF row with neither a notation key, nor an activity, nor emissions.
+    CrfNoData,
+    /// A factor unit whose denominator cannot be converted to the activity's unit.
+    CrfUnitMismatch {
+        /// The activity unit.
+        unit: String,
+        /// The factor unit's denominator.
+        per: String,
+    },
+    /// An activity without factors, whose fuel has no factor in the release.
+    CrfNoFactor {
+        /// The fuel or activity given.
+        fuel: String,
+        /// Why: `not_a_carrier`, `electricity_scope_1`, `no_grid_factor`, `district_heat`,
+        /// `no_per_gas`.
+        reason: &'static str,
+    },
+    /// A row or option of one framework given for an inventory of the other.
+    WrongFramework {
+        /// The inventory's framework (`secap` or `crf`).
+        framework: &'static str,
+    },
+    /// A CRF inventory with `gases = co2`: the CRF reports CO2-equivalents.
+    CrfNeedsCo2e,
+    /// A monitoring inventory in another framework than its baseline.
+    BaselineFramework {
+        /// The baseline's id.
+        baseline: String,
+    },
     /// An empty inventory id.
     EmptyId,
     /// An inventory id given twice.
@@ -658,6 +716,19 @@ impl ErrorKind {
         "action_on_monitoring",
         "duplicate_action",
         "bau_needs_growth",
+        "crf_line_ambiguous",
+        "crf_line_conflict",
+        "crf_line_missing",
+        "crf_key_with_value",
+        "crf_key_needs_explanation",
+        "crf_factor_without_activity",
+        "crf_unit_required",
+        "crf_no_data",
+        "crf_unit_mismatch",
+        "crf_no_factor",
+        "wrong_framework",
+        "crf_needs_co2e",
+        "baseline_framework",
         "empty_id",
         "duplicate_id",
         "unknown_inventory",
@@ -734,6 +805,19 @@ impl ErrorKind {
             ActionOnMonitoring { .. } => "action_on_monitoring",
             DuplicateAction { .. } => "duplicate_action",
             BauNeedsGrowth => "bau_needs_growth",
+            CrfLineAmbiguous { .. } => "crf_line_ambiguous",
+            CrfLineConflict { .. } => "crf_line_conflict",
+            CrfLineMissing => "crf_line_missing",
+            CrfKeyWithValue { .. } => "crf_key_with_value",
+            CrfKeyNeedsExplanation { .. } => "crf_key_needs_explanation",
+            CrfFactorWithoutActivity => "crf_factor_without_activity",
+            CrfUnitRequired => "crf_unit_required",
+            CrfNoData => "crf_no_data",
+            CrfUnitMismatch { .. } => "crf_unit_mismatch",
+            CrfNoFactor { .. } => "crf_no_factor",
+            WrongFramework { .. } => "wrong_framework",
+            CrfNeedsCo2e => "crf_needs_co2e",
+            BaselineFramework { .. } => "baseline_framework",
             EmptyId => "empty_id",
             DuplicateId { .. } => "duplicate_id",
             UnknownInventory { .. } => "unknown_inventory",
@@ -903,6 +987,27 @@ impl ErrorKind {
             DuplicateAction { first_line } => {
                 p.add("first_line", first_line);
             }
+            CrfLineAmbiguous { candidates } => {
+                p.add("candidates", candidates.join(", "));
+            }
+            CrfLineConflict { gpc_ref } => {
+                p.add("gpc_ref", clip(gpc_ref, 20));
+            }
+            CrfKeyWithValue { key } | CrfKeyNeedsExplanation { key } => {
+                p.add("key", key);
+            }
+            CrfUnitMismatch { unit, per } => {
+                p.add("unit", clip(unit, 40)).add("per", clip(per, 40));
+            }
+            CrfNoFactor { fuel, reason } => {
+                p.add("fuel", clip(fuel, 60)).add("reason", reason);
+            }
+            WrongFramework { framework } => {
+                p.add("framework", framework);
+            }
+            BaselineFramework { baseline } => {
+                p.add("baseline", clip(baseline, 60));
+            }
             UnknownInventory { suggestion } => {
                 if let Some(s) = suggestion {
                     p.add("suggestion", clip(s, 60));
@@ -940,6 +1045,11 @@ impl ErrorKind {
             | FuelInputIncomplete
             | SupplyFuelAndEmissions
             | BauNeedsGrowth
+            | CrfLineMissing
+            | CrfFactorWithoutActivity
+            | CrfUnitRequired
+            | CrfNoData
+            | CrfNeedsCo2e
             | EmptyId
             | FormulaText
             | NoInventories => {}
@@ -1180,6 +1290,64 @@ impl ErrorKind {
                 Terms::Batch => "a target from business as usual (target_kind = bau) needs population_growth_pct or activity_growth_pct".into(),
                 Terms::Library => "a target from business as usual (TargetKind::Bau) needs the growth rates of InventorySpec::bau".into(),
             },
+            CrfLineAmbiguous { candidates } => format!(
+                "this names several lines of the CRF ({}); give the GPC reference of one (and for I.4.4 the sub-sector)",
+                candidates.join(", ")
+            ),
+            CrfLineConflict { gpc_ref } => format!(
+                "GPC reference '{}' is a line of another sub-sector or scope than the ones given; give only the reference, or a matching sub-sector and scope",
+                clip(gpc_ref, 20)
+            ),
+            CrfLineMissing => match terms {
+                Terms::Batch => "a CRF row needs gpc_ref, or crf_subsector and scope".into(),
+                Terms::Library => "a CrfActivity needs a line: use gpc::taxonomy::find_line".into(),
+            },
+            CrfKeyWithValue { key } => format!(
+                "notation key {key} says there is no number here, but the row has an amount, factors or emissions; give either the key or the numbers"
+            ),
+            CrfKeyNeedsExplanation { key } => format!(
+                "notation key {key} needs an explanation (the GCoM accepts a notation key only with one)"
+            ),
+            CrfFactorWithoutActivity => {
+                "emission factors without an activity amount; give the amount and its unit, or the emissions".into()
+            }
+            CrfUnitRequired => {
+                "a unit is missing: an amount needs its unit, and factors need factor_unit (such as kg/TJ or gCO2e/MJ)".into()
+            }
+            CrfNoData => {
+                "the row has no number and no notation key; give an amount with factors, the emissions, or a notation key with its explanation".into()
+            }
+            CrfUnitMismatch { unit, per } => format!(
+                "the factors are per {} but the amount is in {}: give both in one kind of unit (energy, volume, mass), or a fuel that is a carrier code so that its calorific value and density convert it",
+                clip(per, 40),
+                clip(unit, 40)
+            ),
+            CrfNoFactor { fuel, reason } => {
+                let why = match *reason {
+                    "not_a_carrier" => "it is not a carrier code, so the release has no factor for it",
+                    "electricity_direct" => "electricity bought from the grid is scope 2 (or 3 for losses)",
+                    "no_grid_factor" => "the release has no grid factor for the country, year and approach",
+                    "district_heat" => "district heat has no default factor",
+                    _ => "the release has no per-gas factors for it",
+                };
+                format!(
+                    "no emission factor for '{}': {why}; give the row's factors (co2_factor, ch4_factor, n2o_factor or co2e_factor with factor_unit) or its emissions",
+                    clip(fuel, 60)
+                )
+            }
+            WrongFramework { framework: "crf" } => match terms {
+                Terms::Batch => "this inventory's framework is crf: its rows go in crf_activity.csv (by GPC reference), not here".into(),
+                Terms::Library => "this inventory's framework is CRF: give its rows as gpc::CrfActivity".into(),
+            },
+            WrongFramework { .. } => match terms {
+                Terms::Batch => "this inventory's framework is secap: CRF rows need an inventory with framework = crf".into(),
+                Terms::Library => "this inventory's framework is SECAP: CRF rows need Framework::Crf".into(),
+            },
+            CrfNeedsCo2e => "a CRF inventory reports CO2-equivalents: leave gases empty or give co2e".into(),
+            BaselineFramework { baseline } => format!(
+                "baseline '{}' is in another framework (SECAP or CRF): a monitoring inventory is compared with a baseline of its own framework",
+                clip(baseline, 60)
+            ),
             EmptyId => "the inventory id is empty; expected a unique non-empty key".into(),
             DuplicateId { first_line } => {
                 format!("duplicate inventory id (first defined on line {first_line})")
@@ -1584,6 +1752,19 @@ pub enum Warning {
         /// The largest change expected, percent.
         max_pct: Decimal,
     },
+    /// Numbers of a CRF row that disagree by more than the eCRF's tolerance (0.5 %): emissions
+    /// entered beside activity × factors, a total beside its gases, a CO2-eq factor beside the
+    /// per-gas factors under the GWP set ([`crate::gpc`]).
+    CrfMismatch {
+        /// `emissions_vs_activity`, `total_vs_gases` or `factor_vs_gases`.
+        what: &'static str,
+        /// The value given.
+        given: Decimal,
+        /// The value computed from the others.
+        computed: Decimal,
+        /// The row's input line.
+        line: Option<u64>,
+    },
     /// A user factor of a fuel below half the release's value ([`crate::plausibility`]).
     UserFactorLow {
         /// The carrier.
@@ -1685,6 +1866,7 @@ impl Warning {
         "user_factor_low",
         "electricity_factor_jump",
         "population_change",
+        "crf_mismatch",
         "action_exceeds_baseline",
         "action_after_target",
         "plan_without_target",
@@ -1723,6 +1905,7 @@ impl Warning {
             UserFactorLow { .. } => "user_factor_low",
             ElectricityFactorJump { .. } => "electricity_factor_jump",
             PopulationChange { .. } => "population_change",
+            CrfMismatch { .. } => "crf_mismatch",
             ActionExceedsBaseline { .. } => "action_exceeds_baseline",
             ActionAfterTarget { .. } => "action_after_target",
             PlanWithoutTarget => "plan_without_target",
@@ -1846,6 +2029,10 @@ impl Warning {
             PopulationChange { baseline, change_pct, max_pct } => {
                 p.add("baseline", clip(baseline, 60)).add("change_pct", fd(*change_pct));
                 p.add("max_pct", fd(*max_pct)).add("rule", "project_population_change");
+            }
+            CrfMismatch { what, given, computed, .. } => {
+                p.add("what", what).add("given", fd(*given)).add("computed", fd(*computed));
+                p.add("rule", "ecrf_sum_tolerance");
             }
             UserFactorLow { carrier, factor, release_factor, min, .. } => {
                 p.add("carrier", carrier).add("factor", fd(*factor));
@@ -1992,6 +2179,18 @@ impl Warning {
                 clip(baseline, 60),
                 d(*max_pct)
             ),
+            CrfMismatch { what, given, computed, .. } => {
+                let which = match *what {
+                    "emissions_vs_activity" => "the emissions entered differ from activity × factors",
+                    "total_vs_gases" => "the CO2-eq total entered differs from the sum of its gases",
+                    _ => "the CO2-eq factor differs from the per-gas factors under the GWP set",
+                };
+                format!(
+                    "{which}: {} given, {} computed (more than the eCRF's 0.5 % tolerance); the entered value is kept",
+                    d(*given),
+                    d(*computed)
+                )
+            }
             UserFactorLow { carrier, factor, release_factor, min, .. } => format!(
                 "the user {carrier} factor {} t/MWh is below half the release's {} t/MWh (at least {} t/MWh expected for the fuel's carbon): is it in another unit or on another basis?",
                 d(*factor),
@@ -2034,6 +2233,7 @@ impl Warning {
                 Some((Input::Factors, *l))
             }
             EnergyCellPerCapita { line: Some(l), .. } => Some((Input::Activity, *l)),
+            CrfMismatch { line: Some(l), .. } => Some((Input::CrfActivity, *l)),
             ActionExceedsBaseline { line: Some(l), .. }
             | ActionAfterTarget { line: Some(l), .. } => Some((Input::Actions, *l)),
             _ => None,

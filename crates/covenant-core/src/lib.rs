@@ -61,7 +61,7 @@
 //!                  x,residential_buildings,natural_gas,1000,MWh\n\
 //!                  x,residential_buildings,electricity,500,MWh\n".as_bytes()),
 //!     factors: None,
-//!     supply: None, actions: None,
+//!     supply: None, actions: None, crf_activity: None,
 //! };
 //! let out = batch::run(input, Catalog::embedded());
 //! assert!(out.errors.is_empty());
@@ -90,6 +90,7 @@ pub mod crf;
 mod embedded;
 pub mod error;
 pub mod factors;
+pub mod gpc;
 pub mod inventory;
 mod parallel;
 pub mod plan;

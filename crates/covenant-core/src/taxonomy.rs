@@ -234,6 +234,30 @@ impl Carrier {
 }
 
 code_enum! {
+    /// The reporting framework of an inventory.
+    Framework, "framework" {
+        /// The EU Covenant of Mayors SECAP template: sectors × energy carriers.
+        Secap = "secap", "SECAP template (sectors × energy carriers)";
+        /// The GCoM Common Reporting Framework: GPC references × scopes, per gas.
+        Crf = "crf", "GCoM Common Reporting Framework (GPC references × scopes)";
+    }
+}
+
+#[allow(clippy::derivable_impls, reason = "the enum is declared by `code_enum!`")]
+impl Default for Framework {
+    fn default() -> Framework {
+        Framework::Secap
+    }
+}
+
+impl Framework {
+    /// Whether this is the SECAP framework (the default, left out of serialized specs).
+    pub fn is_secap(&self) -> bool {
+        *self == Framework::Secap
+    }
+}
+
+code_enum! {
     /// The emission-factor approach of an inventory.
     Approach, "approach" {
         /// Standard (IPCC, activity-based) factors: combustion in the territory.
@@ -323,6 +347,7 @@ mod tests {
         round_trip(Sector::ALL);
         round_trip(Carrier::ALL);
         round_trip(Approach::ALL);
+        round_trip(Framework::ALL);
         round_trip(GasBasis::ALL);
         round_trip(InventoryKind::ALL);
         round_trip(TargetKind::ALL);

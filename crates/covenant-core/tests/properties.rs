@@ -147,7 +147,7 @@ proptest! {
 
     #[test]
     fn batch_reader_never_panics_on_bytes(inv in prop::collection::vec(any::<u8>(), 0..300), act in prop::collection::vec(any::<u8>(), 0..300)) {
-        let out = batch::run(BatchInput { inventories: ("i", &inv[..]), activity: ("a", &act[..]), factors: None , supply: None, actions: None}, Catalog::embedded());
+        let out = batch::run(BatchInput { inventories: ("i", &inv[..]), activity: ("a", &act[..]), factors: None , supply: None, actions: None, crf_activity: None }, Catalog::embedded());
         // Garbage in gives errors or (rarely) a valid result, never a panic.
         prop_assert!(!out.errors.is_empty() || !out.inventories.is_empty());
     }
@@ -156,13 +156,13 @@ proptest! {
     fn batch_reader_never_panics_on_text(inv in "[a-z_,0-9\\.\\-\n\" ]{0,200}", act in "[a-zA-Z_,0-9\\.\\-\n\" ]{0,300}") {
         let header_inv = format!("inventory_id,country,year,population\n{inv}");
         let header_act = format!("inventory_id,sector,carrier,amount,unit\n{act}");
-        let out = batch::run(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None , supply: None, actions: None}, Catalog::embedded());
+        let out = batch::run(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None , supply: None, actions: None, crf_activity: None }, Catalog::embedded());
         for e in &out.errors {
             prop_assert!(!e.message.is_empty());
         }
         // The pipelined reader (two threads) gives exactly the same output.
         let options = batch::Options { threads: 2, ..batch::Options::default() };
-        let two = batch::run_with(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None , supply: None, actions: None}, Catalog::embedded(), options, &mut |_| {});
+        let two = batch::run_with(BatchInput { inventories: ("i", header_inv.as_bytes()), activity: ("a", header_act.as_bytes()), factors: None , supply: None, actions: None, crf_activity: None }, Catalog::embedded(), options, &mut |_| {});
         prop_assert_eq!(out, two);
     }
 }
@@ -394,7 +394,7 @@ mod random_batches {
         #[test]
         fn valid_batches_compute_and_their_files_add_up((inv, act, fac) in batch()) {
             let out = batch::run(
-                BatchInput { inventories: ("i", inv.as_bytes()), activity: ("a", act.as_bytes()), factors: Some(("f", fac.as_bytes())), supply: None, actions: None },
+                BatchInput { inventories: ("i", inv.as_bytes()), activity: ("a", act.as_bytes()), factors: Some(("f", fac.as_bytes())), supply: None, actions: None, crf_activity: None },
                 Catalog::embedded(),
             );
             prop_assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -511,7 +511,7 @@ mod random_batches {
         #[test]
         fn no_output_number_carries_a_division_artifact((inv, act) in compared_batch()) {
             let out = batch::run(
-                BatchInput { inventories: ("i", inv.as_bytes()), activity: ("a", act.as_bytes()), factors: None, supply: None, actions: None },
+                BatchInput { inventories: ("i", inv.as_bytes()), activity: ("a", act.as_bytes()), factors: None, supply: None, actions: None, crf_activity: None },
                 Catalog::embedded(),
             );
             prop_assert!(out.errors.is_empty(), "{:?}", out.errors);
@@ -585,6 +585,7 @@ mod plausibility {
                 factors: Some(("factors.csv", FACTORS.as_bytes())),
                 supply: None,
                 actions: None,
+                crf_activity: None,
             },
             Catalog::embedded(),
         )

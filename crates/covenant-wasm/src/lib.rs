@@ -32,8 +32,14 @@ pub mod api {
     use serde::{Deserialize, Serialize};
 
     /// The names the page's files are reported under.
-    pub const FILES: [&str; 5] =
-        ["inventories.csv", "activity.csv", "factors.csv", "supply.csv", "actions.csv"];
+    pub const FILES: [&str; 6] = [
+        "inventories.csv",
+        "activity.csv",
+        "factors.csv",
+        "supply.csv",
+        "actions.csv",
+        "crf_activity.csv",
+    ];
 
     /// The texts of a batch's files: the two required ones and the optional factors, supply and
     /// actions (the action plans of baselines).
@@ -50,6 +56,8 @@ pub mod api {
         /// `actions.csv`, when there is one: the batch then has action plans, as with the CLI's
         /// `--actions` (`summary.csv` has the plan's columns and `plan.csv` is written).
         pub actions: Option<&'a str>,
+        /// `crf_activity.csv`, when there is one: the rows of CRF inventories.
+        pub crf_activity: Option<&'a str>,
     }
 
     impl<'a> Files<'a> {
@@ -61,6 +69,7 @@ pub mod api {
                 factors: self.factors.map(|f| (FILES[2], f.as_bytes())),
                 supply: self.supply.map(|s| (FILES[3], s.as_bytes())),
                 actions: self.actions.map(|a| (FILES[4], a.as_bytes())),
+                crf_activity: self.crf_activity.map(|c| (FILES[5], c.as_bytes())),
             }
         }
     }
@@ -441,7 +450,14 @@ pub mod api {
             factors: Option<&str>,
             supply: Option<&str>,
         ) -> String {
-            self.run_batch_files(Files { inventories, activity, factors, supply, actions: None })
+            self.run_batch_files(Files {
+                inventories,
+                activity,
+                factors,
+                supply,
+                actions: None,
+                crf_activity: None,
+            })
         }
 
         /// [`Engine::run_batch`] with every optional file: with an `actions.csv`, the report
@@ -811,6 +827,7 @@ pub mod api {
                     factors: fac.as_deref(),
                     supply: sup.as_deref(),
                     actions: None,
+                    crf_activity: None,
                 };
                 let run = |e: Engine<'_>| e.batch_outputs_json(files);
                 assert_eq!(run(embedded), run(loaded), "{case}");
@@ -1104,7 +1121,7 @@ fn files<'a>(
     supply: Option<&'a str>,
     actions: Option<&'a str>,
 ) -> api::Files<'a> {
-    api::Files { inventories, activity, factors, supply, actions }
+    api::Files { inventories, activity, factors, supply, actions, crf_activity: None }
 }
 
 /// Runs a batch (the CSV texts; `factors`, `supply` and `actions` may be undefined), as a JSON

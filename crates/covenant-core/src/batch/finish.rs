@@ -30,6 +30,7 @@ pub(crate) struct Files<'a> {
     pub(crate) supply: &'a str,
     pub(crate) factors: &'a str,
     pub(crate) actions: &'a str,
+    pub(crate) crf: &'a str,
 }
 
 /// Finishes what the readers built: every inventory, its target and trajectory, and the
@@ -62,6 +63,10 @@ pub(crate) fn finish(
         }
         if rows[i] == 0 && !st.rejected[i] {
             let id = entry.spec.id.clone();
+            let act_file = match entry.spec.framework {
+                crate::taxonomy::Framework::Crf => files.crf,
+                crate::taxonomy::Framework::Secap => act_file,
+            };
             st.error(
                 inv_file,
                 entry.line,
@@ -135,6 +140,7 @@ pub(crate) fn finish(
                         Some(Input::Supply) => files.supply,
                         Some(Input::Actions) => files.actions,
                         Some(Input::Inventories) => inv_file,
+                        Some(Input::CrfActivity) => files.crf,
                         _ => act_file,
                     };
                     st.located(file, Some((i, &id)), p);
@@ -285,6 +291,7 @@ pub(crate) fn finish(
                         Some((Input::Activity, l)) => (act_file, l, Some("amount")),
                         Some((Input::Factors, l)) => (files.factors, l, Some("factor")),
                         Some((Input::Actions, l)) => (files.actions, l, w.column()),
+                        Some((Input::CrfActivity, l)) => (files.crf, l, None),
                         _ => (inv_file, entry.line, None),
                     };
                     st.warn(file, line, Some(&entry.spec.id), column, w);

@@ -34,11 +34,13 @@ use crate::trajectory::{Comparison, Progress, Trajectory};
 
 pub use diag::{Diagnostic, InputError, MAX_LISTED};
 pub use read::MAX_TEXT_CHARS;
+pub use read::crf::CRF_ACTIVITY_HEADER;
 pub use read::record::{CrlfToLf, MAX_LINE_BYTES};
 pub use report::csv::{
-    BatchWriteError, CRF_HEADER, EMISSIONS_HEADER, ERRORS_HEADER, PLAN_HEADER, SUMMARY_BAU_COLUMN,
-    SUMMARY_HEADER, SUMMARY_PLAN_COLUMNS, TRAJECTORY_HEADER, Table, Tables, write_crf,
-    write_emissions, write_errors, write_plan, write_summary, write_trajectory,
+    BatchWriteError, CRF_HEADER, CRF_ROWS_HEADER, CRF_TOTALS_HEADER, EMISSIONS_HEADER,
+    ERRORS_HEADER, PLAN_HEADER, SUMMARY_BAU_COLUMN, SUMMARY_HEADER, SUMMARY_PLAN_COLUMNS,
+    TRAJECTORY_HEADER, Table, Tables, write_crf, write_emissions, write_errors, write_plan,
+    write_summary, write_trajectory,
 };
 pub use report::json::JsonReport;
 pub use stream::CellTables;
@@ -59,6 +61,8 @@ pub struct BatchInput<'a, R> {
     pub supply: Option<(&'a str, R)>,
     /// The optional `actions.csv` (the action plans of baselines: an extension of v1).
     pub actions: Option<(&'a str, R)>,
+    /// The optional `crf_activity.csv` (the rows of CRF inventories: an extension of v1).
+    pub crf_activity: Option<(&'a str, R)>,
 }
 
 /// One computed inventory of a batch.
@@ -194,12 +198,17 @@ fn run_inner<R: Read + Send>(
     if let Some((name, r)) = input.actions {
         read::actions::read_actions(name, r, &mut reading);
     }
+    let crf_file = input.crf_activity.as_ref().map(|(name, _)| *name);
+    if let Some((name, r)) = input.crf_activity {
+        read::crf::read_crf(name, r, &mut reading);
+    }
     let files = finish::Files {
         inventories: input.inventories.0,
         activity: input.activity.0,
         supply: supply_file.unwrap_or("supply.csv"),
         factors: factors_file.unwrap_or("factors.csv"),
         actions: actions_file.unwrap_or("actions.csv"),
+        crf: crf_file.unwrap_or("crf_activity.csv"),
     };
     finish::finish(files, reading, options.threads, cells)
 }

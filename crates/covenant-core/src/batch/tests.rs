@@ -17,6 +17,7 @@ fn run_str(inv: &str, act: &str, fac: Option<&str>) -> BatchOutput {
             factors: fac.map(|f| ("factors.csv", f.as_bytes())),
             supply: None,
             actions: None,
+            crf_activity: None,
         },
         test_catalog(),
     )
@@ -168,6 +169,7 @@ fn run_streamed(activity: Box<dyn Read + Send>) -> BatchOutput {
         factors: None,
         supply: None,
         actions: None,
+        crf_activity: None,
     };
     run(input, test_catalog())
 }
@@ -180,6 +182,7 @@ fn run_threads(inv: &[u8], act: &[u8], threads: usize) -> BatchOutput {
         factors: None,
         supply: None,
         actions: None,
+        crf_activity: None,
     };
     run_with(input, test_catalog(), Options { cell_detail: true, threads }, &mut |_| {})
 }
@@ -294,6 +297,7 @@ fn unknown_ids_get_a_suggestion_in_every_file() {
             factors: Some(("factors.csv", fac.as_bytes())),
             supply: Some(("supply.csv", sup.as_bytes())),
             actions: None,
+            crf_activity: None,
         },
         test_catalog(),
     );
@@ -388,6 +392,7 @@ fn a_release_difference_is_flagged_and_quantified() {
             factors: None,
             supply: None,
             actions: None,
+            crf_activity: None,
         },
         &catalog,
     );
@@ -512,6 +517,7 @@ fn run_supply(inv: &str, act: &str, fac: Option<&str>, sup: &str) -> BatchOutput
             factors: fac.map(|f| ("factors.csv", f.as_bytes())),
             supply: Some(("supply.csv", sup.as_bytes())),
             actions: None,
+            crf_activity: None,
         },
         test_catalog(),
     )
@@ -798,6 +804,7 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
         factors: None,
         supply: None,
         actions: None,
+        crf_activity: None,
     };
     let catalog = test_catalog();
     let whole = run_with(input(), catalog, Options { cell_detail: false, threads: 1 }, &mut |_| {});
@@ -962,6 +969,7 @@ fn run_plan(inv: &str, act: &str, actions: &str) -> BatchOutput {
             factors: None,
             supply: None,
             actions: Some(("actions.csv", actions.as_bytes())),
+            crf_activity: None,
         },
         crate::factors::test_catalog(),
     )
@@ -1172,6 +1180,7 @@ fn valdoro(extra: &str, supply: Option<&str>, actions: &str) -> BatchOutput {
             factors: None,
             supply: sup.as_deref().map(|s| ("supply.csv", s.as_bytes())),
             actions: Some(("actions.csv", actions.as_bytes())),
+            crf_activity: None,
         },
         crate::factors::test_catalog(),
     )
@@ -1217,6 +1226,7 @@ fn electricity_actions_with_a_local_factor_are_valued_as_the_formula_moves() {
             factors: None,
             supply: Some(("s", sup.as_bytes())),
             actions: None,
+            crf_activity: None,
         },
         crate::factors::test_catalog(),
     );

@@ -93,6 +93,9 @@ const SUB_KINDS: &[(&str, &str)] = &[
     ("progress_unavailable", "reason"),
     ("percent_too_large", "what"),
     ("more_not_listed", "what"),
+    ("crf_no_factor", "reason"),
+    ("wrong_framework", "framework"),
+    ("crf_mismatch", "what"),
 ];
 
 /// Other parameters that are codes of a closed set, which a front end names in its own words.
@@ -198,6 +201,15 @@ pub fn error_examples() -> Vec<ErrorKind> {
             unknown(ActivityUnit::parse("mwh")),
             unknown("L".parse::<EnergyUnit>()),
             unknown(SupplyItem::parse("xyz")),
+            unknown(crate::taxonomy::Framework::parse_code("xyz")),
+            unknown(crate::gpc::Subsector::parse("xyz")),
+            unknown(crate::gpc::Scope::parse_code("4")),
+            unknown(crate::gpc::units::FactorUnit::parse_code("MJ")),
+            unknown(crate::gpc::parse_notation_key("NA")),
+            match crate::gpc::taxonomy::find_line(Some("I.9.9"), None, None) {
+                Err(crate::gpc::taxonomy::LineError::Unknown(u)) => Some(UnknownCode(u)),
+                _ => None,
+            },
         ]
         .into_iter()
         .flatten(),
@@ -293,6 +305,27 @@ pub fn error_examples() -> Vec<ErrorKind> {
         ActionOnMonitoring { baseline: None },
         DuplicateAction { first_line: 2 },
         BauNeedsGrowth,
+        CrfLineAmbiguous { candidates: vec!["III.1.1".into(), "III.1.3".into()] },
+        CrfLineConflict { gpc_ref: "I.1.2".into() },
+        CrfLineMissing,
+        CrfKeyWithValue { key: "NO" },
+        CrfKeyNeedsExplanation { key: "NE" },
+        CrfFactorWithoutActivity,
+        CrfUnitRequired,
+        CrfNoData,
+        CrfUnitMismatch { unit: "head".into(), per: "TJ".into() },
+        CrfNeedsCo2e,
+        BaselineFramework { baseline: "city-2015".into() },
+    ]);
+    for reason in
+        ["not_a_carrier", "electricity_direct", "no_grid_factor", "district_heat", "no_per_gas"]
+    {
+        v.push(CrfNoFactor { fuel: "Diesel oil".into(), reason });
+    }
+    for framework in ["crf", "secap"] {
+        v.push(WrongFramework { framework });
+    }
+    v.extend([
         EmptyId,
         DuplicateId { first_line: 2 },
         UnknownInventory { suggestion: Some("BEI".into()) },
@@ -438,6 +471,14 @@ pub fn warning_examples() -> Vec<Warning> {
         PlanWithoutTarget,
         PlanNeedsTargetPopulation,
     ]);
+    for what in ["emissions_vs_activity", "total_vs_gases", "factor_vs_gases"] {
+        v.push(CrfMismatch {
+            what,
+            given: Decimal::new(1_000, 0),
+            computed: Decimal::new(1_100, 0),
+            line: Some(3),
+        });
+    }
     for what in ["errors", "warnings"] {
         v.push(MoreNotListed { count: 12, what, limit: 10_000 });
     }
@@ -576,6 +617,19 @@ fn every_error_kind_has_an_example(k: &ErrorKind) {
         | ActionOnMonitoring { .. }
         | DuplicateAction { .. }
         | BauNeedsGrowth
+        | CrfLineAmbiguous { .. }
+        | CrfLineConflict { .. }
+        | CrfLineMissing
+        | CrfKeyWithValue { .. }
+        | CrfKeyNeedsExplanation { .. }
+        | CrfFactorWithoutActivity
+        | CrfUnitRequired
+        | CrfNoData
+        | CrfUnitMismatch { .. }
+        | CrfNoFactor { .. }
+        | WrongFramework { .. }
+        | CrfNeedsCo2e
+        | BaselineFramework { .. }
         | EmptyId
         | DuplicateId { .. }
         | UnknownInventory { .. }
@@ -627,6 +681,7 @@ fn every_warning_has_an_example(w: &Warning) {
         | UserFactorLow { .. }
         | ElectricityFactorJump { .. }
         | PopulationChange { .. }
+        | CrfMismatch { .. }
         | ActionExceedsBaseline { .. }
         | ActionAfterTarget { .. }
         | PlanWithoutTarget

@@ -85,6 +85,8 @@ pub struct InventoryBuilder<'r> {
     pub(super) supply: Vec<(crate::supply::SupplyRow, Option<(Carrier, Energy)>)>,
     pub(super) chp: crate::supply::ChpEfficiencies,
     pub(super) detail: bool,
+    /// The rows of a CRF inventory ([`crate::gpc`]).
+    pub(super) crf: Vec<crate::gpc::CrfActivity>,
 }
 
 /// The most cells an inventory can have: one per sector and carrier the builder accepts
@@ -177,6 +179,7 @@ impl<'r> InventoryBuilder<'r> {
             chp: spec.chp_efficiencies.unwrap_or(crate::supply::ChpEfficiencies::GUIDEBOOK_2010),
             spec,
             detail: true,
+            crf: Vec::new(),
         }
     }
 

@@ -27,6 +27,9 @@ impl InventoryBuilder<'_> {
     /// [`OverrideScope::Inventory`]: crate::provenance::OverrideScope::Inventory
     /// [`OverrideScope::Batch`]: crate::provenance::OverrideScope::Batch
     pub fn finish(self, overrides: &[&FactorOverride]) -> Result<Inventory, Vec<Error>> {
+        if self.spec.framework == crate::taxonomy::Framework::Crf {
+            return self.finish_crf();
+        }
         let (supply, local_factors, supply_warnings) = self.local_supply(overrides)?;
         let mut run = Run {
             builder: &self,
@@ -102,6 +105,7 @@ impl InventoryBuilder<'_> {
             supply,
             warnings,
             engine_version: ENGINE_VERSION,
+            crf: None,
         })
     }
 

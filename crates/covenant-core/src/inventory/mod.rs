@@ -9,6 +9,7 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 mod builder;
+mod crf;
 mod finish;
 #[cfg(test)]
 mod tests;
@@ -22,7 +23,7 @@ use crate::error::{Error, ErrorKind, Input, Warning};
 use crate::factors::{Release, Variant};
 pub use crate::provenance::{Conversion, FactorUsed, OverrideScope, Provenance};
 use crate::quantity::{ActivityUnit, EmissionFactor, Emissions, Energy, Population};
-use crate::taxonomy::{Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
+use crate::taxonomy::{Approach, Carrier, Framework, GasBasis, InventoryKind, Sector, TargetKind};
 
 pub use builder::{FuelParameters, InventoryBuilder};
 pub(crate) use finish::resolve;
@@ -79,6 +80,10 @@ pub struct InventorySpec {
     /// year ([`crate::bau`]), when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bau: Option<BauGrowth>,
+    /// The reporting framework: SECAP (sectors × carriers, the default) or CRF (the rows are
+    /// [`crate::gpc::CrfActivity`], computed by [`crate::gpc::compute`]).
+    #[serde(skip_serializing_if = "Framework::is_secap")]
+    pub framework: Framework,
 }
 
 /// The yearly growth rates of a business-as-usual projection ([`crate::bau`]).
@@ -109,6 +114,7 @@ impl InventorySpec {
             gwp: None,
             chp_efficiencies: None,
             bau: None,
+            framework: Default::default(),
         }
     }
 }
@@ -271,6 +277,10 @@ pub struct Inventory {
     pub supply: Option<crate::supply::LocalSupply>,
     /// Plausibility warnings (the result is still complete).
     pub warnings: Vec<Warning>,
+    /// A CRF inventory's rows and totals ([`crate::gpc`]); its `total_emissions` is then the
+    /// eCRF total and it has no cells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crf: Option<crate::gpc::CrfInventory>,
     /// The engine version.
     pub engine_version: &'static str,
 }

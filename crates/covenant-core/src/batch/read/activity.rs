@@ -110,6 +110,11 @@ pub(crate) fn read_activity<R: Read + Send>(
             return;
         };
         let Some(b) = builders[idx].as_mut() else { return };
+        if b.spec().framework == crate::taxonomy::Framework::Crf {
+            let kind = ErrorKind::WrongFramework { framework: "crf" };
+            st.error(file, line, target, Some("inventory_id"), Some(id), kind);
+            return;
+        }
         let variant = match cols.get(rec, Act::Sustainable) {
             "" | "yes" => crate::factors::Variant::Default,
             "no" => crate::factors::Variant::NonSustainable,

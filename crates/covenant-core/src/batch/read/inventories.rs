@@ -14,7 +14,7 @@ use crate::error::{ErrorKind, Expected, Warning};
 use crate::factors::{Catalog, Release};
 use crate::inventory::{BauGrowth, InventorySpec, TargetSpec};
 use crate::quantity::{Population, parse_decimal};
-use crate::taxonomy::{Approach, GasBasis, InventoryKind, TargetKind};
+use crate::taxonomy::{Approach, Framework, GasBasis, InventoryKind, TargetKind};
 
 /// One row of `inventories.csv`: the inventory, its line and its release (`None` when rejected).
 pub(crate) struct Entry<'c> {
@@ -64,6 +64,7 @@ columns! {
             Gwp = "gwp",
             PopulationGrowthPct = "population_growth_pct",
             ActivityGrowthPct = "activity_growth_pct",
+            Framework = "framework",
         }
     }
 }
@@ -178,8 +179,19 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 .map_err(|e| err(st, "approach", g(Inv::Approach), ErrorKind::UnknownCode(e)))
                 .ok()
         };
+        let framework = if g(Inv::Framework).is_empty() {
+            Some(Framework::Secap)
+        } else {
+            Framework::parse_code(g(Inv::Framework))
+                .map_err(|e| err(st, "framework", g(Inv::Framework), ErrorKind::UnknownCode(e)))
+                .ok()
+        };
+        let crf = framework == Some(Framework::Crf);
         let gases = if g(Inv::Gases).is_empty() {
-            Some(GasBasis::Co2)
+            Some(if crf { GasBasis::Co2e } else { GasBasis::Co2 })
+        } else if crf && g(Inv::Gases) == GasBasis::Co2.code() {
+            err(st, "gases", g(Inv::Gases), ErrorKind::CrfNeedsCo2e);
+            None
         } else {
             GasBasis::parse_code(g(Inv::Gases))
                 .map_err(|e| err(st, "gases", g(Inv::Gases), ErrorKind::UnknownCode(e)))
@@ -241,6 +253,8 @@ pub(crate) fn read_inventories<'c, R: Read>(
                         ErrorKind::UnknownGwp { given: code.clone(), available },
                     );
                 }
+                // A CRF inventory weighs its own per-gas factors with the set.
+                _ if crf => {}
                 (Some(r), _, _) if r.per_gas().is_none() => {
                     let release = r.id().to_string();
                     err(st, "gwp", g(Inv::Gwp), ErrorKind::GwpNeedsPerGas { release });
@@ -277,7 +291,8 @@ pub(crate) fn read_inventories<'c, R: Read>(
             Some(approach),
             Some(gases),
             Some(release),
-        ) = (bad, country, year, kind, approach, gases, release)
+            Some(framework),
+        ) = (bad, country, year, kind, approach, gases, release, framework)
         {
             let spec = InventorySpec {
                 id: id.to_string(),
@@ -294,6 +309,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 gwp,
                 chp_efficiencies: (chp != default).then_some(chp),
                 bau,
+                framework,
             };
             specs.by_id.insert(spec.id.clone(), index);
             specs.entries.push(Entry { spec, line, release: Some(release) });

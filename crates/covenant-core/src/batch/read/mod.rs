@@ -4,6 +4,7 @@
 pub(crate) mod actions;
 pub(crate) mod activity;
 pub(crate) mod columns;
+pub(crate) mod crf;
 pub(crate) mod factors;
 pub(crate) mod ids;
 pub(crate) mod inventories;

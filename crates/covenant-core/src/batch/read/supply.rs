@@ -64,6 +64,10 @@ pub(crate) fn read_supply<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) 
             ok = false;
             st.error(file, line, target, Some(column), Some(value), kind);
         };
+        if specs.entries[idx].spec.framework == crate::taxonomy::Framework::Crf {
+            err(st, "inventory_id", id, ErrorKind::WrongFramework { framework: "crf" });
+            return;
+        }
         if let Err(kind) = check_text(g(Sup::Plant)) {
             err(st, "plant", g(Sup::Plant), kind);
         }

@@ -243,6 +243,10 @@ pub enum Table {
     Crf,
     /// `plan.csv`: one row per action (a batch with `actions.csv`).
     Plan,
+    /// `crf_rows.csv`: every row of the CRF inventories (a batch with `crf_activity.csv`).
+    CrfRows,
+    /// `crf_totals.csv`: the GPC totals of the CRF inventories (a batch with `crf_activity.csv`).
+    CrfTotals,
 }
 
 impl Table {
@@ -257,6 +261,8 @@ impl Table {
             Table::Trajectory => "trajectory.csv",
             Table::Crf => "crf.csv",
             Table::Plan => "plan.csv",
+            Table::CrfRows => "crf_rows.csv",
+            Table::CrfTotals => "crf_totals.csv",
         }
     }
 
@@ -268,6 +274,8 @@ impl Table {
             Table::Trajectory => &TRAJECTORY_HEADER,
             Table::Crf => &CRF_HEADER,
             Table::Plan => &PLAN_HEADER,
+            Table::CrfRows => &CRF_ROWS_HEADER,
+            Table::CrfTotals => &CRF_TOTALS_HEADER,
         }
     }
 }
@@ -371,6 +379,8 @@ impl<'a> Tables<'a> {
             Table::Trajectory => trajectory_rows(out, results, &self.units)?,
             Table::Crf => crf_rows(out, results.iter().map(|r| &r.inventory))?,
             Table::Plan => plan_rows(out, results)?,
+            Table::CrfRows => crf_detail_rows(out, results)?,
+            Table::CrfTotals => crf_totals_rows(out, results)?,
         }
         Ok(())
     }
@@ -502,6 +512,9 @@ impl CellRows {
         out: &mut Rows<W>,
         inv: &Inventory,
     ) -> Result<(), BatchWriteError> {
+        if let Some(c) = &inv.crf {
+            return crf_inventory_rows(out, &inv.spec.id, c);
+        }
         let from = &mut self.from;
         let id = escape(&inv.spec.id);
         for c in &crate::crf::compact(inv)? {
@@ -525,6 +538,148 @@ impl CellRows {
         }
         Ok(())
     }
+}
+
+/// The rows of `crf.csv` of a CRF inventory: every sub-sector row of `eCRF_2` × scopes 1–3,
+/// with its emissions or notation key (`IE` for institutional buildings, which the CRF includes
+/// in commercial; `NE` where nothing was entered).
+fn crf_inventory_rows<W: Write>(
+    out: &mut Rows<W>,
+    id: &str,
+    c: &crate::gpc::CrfInventory,
+) -> Result<(), BatchWriteError> {
+    use crate::crf::NotationKey;
+    let summary = c.summary()?;
+    let id = escape(id);
+    for line in &crate::gpc::SUMMARY_LINES {
+        for scope in crate::gpc::Scope::ALL {
+            let cell = summary.iter().find(|x| x.row == line.row && x.scope == scope);
+            let value = cell.and_then(|x| x.value);
+            let keys: Vec<&str> = match cell {
+                Some(x) if value.is_none() && !x.keys.is_empty() => {
+                    x.keys.iter().map(|k| k.code()).collect()
+                }
+                _ if value.is_some() => Vec::new(),
+                _ if line.row == 6 => vec![NotationKey::IncludedElsewhere.code()],
+                _ => vec![NotationKey::NotEstimated.code()],
+            };
+            out.escaped(&id);
+            for text in [line.sector.label(), line.label, line.gpc, scope.code()] {
+                out.text(text);
+            }
+            out.number(value).text(&keys.join(" / ")).empty(1).end()?;
+        }
+    }
+    Ok(())
+}
+
+/// The columns of `crf_rows.csv`: every row of every CRF inventory, computed.
+pub const CRF_ROWS_HEADER: [&str; 24] = [
+    "inventory_id",
+    "line",
+    "gpc_ref",
+    "crf_sector",
+    "crf_subsector",
+    "scope",
+    "fuel",
+    "amount",
+    "unit",
+    "factor_unit",
+    "co2_factor",
+    "ch4_factor",
+    "n2o_factor",
+    "co2e_factor",
+    "biogenic_co2_factor",
+    "co2_tco2e",
+    "ch4_tco2e",
+    "n2o_tco2e",
+    "total_tco2e",
+    "biogenic_co2_t",
+    "notation_key",
+    "explanation",
+    "origin",
+    "factor_source",
+];
+
+/// The columns of `crf_totals.csv`: one row per CRF inventory.
+pub const CRF_TOTALS_HEADER: [&str; 12] = [
+    "inventory_id",
+    "gwp",
+    "basic_tco2e",
+    "basic_plus_tco2e",
+    "ecrf_total_tco2e",
+    "generation_tco2e",
+    "other_scope3_tco2e",
+    "co2_tco2e",
+    "ch4_tco2e",
+    "n2o_tco2e",
+    "unsplit_tco2e",
+    "biogenic_co2_t",
+];
+
+fn crf_detail_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io::Result<()> {
+    for r in results {
+        let Some(c) = &r.inventory.crf else { continue };
+        for row in &c.rows {
+            let a = &row.input;
+            out.text(&r.inventory.spec.id);
+            match a.input_line {
+                Some(l) => out.integer(l),
+                None => out.empty(1),
+            };
+            out.text(a.line.gpc_ref.unwrap_or(""))
+                .text(a.line.subsector.sector().label())
+                .text(a.line.subsector.label())
+                .text(a.line.scope.code())
+                .text(a.fuel.as_deref().unwrap_or(""))
+                .number(a.amount)
+                .text(a.unit.as_ref().map_or("", |u| u.symbol()))
+                .text(row.factor_unit.as_deref().unwrap_or(""));
+            let f = &row.factors;
+            let e = &row.emissions;
+            for v in
+                [f.co2, f.ch4, f.n2o, f.co2e, f.biogenic, e.co2, e.ch4, e.n2o, e.co2e, e.biogenic]
+            {
+                out.number(v);
+            }
+            let origin = match row.origin {
+                crate::gpc::Origin::Key => "key",
+                crate::gpc::Origin::Entered => "entered",
+                crate::gpc::Origin::Factors => "factors",
+                crate::gpc::Origin::Release => "release",
+            };
+            out.text(a.key.map_or("", |k| k.code()))
+                .text(a.explanation.as_deref().unwrap_or(""))
+                .text(origin)
+                .text(row.factor_source.as_deref().unwrap_or(""))
+                .end()?;
+        }
+    }
+    Ok(())
+}
+
+fn crf_totals_rows<W: Write>(out: &mut Rows<W>, results: &[BatchInventory]) -> std::io::Result<()> {
+    for r in results {
+        let Some(c) = &r.inventory.crf else { continue };
+        let t = &c.totals;
+        out.text(&r.inventory.spec.id).text(&c.gwp);
+        for v in [
+            t.basic,
+            t.basic_plus,
+            t.ecrf,
+            t.generation,
+            t.out_of_scope,
+            t.co2,
+            t.ch4,
+            t.n2o,
+            t.unsplit,
+            t.biogenic,
+        ] {
+            out.number(Some(v));
+        }
+        out.end()?;
+    }
+    Ok(())
 }
 
 /// Writes `summary.csv`: one row per inventory.
@@ -554,7 +709,8 @@ fn summary_rows<W: Write>(
             Some(p) => out.integer(p.get()),
             None => out.empty(1),
         };
-        out.number(Some(inv.total_energy.mwh()))
+        // A CRF inventory's activity is not all energy: no total energy.
+        out.number(inv.crf.is_none().then(|| inv.total_energy.mwh()))
             .number(Some(inv.total_emissions.tonnes()))
             .number(inv.per_capita_t)
             .text(s.baseline_id.as_deref().unwrap_or(""))

@@ -59,6 +59,39 @@ impl NotationKey {
             NotationKey::Confidential => "C",
         }
     }
+
+    /// The four keys, in the order of the CRF's guidance (NO, NE, IE, C).
+    pub const ALL: [NotationKey; 4] = [
+        NotationKey::NotOccurring,
+        NotationKey::NotEstimated,
+        NotationKey::IncludedElsewhere,
+        NotationKey::Confidential,
+    ];
+}
+
+impl std::fmt::Display for NotationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// `NO`, `NE`, `IE` or `C`, in any case, with white space (non-breaking spaces included) around
+/// it.
+impl std::str::FromStr for NotationKey {
+    type Err = crate::codes::UnknownCode;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}');
+        NotationKey::ALL.into_iter().find(|k| k.code().eq_ignore_ascii_case(t)).ok_or_else(|| {
+            let valid: Vec<&'static str> = NotationKey::ALL.iter().map(|k| k.code()).collect();
+            crate::codes::UnknownCode {
+                what: "notation key",
+                given: s.to_string(),
+                suggestion: crate::codes::nearest(t, valid.iter().copied()),
+                valid,
+            }
+        })
+    }
 }
 
 /// A CRF scope column.
@@ -257,6 +290,21 @@ mod tests {
     use crate::inventory::{Activity, InventorySpec, compute};
     use crate::quantity::{ActivityUnit, EnergyUnit};
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn notation_keys_parse() {
+        for k in NotationKey::ALL {
+            assert_eq!(k.code().parse::<NotationKey>(), Ok(k));
+            assert_eq!(
+                format!(" {}\u{a0}\n", k.code().to_lowercase()).parse::<NotationKey>(),
+                Ok(k)
+            );
+        }
+        let e = "NA".parse::<NotationKey>().unwrap_err();
+        assert_eq!(e.valid, ["NO", "NE", "IE", "C"]);
+        assert!("".parse::<NotationKey>().is_err());
+        assert!("N E".parse::<NotationKey>().is_err());
+    }
 
     #[test]
     fn mapping_covers_every_sector() {

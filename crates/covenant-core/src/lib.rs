@@ -86,6 +86,7 @@ pub mod bau;
 pub mod codes;
 pub mod country;
 pub mod crf;
+pub mod ecrf;
 #[cfg(feature = "embedded-factors")]
 mod embedded;
 pub mod error;

@@ -23,7 +23,12 @@ fn case(name: &str) -> PathBuf {
 fn run_case(name: &str) -> BatchOutput {
     let dir = case(name);
     let read = |f: &str| fs::read(dir.join(f)).unwrap();
-    let (inv, act) = (read("inventories.csv"), read("activity.csv"));
+    let inv = read("inventories.csv");
+    // A case of CRF inventories only has no activity.csv.
+    let act = match dir.join("activity.csv").exists() {
+        true => read("activity.csv"),
+        false => b"inventory_id,sector,carrier,amount,unit\n".to_vec(),
+    };
     let fac = dir.join("factors.csv").exists().then(|| read("factors.csv"));
     let sup = dir.join("supply.csv").exists().then(|| read("supply.csv"));
     let acts = dir.join("actions.csv").exists().then(|| read("actions.csv"));
@@ -262,4 +267,50 @@ fn valdoro_2012_action_plan_against_its_target() {
     let src = |i: usize| plan.actions[i].factor.as_ref().unwrap().provenance.short();
     assert_eq!(src(0), "jrc-neefe@2024.1 jrc-neefe-2024-t1");
     assert_eq!(src(1), "com-fuels@2024.2 ipcc2006-co2");
+}
+
+#[test]
+fn villa_serena_2019_a_partner_city_in_the_crf() {
+    let out = run_case("villa-serena-2019");
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let r = &out.inventories[0];
+    let crf = r.inventory.crf.as_ref().unwrap();
+    let totals: Vec<Option<Decimal>> = crf.rows.iter().map(|x| x.emissions.co2e).collect();
+    // Every row as derived in tests/golden/villa-serena-2019/README.md.
+    let expected = [
+        Some(dec!(67385.4)),    // natural gas, 1 200 TJ × IPCC 2006 per gas, AR5
+        Some(dec!(68480.589)),  // 150 000 MWh × 0.45653726
+        Some(dec!(5478.44712)), // 12 000 MWh × 0.45653726 (losses, scope 3)
+        Some(dec!(152)),        // firewood: CH4 67.2 + N2O 84.8; CO2 biogenic
+        Some(dec!(36000)),      // 90 000 MWh × 0.4
+        Some(dec!(5370.53832)), // diesel, 72.24 TJ × IPCC 2006 per gas
+        Some(dec!(70839)),      // gasoline: 68 100 + 672 + 2 067
+        Some(dec!(67500)),      // diesel, 25 000 000 L × 2.7 kg CO2e/L
+        Some(dec!(3652.29808)), // 8 000 MWh × 0.45653726
+        Some(dec!(12000)),      // aviation outside, entered
+        Some(dec!(25000)),      // landfill CH4, entered
+        Some(dec!(4000)),       // landfill outside, entered
+        Some(dec!(1500)),       // waste of others, entered
+        Some(dec!(3501)),       // wastewater: 3 024 + 477
+        None,                   // IV.1 NO
+        None,                   // IV.2 NE
+        Some(dec!(8400)),       // cattle: 300 t CH4 × 28
+        Some(dec!(45000)),      // generation, entered
+        Some(dec!(2000)),       // other scope 3, entered
+    ];
+    assert_eq!(totals, expected);
+    let t = &crf.totals;
+    assert_eq!(t.basic, dec!(351880.8254));
+    assert_eq!(t.basic_plus, dec!(377759.27252));
+    assert_eq!(t.ecrf, dec!(379259.27252));
+    assert_eq!((t.generation, t.out_of_scope, t.biogenic), (dec!(45000), dec!(2000), dec!(8960)));
+    assert_eq!((t.co2, t.ch4, t.n2o), (dec!(140772.984), dec!(41202.86816), dec!(2672.08616)));
+    assert_eq!(t.unsplit, dec!(194611.3342));
+    assert_eq!(r.inventory.total_emissions.tonnes(), t.ecrf);
+    assert_eq!(r.inventory.per_capita_t.map(|p| p.round_dp(9)), Some(dec!(2.106995958)));
+    assert_eq!(r.target.as_ref().unwrap().emissions_t, Some(dec!(227555.563512)));
+    // The grid factor says where it comes from, and that it is not a CoM factor.
+    let grid = crf.rows[1].factor_source.as_deref().unwrap();
+    assert_eq!(grid, "partner-grid@2026.1 owid-ember-2025 (not a CoM factor)");
 }

@@ -472,6 +472,8 @@ pub mod api {
                 summary_csv: table_text(&tables, Table::Summary),
                 errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
                 plan_csv: files.actions.map(|_| table_text(&tables, Table::Plan)),
+                crf_rows_csv: files.crf_activity.map(|_| table_text(&tables, Table::CrfRows)),
+                crf_totals_csv: files.crf_activity.map(|_| table_text(&tables, Table::CrfTotals)),
                 sources: out
                     .inventories
                     .iter()
@@ -520,6 +522,8 @@ pub mod api {
                 crf_csv: table_text(&tables, Table::Crf),
                 errors_csv: csv_text(|w| batch::write_errors(w, &out.errors)),
                 plan_csv: files.actions.map(|_| table_text(&tables, Table::Plan)),
+                crf_rows_csv: files.crf_activity.map(|_| table_text(&tables, Table::CrfRows)),
+                crf_totals_csv: files.crf_activity.map(|_| table_text(&tables, Table::CrfTotals)),
             };
             serde_json::to_string(&outputs).unwrap_or_default()
         }
@@ -712,6 +716,12 @@ pub mod api {
         /// `plan.csv`, for a batch with an `actions.csv`.
         #[serde(skip_serializing_if = "Option::is_none")]
         plan_csv: Option<String>,
+        /// `crf_rows.csv`, for a batch with a `crf_activity.csv`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        crf_rows_csv: Option<String>,
+        /// `crf_totals.csv`, for a batch with a `crf_activity.csv`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        crf_totals_csv: Option<String>,
         /// The `factor_source` text of every carrier, per inventory (as in emissions.csv).
         sources: Vec<Vec<(Carrier, String)>>,
     }
@@ -750,6 +760,12 @@ pub mod api {
         /// `plan.csv`, for a batch with an `actions.csv`.
         #[serde(skip_serializing_if = "Option::is_none")]
         plan_csv: Option<String>,
+        /// `crf_rows.csv`, for a batch with a `crf_activity.csv`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        crf_rows_csv: Option<String>,
+        /// `crf_totals.csv`, for a batch with a `crf_activity.csv`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        crf_totals_csv: Option<String>,
     }
 
     #[cfg(test)]

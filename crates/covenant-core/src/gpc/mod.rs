@@ -563,7 +563,8 @@ fn release_factors(
                 .ok_or_else(|| no_factor("no_grid_factor"))?;
             let fu = FactorUnit::parse("t/MWh").ok_or_else(|| no_factor("no_grid_factor"))?;
             let g = Gases { co2e: Some(rec.factor.value()), ..Gases::default() };
-            Ok((g, fu, format!("{} {}", set.id(), rec.source)))
+            let flag = if set.is_com() { "" } else { " (not a CoM factor)" };
+            Ok((g, fu, format!("{} {}{flag}", set.id(), rec.source)))
         }
         Carrier::HeatCold => Err(no_factor("district_heat")),
         _ => {

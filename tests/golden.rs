@@ -121,7 +121,7 @@ fn kozani_2010_names_every_factor_source() {
     );
     assert_eq!(sources[&Carrier::Diesel], "com-fuels@2024.2 ipcc2006-co2");
     assert_eq!(sources[&Carrier::Biofuel], "com-fuels@2024.2 ipcc2006-co2");
-    assert_eq!(inv.release, "com-2024.3");
+    assert_eq!(inv.release, "com-2024.4");
     assert!(inv.warnings.is_empty(), "{:?}", inv.warnings);
 }
 

@@ -5,7 +5,7 @@ outputs as `covenant batch` for the batches `covenant generate` writes (with or 
 Usage: pandas_batch.py BATCH_DIR FACTORS_DIR OUT_DIR
   BATCH_DIR    inventories.csv, activity.csv, factors.csv (as written by `covenant generate`)
   FACTORS_DIR  com-fuels.csv and jrc-neefe.csv (as printed by `covenant factors show SET`) and
-               release.txt (the id of the release they belong to, e.g. com-2024.3)
+               release.txt (the id of the release they belong to, e.g. com-2024.4)
 Writes OUT_DIR/emissions.csv, summary.csv, trajectory.csv and crf.csv: the same files, rows,
 columns and texts as covenant, in the same order; the numbers are floats, as a typical script
 would use (so their digits differ from covenant's exact decimals in the last places).

@@ -29,6 +29,8 @@ pub(crate) const FILES: &[(&str, &str)] = &[
     ("partner-grid/2025.1/sources.csv", include_str!("../factors/partner-grid/2025.1/sources.csv")),
     ("partner-grid/2026.1/factors.csv", include_str!("../factors/partner-grid/2026.1/factors.csv")),
     ("partner-grid/2026.1/sources.csv", include_str!("../factors/partner-grid/2026.1/sources.csv")),
+    ("partner-grid/2026.2/factors.csv", include_str!("../factors/partner-grid/2026.2/factors.csv")),
+    ("partner-grid/2026.2/sources.csv", include_str!("../factors/partner-grid/2026.2/sources.csv")),
     ("releases.csv", include_str!("../factors/releases.csv")),
 ];
 

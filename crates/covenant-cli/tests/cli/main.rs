@@ -115,7 +115,7 @@ fn kozani_through_the_binary() {
             "baseline",
             "ipcc",
             "co2",
-            "com-2024.3",
+            "com-2024.4",
             "71388",
             "1027511.18",
             "394371.97202"
@@ -577,7 +577,7 @@ fn every_error_class_is_reported_with_its_location() {
             "m3 of natural gas",
             INV,
             act("A,residential_buildings,natural_gas,5,m3\n"),
-            "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy: release com-2024.3 has no density for it",
+            "activity.csv:2: column 'unit', value 'm3': cannot convert m3 of 'natural_gas' to energy: release com-2024.4 has no density for it",
         ),
         case(
             "transport with heat",
@@ -705,7 +705,7 @@ fn every_error_class_is_reported_with_its_location() {
             "unknown factor set",
             inv("A,IT,2010,,,,,,com-2017,,,\n"),
             ok_act,
-            "inventories.csv:2: column 'factor_set', value 'com-2017': unknown factor-set release 'com-2017'; available: com-2024.1, com-2024.2, com-2024.3",
+            "inventories.csv:2: column 'factor_set', value 'com-2017': unknown factor-set release 'com-2017'; available: com-2024.1, com-2024.2, com-2024.3, com-2024.4",
         ),
         case(
             "target year alone",
@@ -771,19 +771,19 @@ fn every_error_class_is_reported_with_its_location() {
             "no heat factor",
             INV,
             act("A,residential_buildings,heat_cold,5,MWh\n"),
-            "activity.csv:2: column 'carrier', value 'heat_cold': no co2 emission factor for carrier 'heat_cold' (ipcc approach, IT 2010) in release com-2024.3: district heat/cold has no default factor",
+            "activity.csv:2: column 'carrier', value 'heat_cold': no co2 emission factor for carrier 'heat_cold' (ipcc approach, IT 2010) in release com-2024.4: district heat/cold has no default factor",
         ),
         case(
             "no national factor for the year",
             "inventory_id,country,year\nA,IT,2023\n",
             act("A,residential_buildings,electricity,5,MWh\n"),
-            "no co2 emission factor for carrier 'electricity' (ipcc approach, IT 2023) in release com-2024.3: jrc-neefe@2024.1 has IT for 1990-2021 only",
+            "no co2 emission factor for carrier 'electricity' (ipcc approach, IT 2023) in release com-2024.4: jrc-neefe@2024.1 has IT for 1990-2021 only",
         ),
         case(
             "no LCA fuel factor",
             inv("A,IT,2010,,,,lca,co2e,,,,\n"),
             ok_act,
-            "no co2e emission factor for carrier 'natural_gas' (lca approach, IT 2010) in release com-2024.3: no verified CoM LCA factor for fuels exists in any shipped set",
+            "no co2e emission factor for carrier 'natural_gas' (lca approach, IT 2010) in release com-2024.4: no verified CoM LCA factor for fuels exists in any shipped set",
         ),
         Case {
             name: "override for unknown inventory",
@@ -944,6 +944,46 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn partner_baselines_get_the_official_ipcc_factor() {
+    // A Brazilian 2015 and a US 2016 baseline on the default (IPCC, CO2) approach: the national
+    // direct-combustion factors of partner-grid@2026.2, flagged as non-CoM; on the LCA approach
+    // the same cities still get Ember's life-cycle factor.
+    let inv = "inventory_id,city,country,year,population,approach,gases\n\
+               B,Belo,BR,2015,1000,ipcc,co2\nU,Uptown,US,2016,1000,ipcc,co2\n\
+               L,Lima,BR,2015,1000,lca,co2e\n";
+    let act = format!(
+        "{H_ACT}B,municipal_buildings,electricity,1000,MWh\nU,municipal_buildings,electricity,1000,MWh\n\
+         L,municipal_buildings,electricity,1000,MWh\n"
+    );
+    let work = scratch(inv.as_bytes(), act.as_bytes(), None);
+    let r = batch(work.path(), false, &["-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let emissions = fs::read_to_string(work.path().join("out/emissions.csv")).unwrap();
+    assert!(
+        emissions.contains(
+            "B,municipal_buildings,electricity,1000,0.1244,partner-grid@2026.2 mcti-sin-2026 (not a CoM factor),124.4\n"
+        ),
+        "{emissions}"
+    );
+    assert!(emissions.contains(
+        "U,municipal_buildings,electricity,1000,0.452886,partner-grid@2026.2 egrid-elci-2018 (not a CoM factor),452.886\n"
+    ));
+    assert!(emissions.contains(
+        "L,municipal_buildings,electricity,1000,0.1886377,partner-grid@2026.2 owid-ember-2025 (not a CoM factor),188.6377\n"
+    ));
+    let summary = fs::read_to_string(work.path().join("out/summary.csv")).unwrap();
+    assert!(summary.lines().skip(1).all(|l| l.contains(",com-2024.4,")), "{summary}");
+    // Both listed by `covenant factors`.
+    let r = run_in(work.path(), &["factors"], None);
+    assert!(r.stdout.contains("partner-grid@2026.2"), "{}", r.stdout);
+    let r = run_in(work.path(), &["factors", "show", "partner-grid@2026.2"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.lines().any(|l| {
+        l.starts_with("electricity,BR,2015,ipcc,co2,0.1244,t/MWh,D,partner-grid@2026.2,")
+    }));
+}
+
+#[test]
 fn a_factor_directory_replaces_the_embedded_releases() {
     // A copy of factors/ with a corrected diesel factor in a new revision and release.
     let dir = tempfile::tempdir().unwrap();
@@ -958,6 +998,8 @@ fn a_factor_directory_replaces_the_embedded_releases() {
         "partner-grid/2025.1/sources.csv",
         "partner-grid/2026.1/factors.csv",
         "partner-grid/2026.1/sources.csv",
+        "partner-grid/2026.2/factors.csv",
+        "partner-grid/2026.2/sources.csv",
         "fuel-properties/2024.1/properties.csv",
         "fuel-properties/2024.1/sources.csv",
         "gwp/2024.1/gwp.csv",

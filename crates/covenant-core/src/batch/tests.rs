@@ -43,7 +43,7 @@ fn minimal_batch() {
         text.lines()
             .nth(1)
             .unwrap()
-            .starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.3,1000,100,20.2,0.0202,")
+            .starts_with("A,,IT,2010,baseline,ipcc,co2,com-2024.4,1000,100,20.2,0.0202,")
     );
 }
 

@@ -15,9 +15,9 @@ fn c(s: &str) -> Country {
 fn embedded_catalog_parses() {
     let cat = test_catalog();
     let r = cat.newest();
-    assert_eq!(r.id(), "com-2024.3");
+    assert_eq!(r.id(), "com-2024.4");
     assert_eq!(r.electricity().records().len(), 5127);
-    assert_eq!(r.partner_grid().records().len(), 1495);
+    assert_eq!(r.partner_grid().records().len(), 1521);
     assert!(!r.partner_grid().is_com());
     assert_eq!(r.gwp().len(), 5);
 }
@@ -39,6 +39,39 @@ fn neefe_oracles() {
 }
 
 #[test]
+fn official_partner_factors_serve_the_ipcc_approach() {
+    let r = test_catalog().newest();
+    let ipcc = |cc, y| r.factor(Carrier::Electricity, c(cc), y, Approach::Ipcc, GasBasis::Co2);
+    // Brazil 2015: MCTI's SIN average factor (mean of the 12 monthly factors, 1.4933 / 12).
+    let (set, rec) = ipcc("BR", 2015).unwrap();
+    assert_eq!(set.id().to_string(), "partner-grid@2026.2");
+    assert!(!set.is_com());
+    assert_eq!(rec.factor.value(), dec!(0.1244));
+    assert_eq!(rec.tag, Tag::Derived);
+    assert_eq!(&*rec.source, "mcti-sin-2026");
+    assert!(set.citation(&rec.source).unwrap().contains("Sistema Interligado Nacional"));
+    // United States 2016: eGRID2016's U.S. total output CO2 rate (998.4 lb/MWh).
+    let (set, rec) = ipcc("US", 2016).unwrap();
+    assert_eq!(rec.factor.value(), dec!(0.452886));
+    assert_eq!(&*rec.source, "egrid-elci-2018");
+    assert!(set.citation(&rec.source).unwrap().contains("eGRID"));
+    // India FY 2022-23: CEA's All-India weighted average (CO2 Baseline Database V21.0).
+    let (_, rec) = ipcc("IN", 2022).unwrap();
+    assert_eq!(rec.factor.value(), dec!(0.7191));
+    assert_eq!(rec.tag, Tag::Repository);
+    // eGRID has no 2015 edition and the CEA rows start in 2020: those stay documented gaps.
+    assert!(ipcc("US", 2015).is_none());
+    assert!(ipcc("IN", 2015).is_none());
+    // The life-cycle lookup is unchanged for the same keys (Ember via OWID).
+    for (cc, y, v) in [("BR", 2015, dec!(0.1886377)), ("US", 2016, dec!(0.48335437))] {
+        let (set, rec) =
+            r.factor(Carrier::Electricity, c(cc), y, Approach::Lca, GasBasis::Co2e).unwrap();
+        assert_eq!(set.id().to_string(), "partner-grid@2026.2");
+        assert_eq!((rec.factor.value(), &*rec.source), (v, "owid-ember-2025"));
+    }
+}
+
+#[test]
 fn partner_countries_use_the_non_com_set() {
     let r = test_catalog().newest();
     let (set, rec) =
@@ -46,11 +79,20 @@ fn partner_countries_use_the_non_com_set() {
     assert!(!set.is_com());
     assert_eq!(rec.factor.value(), dec!(0.13335771));
     assert!(set.citation(&rec.source).unwrap().starts_with("NOT A CoM FACTOR"));
-    // partner-grid@2026.1 has life-cycle factors only (its SOURCE.md explains why).
-    for g in [GasBasis::Co2, GasBasis::Co2e] {
-        assert!(r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, g).is_none());
-    }
-    let why = r.missing_reason(Carrier::Electricity, c("BR"), Approach::Ipcc, GasBasis::Co2);
+    // partner-grid@2026.2 has direct-combustion CO2 factors for three countries only (its
+    // SOURCE.md explains why); the others have no IPCC series.
+    assert!(
+        r.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2e).is_none()
+    );
+    assert!(r.factor(Carrier::Electricity, c("AR"), 2020, Approach::Ipcc, GasBasis::Co2).is_none());
+    let why = r.missing_reason(Carrier::Electricity, c("AR"), Approach::Ipcc, GasBasis::Co2);
+    assert_eq!(why, MissingReason::NoSeries { set: "partner-grid@2026.2".into() });
+    // The release before keeps its life-cycle-only partner set.
+    let prev = test_catalog().release(Some("com-2024.3")).unwrap();
+    assert!(
+        prev.factor(Carrier::Electricity, c("BR"), 2020, Approach::Ipcc, GasBasis::Co2).is_none()
+    );
+    let why = prev.missing_reason(Carrier::Electricity, c("BR"), Approach::Ipcc, GasBasis::Co2);
     assert_eq!(why, MissingReason::NoSeries { set: "partner-grid@2026.1".into() });
     // Every partner country from 2000 to 2025 on the life-cycle approach.
     for cc in [
@@ -165,9 +207,12 @@ fn gwp_set_codes_are_ascii_identifiers() {
 #[test]
 fn release_selection() {
     let cat = test_catalog();
-    assert_eq!(cat.release(None).unwrap().id(), "com-2024.3");
-    assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.3");
+    assert_eq!(cat.release(None).unwrap().id(), "com-2024.4");
+    assert_eq!(cat.release(Some("")).unwrap().id(), "com-2024.4");
     let e = cat.release(Some("com-2099")).unwrap_err();
-    assert!(e.to_string().contains("available: com-2024.1, com-2024.2, com-2024.3"), "{e}");
+    assert!(
+        e.to_string().contains("available: com-2024.1, com-2024.2, com-2024.3, com-2024.4"),
+        "{e}"
+    );
     assert!(cat.factor_set("jrc-neefe@2024.1").is_some());
 }

@@ -240,9 +240,10 @@ fn every_problem_of_an_action_is_located() {
 
 #[test]
 fn a_missing_factor_is_an_error_at_the_action() {
-    // Brazil 2012 has no IPCC electricity factor in the release: a saving of electricity there
-    // cannot be valued.
-    let spec = InventorySpec::baseline("br", Country::parse("BR").unwrap(), 2012);
+    // Argentina 2012 has no IPCC electricity factor in the release (partner-grid@2026.2 has
+    // official direct factors for BR, IN and US only): a saving of electricity there cannot be
+    // valued.
+    let spec = InventorySpec::baseline("ar", Country::parse("AR").unwrap(), 2012);
     let rows = [Activity::new(Sector::ResidentialBuildings, Carrier::NaturalGas, dec!(10), MWH)];
     let b = compute(spec, crate::factors::test_catalog().newest(), &rows, &[]).unwrap();
     let a = saving("e", Carrier::Electricity, dec!(1), (2015, 2020)).with_line(9);

@@ -1294,3 +1294,105 @@ fn business_as_usual_one_population_and_plan_warnings() {
         .collect();
     assert_eq!(w, [(Some("inventories.csv"), Some(3), Some("n"), "plan_without_target")]);
 }
+
+fn run_crf(inv: &str, act: &str, crf: &str, actions: Option<&str>) -> BatchOutput {
+    run(
+        BatchInput {
+            inventories: ("inventories.csv", inv.as_bytes()),
+            activity: ("activity.csv", act.as_bytes()),
+            factors: None,
+            supply: None,
+            actions: actions.map(|a| ("actions.csv", a.as_bytes())),
+            crf_activity: Some(("crf_activity.csv", crf.as_bytes())),
+        },
+        crate::factors::test_catalog(),
+    )
+}
+
+const CRF_INV: &str = "inventory_id,country,year,framework,approach,factor_set,kind,baseline_id\n\
+    P,MX,2020,crf,lca,com-2024.3,,\n\
+    S,IT,2010,,,,,\n\
+    M,MX,2022,crf,lca,com-2024.3,monitoring,P\n";
+const CRF_ACT: &str =
+    "inventory_id,sector,carrier,amount,unit\nS,residential_buildings,electricity,100,MWh\n";
+
+#[test]
+fn crf_rows_are_computed_and_located() {
+    let crf = "inventory_id,gpc_ref,crf_subsector,scope,fuel,amount,unit,factor_unit,ch4_factor,total_tco2e,notation_key,explanation\n\
+        P,III.1.1,,,,,,,,500,,\n\
+        P,,livestock,1,cattle,10,head,kg/head,60,,,\n\
+        P,IV.1,,,,,,,,,NO,none in the city\n\
+        M,III.1.1,,,,,,,,400,,\n";
+    let out = run_crf(CRF_INV, CRF_ACT, crf, None);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let p = &out.inventories[0];
+    // 500 + 10 head × 60 kg CH4 = 0.6 t × 28 (AR5).
+    assert_eq!(p.inventory.total_emissions.tonnes(), dec!(516.8));
+    assert_eq!(p.inventory.crf.as_ref().unwrap().totals.basic, dec!(500));
+    let m = &out.inventories[2];
+    assert_eq!(m.change_vs_baseline_pct.map(|c| c.round_dp(6)), Some(dec!(-22.600619)));
+}
+
+#[test]
+fn crf_errors_name_their_file_line_and_column() {
+    let crf = "inventory_id,gpc_ref,crf_subsector,scope,fuel,amount,unit,factor_unit,co2_factor,total_tco2e,notation_key,explanation\n\
+        P,III.1.1,,,,,,,,500,,\n\
+        P,I.9.1,,,,,,,,1,,\n\
+        P,,solid_waste,1,,,,,,1,,\n\
+        Q,IV.1,,,,,,,,,NE,\n\
+        Q,I.1.1,,,peat,5,TJ,,,,,\n\
+        Q,I.1.1,,,coal,5,head,kg/TJ,94600,,,\n\
+        S,I.1.1,,,,,,,,3,,\n\
+        P,I.1.1,,,,1,MWh,lb/MWh,1,,,\n";
+    // P has errors of its rows (found while reading); Q's rows are read but cannot be computed:
+    // every error of each is reported.
+    let inv = format!("{CRF_INV}Q,MX,2020,crf,lca,com-2024.3,,\n");
+    let out = run_crf(&inv, CRF_ACT, crf, None);
+    let got: Vec<(Option<u64>, &str, Option<&str>)> = out
+        .errors
+        .iter()
+        .filter(|e| e.file.as_deref() == Some("crf_activity.csv"))
+        .map(|e| (e.line, e.code, e.column.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(3), "unknown_code", Some("gpc_ref")),
+            (Some(4), "crf_line_ambiguous", Some("crf_subsector")),
+            (Some(5), "crf_key_needs_explanation", Some("explanation")),
+            (Some(6), "crf_no_factor", Some("fuel")),
+            (Some(7), "crf_unit_mismatch", Some("factor_unit")),
+            (Some(8), "wrong_framework", Some("inventory_id")),
+            (Some(9), "unknown_code", Some("factor_unit")),
+        ]
+    );
+    assert!(out.rejected.contains(&"P".to_string()) && out.rejected.contains(&"Q".to_string()));
+}
+
+#[test]
+fn frameworks_do_not_mix() {
+    // SECAP rows for a CRF inventory, a CRF baseline for a SECAP monitoring inventory, a plan
+    // for a CRF baseline.
+    let inv = "inventory_id,country,year,framework,approach,kind,baseline_id\n\
+        P,MX,2020,crf,lca,,\n\
+        S,MX,2022,,lca,monitoring,P\n\
+        Q,MX,2020,crf,ipcc,,\n";
+    let act = "inventory_id,sector,carrier,amount,unit\nP,residential_buildings,electricity,1,MWh\nS,waste,,1,tCO2\n";
+    let crf = "inventory_id,gpc_ref,total_tco2e\nP,III.1.1,5\nQ,III.1.1,5\n";
+    let actions = "inventory_id,action_id,title,sector,kind,amount,unit,start_year,end_year\n\
+        Q,A1,x,waste,direct_reduction,1,tCO2e,2021,2025\n";
+    let out = run_crf(inv, act, crf, Some(actions));
+    let got: Vec<(&str, Option<u64>, &str)> =
+        out.errors.iter().map(|e| (e.file.as_deref().unwrap_or(""), e.line, e.code)).collect();
+    assert!(got.contains(&("activity.csv", Some(2), "wrong_framework")), "{got:?}");
+    assert!(got.contains(&("inventories.csv", Some(3), "baseline_framework")), "{got:?}");
+    assert!(got.contains(&("actions.csv", Some(2), "wrong_framework")), "{got:?}");
+    // `gases = co2` is refused for a CRF inventory.
+    let out = run_crf(
+        "inventory_id,country,year,framework,gases\nP,MX,2020,crf,co2\n",
+        CRF_ACT,
+        "inventory_id,gpc_ref,total_tco2e\nP,III.1.1,5\n",
+        None,
+    );
+    assert_eq!(out.errors[0].code, "crf_needs_co2e");
+}

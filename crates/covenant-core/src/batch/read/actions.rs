@@ -74,6 +74,11 @@ pub(crate) fn read_actions<R: Read>(file: &str, r: R, reading: &mut Reading<'_>)
             ok = false;
             st.error(file, line, target, Some(c.name()), Some(g(c)), kind);
         };
+        // A plan values its actions with the baseline's SECAP cells: a CRF baseline has none.
+        if specs.entries[idx].spec.framework == crate::taxonomy::Framework::Crf {
+            err(st, Act::Id, ErrorKind::WrongFramework { framework: "crf" });
+            return;
+        }
         let action_id = g(Act::ActionId);
         if action_id.is_empty() {
             err(st, Act::ActionId, ErrorKind::EmptyId);

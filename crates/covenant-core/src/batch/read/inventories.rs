@@ -409,6 +409,12 @@ pub(crate) fn link_baselines(file: &str, specs: &mut Specs<'_>, st: &mut State) 
             {
                 Some(ErrorKind::BaselineIsMonitoring { baseline: b.clone() })
             }
+            Some(j)
+                if specs.entries[j].release.is_some()
+                    && specs.entries[j].spec.framework != specs.entries[i].spec.framework =>
+            {
+                Some(ErrorKind::BaselineFramework { baseline: b.clone() })
+            }
             Some(j) => {
                 let base = &specs.entries[j].spec;
                 let per_capita =

@@ -11,6 +11,7 @@
 //!   `DetailColumn`, `ScopeLabel`, the 67 template rows of `eCRF_3`).
 //! * [`model`]: the workbook as typed values ([`Workbook`]), free of the engine.
 
+pub mod convert;
 pub mod layout;
 pub mod model;
 

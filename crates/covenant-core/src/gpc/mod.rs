@@ -495,8 +495,10 @@ fn from_activity(
         (g, fu, Some(src), Origin::Release)
     };
     let (num, den) = amount_in(a, unit, factor_unit.per(), ctx)?;
-    // t of gas = amount (in the factor's unit) × factor × tonnes per numerator unit.
-    let tonnes = |f: Option<Decimal>| -> Result<Option<Decimal>, Error> {
+    // t CO2-eq of a gas = amount (in the factor's unit) × factor × tonnes per numerator unit ×
+    // GWP: one product of exact decimals, divided once (so that a quotient that does not
+    // terminate is rounded once, to 15 places, and the sums of rows stay exact).
+    let tonnes = |f: Option<Decimal>, gwp: Decimal| -> Result<Option<Decimal>, Error> {
         match f {
             None => Ok(None),
             Some(f) => {
@@ -504,23 +506,24 @@ fn from_activity(
                     return Err(row_error(a, ErrorKind::NegativeFactor { value: f }, "factor"));
                 }
                 let n = mul(mul(num, f, "emissions")?, factor_unit.tonnes(), "emissions")?;
+                let n = mul(n, gwp, "emissions")?;
                 quotient(n, den).map(|q| Some(q.normalize())).ok_or_else(|| overflow("emissions"))
             }
         }
     };
-    let co2 = tonnes(factors.co2)?;
-    let ch4 = tonnes(factors.ch4)?.map(|t| mul(t, gwp.0, "CH4")).transpose()?;
-    let n2o = tonnes(factors.n2o)?.map(|t| mul(t, gwp.1, "N2O")).transpose()?;
-    let biogenic = tonnes(factors.biogenic)?;
+    let co2 = tonnes(factors.co2, Decimal::ONE)?;
+    let ch4 = tonnes(factors.ch4, gwp.0)?;
+    let n2o = tonnes(factors.n2o, gwp.1)?;
+    let biogenic = tonnes(factors.biogenic, Decimal::ONE)?;
     let by_gases = Gases { co2, ch4, n2o, co2e: None, biogenic };
     let mut check = None;
     let total = if by_gases.per_gas() {
         let sum = per_gas_sum(&by_gases)?.normalize();
-        if let Some(t) = tonnes(factors.co2e)? {
+        if let Some(t) = tonnes(factors.co2e, Decimal::ONE)? {
             check = Some((t, sum));
         }
         sum
-    } else if let Some(t) = tonnes(factors.co2e)? {
+    } else if let Some(t) = tonnes(factors.co2e, Decimal::ONE)? {
         t
     } else {
         Decimal::ZERO

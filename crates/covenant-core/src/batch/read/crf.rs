@@ -133,10 +133,18 @@ pub(crate) fn read_crf<R: Read>(file: &str, r: R, reading: &mut Reading<'_>) {
         };
         let mut number = |st: &mut State, c: Crf| -> Option<Decimal> {
             let non_negative = |d: Decimal| !d.is_sign_negative() || d.is_zero();
-            optional_decimal(g(c), non_negative, Expected::NonNegative).unwrap_or_else(|m| {
-                err(st, c.name(), g(c), m);
-                None
-            })
+            match optional_decimal(g(c), non_negative, Expected::NonNegative) {
+                // As in activity.csv: larger amounts are refused before any arithmetic.
+                Ok(Some(v)) if v > crate::quantity::MAX_AMOUNT => {
+                    err(st, c.name(), g(c), ErrorKind::AmountTooLarge { value: v });
+                    None
+                }
+                Ok(v) => v,
+                Err(m) => {
+                    err(st, c.name(), g(c), m);
+                    None
+                }
+            }
         };
         let amount = number(st, Crf::Amount);
         let factors = Gases {

@@ -1,0 +1,127 @@
+//! Property tests of CRF inventories: the totals add up and nest, the gases add up to the
+//! eCRF total, emissions scale with activity, and (with the workbook reader) an inventory
+//! written as an eCRF workbook and read back gives the same totals per gas.
+#![cfg(not(target_arch = "wasm32"))]
+
+use covenant_core::Country;
+use covenant_core::crf::NotationKey;
+use covenant_core::factors::Catalog;
+use covenant_core::gpc::taxonomy::LINES;
+use covenant_core::gpc::units::{CrfUnit, FactorUnit};
+use covenant_core::gpc::{Context, CrfActivity, Gases, compute};
+use covenant_core::taxonomy::Approach;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// Up to 10^6 (a city's activity in one row) with up to `dp` decimals. Rows of such amounts
+/// times factors up to 10^3 stay below 10^11 t, so that the sums of values with 15 decimal
+/// places keep every digit (a decimal has 28): exact, as a city's inventory is.
+fn amount(dp: u32) -> impl Strategy<Value = Decimal> {
+    (0i64..1_000_000, 0..=dp).prop_map(|(m, s)| Decimal::new(m, 0) + Decimal::new(m % 997, s))
+}
+
+/// A factor up to 10^3 with up to `dp` decimals.
+fn factor(dp: u32) -> impl Strategy<Value = Option<Decimal>> {
+    prop::option::of(
+        (0i64..10_000_000, 0..=dp).prop_map(|(m, s)| Decimal::new(m % 1_000_000, s.max(3))),
+    )
+}
+
+fn opt(dp: u32) -> impl Strategy<Value = Option<Decimal>> {
+    prop::option::of(amount(dp))
+}
+
+/// A row of any line: entered emissions, activity × own factors (energy, volume, mass or a
+/// count), or a notation key.
+pub fn row() -> impl Strategy<Value = CrfActivity> {
+    let line = prop::sample::select((0..LINES.len()).collect::<Vec<_>>());
+    let units = prop::sample::select(vec![
+        ("TJ", "kg/TJ"),
+        ("MJ", "gCO2e/MJ"),
+        ("MWh", "t/MWh"),
+        ("kWh", "kg/kWh"),
+        ("L", "kg/L"),
+        ("t", "kg/t"),
+        ("head", "kg/head"),
+    ]);
+    prop_oneof![
+        3 => (line.clone(), opt(3), opt(3), opt(3), opt(3), opt(3)).prop_map(|(l, co2, ch4, n2o, total, bio)| {
+            let mut a = CrfActivity::new(&LINES[l]);
+            a.emissions = Gases { co2, ch4, n2o, co2e: total, biogenic: bio };
+            if !a.emissions.co2.is_some() && a.emissions.co2e.is_none() && a.emissions.ch4.is_none()
+                && a.emissions.n2o.is_none() && a.emissions.biogenic.is_none() {
+                a.emissions.co2e = Some(Decimal::ONE);
+            }
+            // A total given beside its gases is their sum (no mismatch to warn of).
+            if a.emissions.co2e.is_some() && (a.emissions.co2.is_some() || a.emissions.ch4.is_some() || a.emissions.n2o.is_some()) {
+                a.emissions.co2e = None;
+            }
+            a
+        }),
+        3 => (line.clone(), amount(2), units, factor(6), factor(6), factor(6), factor(6)).prop_map(|(l, amt, (u, fu), co2, ch4, n2o, co2e)| {
+            let mut a = CrfActivity::new(&LINES[l]);
+            a.fuel = Some("measured fuel".into());
+            a.amount = Some(amt);
+            a.unit = CrfUnit::parse(u);
+            a.factor_unit = FactorUnit::parse(fu);
+            let per_gas = co2.is_some() || ch4.is_some() || n2o.is_some();
+            a.factors = Gases { co2, ch4, n2o, co2e: if per_gas { None } else { Some(co2e.unwrap_or(Decimal::ONE)) }, biogenic: None };
+            a
+        }),
+        1 => line.prop_map(|l| {
+            let mut a = CrfActivity::new(&LINES[l]);
+            a.key = Some(NotationKey::NotOccurring);
+            a.explanation = Some("does not occur".into());
+            a
+        }),
+    ]
+}
+
+pub fn ctx() -> Context<'static> {
+    Context {
+        release: Catalog::embedded().release(Some("com-2024.3")).unwrap(),
+        country: Country::parse("MX").unwrap(),
+        year: 2020,
+        approach: Approach::Lca,
+        gwp: None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn totals_nest_and_gases_add_up(rows in prop::collection::vec(row(), 1..40)) {
+        let inv = compute(&rows, ctx()).unwrap();
+        let t = inv.totals;
+        prop_assert!(t.basic <= t.basic_plus && t.basic_plus <= t.ecrf);
+        prop_assert_eq!(t.co2 + t.ch4 + t.n2o + t.unsplit, t.ecrf);
+        let all: Decimal = inv.rows.iter().map(|r| r.total()).sum();
+        prop_assert_eq!(all, t.ecrf + t.generation + t.out_of_scope);
+        prop_assert!(inv.warnings.is_empty());
+        // The summary's grand total is the eCRF total.
+        let summary = inv.summary().unwrap();
+        let grand: Decimal = summary.iter().filter(|c| c.row == 34).filter_map(|c| c.value).sum();
+        prop_assert_eq!(grand, t.ecrf);
+    }
+
+    #[test]
+    fn emissions_scale_with_activity(rows in prop::collection::vec(row(), 1..20), k in 1u32..50) {
+        let scaled: Vec<CrfActivity> = rows
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                let k = Decimal::from(k);
+                if let Some(a) = r.amount.as_mut() { *a *= k; }
+                for v in [&mut r.emissions.co2, &mut r.emissions.ch4, &mut r.emissions.n2o, &mut r.emissions.co2e, &mut r.emissions.biogenic] {
+                    if let Some(v) = v.as_mut() { *v *= k; }
+                }
+                r
+            })
+            .collect();
+        let (one, many) = (compute(&rows, ctx()).unwrap(), compute(&scaled, ctx()).unwrap());
+        // Quotients are rounded to 15 places: compare to within k × 1e-15 per row.
+        let slack = Decimal::new(i64::from(k) * rows.len() as i64, 15);
+        prop_assert!((one.totals.ecrf * Decimal::from(k) - many.totals.ecrf).abs() <= slack);
+    }
+}

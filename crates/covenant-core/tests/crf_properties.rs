@@ -48,8 +48,7 @@ pub fn row() -> impl Strategy<Value = CrfActivity> {
         3 => (line.clone(), opt(3), opt(3), opt(3), opt(3), opt(3)).prop_map(|(l, co2, ch4, n2o, total, bio)| {
             let mut a = CrfActivity::new(&LINES[l]);
             a.emissions = Gases { co2, ch4, n2o, co2e: total, biogenic: bio };
-            if !a.emissions.co2.is_some() && a.emissions.co2e.is_none() && a.emissions.ch4.is_none()
-                && a.emissions.n2o.is_none() && a.emissions.biogenic.is_none() {
+            if !a.emissions.any() {
                 a.emissions.co2e = Some(Decimal::ONE);
             }
             // A total given beside its gases is their sum (no mismatch to warn of).

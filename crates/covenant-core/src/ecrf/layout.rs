@@ -650,16 +650,10 @@ impl DetailColumn {
         }
     }
 
-    /// Whether a workbook without this header cannot be read: the scope, the sector and the
-    /// sub-sector (which place a row) and the total in t CO2e.
+    /// Whether a workbook without this header cannot be read: the sector, the sub-sector and
+    /// the scope, which place a row.
     pub const fn is_required(self) -> bool {
-        matches!(
-            self,
-            DetailColumn::Sector
-                | DetailColumn::Subsector
-                | DetailColumn::Scope
-                | DetailColumn::GhgTotal
-        )
+        matches!(self, DetailColumn::Sector | DetailColumn::Subsector | DetailColumn::Scope)
     }
 }
 

@@ -10,10 +10,38 @@
 //! * [`layout`]: the template as data (sheet names, `MetaField`, `SummaryLine`,
 //!   `DetailColumn`, `ScopeLabel`, the 67 template rows of `eCRF_3`).
 //! * [`model`]: the workbook as typed values ([`Workbook`]), free of the engine.
+//! * [`convert`]: an engine [`Inventory`](crate::Inventory) as a [`Workbook`] (SECAP and CRF).
+//! * [`finding`]: located diagnostics ([`Finding`]: a code, a severity, the sheet and cell, an
+//!   English message), listed with the engine's in [`crate::error::kinds::diagnostics`].
+//! * `write` (feature `xlsx`): [`write_workbook`](write::write_workbook), the workbook as the
+//!   template lays it out.
+//! * `read` (feature `ecrf-read`): [`read_workbook`](read::read_workbook), a tolerant reader
+//!   with located findings.
 
 pub mod convert;
+pub mod finding;
 pub mod layout;
 pub mod model;
+#[cfg(feature = "ecrf-read")]
+pub mod read;
+#[cfg(all(test, feature = "xlsx", feature = "ecrf-read"))]
+mod tests;
+#[cfg(feature = "xlsx")]
+pub mod write;
 
+pub use finding::{Finding, FindingKind};
 pub use layout::{DetailColumn, MetaField, ScopeLabel, Sheet, SummaryLine};
 pub use model::{DetailRow, Entry, SummaryRow, Workbook};
+#[cfg(feature = "ecrf-read")]
+pub use read::{ReadError, read_workbook};
+#[cfg(feature = "xlsx")]
+pub use write::{WriteError, write_workbook};
+
+/// The shortest decimal text that reads back as the same `f64` (Rust's `{}`: `0.1`, `8604`,
+/// never an exponent): how a spreadsheet's number becomes an exact decimal, and how the
+/// writer checks that a number it writes reads back the same.
+#[cfg(any(feature = "xlsx", feature = "ecrf-read"))]
+#[allow(clippy::disallowed_types, reason = "a spreadsheet stores every number as an f64")]
+fn shortest_text(f: f64) -> String {
+    format!("{f}")
+}

@@ -7,7 +7,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::layout::{DetailColumn, MetaField, ScopeLabel, SummaryLine, TemplateRow};
+use super::layout::{
+    DETAIL_ROWS, DetailColumn, MetaField, ScopeLabel, SummaryLine, TemplateRow, same_label,
+};
 use crate::crf::NotationKey;
 
 /// A whole eCRF workbook.
@@ -43,6 +45,48 @@ impl Workbook {
     /// The row of a summary line (the first, if it was given twice).
     pub fn summary(&self, line: SummaryLine) -> Option<&SummaryRow> {
         self.summary.iter().find(|r| r.line == line)
+    }
+
+    /// The rows of `eCRF_3` in the order the writer writes them: the template's rows in
+    /// order, each followed by the rows that belong to it ([`TemplateRow::holds`]; several
+    /// activity rows of one template row stay together, in their given order); a template row
+    /// that no row belongs to is written as the template has it (its key, or `NE`, as
+    /// CityCatalyst writes rows without data); rows that belong to no template row come last,
+    /// in their given order. Applying it to its own result changes nothing.
+    pub fn detail_as_written(&self) -> Vec<DetailRow> {
+        let mut taken = vec![false; self.detail.len()];
+        let mut out = Vec::with_capacity(self.detail.len() + DETAIL_ROWS.len());
+        for t in &DETAIL_ROWS {
+            let before = out.len();
+            for (i, r) in self.detail.iter().enumerate() {
+                if !taken[i] && t.holds(r) {
+                    taken[i] = true;
+                    out.push(r.clone());
+                }
+            }
+            if out.len() == before {
+                out.push(DetailRow {
+                    key: Some(t.key.unwrap_or(NotationKey::NotEstimated)),
+                    ..DetailRow::from_template(t)
+                });
+            }
+        }
+        out.extend(self.detail.iter().zip(&taken).filter(|(_, t)| !**t).map(|(r, _)| r.clone()));
+        out
+    }
+}
+
+impl TemplateRow {
+    /// Whether a row belongs under this template row: the same sector, the same sub-sector
+    /// (the first part of a "Sub-sector > sub-category" path) and the same scope, compared
+    /// through [`normalize`](super::layout::normalize), and the same GPC reference when the
+    /// row has one.
+    pub fn holds(&self, r: &DetailRow) -> bool {
+        let first = r.subsector.split('>').next().unwrap_or_default();
+        r.scope == Some(self.scope)
+            && same_label(&r.sector, self.sector)
+            && same_label(first, self.subsector)
+            && r.gpc_ref.as_deref().is_none_or(|g| same_label(g, self.gpc_ref.unwrap_or_default()))
     }
 }
 

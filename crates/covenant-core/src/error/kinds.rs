@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::{ErrorKind, Expected, MissingReason, Params, UnitContext, Warning};
 use crate::codes::{DecimalSyntax, UnknownCode};
 use crate::country::Country;
+use crate::ecrf::finding::FindingKind;
 use crate::quantity::{ActivityUnit, EnergyUnit};
 use crate::supply::SupplyItem;
 use crate::taxonomy::{ActionKind, Approach, Carrier, GasBasis, InventoryKind, Sector, TargetKind};
@@ -115,6 +116,14 @@ pub fn diagnostics() -> Vec<KindInfo> {
         let params: Vec<_> =
             warnings.iter().filter(|w| w.code() == code).map(Warning::params).collect();
         out.push(info(code, Severity::Warning, &params));
+    }
+    // The located findings of an eCRF workbook (`crate::ecrf::Finding`).
+    let findings = crate::ecrf::finding::examples();
+    for &code in FindingKind::CODES {
+        let of: Vec<_> = findings.iter().filter(|f| f.code() == code).collect();
+        let severity = of.first().map_or(Severity::Warning, |f| f.severity());
+        let params: Vec<_> = of.iter().map(|f| f.params()).collect();
+        out.push(info(code, severity, &params));
     }
     out
 }
@@ -707,6 +716,11 @@ mod tests {
         let errors = unique(ErrorKind::CODES);
         let warnings = unique(Warning::CODES);
         assert!(errors.is_disjoint(&warnings), "{:?}", errors.intersection(&warnings));
+        let findings = unique(FindingKind::CODES);
+        assert!(errors.is_disjoint(&findings) && warnings.is_disjoint(&findings));
+        let f: BTreeSet<_> =
+            crate::ecrf::finding::examples().iter().map(crate::ecrf::Finding::code).collect();
+        assert_eq!(f, findings);
         let e: BTreeSet<_> = error_examples().iter().map(ErrorKind::code).collect();
         let w: BTreeSet<_> = warning_examples().iter().map(Warning::code).collect();
         assert_eq!(e, errors);
@@ -717,11 +731,20 @@ mod tests {
     fn every_code_once_with_its_severity_and_sub_kinds() {
         let list = diagnostics();
         let codes: Vec<_> = list.iter().map(|k| k.code).collect();
-        let expected: Vec<_> = ErrorKind::CODES.iter().chain(Warning::CODES).copied().collect();
+        let expected: Vec<_> = ErrorKind::CODES
+            .iter()
+            .chain(Warning::CODES)
+            .chain(FindingKind::CODES)
+            .copied()
+            .collect();
         assert_eq!(codes, expected);
+        let findings = crate::ecrf::finding::examples();
         for k in &list {
             let severity = if ErrorKind::CODES.contains(&k.code) {
                 Severity::Error
+            } else if let Some(f) = findings.iter().find(|f| f.code() == k.code) {
+                assert!(k.names.params.starts_with(&["sheet", "cell"]), "{}", k.code);
+                f.severity()
             } else {
                 Severity::Warning
             };

@@ -189,15 +189,15 @@ fn install_tools(root: &Path) -> Result {
 }
 
 /// Builds `www/pkg/` (web target) with the pinned wasm-bindgen and npm binaryen's wasm-opt: the
-/// engine (`covenant_wasm`, loaded with the page), the engine with the XLSX writer
-/// (`covenant_xlsx`, loaded only when a workbook is exported), and the factor tables both load as
-/// data (`factors.json`).
+/// engine (`covenant_wasm`, loaded with the page), the engine with the XLSX writer and the eCRF
+/// workbook reader (`covenant_xlsx`, loaded only when a workbook is exported or an eCRF workbook
+/// imported), and the factor tables both load as data (`factors.json`).
 fn build_wasm(root: &Path) -> Result {
     let pkg = root.join("www/pkg");
     let _ = fs::remove_dir_all(&pkg);
     fs::create_dir_all(&pkg).map_err(|e| format!("cannot create {}: {e}", pkg.display()))?;
     write_factor_bundle(root, &pkg.join(FACTOR_BUNDLE))?;
-    for (features, name) in [(None, "covenant_wasm"), (Some("xlsx"), "covenant_xlsx")] {
+    for (features, name) in [(None, "covenant_wasm"), (Some("xlsx,ecrf-read"), "covenant_xlsx")] {
         let mut args = vec![
             "build",
             "-p",
@@ -314,7 +314,7 @@ fn wasm_and_browser(root: &Path) -> Result {
                 "wasm32-unknown-unknown",
                 "--all-targets",
                 "--features",
-                "xlsx",
+                "xlsx,ecrf-read",
                 "--locked",
                 "--",
                 "-D",
@@ -337,7 +337,7 @@ fn wasm_and_browser(root: &Path) -> Result {
                 "--locked",
                 // The workbook test too: the XLSX module must give the native bytes.
                 "--features",
-                "xlsx",
+                "xlsx,ecrf-read",
             ],
         );
         c.env("PATH", path_with(&cargo_bin_dir()));

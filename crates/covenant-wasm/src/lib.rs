@@ -25,6 +25,7 @@ pub mod api {
     use covenant_core::batch::{self, BatchInput, BatchOutput, JsonReport, Table, Tables};
     use covenant_core::error::{ErrorKind, Terms};
     use covenant_core::factors::Catalog;
+    use covenant_core::gpc::{CrfSector, Subsector};
     use covenant_core::inventory::InventorySpec;
     use covenant_core::quantity::{ActivityUnit, format_decimal, parse_decimal, round_for_display};
     use covenant_core::taxonomy::ActionKind;
@@ -283,6 +284,22 @@ pub mod api {
             batch::run(files.input(), self.catalog)
         }
 
+        /// The eCRF workbook of one inventory of a batch (SECAP or CRF), as the template lays
+        /// it out: [`covenant_core::ecrf::convert::to_workbook`] written by
+        /// [`covenant_core::ecrf::write::write_workbook`].
+        #[cfg(feature = "xlsx")]
+        pub fn ecrf_workbook(&self, files: Files<'_>, id: &str) -> Result<Vec<u8>, String> {
+            let out = self.run(files);
+            let r = out
+                .inventories
+                .iter()
+                .find(|r| r.inventory.spec.id == id)
+                .ok_or_else(|| format!("inventory '{id}' was not computed"))?;
+            let wb = covenant_core::ecrf::convert::to_workbook(&r.inventory)
+                .map_err(|e| e.to_string())?;
+            covenant_core::ecrf::write::write_workbook(&wb).map_err(|e| e.to_string())
+        }
+
         /// The factor releases, the taxonomy and the countries, as JSON.
         pub fn catalog_json(&self) -> String {
             let cat = self.catalog;
@@ -365,6 +382,7 @@ pub mod api {
                 presets: presets(),
                 diagnostics: covenant_core::error::kinds::diagnostics(),
                 action_kinds: ActionKind::ALL.iter().map(|k| k.code()).collect(),
+                crf: crf_info(),
             };
             serde_json::to_string(&info).unwrap_or_default()
         }
@@ -506,7 +524,8 @@ pub mod api {
                 .iter()
                 .filter_map(|r| Some((r.inventory.spec.id.as_str(), r.plan.as_ref()?.by_sector())))
                 .collect();
-            let page = PageReport { report: JsonReport::new(&out), plan_by_sector };
+            let crf_summary = crf_summaries(&out);
+            let page = PageReport { report: JsonReport::new(&out), plan_by_sector, crf_summary };
             serde_json::to_string(&page).unwrap_or_default()
         }
 
@@ -605,6 +624,152 @@ pub mod api {
         diagnostics: Vec<covenant_core::error::kinds::KindInfo>,
         /// The kinds of action of a plan (`actions.csv`), in the template's order.
         action_kinds: Vec<&'static str>,
+        /// The Common Reporting Framework: its lines, summary rows, sectors and units.
+        crf: CrfInfo,
+    }
+
+    /// What the page needs to enter a CRF inventory and show its eCRF summary.
+    #[derive(Serialize)]
+    struct CrfInfo {
+        /// The 67 lines of `eCRF_3`, in template order.
+        lines: Vec<CrfLineInfo>,
+        /// The sub-sector rows of `eCRF_2`, in order.
+        summary_rows: Vec<SummaryRowInfo>,
+        /// The CRF sectors, in order, with their total row of `eCRF_2` (none for other scope 3).
+        sectors: Vec<(CrfSector, Option<u32>)>,
+        /// The `eCRF_2` row of the eCRF total (every sector but generation).
+        total_row: u32,
+        /// The activity units the engine converts (any other is a count).
+        units: Vec<&'static str>,
+        /// The notation keys.
+        keys: Vec<&'static str>,
+        /// The GWP set a CRF inventory is weighed with when it names none.
+        default_gwp: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct CrfLineInfo {
+        /// The GPC reference, where the template gives one.
+        gpc_ref: Option<&'static str>,
+        sector: CrfSector,
+        subsector: Subsector,
+        /// 1, 2 or 3.
+        scope: u8,
+        level: covenant_core::gpc::Level,
+        /// Whether the template fixes the line to `NE`.
+        fixed_ne: bool,
+    }
+
+    #[derive(Serialize)]
+    struct SummaryRowInfo {
+        row: u32,
+        sector: CrfSector,
+        /// The sub-sector's code (`commercial` and `institutional` for the two rows of `I.2`).
+        key: &'static str,
+        gpc: &'static str,
+    }
+
+    /// The CRF's lines, summary rows, sectors and units, for the catalogue.
+    fn crf_info() -> CrfInfo {
+        use covenant_core::gpc::taxonomy::LINES;
+        use covenant_core::gpc::{SUMMARY_LINES, summary_row, total_row};
+        let lines = LINES
+            .iter()
+            .map(|l| CrfLineInfo {
+                gpc_ref: l.gpc_ref,
+                sector: l.subsector.sector(),
+                subsector: l.subsector,
+                scope: l.scope.number(),
+                level: l.level,
+                fixed_ne: l.fixed_ne(),
+            })
+            .collect();
+        let summary_rows = SUMMARY_LINES
+            .iter()
+            .map(|s| SummaryRowInfo {
+                row: s.row,
+                sector: s.sector,
+                key: match s.row {
+                    5 => "commercial",
+                    6 => "institutional",
+                    row => LINES
+                        .iter()
+                        .find(|l| summary_row(l) == Some(row))
+                        .map_or("", |l| l.subsector.code()),
+                },
+                gpc: s.gpc,
+            })
+            .collect();
+        CrfInfo {
+            lines,
+            summary_rows,
+            sectors: CrfSector::ALL.iter().map(|&s| (s, total_row(s))).collect(),
+            total_row: ECRF_TOTAL_ROW,
+            units: covenant_core::gpc::units::known_units().collect(),
+            keys: vec!["NO", "NE", "IE", "C"],
+            default_gwp: covenant_core::gpc::DEFAULT_GWP,
+        }
+    }
+
+    /// The `eCRF_2` row of the eCRF total.
+    const ECRF_TOTAL_ROW: u32 = 34;
+
+    /// A cell of a CRF inventory's `eCRF_2` summary, for the page.
+    #[derive(Serialize)]
+    struct SummaryCellInfo {
+        row: u32,
+        /// 1, 2 or 3.
+        scope: u8,
+        /// t CO2-eq, when a row has numbers.
+        value: Option<Decimal>,
+        /// The notation keys of its rows, when none has numbers.
+        keys: Vec<&'static str>,
+    }
+
+    /// The `eCRF_2` summary of every CRF inventory of a batch, by inventory id: the cells of
+    /// [`covenant_core::gpc::CrfInventory::summary`], and for every sub-sector row × scope
+    /// without numbers or keys the key `crf.csv` gives it (`IE` for institutional buildings,
+    /// which the CRF includes in commercial, `NE` elsewhere).
+    fn crf_summaries(out: &BatchOutput) -> Vec<(&str, Vec<SummaryCellInfo>)> {
+        use covenant_core::crf::NotationKey;
+        use covenant_core::gpc::{SUMMARY_LINES, Scope};
+        out.inventories
+            .iter()
+            .filter_map(|r| {
+                let cells = r.inventory.crf.as_ref()?.summary().ok()?;
+                let info = |c: &covenant_core::gpc::SummaryCell| SummaryCellInfo {
+                    row: c.row,
+                    scope: c.scope.number(),
+                    value: c.value,
+                    keys: c.keys.iter().map(|k| k.code()).collect(),
+                };
+                let mut list: Vec<SummaryCellInfo> = cells
+                    .iter()
+                    .filter(|c| c.value.is_some() || !c.keys.is_empty())
+                    .map(info)
+                    .collect();
+                for line in &SUMMARY_LINES {
+                    for scope in Scope::ALL {
+                        if list.iter().any(|c| c.row == line.row && c.scope == scope.number()) {
+                            continue;
+                        }
+                        let key = if line.row == 6 {
+                            NotationKey::IncludedElsewhere
+                        } else {
+                            NotationKey::NotEstimated
+                        };
+                        list.push(SummaryCellInfo {
+                            row: line.row,
+                            scope: scope.number(),
+                            value: None,
+                            keys: vec![key.code()],
+                        });
+                    }
+                }
+                list.sort_by_key(|c| (c.row, c.scope));
+                Some((r.inventory.spec.id.as_str(), list))
+            })
+            .collect()
     }
 
     #[derive(Serialize)]
@@ -735,6 +900,9 @@ pub mod api {
         report: JsonReport<'a>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         plan_by_sector: Vec<(&'a str, Vec<(Sector, Decimal)>)>,
+        /// For each CRF inventory, its `eCRF_2` summary, by inventory id.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        crf_summary: Vec<(&'a str, Vec<SummaryCellInfo>)>,
     }
 
     fn csv_text<E: fmt::Display>(f: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> String {
@@ -992,6 +1160,133 @@ pub mod api {
             assert!(loaded().xlsx_workbook(Files { activity: "", ..files }, "A").is_err());
         }
 
+        /// The files of the golden CRF case (a fictitious Chilean city, every figure by hand).
+        fn villa_serena() -> (String, String) {
+            let golden =
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/villa-serena-2019/");
+            let read = |f: &str| std::fs::read_to_string(format!("{golden}{f}")).unwrap();
+            (read("inventories.csv"), read("crf_activity.csv"))
+        }
+
+        #[test]
+        fn catalog_lists_the_crf_lines_and_summary_rows() {
+            let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
+            let crf = &v["crf"];
+            let lines = crf["lines"].as_array().unwrap();
+            assert_eq!(lines.len(), 67);
+            assert_eq!(
+                lines[0],
+                serde_json::json!({"gpc_ref": "I.1.1", "sector": "stationary_energy",
+                    "subsector": "residential", "scope": 1, "level": "basic", "fixed_ne": false})
+            );
+            // The three generation lines of I.4.4 differ by sub-sector.
+            let generation: Vec<&str> = lines
+                .iter()
+                .filter(|l| l["gpc_ref"] == "I.4.4")
+                .map(|l| l["subsector"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                generation,
+                ["electricity_generation", "chp_generation", "heat_cold_generation"]
+            );
+            let rows = crf["summary_rows"].as_array().unwrap();
+            assert_eq!(rows.len(), 24);
+            assert_eq!(rows[1]["key"], "commercial");
+            assert_eq!(rows[2]["key"], "institutional");
+            assert_eq!(
+                rows[6],
+                serde_json::json!({"row": 11, "sector": "transportation",
+                "key": "on_road", "gpc": "II.1"})
+            );
+            assert_eq!(crf["sectors"][0], serde_json::json!(["stationary_energy", 10]));
+            assert_eq!(crf["sectors"][6], serde_json::json!(["out_of_scope", null]));
+            assert_eq!(crf["total_row"], 34);
+            assert_eq!(crf["default_gwp"], "ar5");
+            assert!(crf["units"].as_array().unwrap().iter().any(|u| u == "TJ"));
+        }
+
+        #[test]
+        fn crf_summary_is_the_ecrf_summary_of_crf_csv() {
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let e = loaded();
+            let r: serde_json::Value =
+                serde_json::from_str(&e.run_batch_with_progress(files, &mut |_| {})).unwrap();
+            assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{}", r["errors"]);
+            let summary = &r["crf_summary"][0];
+            assert_eq!(summary[0], "VS-2019");
+            let cells = summary[1].as_array().unwrap();
+            let cell = |row: u32, scope: u32| {
+                cells.iter().find(|c| c["row"] == row && c["scope"] == scope).cloned()
+            };
+            // Every sub-sector row × scope of crf.csv, value or notation keys.
+            let v: serde_json::Value = serde_json::from_str(&e.batch_outputs_json(files)).unwrap();
+            let crf_csv = v["crf_csv"].as_str().unwrap();
+            let rows = &r["inventories"][0]["inventory"]["crf"];
+            assert!(rows.is_object());
+            let summary_rows: serde_json::Value = serde_json::from_str(&e.catalog_json()).unwrap();
+            let summary_rows = summary_rows["crf"]["summary_rows"].as_array().unwrap().clone();
+            // crf.csv lists the sub-sector rows of eCRF_2 in order, three scopes each.
+            for (n, line) in crf_csv.lines().skip(1).enumerate() {
+                let f: Vec<&str> = line.split(',').collect();
+                let (scope, value, keys) = (f[4], f[5], f[6]);
+                let row = summary_rows[n / 3]["row"].as_u64().unwrap();
+                let scope = scope.trim_start_matches("scope_").parse().unwrap();
+                let c = cell(u32::try_from(row).unwrap(), scope).unwrap();
+                if value.is_empty() {
+                    assert!(c["value"].is_null(), "{line}");
+                    let ks: Vec<&str> =
+                        c["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+                    assert_eq!(ks.join(" / "), keys, "{line}");
+                } else {
+                    assert_eq!(c["value"], value, "{line}");
+                }
+            }
+            let n = crf_csv.lines().count() - 1;
+            assert_eq!(n, 24 * 3);
+            // The eCRF total row over the three scopes adds up to the README's figure.
+            let total: Vec<String> =
+                (1..=3).filter_map(|s| cell(34, s)?["value"].as_str().map(String::from)).collect();
+            assert_eq!(total.len(), 3);
+            assert_eq!(r["inventories"][0]["inventory"]["crf"]["totals"]["ecrf"], "379259.27252");
+            let sum = total.iter().map(|t| parse_decimal(t).unwrap()).sum::<Decimal>();
+            assert_eq!(format_decimal(sum), "379259.27252");
+        }
+
+        #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn ecrf_workbook_reads_back() {
+            use covenant_core::ecrf::{SummaryLine, read_workbook};
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let bytes = loaded().ecrf_workbook(files, "VS-2019").unwrap();
+            assert_eq!(&bytes[..2], b"PK");
+            let (wb, findings) = read_workbook(&bytes).unwrap();
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|f| f.severity() == covenant_core::error::kinds::Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(wb.year, Some(2019));
+            let total = wb.summary(SummaryLine::TotalEmissions).unwrap();
+            let sum = [&total.direct, &total.indirect, &total.outside]
+                .iter()
+                .filter_map(|e| e.value)
+                .sum::<Decimal>();
+            assert_eq!(format_decimal(sum), "379259.27252");
+            assert!(loaded().ecrf_workbook(files, "nope").unwrap_err().contains("'nope'"));
+        }
+
         #[test]
         fn catalog_lists_the_action_kinds() {
             let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
@@ -1136,12 +1431,13 @@ fn files<'a>(
     factors: Option<&'a str>,
     supply: Option<&'a str>,
     actions: Option<&'a str>,
+    crf_activity: Option<&'a str>,
 ) -> api::Files<'a> {
-    api::Files { inventories, activity, factors, supply, actions, crf_activity: None }
+    api::Files { inventories, activity, factors, supply, actions, crf_activity }
 }
 
-/// Runs a batch (the CSV texts; `factors`, `supply` and `actions` may be undefined), as a JSON
-/// string.
+/// Runs a batch (the CSV texts; `factors`, `supply`, `actions` and `crf_activity` may be
+/// undefined), as a JSON string.
 #[wasm_bindgen(js_name = runBatch)]
 pub fn run_batch(
     inventories: &str,
@@ -1149,8 +1445,16 @@ pub fn run_batch(
     factors: Option<String>,
     supply: Option<String>,
     actions: Option<String>,
+    crf_activity: Option<String>,
 ) -> Result<String, JsValue> {
-    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    let f = files(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+        actions.as_deref(),
+        crf_activity.as_deref(),
+    );
     Ok(engine()?.run_batch_files(f))
 }
 
@@ -1171,8 +1475,16 @@ pub fn run_batch_with_progress(
     supply: Option<String>,
     progress: &ProgressCallback,
     actions: Option<String>,
+    crf_activity: Option<String>,
 ) -> Result<String, JsValue> {
-    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    let f = files(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+        actions.as_deref(),
+        crf_activity.as_deref(),
+    );
     Ok(engine()?.run_batch_with_progress(f, &mut |rows| {
         progress.call_with(&JsValue::NULL, u32::try_from(rows).unwrap_or(u32::MAX));
     }))
@@ -1186,8 +1498,16 @@ pub fn batch_outputs(
     factors: Option<String>,
     supply: Option<String>,
     actions: Option<String>,
+    crf_activity: Option<String>,
 ) -> Result<String, JsValue> {
-    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    let f = files(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+        actions.as_deref(),
+        crf_activity.as_deref(),
+    );
     Ok(engine()?.batch_outputs_json(f))
 }
 
@@ -1201,9 +1521,40 @@ pub fn xlsx_workbook(
     supply: Option<String>,
     id: &str,
     actions: Option<String>,
+    crf_activity: Option<String>,
 ) -> Result<Vec<u8>, JsValue> {
-    let f = files(inventories, activity, factors.as_deref(), supply.as_deref(), actions.as_deref());
+    let f = files(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+        actions.as_deref(),
+        crf_activity.as_deref(),
+    );
     engine()?.xlsx_workbook(f, id).map_err(|e| JsError::new(&e).into())
+}
+
+/// The eCRF workbook of one inventory of a batch, as bytes (a `Uint8Array` in JS).
+#[cfg(feature = "xlsx")]
+#[wasm_bindgen(js_name = ecrfWorkbook)]
+pub fn ecrf_workbook(
+    inventories: &str,
+    activity: &str,
+    factors: Option<String>,
+    supply: Option<String>,
+    id: &str,
+    actions: Option<String>,
+    crf_activity: Option<String>,
+) -> Result<Vec<u8>, JsValue> {
+    let f = files(
+        inventories,
+        activity,
+        factors.as_deref(),
+        supply.as_deref(),
+        actions.as_deref(),
+        crf_activity.as_deref(),
+    );
+    engine()?.ecrf_workbook(f, id).map_err(|e| JsError::new(&e).into())
 }
 
 /// Rounds a decimal string for display (half away from zero).

@@ -32,6 +32,17 @@ pub enum CrfSector {
 }
 
 impl CrfSector {
+    /// Every sector, in the eCRF's order.
+    pub const ALL: [CrfSector; 7] = [
+        CrfSector::StationaryEnergy,
+        CrfSector::Transportation,
+        CrfSector::Waste,
+        CrfSector::Ippu,
+        CrfSector::Afolu,
+        CrfSector::Generation,
+        CrfSector::OutOfScope,
+    ];
+
     /// The label in the eCRF workbook.
     pub const fn label(self) -> &'static str {
         match self {

@@ -66,6 +66,12 @@ const KNOWN: &[Known] = &[
     (&["t", "tonne", "tonnes", "ton", "tons", "Mg"], 2, d(1000, 0)),
 ];
 
+/// The symbol of every activity unit the engine converts (energy, volume, mass), in order: any
+/// other unit is a count that converts only to itself.
+pub fn known_units() -> impl Iterator<Item = &'static str> {
+    KNOWN.iter().map(|k| k.0[0])
+}
+
 impl CrfUnit {
     /// Reads an activity unit. `None` for an empty text or one with characters no unit has.
     pub fn parse(s: &str) -> Option<CrfUnit> {

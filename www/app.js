@@ -11,6 +11,7 @@ import { addInventory, baselineOf, checkProject, emptyInventory, freshId, isEmpt
 import { createStore } from './js/store.js';
 import * as storage from './js/storage.js';
 import { renderComparison } from './js/views/comparison.js';
+import { renderCrf, renderCrfResults, wireCrf } from './js/views/crf.js';
 import { renderFactors, wireFactors } from './js/views/factors.js';
 import { renderGrid, wireGrid } from './js/views/grid.js';
 import { renderPlan, wirePlan } from './js/views/plan.js';
@@ -112,13 +113,17 @@ function renderNow() {
   renderQueued = false;
   const t0 = performance.now();
   renderToolbar();
+  // A CRF inventory shows its entry view and results instead of the SECAP tables (style.css).
+  document.body.dataset.framework = app.inventory().framework === 'crf' ? 'crf' : 'secap';
   renderSetup(app);
+  renderCrf(app);
   renderGrid(app);
   renderSupply(app);
   renderFactors(app);
   renderPlan(app);
   app.markDiagnostics('field');
   renderResults(app);
+  renderCrfResults(app);
   renderSummary(app);
   renderComparison(app);
   renderReport(app);
@@ -322,6 +327,7 @@ function wire() {
   wireSupply(app);
   wireFactors(app);
   wirePlan(app);
+  wireCrf(app);
   $('lang').addEventListener('change', async () => {
     const l = await loadLanguage($('lang').value);
     storage.setSavedLang(l);
@@ -343,7 +349,7 @@ function wire() {
     store.update('add', (p) => {
       const base = p.inventories[baselineOf(p, p.active)];
       return addInventory(p, emptyInventory('monitoring', { city: base.city, country: base.country, baseline: base.id,
-        approach: base.approach, gases: base.gases, release: base.release, gwp: base.gwp }));
+        approach: base.approach, gases: base.gases, release: base.release, gwp: base.gwp, framework: base.framework ?? 'secap' }));
     });
     app.afterRender(() => $('f-year')?.focus());
   });
@@ -422,7 +428,7 @@ function wire() {
   };
   $('export-outputs').addEventListener('click', exportWith(async () => {
     const o = await engine.outputs(store.get());
-    for (const name of ['emissions', 'summary', 'trajectory', 'crf', 'plan']) {
+    for (const name of ['emissions', 'summary', 'trajectory', 'crf', 'plan', 'crf_rows', 'crf_totals']) {
       if (o[`${name}_csv`] !== undefined) download(`${name}.csv`, o[`${name}_csv`], 'text/csv');
     }
   }));
@@ -433,7 +439,7 @@ function wire() {
   }));
   $('export-batch').addEventListener('click', exportWith(async () => {
     const f = await engine.batchFiles(store.get());
-    for (const name of ['inventories', 'activity', 'factors', 'supply', 'actions']) {
+    for (const name of ['inventories', 'activity', 'factors', 'supply', 'actions', 'crf_activity']) {
       if (f[name] !== undefined) download(`${name}.csv`, f[name], 'text/csv');
     }
   }));
@@ -443,6 +449,10 @@ function wire() {
   $('export-xlsx').addEventListener('click', exportWith(async () => {
     const id = app.inventory().id;
     download(`${id}.xlsx`, await engine.workbook(store.get(), id), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  }));
+  $('export-ecrf').addEventListener('click', exportWith(async () => {
+    const id = app.inventory().id;
+    download(`${id}-eCRF.xlsx`, await engine.ecrfWorkbook(store.get(), id), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   }));
   $('print').addEventListener('click', () => window.print());
 }

@@ -71,6 +71,13 @@ export const ACTION_FIELD_LABELS = { id: 'action_id', title: 'action_title', sec
   carrier: 'action_carrier', to_carrier: 'action_to_carrier', amount: 'action_amount', unit: 'unit', start_year: 'start_year',
   end_year: 'end_year', cost: 'cost', status: 'action_status', responsible: 'responsible' };
 
+/** The label of each field of a CRF row (the page's names of the columns of crf_activity.csv). */
+export const CRF_FIELD_LABELS = { line: 'crf_line', fuel: 'crf_fuel', amount: 'amount', unit: 'crf_unit', factor_unit: 'crf_factor_unit',
+  co2_factor: 'crf_co2_factor', ch4_factor: 'crf_ch4_factor', n2o_factor: 'crf_n2o_factor', co2e_factor: 'crf_co2e_factor',
+  biogenic_co2_factor: 'crf_biogenic_factor', co2_tco2e: 'crf_co2_t', ch4_tco2e: 'crf_ch4_t', n2o_tco2e: 'crf_n2o_t',
+  total_tco2e: 'crf_total_t', biogenic_co2_t: 'crf_biogenic_t', notation_key: 'crf_notation_key', explanation: 'crf_explanation',
+  description: 'crf_description', activity_source: 'crf_activity_source', factor_source: 'crf_factor_source' };
+
 /** A parameter as the officer reads it: labels for codes, numbers in the language's notation. */
 function param(code, name, value, params) {
   const v = String(value);
@@ -126,6 +133,7 @@ export function placeText(d, app) {
       const id = app?.project().inventories[p.inventory]?.actions?.[p.row]?.id || String(p.row + 1);
       return `${t('action_n', { n: id })}${p.field && ACTION_FIELD_LABELS[p.field] ? `, ${t(ACTION_FIELD_LABELS[p.field])}` : ''}`;
     }
+    case 'crf': return `${t('crf_row', { n: p.row + 1 })}${p.field && CRF_FIELD_LABELS[p.field] ? `, ${t(CRF_FIELD_LABELS[p.field])}` : ''}`;
     default: return '';
   }
 }
@@ -147,6 +155,7 @@ export function targetOf(d) {
       return q(`[data-supply="${p.row}:${CSS.escape(field)}"]`) ?? q(`[data-supply="${p.row}:item"]`);
     }
     case 'action': return q(`[data-action="${p.row}:${CSS.escape(p.field ?? 'id')}"]`) ?? q(`[data-action="${p.row}:id"]`);
+    case 'crf': return q(`[data-crf="${p.row}:${CSS.escape(p.field ?? 'line')}"]`) ?? q(`[data-crf="${p.row}:line"]`);
     default: return null;
   }
 }

@@ -114,6 +114,7 @@ export const outputs = async (project) => request('outputs', { project: await sy
 export const report = async (project) => request('json', { project: await sync(project) });
 export const batchFiles = async (project) => request('files', { project: await sync(project) });
 export const workbook = async (project, inventory) => request('xlsx', { project: await sync(project), inventory });
+export const ecrfWorkbook = async (project, inventory) => request('ecrf', { project: await sync(project), inventory });
 /** Deletes a stored project (after the saves asked for before). */
 export const remove = (projectId) => request('delete', { projectId });
 /** Saves a project in the browser's storage (the worker writes it, so the page never waits for it). */

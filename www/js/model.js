@@ -15,7 +15,7 @@ const uid = () => crypto.randomUUID();
 export function emptyInventory(kind = 'baseline', fields = {}) {
   return { uid: uid(), id: '', city: '', country: 'IT', year: '', kind, baseline: '', population: '', approach: 'ipcc',
     gases: 'co2', release: '', gwp: '', target: { year: '', pct: '', kind: 'absolute', population: '' }, chp: null,
-    cells: {}, overrides: {}, supply: [], actions: [], ...fields };
+    cells: {}, overrides: {}, supply: [], actions: [], framework: 'secap', crf: [], ...fields };
 }
 
 export function newProject(name = '') {
@@ -26,7 +26,8 @@ export function newProject(name = '') {
 /** True when nothing was entered (a new project). */
 export function isEmpty(p) {
   return p.inventories.every((x) => Object.keys(x.cells).length === 0 && Object.keys(x.overrides).length === 0
-    && x.supply.length === 0 && (x.actions ?? []).length === 0 && x.city === '' && x.population === '' && x.year === '');
+    && x.supply.length === 0 && (x.actions ?? []).length === 0 && (x.crf ?? []).length === 0 && x.city === '' && x.population === ''
+    && x.year === '');
 }
 
 /** A fresh inventory id, unique in the project. */
@@ -110,6 +111,42 @@ export function withAction(x, k, a) {
   return { ...x, actions };
 }
 
+// ---------- CRF inventories ----------
+
+/** The fields of a CRF row the officer enters (besides its line), as the columns of crf_activity.csv name them. */
+export const CRF_TEXT_FIELDS = ['fuel', 'unit', 'factor_unit', 'notation_key', 'explanation', 'description', 'activity_source', 'factor_source'];
+export const CRF_NUMBER_FIELDS = ['amount', 'co2_factor', 'ch4_factor', 'n2o_factor', 'co2e_factor', 'biogenic_co2_factor',
+  'co2_tco2e', 'ch4_tco2e', 'n2o_tco2e', 'total_tco2e', 'biogenic_co2_t'];
+export const CRF_COLUMNS = ['inventory_id', 'gpc_ref', 'crf_subsector', 'scope', 'fuel', 'amount', 'unit', 'factor_unit', 'co2_factor',
+  'ch4_factor', 'n2o_factor', 'co2e_factor', 'biogenic_co2_factor', 'co2_tco2e', 'ch4_tco2e', 'n2o_tco2e', 'total_tco2e', 'biogenic_co2_t',
+  'notation_key', 'explanation', 'description', 'activity_source', 'factor_source'];
+
+/** The key of a line of the CRF (of the engine's catalogue): its GPC reference, sub-sector and scope. */
+export const crfLineKey = (l) => `${l.gpc_ref ?? ''}|${l.subsector}|${l.scope}`;
+
+/** A new row of a CRF inventory, on `line` (a line key), nothing entered. */
+export function newCrfRow(line) {
+  const row = { uid: uid(), line };
+  for (const f of [...CRF_TEXT_FIELDS, ...CRF_NUMBER_FIELDS]) row[f] = '';
+  return row;
+}
+
+/** Inventory `x` with CRF row `k` replaced by `r` (removed when `r` is null). */
+export function withCrfRow(x, k, r) {
+  const crf = [...(x.crf ?? [])];
+  if (r === null) crf.splice(k, 1); else crf[k] = r;
+  return { ...x, crf };
+}
+
+/** Whether a CRF row has nothing entered but its line (it is not written: not entered yet). */
+export const crfRowEmpty = (r) => [...CRF_TEXT_FIELDS, ...CRF_NUMBER_FIELDS].every((f) => entry(r[f]) === '');
+
+/** A CRF inventory reports CO2-equivalents (the engine refuses `co2`). */
+export function withFramework(x, framework) {
+  if (framework === 'crf') return { ...x, framework, gases: 'co2e' };
+  return { ...x, framework: 'secap' };
+}
+
 // ---------- batch files ----------
 
 function csvField(v) {
@@ -137,7 +174,12 @@ export const entry = (v) => (v && typeof v === 'object' ? unread(v.text ?? '') :
  * the engine's messages point at a cell or a field, never at a file).
  */
 export function buildBatch(p) {
-  let inv = csvRow(INVENTORY_COLUMNS);
+  // The framework column and crf_activity.csv only when the project has a CRF inventory: a SECAP
+  // project writes what it always wrote.
+  const hasCrf = p.inventories.some((x) => x.framework === 'crf');
+  let inv = csvRow([...INVENTORY_COLUMNS, ...(hasCrf ? ['framework'] : [])]);
+  let crf = csvRow(CRF_COLUMNS);
+  let crfLine = 1;
   let act = csvRow(['inventory_id', 'sector', 'carrier', 'amount', 'unit', 'sustainable']);
   // Local calorific values and densities go in two more columns of factors.csv, when there are any.
   const fuel = p.inventories.some((x) => Object.values(x.overrides).some((o) => entry(o.ncv) !== '' || entry(o.density) !== ''));
@@ -145,7 +187,7 @@ export function buildBatch(p) {
   let fac = csvRow(['inventory_id', 'carrier', 'factor', 'source', ...(fuel ? ['ncv_gj_per_t', 'density_kg_per_l'] : [])]);
   let sup = csvRow(SUPPLY_COLUMNS);
   let actions = csvRow(ACTION_COLUMNS);
-  const lines = { inventories: {}, activity: {}, factors: {}, supply: {}, actions: {} };
+  const lines = { inventories: {}, activity: {}, factors: {}, supply: {}, actions: {}, crf: {} };
   let invLine = 1, actLine = 1, facLine = 1, supLine = 1, actionLine = 1;
   // Factor rows keep the order of the lines they were imported from (a user factor without a source
   // is named by its line in the outputs); new ones and rows of calorific values only come after.
@@ -159,7 +201,7 @@ export function buildBatch(p) {
     inv += csvRow([x.id, x.city, x.country, entry(x.year), x.kind, x.kind === 'monitoring' ? x.baseline : '',
       entry(x.population), x.approach, x.gases, x.release, hasTarget ? entry(tg.year) : '', hasTarget ? entry(tg.pct) : '',
       hasTarget ? tg.kind : '', hasTarget ? entry(tg.population) : '', x.gases === 'co2e' ? (x.gwp ?? '') : '',
-      x.chp?.heat ?? '', x.chp?.electricity ?? '']);
+      x.chp?.heat ?? '', x.chp?.electricity ?? '', ...(hasCrf ? [x.framework === 'crf' ? 'crf' : 'secap'] : [])]);
     lines.inventories[++invLine] = { inventory: i };
     for (const [key, c] of Object.entries(x.cells)) {
       const [sector, carrier] = key.split('|');
@@ -182,6 +224,18 @@ export function buildBatch(p) {
         fuel ? entry(r.amount) : '', fuel ? r.unit : '', entry(r.emissions)]);
       lines.supply[++supLine] = { inventory: i, row: k };
     });
+    // A CRF row with nothing entered but its line is not entered yet. The line is named by its
+    // reference, or by sub-sector and scope where the template gives none or several lines share it.
+    if (x.framework === 'crf') {
+      (x.crf ?? []).forEach((r, k) => {
+        if (crfRowEmpty(r)) return;
+        const [ref, subsector, scope] = r.line.split('|');
+        const byRef = ref !== '' && ref !== 'I.4.4';
+        crf += csvRow([x.id, ref, byRef ? '' : subsector, byRef ? '' : scope, r.fuel, entry(r.amount), r.unit, r.factor_unit,
+          ...CRF_NUMBER_FIELDS.slice(1).map((f) => entry(r[f])), r.notation_key, r.explanation, r.description, r.activity_source, r.factor_source]);
+        lines.crf[++crfLine] = { inventory: i, row: k };
+      });
+    }
     // An action without an amount is not entered yet (as an empty cell of the energy table).
     (x.actions ?? []).forEach((a, k) => {
       const amount = entry(a.amount);
@@ -196,7 +250,7 @@ export function buildBatch(p) {
     fac += csvRow(r.row);
     lines.factors[++facLine] = r.place;
   }
-  return { inv, act, fac, sup, actions, lines, hasFactors: facLine > 1, hasSupply: supLine > 1, hasActions: actionLine > 1 };
+  return { inv, act, fac, sup, actions, crf, lines, hasFactors: facLine > 1, hasSupply: supLine > 1, hasActions: actionLine > 1, hasCrf };
 }
 
 // ---------- imports: an engine report back into inventories ----------
@@ -216,6 +270,19 @@ export function inventoryFromResult(r, fuelDefaults = () => ({})) {
     release: s.release ?? '', gwp: s.gwp ?? '',
     chp: s.chp_efficiencies ? { heat: s.chp_efficiencies.heat, electricity: s.chp_efficiencies.electricity } : null,
   });
+  if (s.framework === 'crf') {
+    x.framework = 'crf';
+    const text = (v) => (v == null ? '' : String(v));
+    for (const { input: q } of r.inventory.crf?.rows ?? []) {
+      const line = `${q.line.gpc_ref ?? ''}|${q.line.subsector}|${String(q.line.scope).replace('scope_', '')}`;
+      x.crf.push({ ...newCrfRow(line), fuel: text(q.fuel), amount: text(q.amount), unit: text(q.unit), factor_unit: text(q.factor_unit),
+        co2_factor: text(q.factors.co2), ch4_factor: text(q.factors.ch4), n2o_factor: text(q.factors.n2o), co2e_factor: text(q.factors.co2e),
+        biogenic_co2_factor: text(q.factors.biogenic), co2_tco2e: text(q.emissions.co2), ch4_tco2e: text(q.emissions.ch4),
+        n2o_tco2e: text(q.emissions.n2o), total_tco2e: text(q.emissions.co2e), biogenic_co2_t: text(q.emissions.biogenic),
+        notation_key: text(q.key), explanation: text(q.explanation), description: text(q.description),
+        activity_source: text(q.activity_source), factor_source: text(q.factor_source) });
+    }
+  }
   if (s.target) {
     x.target = { year: String(s.target.year), pct: s.target.reduction_pct, kind: s.target.kind,
       population: s.target.population != null ? String(s.target.population) : '' };
@@ -294,6 +361,11 @@ export function checkProject(p) {
     if (!Array.isArray(x.actions) || x.actions.some((a) => typeof a !== 'object' || a === null)) return null;
     x.gwp ??= '';
     x.chp ??= null;
+    // Projects saved before CRF inventories hold SECAP inventories only.
+    x.framework = x.framework === 'crf' ? 'crf' : 'secap';
+    x.crf ??= [];
+    if (!Array.isArray(x.crf) || x.crf.some((r) => typeof r !== 'object' || r === null || typeof r.line !== 'string')) return null;
+    for (const r of x.crf) r.uid ??= uid();
     for (const c of Object.values(x.cells)) if (!Array.isArray(c?.parts)) return null;
   }
   p.id ??= uid();

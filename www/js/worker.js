@@ -2,7 +2,7 @@
 // and recomputations of large projects never block the page. Messages: init (the compiled module
 // and the factor tables), compute (a project → what the views show), import (files → the
 // inventories they hold), take (the picked inventories of the last import), outputs and files
-// (exports), xlsx (a workbook).
+// (exports), xlsx and ecrf (workbooks).
 
 import init, { batchOutputs, catalog, loadFactors, runBatchWithProgress } from '../pkg/covenant_wasm.js';
 import { buildBatch, fromReport } from './model.js';
@@ -18,10 +18,16 @@ const resolve = (project) => ({ ...project, inventories: project.inventories.map
 const LISTED = 300;
 
 const run = (b, progress = () => {}) => JSON.parse(runBatchWithProgress(b.inv, b.act,
-  b.hasFactors === false ? undefined : b.fac, b.hasSupply ? b.sup : undefined, progress, b.hasActions ? b.actions : undefined));
+  b.hasFactors === false ? undefined : b.fac, b.hasSupply ? b.sup : undefined, progress, b.hasActions ? b.actions : undefined,
+  b.hasCrf ? b.crf : undefined));
+
+/** The optional files of a batch the page wrote, as the engine's functions take them after the two required ones. */
+const optional = (b) => [b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined];
 
 const FILE_OF = { 'inventories.csv': 'inventories', 'activity.csv': 'activity', 'factors.csv': 'factors', 'supply.csv': 'supply',
-  'actions.csv': 'actions' };
+  'actions.csv': 'actions', 'crf_activity.csv': 'crf' };
+/** The field of a CRF row each column of crf_activity.csv is entered in (the line is one choice). */
+const CRF_FIELD = { gpc_ref: 'line', crf_subsector: 'line', scope: 'line', inventory_id: 'line' };
 /** The set-up field that settles a warning about a plan (it has no line of its own). */
 const PLAN_FIELD = { plan_without_target: 'target_year', plan_needs_target_population: 'target_population' };
 /** The field of an action each column of actions.csv is entered in. */
@@ -41,6 +47,7 @@ function place(d, lines, ids) {
     case 'factors': return { inventory: map.inventory ?? byId ?? null, kind: 'factor', carrier: map.carrier, field: d.column ?? 'factor' };
     case 'supply': return { inventory: map.inventory, kind: 'supply', row: map.row, field: d.column ?? null };
     case 'actions': return { inventory: map.inventory, kind: 'action', row: map.row, field: ACTION_FIELD[d.column] ?? d.column ?? null };
+    case 'crf': return { inventory: map.inventory, kind: 'crf', row: map.row, field: CRF_FIELD[d.column] ?? d.column ?? 'line' };
     default: return { inventory: byId ?? null, kind: null };
   }
 }
@@ -62,7 +69,8 @@ function compute(project) {
     const r = byId.get(x.id);
     if (!r) return null;
     const inv = r.inventory;
-    return { total_emissions: inv.total_emissions, total_energy: inv.total_energy, per_capita_t: inv.per_capita_t,
+    // A CRF inventory's activity is not all energy: it has no total energy.
+    return { total_emissions: inv.total_emissions, total_energy: inv.crf ? null : inv.total_energy, per_capita_t: inv.per_capita_t,
       change_vs_baseline_pct: r.change_vs_baseline_pct, target: r.target, progress: r.progress, release: inv.release,
       trajectory: x.id === activeBase ? r.trajectory : null };
   });
@@ -72,6 +80,11 @@ function compute(project) {
     // Each action's row in the page, and the plan's reduction by sector (from the engine).
     for (const a of full.plan.actions) a.row = b.lines.actions[a.action.line]?.row ?? null;
     full.plan.by_sector = report.plan_by_sector?.find(([id]) => id === full.inventory.spec.id)?.[1] ?? [];
+  }
+  if (full?.inventory.crf) {
+    // Each CRF row's row in the page, and the eCRF_2 summary (from the engine).
+    for (const row of full.inventory.crf.rows) row.page_row = b.lines.crf[row.input.input_line]?.row ?? null;
+    full.crf_summary = report.crf_summary?.find(([id]) => id === full.inventory.spec.id)?.[1] ?? [];
   }
   const counts = project.inventories.map(() => 0);
   const diagnostics = [];
@@ -94,6 +107,7 @@ function compute(project) {
 
 function kindOf(text) {
   const header = text.slice(0, 4096).replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].toLowerCase();
+  if (/(^|,)\s*"?(gpc_ref|crf_subsector)"?\s*(,|$)/.test(header)) return 'crf';
   if (/(^|,)\s*"?action_id"?\s*(,|$)/.test(header)) return 'actions';
   if (/(^|,)\s*"?sector"?\s*(,|$)/.test(header)) return 'activity';
   if (/(^|,)\s*"?item"?\s*(,|$)/.test(header)) return 'supply';
@@ -116,11 +130,14 @@ async function importFiles(files, post) {
     texts[kind] = text;
     names[`${kind}.csv`] = f.name;
   }
-  if (!texts.inventories || !texts.activity) return { missing: true };
-  const total = countLines(texts.activity);
+  // CRF inventories need no activity.csv (as with the command line's --crf-activity).
+  if (!texts.inventories || (!texts.activity && !texts.crf)) return { missing: true };
+  texts.activity ??= 'inventory_id,sector,carrier,amount,unit\n';
+  const total = countLines(texts.activity) + (texts.crf ? countLines(texts.crf) : 0);
   post({ done: 0, total });
   const report = run({ inv: texts.inventories, act: texts.activity, fac: texts.factors, hasFactors: texts.factors !== undefined,
-    sup: texts.supply, hasSupply: texts.supply !== undefined, actions: texts.actions, hasActions: texts.actions !== undefined },
+    sup: texts.supply, hasSupply: texts.supply !== undefined, actions: texts.actions, hasActions: texts.actions !== undefined,
+    crf: texts.crf, hasCrf: texts.crf !== undefined },
   (rows) => post({ done: rows, total }));
   post({ done: total, total });
   imported = report;
@@ -132,6 +149,18 @@ async function importFiles(files, post) {
     }),
     errors, errorCount: report.errors.length,
   };
+}
+
+let workbookModule = null;
+/** The XLSX writer and the eCRF reader: a second, larger module, loaded the first time a workbook is asked for. */
+async function workbooks() {
+  workbookModule ??= (async () => {
+    const x = await import('../pkg/covenant_xlsx.js');
+    await x.default();
+    x.loadFactors(factors);
+    return x;
+  })();
+  try { return await workbookModule; } catch (e) { workbookModule = null; throw e; }
 }
 
 onmessage = async ({ data: m }) => {
@@ -190,23 +219,20 @@ onmessage = async ({ data: m }) => {
     }
     else if (m.type === 'outputs') {
       const b = buildBatch(m.project);
-      reply({ result: JSON.parse(batchOutputs(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined,
-        b.hasActions ? b.actions : undefined)) });
+      reply({ result: JSON.parse(batchOutputs(b.inv, b.act, ...optional(b), b.hasActions ? b.actions : undefined, b.hasCrf ? b.crf : undefined)) });
     } else if (m.type === 'json') {
       // The report of `covenant batch --format json`, without what only the page reads.
       const { plan_by_sector: _, ...report } = run(buildBatch(m.project));
       reply({ result: JSON.stringify(report, null, 2) });
     } else if (m.type === 'files') {
       const b = buildBatch(m.project);
-      reply({ result: { inventories: b.inv, activity: b.act, factors: b.fac, supply: b.sup, ...(b.hasActions ? { actions: b.actions } : {}) } });
-    } else if (m.type === 'xlsx') {
-      // The XLSX writer is a second, larger module, loaded the first time a workbook is asked for.
-      const x = await import('../pkg/covenant_xlsx.js');
-      await x.default();
-      x.loadFactors(factors);
+      reply({ result: { inventories: b.inv, activity: b.act, factors: b.fac, supply: b.sup, ...(b.hasActions ? { actions: b.actions } : {}),
+        ...(b.hasCrf ? { crf_activity: b.crf } : {}) } });
+    } else if (m.type === 'xlsx' || m.type === 'ecrf') {
+      const x = await workbooks();
       const b = buildBatch(m.project);
-      const bytes = x.xlsxWorkbook(b.inv, b.act, b.hasFactors ? b.fac : undefined, b.hasSupply ? b.sup : undefined, m.inventory,
-        b.hasActions ? b.actions : undefined);
+      const write = m.type === 'xlsx' ? x.xlsxWorkbook : x.ecrfWorkbook;
+      const bytes = write(b.inv, b.act, ...optional(b), m.inventory, b.hasActions ? b.actions : undefined, b.hasCrf ? b.crf : undefined);
       reply({ result: bytes });
     }
   } catch (e) {

@@ -66,7 +66,13 @@ test('every string the page asks for exists', () => {
     ...['not_started', 'ongoing', 'completed', 'postponed'].map((x) => `action_status.${x}`),
     ...['baseline', 'monitoring'].flatMap((x) => [x, `${x}_inventory`]),
     ...['ipcc', 'lca'].map((x) => `approach_${x}`), ...['co2', 'co2e'].map((x) => `gases_${x}`),
-    ...['field', 'cell', 'paste', 'supply', 'factor', 'add', 'remove', 'import', 'example', 'open', 'action'].map((x) => `edit.${x}`),
+    ...['field', 'cell', 'paste', 'supply', 'factor', 'add', 'remove', 'import', 'example', 'open', 'action', 'crf'].map((x) => `edit.${x}`),
+    // CRF inventories: the engine's sectors, sub-sectors (and the two summary rows of I.2), notation keys, origins.
+    ...CAT.crf.sectors.map(([s]) => `crf_sector.${s}`),
+    ...[...CAT.crf.lines.map((l) => l.subsector), ...CAT.crf.summary_rows.map((r) => r.key)].map((x) => `crf_subsector.${x}`),
+    ...CAT.crf.keys.map((k) => `notation.${k}`),
+    ...['key', 'entered', 'factors', 'release'].map((x) => `crf_origin.${x}`),
+    ...[1, 2, 3].map((n) => `crf_scope_column.${n}`),
   ]);
   const missing = [...used].filter((k) => !(k in files.en));
   assert.deepEqual(missing, []);

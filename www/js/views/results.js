@@ -19,6 +19,7 @@ function readProblemAt(app, p) {
   else if (p.kind === 'factor') v = x.overrides[p.carrier]?.factor;
   else if (p.kind === 'supply') v = x.supply[p.row]?.[{ electricity_mwh: 'electricity', heat_mwh: 'heat', emissions_t: 'emissions' }[p.field] ?? p.field];
   else if (p.kind === 'action') v = x.actions?.[p.row]?.[p.field];
+  else if (p.kind === 'crf') v = x.crf?.[p.row]?.[p.field];
   else if (p.kind === 'field') v = { year: x.year, population: x.population, target_year: x.target.year, target_reduction_pct: x.target.pct, target_population: x.target.population }[p.field];
   const text = v && typeof v === 'object' ? v.text : undefined;
   const integer = (p.kind === 'field' && p.field !== 'target_reduction_pct') || (p.kind === 'action' && /_year$/.test(p.field));

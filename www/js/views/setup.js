@@ -3,7 +3,7 @@
 
 import { $, el } from '../dom.js';
 import { carrierLabel, countryName, fmt, fmtExact, read, readProblem, t } from '../i18n.js';
-import { baselineOf, entry, group } from '../model.js';
+import { baselineOf, entry, group, withFramework } from '../model.js';
 import { nationalFactor } from '../../pkg/covenant_wasm.js';
 
 let appRef = null;
@@ -20,6 +20,10 @@ export function readField(text, integer) {
 }
 
 const FIELDS = [
+  // SECAP (the Covenant of Mayors in Europe) or the CRF of the Global Covenant; a monitoring
+  // inventory keeps its baseline's.
+  { name: 'framework', label: 'framework', type: 'select', get: (x) => x.framework ?? 'secap', set: (x, v) => withFramework(x, v),
+    disabled: (x) => x.kind === 'monitoring', options: () => [['secap', t('framework_secap')], ['crf', t('framework_crf')]] },
   { name: 'city', label: 'city', type: 'text', get: (x) => x.city, set: (x, v) => ({ ...x, city: v }) },
   { name: 'country', label: 'country', type: 'select', get: (x) => x.country, set: (x, v) => ({ ...x, country: v }),
     options: (app) => app.countries() },
@@ -28,13 +32,14 @@ const FIELDS = [
   { name: 'approach', label: 'approach', type: 'select', get: (x) => x.approach, set: (x, v) => ({ ...x, approach: v }),
     options: () => [['ipcc', t('approach_ipcc')], ['lca', t('approach_lca')]] },
   { name: 'gases', label: 'gases', type: 'select', get: (x) => x.gases, set: (x, v) => withGasUnits({ ...x, gases: v }),
-    options: () => [['co2', t('gases_co2')], ['co2e', t('gases_co2e')]] },
+    disabled: (x) => x.framework === 'crf', options: () => [['co2', t('gases_co2')], ['co2e', t('gases_co2e')]] },
   { name: 'factor_set', label: 'release', type: 'select', get: (x) => x.release, set: (x, v) => ({ ...x, release: v }),
     options: (app) => app.cat.releases.map((r) => [r.default ? '' : r.id, r.default ? t('release_newest', { id: r.id }) : r.id])
       .sort((a, b) => (a[0] === '' ? -1 : b[0] === '' ? 1 : 0)) },
   { name: 'gwp', label: 'gwp', type: 'select', get: (x) => x.gwp ?? '', set: (x, v) => ({ ...x, gwp: v }),
     disabled: (x) => x.gases !== 'co2e',
-    options: (app, x) => [['', t('gwp_table')], ...releaseOf(app, x).gwp.map((g) => [g.code, `IPCC ${g.code.toUpperCase()}`])] },
+    options: (app, x) => [['', x.framework === 'crf' ? t('gwp_default', { gwp: `IPCC ${app.cat.crf.default_gwp.toUpperCase()}` }) : t('gwp_table')],
+      ...releaseOf(app, x).gwp.map((g) => [g.code, `IPCC ${g.code.toUpperCase()}`])] },
 ];
 
 const TARGET_FIELDS = [

@@ -75,6 +75,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         factors_dir: Option<PathBuf>,
     },
+    /// Read, check and import eCRF workbooks (the Global Covenant of Mayors' Common Reporting
+    /// Framework).
+    Ecrf {
+        #[command(subcommand)]
+        action: EcrfAction,
+    },
     /// Write a realistic synthetic batch (deterministic from the seed).
     #[command(
         after_help = "Examples:\n  covenant generate --inventories 1000 --rows 100 --seed 42 --out synthetic/\n  covenant generate --inventories 10000 --rows 100 --heavy --out heavy/"
@@ -97,6 +103,66 @@ enum Command {
         #[arg(long)]
         heavy: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum EcrfAction {
+    /// Import filled eCRF workbooks: one CRF inventory per workbook, computed like a batch.
+    ///
+    /// Writes in DIR the batch input derived from the workbooks (inventories.csv,
+    /// crf_activity.csv: edit them and run `covenant batch` again) and the outputs of the batch
+    /// (summary.csv, crf.csv, crf_rows.csv, crf_totals.csv …). The workbooks' own factors and
+    /// emissions are kept; an activity without a factor is a gap, read as not estimated (NE)
+    /// unless --fill-factors.
+    #[command(
+        after_help = "Examples:\n  covenant ecrf import city-2019.xlsx --out city-2019/\n  covenant ecrf import *.xlsx --out imported/ --fill-factors --approach lca\n\nExit codes: 0 imported (warnings only); 1 errors in a workbook (FILE:SHEET!CELL: message), nothing written; 2 usage error; 3 the outputs could not be written."
+    )]
+    Import {
+        /// The workbooks (.xlsx).
+        #[arg(required = true, value_name = "WORKBOOK")]
+        workbooks: Vec<PathBuf>,
+        /// Output directory, replaced as a whole: new, empty, or holding only covenant's outputs.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[command(flatten)]
+        common: EcrfArgs,
+    },
+    /// Check filled eCRF workbooks without writing anything: every finding as
+    /// FILE:SHEET!CELL: message.
+    ///
+    /// eCRF_2 sub-totals and totals against the eCRF_3 rows (the template's tolerance, 0.5 %),
+    /// each row's emissions against activity × factors, the gases against the CO2-eq factor and
+    /// total under the declared GWP, notation keys without an explanation, activity without a
+    /// factor, numbers stored as text, unknown labels (with the nearest known one).
+    #[command(
+        after_help = "Examples:\n  covenant ecrf check city-2019.xlsx\n  covenant ecrf check --quiet *.xlsx\n\nExit codes: 0 no errors (warnings only); 1 errors; 2 usage error."
+    )]
+    Check {
+        /// The workbooks (.xlsx).
+        #[arg(required = true, value_name = "WORKBOOK")]
+        workbooks: Vec<PathBuf>,
+        #[command(flatten)]
+        common: EcrfArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct EcrfArgs {
+    /// Compute an activity without a factor in the workbook with the factor release's factors
+    /// (IPCC 2006 for fuels, the grid factor of the country and year for electricity) and
+    /// report the emissions added.
+    #[arg(long)]
+    fill_factors: bool,
+    /// The approach of the derived inventories (ipcc or lca): which grid factors fill a gap of
+    /// electricity. [default: the batch format's]
+    #[arg(long, value_name = "APPROACH")]
+    approach: Option<String>,
+    /// Read factor releases from this directory instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    factors_dir: Option<PathBuf>,
+    /// Print errors only: no warnings, no summary line.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +238,10 @@ struct BatchArgs {
     /// Also write one workbook per inventory (laid out like the SECAP template) in this directory.
     #[arg(long, value_name = "DIR", requires = "out")]
     xlsx: Option<PathBuf>,
+    /// Also write one eCRF workbook per inventory (the Global Covenant's eCRF_1, eCRF_2 and
+    /// eCRF_3 sheets; SECAP inventories mapped to the CRF) in this directory.
+    #[arg(long, value_name = "DIR", requires = "out")]
+    ecrf: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -221,6 +291,7 @@ pub fn run(
         Command::Factors { action, factors_dir } => {
             factors_command(action, factors_dir.as_deref(), stdout)
         }
+        Command::Ecrf { action } => ecrf_command(action, stderr),
         Command::Generate { inventories, rows, seed, out, heavy } => {
             let profile = if heavy { synth::Profile::OutputHeavy } else { synth::Profile::Typical };
             generate_command(profile, inventories, rows, seed, &out, stderr)
@@ -334,7 +405,14 @@ fn batch_command(
     .flatten()
     .map(PathBuf::as_path)
     .collect();
-    let dest = match a.out.as_deref().map(|o| Destination::prepare(o, a.xlsx.as_deref(), &inputs)) {
+    let books: Vec<(Place, &Path)> = [
+        a.xlsx.as_deref().map(|x| (Place::Workbooks, x)),
+        a.ecrf.as_deref().map(|x| (Place::Ecrf, x)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let dest = match a.out.as_deref().map(|o| Destination::prepare(o, &books, &inputs)) {
         None => None,
         Some(Ok(d)) => Some(d),
         Some(Err(e)) => return Ok(output_failed(&e, stderr)),
@@ -363,8 +441,8 @@ fn batch_command(
     // CSV outputs only: the tables of every cell are written into the staging directory while
     // the inventories are computed, so that no inventory keeps its cells (the JSON report and
     // the workbooks need them).
-    let staged = match (&dest, a.format, &a.xlsx) {
-        (Some(d), None | Some(Format::Csv), None) => match d.stage() {
+    let staged = match (&dest, a.format, books.is_empty()) {
+        (Some(d), None | Some(Format::Csv), true) => match d.stage() {
             Ok(s) => Some(s),
             Err(e) => return Ok(output_failed(&e, stderr)),
         },
@@ -405,7 +483,7 @@ fn batch_command(
                 plans: a.actions.is_some(),
                 crf: a.crf_activity.is_some(),
             };
-            if let Err(e) = write_outputs(dest, staged, &out, extras, threads) {
+            if let Err(e) = write_outputs(dest, staged, &out, extras, &[], threads) {
                 return Ok(output_failed(&e, stderr));
             }
             if !a.quiet {
@@ -516,6 +594,7 @@ fn write_outputs(
     staged: Option<output::Staged<'_>>,
     out: &BatchOutput,
     Extras { keep_going, plans, crf }: Extras,
+    inputs: &[(&str, &str)],
     threads: usize,
 ) -> std::result::Result<(), OutputError> {
     let cells_written = staged.is_some();
@@ -545,7 +624,32 @@ fn write_outputs(
             Box::new(|w| Ok(batch::write_errors(w, &out.errors)?)),
         );
     }
-    if dest.has_workbooks() {
+    for &(name, text) in inputs {
+        jobs.whole(
+            Place::Out,
+            name.into(),
+            Box::new(move |w| {
+                w.extend_from_slice(text.as_bytes());
+                Ok(())
+            }),
+        );
+    }
+    if dest.has_workbooks(Place::Ecrf) {
+        let mut taken = std::collections::BTreeSet::new();
+        for r in inv {
+            let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
+            jobs.whole(
+                Place::Ecrf,
+                name,
+                Box::new(move |w| {
+                    let wb = covenant_core::ecrf::convert::to_workbook(&r.inventory)?;
+                    w.extend_from_slice(&covenant_core::ecrf::write_workbook(&wb)?);
+                    Ok(())
+                }),
+            );
+        }
+    }
+    if dest.has_workbooks(Place::Workbooks) {
         let mut taken = std::collections::BTreeSet::new();
         for r in inv {
             let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
@@ -728,4 +832,133 @@ fn generate_command(
         out.display()
     )?;
     Ok(EXIT_OK)
+}
+
+/// `covenant ecrf import` and `covenant ecrf check`.
+fn ecrf_command(action: EcrfAction, stderr: &mut dyn Write) -> Result<u8> {
+    use covenant_core::ecrf::{self, import};
+    let (workbooks, out, common) = match &action {
+        EcrfAction::Import { workbooks, out, common } => (workbooks, Some(out), common),
+        EcrfAction::Check { workbooks, common } => (workbooks, None, common),
+    };
+    let approach = common
+        .approach
+        .as_deref()
+        .map(|a| {
+            covenant_core::Approach::parse_code(a).map_err(|e| anyhow::anyhow!("--approach: {e}"))
+        })
+        .transpose()?;
+    let catalog = catalog(common.factors_dir.as_deref())?;
+    let started = std::time::Instant::now();
+    // The output directory is checked and locked before anything is read.
+    let inputs: Vec<&Path> = workbooks.iter().map(PathBuf::as_path).collect();
+    let dest = match out.map(|o| Destination::prepare(o, &[], &inputs)) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => return Ok(output_failed(&e, stderr)),
+    };
+    let mut w = BufWriter::new(&mut *stderr);
+    let mut unreadable = 0usize;
+    let mut read = Vec::new();
+    for path in workbooks {
+        let name = display_name(path);
+        let bytes = match std::fs::metadata(path) {
+            Ok(m) if m.len() > ecrf::read::MAX_BYTES as u64 => Err(format!(
+                "{} bytes, more than the {} an eCRF workbook is read with",
+                m.len(),
+                ecrf::read::MAX_BYTES
+            )),
+            Ok(_) => std::fs::read(path).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                // A file that cannot be opened is a usage error, as for the batch's inputs.
+                bail!("cannot read '{}': {e}", path.display());
+            }
+        };
+        match ecrf::read_located(&bytes) {
+            Ok((wb, pos, findings)) => read.push((name, wb, pos, findings)),
+            Err(e) => {
+                writeln!(w, "{name}: {e}")?;
+                unreadable += 1;
+            }
+        }
+    }
+    let books: Vec<import::Book<'_>> = read
+        .iter()
+        .map(|(file, workbook, positions, _)| import::Book { file, workbook, positions })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let opts = import::ImportOptions { fill_factors: common.fill_factors, approach, threads };
+    let imported = import::import(&books, &catalog, opts);
+    // The reader's findings first, then the import's, workbook by workbook.
+    let mut findings: Vec<import::BookFinding> = Vec::new();
+    for (file, _, _, list) in &read {
+        findings.extend(
+            list.iter().map(|f| import::BookFinding { file: file.clone(), finding: f.clone() }),
+        );
+        findings.extend(imported.findings.iter().filter(|f| &f.file == file).cloned());
+    }
+    let is_error = |f: &import::BookFinding| {
+        f.finding.severity() == covenant_core::error::kinds::Severity::Error
+    };
+    let errors = findings.iter().filter(|f| is_error(f)).count() + unreadable;
+    let warnings = findings.len() + unreadable - errors;
+    for f in &findings {
+        if is_error(f) || !common.quiet {
+            writeln!(w, "{f}")?;
+        }
+    }
+    let n = workbooks.len();
+    let plural =
+        |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    match (&action, dest) {
+        (EcrfAction::Import { out, .. }, Some(dest)) => {
+            if errors > 0 {
+                writeln!(
+                    w,
+                    "covenant: {}; nothing written to '{}'",
+                    plural(errors, "error", "errors"),
+                    out.display()
+                )?;
+                w.flush()?;
+                return Ok(EXIT_INPUT);
+            }
+            let extras = Extras { keep_going: false, plans: false, crf: true };
+            let inputs = [
+                (import::INVENTORIES_FILE, imported.inventories_csv.as_str()),
+                (import::CRF_ACTIVITY_FILE, imported.crf_activity_csv.as_str()),
+            ];
+            if let Err(e) = write_outputs(&dest, None, &imported.output, extras, &inputs, threads) {
+                w.flush()?;
+                drop(w);
+                return Ok(output_failed(&e, stderr));
+            }
+            if !common.quiet {
+                writeln!(
+                    w,
+                    "covenant: {} imported ({}) in {:.2} s; inputs and outputs in '{}'",
+                    plural(n, "workbook", "workbooks"),
+                    plural(warnings, "warning", "warnings"),
+                    started.elapsed().as_secs_f64(),
+                    out.display()
+                )?;
+            }
+        }
+        _ => {
+            if !common.quiet || errors > 0 {
+                writeln!(
+                    w,
+                    "covenant: {} checked: {}, {}",
+                    plural(n, "workbook", "workbooks"),
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings")
+                )?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(if errors > 0 { EXIT_INPUT } else { EXIT_OK })
 }

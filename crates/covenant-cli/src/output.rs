@@ -126,8 +126,9 @@ impl Target {
 #[derive(Debug)]
 pub struct Destination {
     out: Target,
-    /// `--xlsx`: a directory inside `--out` (relative to it), or one of its own.
-    xlsx: Option<Xlsx>,
+    /// The workbook directories (`--xlsx`, `--ecrf`): each inside `--out` (relative to it), or
+    /// one of its own.
+    books: Vec<(Place, Xlsx)>,
 }
 
 #[derive(Debug)]
@@ -375,7 +376,7 @@ impl Destination {
     /// directory is refused; a directory another run is writing to, too.
     pub fn prepare(
         out: &Path,
-        xlsx: Option<&Path>,
+        books: &[(Place, &Path)],
         inputs: &[&Path],
     ) -> Result<Destination, OutputError> {
         let target = |dir: &Path, csv: bool| -> Result<Target, OutputError> {
@@ -384,10 +385,19 @@ impl Destination {
             Ok(Target { shown: dir.to_path_buf(), parent, name, csv, _lock: lock })
         };
         let out_path = resolve(out).map(|(p, n)| p.join(n))?;
-        let xlsx = match xlsx {
-            None => None,
-            Some(x) => {
-                let abs = normalized(x).map_err(io_err)?;
+        let mut placed: Vec<(Place, Xlsx, PathBuf)> = Vec::new();
+        for &(place, x) in books {
+            let abs = normalized(x).map_err(io_err)?;
+            if let Some((_, _, other)) =
+                placed.iter().find(|(_, _, p)| p.starts_with(&abs) || abs.starts_with(p))
+            {
+                return Err(usage(anyhow!(
+                    "the workbook directories '{}' and '{}' overlap; give two separate ones",
+                    x.display(),
+                    other.display()
+                )));
+            }
+            let xlsx = {
                 if out_path.starts_with(&abs) && abs != out_path {
                     return Err(usage(anyhow!(
                         "the workbook directory '{}' contains the output directory '{}'; give one inside it or beside it",
@@ -407,16 +417,20 @@ impl Destination {
                                 x.display()
                             )));
                         }
-                        Some(Xlsx::Inside(rel.to_path_buf()))
+                        Xlsx::Inside(rel.to_path_buf())
                     }
-                    Err(_) => Some(Xlsx::Separate(target(x, false)?)),
+                    Err(_) => Xlsx::Separate(target(x, false)?),
                 }
-            }
-        };
+            };
+            placed.push((place, xlsx, abs));
+        }
+        let books: Vec<(Place, Xlsx)> = placed.into_iter().map(|(p, x, _)| (p, x)).collect();
         let out_t = target(out, true)?;
         let mut dirs = vec![&out_t];
-        if let Some(Xlsx::Separate(t)) = &xlsx {
-            dirs.push(t);
+        for (_, x) in &books {
+            if let Xlsx::Separate(t) = x {
+                dirs.push(t);
+            }
         }
         for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
             let Ok(input_abs) = input.canonicalize() else { continue };
@@ -434,22 +448,24 @@ impl Destination {
             check_contents(t)?;
             remove_leftovers(t);
         }
-        Ok(Destination { out: out_t, xlsx })
+        Ok(Destination { out: out_t, books })
     }
 
-    /// Whether workbooks are written (`--xlsx`).
-    pub fn has_workbooks(&self) -> bool {
-        self.xlsx.is_some()
+    /// Whether workbooks of a place are written (`--xlsx`, `--ecrf`).
+    pub fn has_workbooks(&self, place: Place) -> bool {
+        self.books.iter().any(|(p, _)| *p == place)
     }
 
     /// New, empty staging directories beside the targets.
     pub fn stage(&self) -> Result<Staged<'_>, OutputError> {
         let out = Stage::new(&self.out)?;
-        let xlsx = match &self.xlsx {
-            Some(Xlsx::Separate(t)) => Some(Stage::new(t)?),
-            _ => None,
-        };
-        Ok(Staged { dest: self, out, xlsx })
+        let mut books = Vec::new();
+        for (place, x) in &self.books {
+            if let Xlsx::Separate(t) = x {
+                books.push((*place, Stage::new(t)?, t));
+            }
+        }
+        Ok(Staged { dest: self, out, books })
     }
 }
 
@@ -509,13 +525,14 @@ impl Stage {
 pub struct Staged<'a> {
     dest: &'a Destination,
     out: Stage,
-    xlsx: Option<Stage>,
+    /// The workbook directories of their own, staged.
+    books: Vec<(Place, Stage, &'a Target)>,
 }
 
 impl Drop for Staged<'_> {
     /// A run that stops before its switch leaves nothing behind.
     fn drop(&mut self) {
-        for s in std::iter::once(&self.out).chain(self.xlsx.as_ref()) {
+        for s in std::iter::once(&self.out).chain(self.books.iter().map(|(_, s, _)| s)) {
             // Never switched: everything in it is this run's.
             if s.dir.exists() {
                 let _ = fs::remove_dir_all(&s.dir);
@@ -531,14 +548,18 @@ pub enum Place {
     Out,
     /// `--xlsx`.
     Workbooks,
+    /// `--ecrf`.
+    Ecrf,
 }
 
 impl Staged<'_> {
     /// The staging directory of a place and where its files are listed.
     fn stage_of(&self, place: Place) -> (&Stage, PathBuf) {
-        match (place, &self.dest.xlsx, &self.xlsx) {
-            (Place::Workbooks, Some(Xlsx::Inside(rel)), _) => (&self.out, rel.clone()),
-            (Place::Workbooks, Some(Xlsx::Separate(_)), Some(s)) => (s, PathBuf::new()),
+        if let Some((_, s, _)) = self.books.iter().find(|(p, _, _)| *p == place) {
+            return (s, PathBuf::new());
+        }
+        match self.dest.books.iter().find(|(p, _)| *p == place) {
+            Some((_, Xlsx::Inside(rel))) => (&self.out, rel.clone()),
             _ => (&self.out, PathBuf::new()),
         }
     }
@@ -578,7 +599,7 @@ impl Staged<'_> {
 
     /// Switches every staged directory into place, each in one step, `--out` first.
     pub fn commit(self) -> Result<(), OutputError> {
-        for s in std::iter::once(&self.out).chain(self.xlsx.as_ref()) {
+        for s in std::iter::once(&self.out).chain(self.books.iter().map(|(_, s, _)| s)) {
             s.seal()
                 .with_context(|| format!("cannot write in '{}'", s.dir.display()))
                 .map_err(io_err)?;
@@ -586,7 +607,7 @@ impl Staged<'_> {
         checkpoint();
         switch(&self.out.dir, &self.dest.out)?;
         checkpoint();
-        if let (Some(stage), Some(Xlsx::Separate(t))) = (&self.xlsx, &self.dest.xlsx) {
+        for (_, stage, t) in &self.books {
             switch(&stage.dir, t)?;
             checkpoint();
         }

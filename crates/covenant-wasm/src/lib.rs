@@ -1088,7 +1088,11 @@ pub mod api {
             unique.sort_unstable();
             unique.dedup();
             assert_eq!(unique.len(), codes.len(), "a code is listed twice");
-            assert_eq!(codes.len(), ErrorKind::CODES.len() + Warning::CODES.len());
+            let findings = covenant_core::ecrf::FindingKind::CODES;
+            assert_eq!(codes.len(), ErrorKind::CODES.len() + Warning::CODES.len() + findings.len());
+            for code in findings {
+                assert_eq!(list.iter().filter(|d| d["code"] == *code).count(), 1, "{code}");
+            }
             for (codes, severity) in [(ErrorKind::CODES, "error"), (Warning::CODES, "warning")] {
                 for code in codes {
                     let found: Vec<_> = list.iter().filter(|d| d["code"] == *code).collect();

@@ -180,7 +180,7 @@ pub fn to_workbook(inv: &Inventory) -> Result<Workbook, Error> {
     wb.summary = summary(crf)?;
     // eCRF_3: the rows, line by line in template order.
     for line in &LINES {
-        for r in crf.rows.iter().filter(|r| std::ptr::eq(r.input.line, line)) {
+        for r in crf.rows.iter().filter(|r| r.input.line.template_row == line.template_row) {
             wb.detail.push(detail_row(r, line));
         }
     }
@@ -220,6 +220,9 @@ fn detail_row(r: &CrfRowResult, line: &Line) -> DetailRow {
     }
 }
 
+/// The explanation of the `NE` written where an inventory has no rows.
+pub const NOT_ESTIMATED: &str = "NE: not estimated (no data in the inventory)";
+
 /// `eCRF_2` of an inventory's rows.
 fn summary(crf: &CrfInventory) -> Result<Vec<SummaryRow>, Error> {
     let cells = crf.summary()?;
@@ -227,17 +230,22 @@ fn summary(crf: &CrfInventory) -> Result<Vec<SummaryRow>, Error> {
     for &line in SummaryLine::ALL {
         let mut row = SummaryRow::template(line);
         let mut notes: Vec<String> = row.comment.take().into_iter().collect();
+        let mut not_estimated = false;
         for &scope in line.value_scopes() {
             let cell = cells.iter().find(|c| c.row == line.row() && c.scope == gpc_scope(scope));
             let entry = row.entry_mut(scope);
             match cell {
                 Some(c) if c.value.is_some() => *entry = Entry { value: c.value, key: None },
-                Some(c) if !c.keys.is_empty() => entry.key = Some(c.keys[0]),
+                // A total without numbers stays empty: its rows give their keys.
+                Some(c) if !c.keys.is_empty() && !line.is_total() => entry.key = Some(c.keys[0]),
                 _ if line == SummaryLine::TotalEmissions && scope == ScopeLabel::Direct => {
                     *entry = Entry::value(Decimal::ZERO);
                 }
                 _ if line.is_total() => {}
-                _ if entry.key.is_none() => entry.key = Some(NotationKey::NotEstimated),
+                _ if entry.key.is_none() => {
+                    entry.key = Some(NotationKey::NotEstimated);
+                    not_estimated = true;
+                }
                 _ => {}
             }
         }
@@ -250,6 +258,9 @@ fn summary(crf: &CrfInventory) -> Result<Vec<SummaryRow>, Error> {
             {
                 notes.push(e.clone());
             }
+        }
+        if not_estimated {
+            notes.push(NOT_ESTIMATED.to_string());
         }
         if line == SummaryLine::TotalStationary {
             let hidden: Vec<&str> = [

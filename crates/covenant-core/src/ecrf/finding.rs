@@ -88,10 +88,63 @@ pub enum FindingKind {
         /// The workbook's year.
         expected: i32,
     },
+    /// An `eCRF_3` row whose sector, sub-sector, scope and GPC reference name no line of the
+    /// CRF: its numbers are not read.
+    UnplacedRow {
+        /// The sector as written.
+        sector: String,
+        /// The sub-sector as written.
+        subsector: String,
+    },
+    /// An `eCRF_3` row with an activity but neither an emission factor nor emissions: read as
+    /// not estimated (`NE`), unless the gaps are filled from the factor release.
+    ActivityWithoutFactor {
+        /// The amount as read.
+        amount: String,
+        /// The unit as written.
+        unit: String,
+    },
+    /// An activity without a factor in the workbook, computed with the factor release's.
+    FactorFilled {
+        /// The emissions added, t CO2-eq.
+        tco2e: String,
+        /// The factors' source.
+        source: String,
+    },
+    /// An `eCRF_2` value that differs from what the `eCRF_3` rows add up to by more than the
+    /// template's tolerance (0.5 %).
+    SummaryMismatch {
+        /// The `eCRF_2` row's label.
+        line: &'static str,
+        /// The value in the workbook (`None`: the cell has none).
+        given: Option<String>,
+        /// What the rows add up to.
+        rows: String,
+    },
+    /// An `eCRF_3` row with a notation key other than `NE` and no explanation (in its
+    /// "Emission factor - Description" or the comment of its `eCRF_2` row): read as `NE`.
+    RowKeyWithoutExplanation {
+        /// The key.
+        key: &'static str,
+    },
+    /// What the engine found in the inventory derived from the workbook (a value it refuses, a
+    /// row whose numbers disagree), with the engine's code and parameters, at the cell the
+    /// value came from.
+    Engine {
+        /// The engine's code ([`crate::error::ErrorKind::code`],
+        /// [`crate::error::Warning::code`]).
+        code: &'static str,
+        /// Whether it is an error.
+        error: bool,
+        /// The engine's parameters.
+        params: Params,
+        /// The engine's English message.
+        message: String,
+    },
 }
 
 impl FindingKind {
-    /// Every code, in the order of the variants.
+    /// Every code, in the order of the variants ([`FindingKind::Engine`] has the engine's).
     pub const CODES: &'static [&'static str] = &[
         "ecrf_missing_sheet",
         "ecrf_missing_header",
@@ -106,6 +159,11 @@ impl FindingKind {
         "ecrf_unknown_scope",
         "ecrf_invalid_year",
         "ecrf_year_mismatch",
+        "ecrf_unplaced_row",
+        "ecrf_activity_without_factor",
+        "ecrf_factor_filled",
+        "ecrf_summary_mismatch",
+        "ecrf_row_key_without_explanation",
     ];
 
     /// The stable code.
@@ -125,6 +183,12 @@ impl FindingKind {
             UnknownScope { .. } => "ecrf_unknown_scope",
             InvalidYear { .. } => "ecrf_invalid_year",
             YearMismatch { .. } => "ecrf_year_mismatch",
+            UnplacedRow { .. } => "ecrf_unplaced_row",
+            ActivityWithoutFactor { .. } => "ecrf_activity_without_factor",
+            FactorFilled { .. } => "ecrf_factor_filled",
+            SummaryMismatch { .. } => "ecrf_summary_mismatch",
+            RowKeyWithoutExplanation { .. } => "ecrf_row_key_without_explanation",
+            Engine { code, .. } => code,
         }
     }
 
@@ -136,7 +200,9 @@ impl FindingKind {
             | NotANumber { .. }
             | NumberOutOfRange { .. }
             | UnknownNotationKey { .. }
-            | UnknownScope { .. } => Severity::Error,
+            | UnknownScope { .. }
+            | UnplacedRow { .. }
+            | Engine { error: true, .. } => Severity::Error,
             MissingHeader { .. }
             | UnknownLabel { .. }
             | LabelVariant { .. }
@@ -144,7 +210,12 @@ impl FindingKind {
             | NumberAsText { .. }
             | KeyWithoutExplanation { .. }
             | InvalidYear { .. }
-            | YearMismatch { .. } => Severity::Warning,
+            | YearMismatch { .. }
+            | ActivityWithoutFactor { .. }
+            | FactorFilled { .. }
+            | SummaryMismatch { .. }
+            | RowKeyWithoutExplanation { .. }
+            | Engine { error: false, .. } => Severity::Warning,
         }
     }
 
@@ -184,6 +255,27 @@ impl FindingKind {
                 p.push(("year", year.to_string()));
                 p.push(("expected", expected.to_string()));
             }
+            UnplacedRow { sector, subsector } => {
+                p.push(("sector", text(sector)));
+                p.push(("subsector", text(subsector)));
+            }
+            ActivityWithoutFactor { amount, unit } => {
+                p.push(("amount", amount.clone()));
+                p.push(("unit", text(unit)));
+            }
+            FactorFilled { tco2e, source } => {
+                p.push(("tco2e", tco2e.clone()));
+                p.push(("source", text(source)));
+            }
+            SummaryMismatch { line, given, rows } => {
+                p.push(("line", (*line).to_string()));
+                if let Some(g) = given {
+                    p.push(("given", g.clone()));
+                }
+                p.push(("rows", rows.clone()));
+            }
+            RowKeyWithoutExplanation { key } => p.push(("key", (*key).to_string())),
+            Engine { params, .. } => p.extend(params.0.iter().cloned()),
         }
     }
 }
@@ -284,6 +376,37 @@ impl fmt::Display for Finding {
             YearMismatch { year, expected } => {
                 write!(f, "the year {year} differs from the workbook's year {expected}")
             }
+            UnplacedRow { sector, subsector } => write!(
+                f,
+                "no line of the CRF has the sector '{}' and the sub-sector '{}' with this scope and GPC reference: the row is not read (use the template's labels)",
+                c(sector),
+                c(subsector)
+            ),
+            ActivityWithoutFactor { amount, unit } => write!(
+                f,
+                "the activity {amount} {} has neither an emission factor nor emissions: it is read as not estimated (NE); `covenant ecrf import --fill-factors` computes it with the factor release's factors",
+                c(unit)
+            ),
+            FactorFilled { tco2e, source } => write!(
+                f,
+                "no emission factor in the workbook: computed with the factor release's ({}), adding {tco2e} t CO2-eq",
+                c(source)
+            ),
+            SummaryMismatch { line, given: Some(given), rows } => write!(
+                f,
+                "'{}' gives {given} t CO2-eq but its rows in eCRF_3 add up to {rows} (more than the template's tolerance of 0.5 % apart)",
+                line.trim()
+            ),
+            SummaryMismatch { line, given: None, rows } => write!(
+                f,
+                "'{}' gives no value but its rows in eCRF_3 add up to {rows} t CO2-eq",
+                line.trim()
+            ),
+            RowKeyWithoutExplanation { key } => write!(
+                f,
+                "the notation key {key} has no explanation (in the row's 'Emission factor - Description' or the comment of its eCRF_2 row; the GCoM requires one): the row is read as not estimated (NE)"
+            ),
+            Engine { message, .. } => f.write_str(message),
         }
     }
 }
@@ -322,6 +445,16 @@ pub fn examples() -> Vec<Finding> {
         UnknownScope { value: "Scope 4".into() },
         InvalidYear { value: "15".into() },
         YearMismatch { year: 2016, expected: 2015 },
+        UnplacedRow { sector: "Stationary energy".into(), subsector: "Trees".into() },
+        ActivityWithoutFactor { amount: "1200".into(), unit: "MWh".into() },
+        FactorFilled { tco2e: "431.5".into(), source: "IPCC 2006".into() },
+        SummaryMismatch {
+            line: "Residential buildings",
+            given: Some("100".into()),
+            rows: "120".into(),
+        },
+        SummaryMismatch { line: "Residential buildings", given: None, rows: "120".into() },
+        RowKeyWithoutExplanation { key: "NO" },
     ];
     // Every kind is listed: adding one without an example stops the build here.
     for k in &kinds {
@@ -338,7 +471,13 @@ pub fn examples() -> Vec<Finding> {
             | KeyWithoutExplanation { .. }
             | UnknownScope { .. }
             | InvalidYear { .. }
-            | YearMismatch { .. } => {}
+            | YearMismatch { .. }
+            | UnplacedRow { .. }
+            | ActivityWithoutFactor { .. }
+            | FactorFilled { .. }
+            | SummaryMismatch { .. }
+            | RowKeyWithoutExplanation { .. }
+            | Engine { .. } => {}
         }
     }
     kinds.into_iter().map(|k| Finding::at(k, Sheet::Summary, 3, 1)).collect()

@@ -10,6 +10,8 @@
 //! * [`layout`]: the template as data (sheet names, `MetaField`, `SummaryLine`,
 //!   `DetailColumn`, `ScopeLabel`, the 67 template rows of `eCRF_3`).
 //! * [`model`]: the workbook as typed values ([`Workbook`]), free of the engine.
+//! * [`import`]: workbooks into CRF inventories (the derived batch input, computed and
+//!   checked, every finding located in its workbook).
 //! * [`convert`]: an engine [`Inventory`](crate::Inventory) as a [`Workbook`] (SECAP and CRF).
 //! * [`finding`]: located diagnostics ([`Finding`]: a code, a severity, the sheet and cell, an
 //!   English message), listed with the engine's in [`crate::error::kinds::diagnostics`].
@@ -20,6 +22,7 @@
 
 pub mod convert;
 pub mod finding;
+pub mod import;
 pub mod layout;
 pub mod model;
 #[cfg(feature = "ecrf-read")]
@@ -31,9 +34,9 @@ pub mod write;
 
 pub use finding::{Finding, FindingKind};
 pub use layout::{DetailColumn, MetaField, ScopeLabel, Sheet, SummaryLine};
-pub use model::{DetailRow, Entry, SummaryRow, Workbook};
+pub use model::{DetailRow, Entry, Positions, SummaryRow, Workbook};
 #[cfg(feature = "ecrf-read")]
-pub use read::{ReadError, read_workbook};
+pub use read::{ReadError, read_located, read_workbook};
 #[cfg(feature = "xlsx")]
 pub use write::{WriteError, write_workbook};
 

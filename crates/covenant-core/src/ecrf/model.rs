@@ -90,6 +90,39 @@ impl TemplateRow {
     }
 }
 
+/// Where a read workbook keeps what the template places: the sheet rows of its `eCRF_1`
+/// fields and `eCRF_2` lines, and the columns of its `eCRF_3` headers (a workbook made by
+/// another tool may order them differently). The template's places where nothing was read (a
+/// workbook built in memory has none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Positions {
+    /// `eCRF_1`: each field's 0-based row.
+    pub meta: Vec<(MetaField, u32)>,
+    /// `eCRF_2`: each line's 0-based row.
+    pub summary: Vec<(SummaryLine, u32)>,
+    /// `eCRF_3`: each column's 0-based column.
+    pub detail: Vec<(DetailColumn, u16)>,
+    /// Where the workbook's year was read (sheet, 0-based row and column), when it was.
+    pub year: Option<(super::layout::Sheet, u32, u16)>,
+}
+
+impl Positions {
+    /// The 0-based row of an `eCRF_1` field.
+    pub fn meta_row(&self, f: MetaField) -> u32 {
+        self.meta.iter().find(|(m, _)| *m == f).map_or(f.row() - 1, |(_, r)| *r)
+    }
+
+    /// The 0-based row of an `eCRF_2` line.
+    pub fn summary_row(&self, l: SummaryLine) -> u32 {
+        self.summary.iter().find(|(m, _)| *m == l).map_or(l.row() - 1, |(_, r)| *r)
+    }
+
+    /// The 0-based column of an `eCRF_3` column.
+    pub fn detail_col(&self, c: DetailColumn) -> u16 {
+        self.detail.iter().find(|(m, _)| *m == c).map_or(c.col(), |(_, k)| *k)
+    }
+}
+
 /// A value cell and its notation-key cell in `eCRF_2`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Entry {

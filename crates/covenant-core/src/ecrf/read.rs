@@ -35,7 +35,7 @@ use super::layout::{
     SUMMARY_LABEL_COL, SUMMARY_YEAR_RANGE, ScopeLabel, Sheet, SummaryLine, YEAR_PLACEHOLDER,
     cell_name, normalize,
 };
-use super::model::{DetailRow, Entry, SummaryRow, Workbook};
+use super::model::{DetailRow, Entry, Positions, SummaryRow, Workbook};
 use crate::codes::{DecimalSyntax, clip};
 use crate::crf::NotationKey;
 use crate::quantity::parse_decimal;
@@ -227,6 +227,12 @@ fn value(d: &DataRef<'_>) -> Option<Value> {
 
 /// Reads an eCRF workbook.
 pub fn read_workbook(bytes: &[u8]) -> Result<(Workbook, Vec<Finding>), ReadError> {
+    read_located(bytes).map(|(wb, _, findings)| (wb, findings))
+}
+
+/// [`read_workbook`], with where the workbook keeps its fields, lines and columns (for
+/// findings located in the workbook as it was read).
+pub fn read_located(bytes: &[u8]) -> Result<(Workbook, Positions, Vec<Finding>), ReadError> {
     if bytes.len() > MAX_BYTES {
         return Err(ReadError::TooLarge { bytes: bytes.len(), limit: MAX_BYTES });
     }
@@ -247,7 +253,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<(Workbook, Vec<Finding>), ReadError
             found: clip(&names.join(", "), 200).into_owned(),
         });
     };
-    let mut r = Read { findings: Vec::new(), wb: Workbook::default() };
+    let mut r = Read { findings: Vec::new(), wb: Workbook::default(), pos: Positions::default() };
 
     let detail = load(&mut xlsx, &detail_name)?;
     let summary = match find(Sheet::Summary) {
@@ -267,7 +273,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<(Workbook, Vec<Finding>), ReadError
         None => r.at(FindingKind::MissingSheet, Sheet::Summary, 0, 0),
     }
     r.detail(&detail)?;
-    Ok((r.wb, r.findings))
+    Ok((r.wb, r.pos, r.findings))
 }
 
 /// Refuses an archive whose parts declare more than [`MAX_UNPACKED`] bytes in all.
@@ -348,6 +354,7 @@ fn lookup<T: Copy>(text: &str, labels: &[(T, &'static str)]) -> Label<T> {
 struct Read {
     findings: Vec<Finding>,
     wb: Workbook,
+    pos: Positions,
 }
 
 impl Read {
@@ -457,6 +464,7 @@ impl Read {
             else {
                 continue;
             };
+            self.pos.meta.push((field, row));
             if !value.is_empty() {
                 self.wb.meta.push((field, value.to_string()));
             }
@@ -467,6 +475,9 @@ impl Read {
         let s = Sheet::Summary;
         let (y0, c0) = (SUMMARY_YEAR_RANGE.first_row, SUMMARY_YEAR_RANGE.first_col);
         self.wb.year = self.year(s, y0, c0, g.get(y0, c0));
+        if self.wb.year.is_some() {
+            self.pos.year = Some((s, y0, c0));
+        }
         for h in &SUMMARY_HEADERS {
             let (row, col) = (h.range.first_row, h.range.first_col);
             if normalize(g.text(row, col)) != normalize(h.text) {
@@ -489,6 +500,7 @@ impl Read {
             else {
                 continue;
             };
+            self.pos.summary.push((line, row));
             let mut out = SummaryRow::new(line);
             for scope in ScopeLabel::ALL {
                 let (vc, kc) = (scope.value_col(), scope.key_col());
@@ -550,6 +562,7 @@ impl Read {
             }
             self.at(FindingKind::MissingHeader { header: c.label() }, s, header_row, c.col());
         }
+        self.pos.detail = columns.iter().map(|(col, c)| (*c, *col)).collect();
         let mut years: Vec<i32> = self.wb.year.into_iter().collect();
         for row in g.rows().into_iter().filter(|r| *r > header_row) {
             let has_data = columns.iter().any(|(col, c)| {
@@ -570,6 +583,7 @@ impl Read {
                                 None => {
                                     years.push(y);
                                     self.wb.year = Some(y);
+                                    self.pos.year = Some((s, row, col));
                                 }
                                 Some(&expected) if y != expected && !years.contains(&y) => {
                                     years.push(y);

@@ -1,0 +1,577 @@
+//! eCRF workbooks into CRF inventories: the batch input each workbook stands for
+//! (`inventories.csv` and `crf_activity.csv`, which a user can edit and run again), computed
+//! like a batch, with every finding located in the workbook it came from.
+//!
+//! * One inventory per workbook, its id the file's name (without extension; other characters
+//!   than letters, digits, `-`, `_` and `.` become `_`; a repeated name gets `-2`, `-3` …).
+//!   `eCRF_1` gives the city, the country (its ISO code, or its English name), the inventory
+//!   year (or `eCRF_2` A1, or `eCRF_3` column A), the population and the GWP set ("AR5",
+//!   "IPCC AR5 (100-year)", "Fifth Assessment Report" are `ar5`).
+//! * Every `eCRF_3` row with data becomes a `crf_activity.csv` row of the line its sector,
+//!   sub-sector and scope (or its GPC reference) name ([`super::convert::line_of`]; a row
+//!   that names none is the error `ecrf_unplaced_row`). The workbook's own factors and
+//!   emissions are kept: the engine computes activity × factors only where a row has no
+//!   emissions, and checks the numbers it is given against each other (`crf_mismatch`).
+//! * A notation-key row keeps its key with the explanation of its "Emission factor -
+//!   Description" or, failing that, the comment of its `eCRF_2` row. `NE` without an
+//!   explanation is what the template writes in a line without data and is left out (the
+//!   line is `NE` anyway); another key without one is `ecrf_row_key_without_explanation`.
+//! * An activity with neither a factor nor emissions is a gap (`ecrf_activity_without_factor`):
+//!   by default the row is written as `NE`, its activity kept in the explanation; with
+//!   [`ImportOptions::fill_factors`] it is computed with the factor release's factors and the
+//!   emissions added are reported (`ecrf_factor_filled`).
+//! * After the computation, every value of `eCRF_2` is compared with what its rows add up to,
+//!   with the template's relative tolerance of 0.5 % (`ecrf_summary_mismatch`), and every
+//!   error or warning of the engine is reported at the workbook cell its value came from.
+//!
+//! The arithmetic is the engine's: the page and the command line call [`import`] and give the
+//! same numbers.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::convert::{gpc_scope, line_of};
+use super::finding::{Finding, FindingKind};
+use super::layout::{DetailColumn, MetaField, ScopeLabel, Sheet, SummaryLine, normalize};
+use super::model::{DetailRow, Positions, Workbook};
+use crate::batch::{self, BatchInput, BatchOutput, Diagnostic};
+use crate::country::Country;
+use crate::crf::NotationKey;
+use crate::error::Params;
+use crate::error::kinds::Severity;
+use crate::factors::Catalog;
+use crate::gpc::{Origin, differ};
+use crate::taxonomy::{Approach, Carrier};
+
+/// The name the derived inventories are given in diagnostics and on disk.
+pub const INVENTORIES_FILE: &str = "inventories.csv";
+/// The name the derived CRF rows are given in diagnostics and on disk.
+pub const CRF_ACTIVITY_FILE: &str = "crf_activity.csv";
+
+/// The columns of the derived `inventories.csv`.
+const INVENTORY_COLUMNS: [&str; 8] =
+    ["inventory_id", "city", "country", "year", "framework", "population", "approach", "gwp"];
+
+/// The columns of the derived `crf_activity.csv` (a subset of the batch format's, in its order).
+const ROW_COLUMNS: [&str; 22] = [
+    "inventory_id",
+    "gpc_ref",
+    "crf_subsector",
+    "scope",
+    "fuel",
+    "amount",
+    "unit",
+    "factor_unit",
+    "co2_factor",
+    "ch4_factor",
+    "n2o_factor",
+    "co2e_factor",
+    "biogenic_co2_factor",
+    "co2_tco2e",
+    "ch4_tco2e",
+    "n2o_tco2e",
+    "total_tco2e",
+    "biogenic_co2_t",
+    "notation_key",
+    "explanation",
+    "description",
+    "activity_source",
+];
+
+/// One workbook to import.
+#[derive(Clone, Copy, Debug)]
+pub struct Book<'a> {
+    /// The file's name as the user gave it (its stem becomes the inventory id).
+    pub file: &'a str,
+    /// The workbook.
+    pub workbook: &'a Workbook,
+    /// Where the workbook keeps its fields, lines and columns (the template's places for a
+    /// workbook built in memory: `Positions::default()`).
+    pub positions: &'a Positions,
+}
+
+/// How workbooks are imported.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions {
+    /// Compute an activity without a factor in the workbook with the factor release's factors
+    /// (by default it is written as `NE`).
+    pub fill_factors: bool,
+    /// The approach of the derived inventories (it chooses the grid factors of electricity
+    /// when gaps are filled); `None` leaves the batch format's default.
+    pub approach: Option<Approach>,
+    /// The threads the computation may use (0 or 1: the caller's).
+    pub threads: usize,
+}
+
+/// A finding in one of the workbooks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookFinding {
+    /// The workbook's file name.
+    pub file: String,
+    /// The finding.
+    pub finding: Finding,
+}
+
+impl fmt::Display for BookFinding {
+    /// `FILE:SHEET!CELL: message` (with `warning: ` before a warning's message).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f0 = &self.finding;
+        write!(f, "{}:{}!{}: ", self.file, f0.sheet.name(), f0.cell)?;
+        if f0.severity() == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        write!(f, "{f0}")
+    }
+}
+
+impl Serialize for BookFinding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let f = &self.finding;
+        let mut st = s.serialize_struct("BookFinding", 7)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("code", f.code())?;
+        st.serialize_field("severity", &f.severity())?;
+        st.serialize_field("sheet", f.sheet.name())?;
+        st.serialize_field("cell", &f.cell)?;
+        st.serialize_field("params", &f.params())?;
+        st.serialize_field("message", &f.to_string())?;
+        st.end()
+    }
+}
+
+/// What [`import`] derived and computed.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// The derived `inventories.csv`.
+    pub inventories_csv: String,
+    /// The derived `crf_activity.csv`.
+    pub crf_activity_csv: String,
+    /// The inventory id of each workbook, in the order given.
+    pub ids: Vec<String>,
+    /// The batch computed from the derived files (its diagnostics name the derived files).
+    pub output: BatchOutput,
+    /// Every finding, by workbook, in sheet order within each.
+    pub findings: Vec<BookFinding>,
+}
+
+impl Imported {
+    /// Whether a finding is an error (the derived inventories are then not all computed, or
+    /// a value of a workbook was not read).
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.finding.severity() == Severity::Error)
+    }
+}
+
+/// Where a row of the derived `crf_activity.csv` comes from.
+#[derive(Clone, Copy, Debug)]
+struct Origin0 {
+    /// Its line in the derived file.
+    line: u64,
+    /// The workbook.
+    book: usize,
+    /// The 0-based sheet row in `eCRF_3`.
+    row: u32,
+    /// An activity without factors computed with the release's.
+    filled: bool,
+}
+
+/// Derives, computes and checks: see the module documentation.
+pub fn import(books: &[Book<'_>], catalog: &Catalog, opts: ImportOptions) -> Imported {
+    let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); books.len()];
+    let ids = ids(books);
+    let inventories_csv = inventories(books, &ids, opts);
+    let (crf_activity_csv, origins) = rows(books, &ids, opts, &mut findings);
+    let input = BatchInput {
+        inventories: (INVENTORIES_FILE, inventories_csv.as_bytes()),
+        activity: ("activity.csv", &b"inventory_id,sector,carrier,amount,unit\n"[..]),
+        factors: None,
+        supply: None,
+        actions: None,
+        crf_activity: Some((CRF_ACTIVITY_FILE, crf_activity_csv.as_bytes())),
+    };
+    let options = batch::Options { cell_detail: false, threads: opts.threads.max(1) };
+    let output = batch::run_with(input, catalog, options, &mut |_| {});
+    for d in output.errors.iter().chain(&output.warnings) {
+        if let Some((book, f)) = locate(d, books, &ids, &origins) {
+            findings[book].push(f);
+        }
+    }
+    for (b, book) in books.iter().enumerate() {
+        let Some(inv) = output.inventories.iter().find(|i| i.inventory.spec.id == ids[b]) else {
+            continue;
+        };
+        let Some(crf) = &inv.inventory.crf else { continue };
+        for o in origins.iter().filter(|o| o.book == b && o.filled) {
+            if let Some(r) = crf.rows.iter().find(|r| r.input.input_line == Some(o.line))
+                && r.origin == Origin::Release
+            {
+                let kind = FindingKind::FactorFilled {
+                    tco2e: r.emissions.co2e.unwrap_or_default().normalize().to_string(),
+                    source: r.factor_source.clone().unwrap_or_default(),
+                };
+                let col = book.positions.detail_col(DetailColumn::EfCo2e);
+                findings[b].push(Finding::at(kind, Sheet::Detail, o.row, col));
+            }
+        }
+        if let Ok(cells) = crf.summary() {
+            summary_check(book, &cells, &mut findings[b]);
+        }
+    }
+    let mut all = Vec::new();
+    for (b, mut list) in findings.into_iter().enumerate() {
+        list.sort_by_key(|f| (f.sheet, cell_order(&f.cell)));
+        all.extend(
+            list.into_iter()
+                .map(|finding| BookFinding { file: books[b].file.to_string(), finding }),
+        );
+    }
+    Imported { inventories_csv, crf_activity_csv, ids, output, findings: all }
+}
+
+/// A cell name's (row, column) for sorting (`B10` after `B9`).
+fn cell_order(cell: &str) -> (u32, usize, String) {
+    let split = cell.find(|c: char| c.is_ascii_digit()).unwrap_or(cell.len());
+    let (col, row) = cell.split_at(split);
+    (row.parse().unwrap_or(0), col.len(), col.to_string())
+}
+
+/// The inventory id of each workbook: its file stem, cleaned and made unique.
+fn ids(books: &[Book<'_>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(books.len());
+    for b in books {
+        let name = b.file.rsplit(['/', '\\']).next().unwrap_or(b.file);
+        let stem = match name.rfind('.') {
+            Some(i) if i > 0 => &name[..i],
+            _ => name,
+        };
+        let mut id: String = stem
+            .chars()
+            .take(100)
+            .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+            .collect();
+        // Never a leading character a spreadsheet reads as a formula, never empty.
+        let trimmed = id.trim_start_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
+        id = if trimmed.is_empty() { "ecrf".to_string() } else { trimmed };
+        let base = id.clone();
+        let mut k = 2;
+        while out.contains(&id) {
+            id = format!("{base}-{k}");
+            k += 1;
+        }
+        out.push(id);
+    }
+    out
+}
+
+/// The GWP set a text names, as the batch format's code (the text itself when it names none:
+/// the engine then reports it).
+fn gwp_code(text: &str) -> String {
+    let t = text.to_ascii_lowercase();
+    let words: Vec<&str> = t.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    for (code, ordinal) in
+        [("ar6", "sixth"), ("ar5", "fifth"), ("ar4", "fourth"), ("tar", "third"), ("sar", "second")]
+    {
+        if words.contains(&code) || words.contains(&ordinal) {
+            return code.to_string();
+        }
+    }
+    text.trim().to_string()
+}
+
+/// The country code a text names: a code, or an English short name.
+fn country_code(text: &str) -> String {
+    let t = text.trim();
+    if let Ok(c) = Country::parse(&t.to_ascii_uppercase()) {
+        return c.code().to_string();
+    }
+    let n = normalize(t);
+    Country::all()
+        .find(|c| normalize(c.name()) == n)
+        .map_or_else(|| t.to_string(), |c| c.code().to_string())
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> String {
+    // Writing into memory cannot fail, and every field is UTF-8.
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The derived `inventories.csv`.
+fn inventories(books: &[Book<'_>], ids: &[String], opts: ImportOptions) -> String {
+    let mut w = csv_writer();
+    let _ = w.write_record(INVENTORY_COLUMNS);
+    for (b, id) in books.iter().zip(ids) {
+        let wb = b.workbook;
+        let meta = |f: MetaField| wb.meta(f).unwrap_or_default().trim().to_string();
+        let year = wb.year.map_or_else(|| meta(MetaField::InventoryYear), |y| y.to_string());
+        let country = wb.meta(MetaField::Country).map(country_code).unwrap_or_default();
+        let gwp = wb.meta(MetaField::Gwp).map(gwp_code).unwrap_or_default();
+        let approach = opts.approach.map(|a| a.code().to_string()).unwrap_or_default();
+        let _ = w.write_record([
+            id.clone(),
+            meta(MetaField::CityName),
+            country,
+            year,
+            "crf".to_string(),
+            meta(MetaField::Population),
+            approach,
+            gwp,
+        ]);
+    }
+    finish(w)
+}
+
+/// A number as the batch format writes it.
+fn num(d: Option<Decimal>) -> String {
+    d.map(|d| d.normalize().to_string()).unwrap_or_default()
+}
+
+/// The carrier code a fuel names (by code or English label), else the text as written.
+fn fuel_code(fuel: &str) -> String {
+    let n = normalize(fuel);
+    Carrier::ALL
+        .iter()
+        .find(|c| c.code() == fuel.trim() || normalize(c.label()) == n)
+        .map_or_else(|| fuel.trim().to_string(), |c| c.code().to_string())
+}
+
+/// The explanation of a key row: its factor description, or its `eCRF_2` row's comment.
+fn explanation(wb: &Workbook, r: &DetailRow, line: &crate::gpc::taxonomy::Line) -> Option<String> {
+    if let Some(e) = r.ef_description.as_deref().filter(|e| !e.trim().is_empty()) {
+        return Some(e.trim().to_string());
+    }
+    let row = crate::gpc::summary_row(line)?;
+    let l = SummaryLine::ALL.iter().find(|l| l.row() == row)?;
+    wb.summary(*l).and_then(|s| s.comment.clone()).filter(|c| !c.trim().is_empty())
+}
+
+/// The derived `crf_activity.csv` and where each of its rows comes from.
+fn rows(
+    books: &[Book<'_>],
+    ids: &[String],
+    opts: ImportOptions,
+    findings: &mut [Vec<Finding>],
+) -> (String, Vec<Origin0>) {
+    let mut w = csv_writer();
+    let _ = w.write_record(ROW_COLUMNS);
+    let mut origins = Vec::new();
+    // The line the next record starts on (a text with a line break spans several).
+    let mut line: u64 = 2;
+    for (b, book) in books.iter().enumerate() {
+        let (wb, pos) = (book.workbook, book.positions);
+        for r in &wb.detail {
+            if r.is_blank() {
+                continue;
+            }
+            let row0 = r.row.saturating_sub(1);
+            let at = |kind: FindingKind, c: DetailColumn| {
+                Finding::at(kind, Sheet::Detail, row0, pos.detail_col(c))
+            };
+            let Some(l) = line_of(r) else {
+                let kind = FindingKind::UnplacedRow {
+                    sector: r.sector.clone(),
+                    subsector: r.subsector.clone(),
+                };
+                findings[b].push(at(kind, DetailColumn::Subsector));
+                continue;
+            };
+            let numbers = DetailColumn::ALL.iter().any(|c| r.number(*c).is_some());
+            let mut key = r.key;
+            let mut expl = None;
+            if let (Some(k), false) = (key, numbers) {
+                expl = explanation(wb, r, l);
+                if expl.is_none() {
+                    if k != NotationKey::NotEstimated {
+                        let kind = FindingKind::RowKeyWithoutExplanation { key: k.code() };
+                        findings[b].push(at(kind, DetailColumn::Key));
+                    }
+                    continue;
+                }
+            }
+            let factors = [r.ef_co2, r.ef_ch4, r.ef_n2o, r.ef_co2e];
+            let emissions = [r.ghg_co2, r.ghg_ch4, r.ghg_n2o, r.ghg_total];
+            let gap = key.is_none()
+                && r.activity_amount.is_some()
+                && factors.iter().all(Option::is_none)
+                && emissions.iter().all(Option::is_none);
+            let unit = r.activity_unit.clone().unwrap_or_default();
+            let mut amount = num(r.activity_amount);
+            let mut unit_out = unit.clone();
+            if gap && !opts.fill_factors {
+                let kind = FindingKind::ActivityWithoutFactor { amount: amount.clone(), unit };
+                let cell = at(kind, DetailColumn::EfCo2e);
+                key = Some(NotationKey::NotEstimated);
+                expl = Some(format!(
+                    "activity of {amount} {} given in the eCRF workbook (eCRF_3!{}) without an emission factor or emissions",
+                    unit_out.trim(),
+                    cell.cell
+                ));
+                findings[b].push(cell);
+                amount.clear();
+                unit_out.clear();
+            }
+            let keyed = key.is_some() && !numbers;
+            let description = r.activity_description.clone().unwrap_or_default();
+            let source = r.activity_source.clone().unwrap_or_default();
+            let gpc_ref = l.gpc_ref.unwrap_or_default().to_string();
+            let record = [
+                ids[b].clone(),
+                gpc_ref,
+                l.subsector.code().to_string(),
+                l.scope.number().to_string(),
+                r.fuel.as_deref().map(fuel_code).unwrap_or_default(),
+                amount,
+                unit_out,
+                if keyed { String::new() } else { r.ef_unit.clone().unwrap_or_default() },
+                num(r.ef_co2),
+                num(r.ef_ch4),
+                num(r.ef_n2o),
+                num(r.ef_co2e),
+                num(r.ef_biogenic),
+                num(r.ghg_co2),
+                num(r.ghg_ch4),
+                num(r.ghg_n2o),
+                num(r.ghg_total),
+                num(r.ghg_biogenic),
+                key.map(|k| k.code().to_string()).unwrap_or_default(),
+                expl.unwrap_or_default(),
+                description,
+                source,
+            ];
+            let breaks: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+            let _ = w.write_record(&record);
+            origins.push(Origin0 { line, book: b, row: row0, filled: gap && opts.fill_factors });
+            line += 1 + breaks;
+        }
+    }
+    (finish(w), origins)
+}
+
+/// The `eCRF_3` column of a `crf_activity.csv` column.
+fn detail_column(field: &str) -> DetailColumn {
+    use DetailColumn::*;
+    match field {
+        "gpc_ref" => GpcRef,
+        "crf_subsector" => Subsector,
+        "scope" => Scope,
+        "fuel" => Fuel,
+        "amount" => ActivityAmount,
+        "unit" => ActivityUnit,
+        "factor_unit" => EfUnit,
+        "co2_factor" => EfCo2,
+        "ch4_factor" => EfCh4,
+        "n2o_factor" => EfN2o,
+        "co2e_factor" => EfCo2e,
+        "biogenic_co2_factor" => EfBiogenic,
+        "co2_tco2e" => GhgCo2,
+        "ch4_tco2e" => GhgCh4,
+        "n2o_tco2e" => GhgN2o,
+        "total_tco2e" => GhgTotal,
+        "biogenic_co2_t" => GhgBiogenic,
+        "notation_key" => Key,
+        "explanation" => EfDescription,
+        "description" => ActivityDescription,
+        "activity_source" => ActivitySource,
+        _ => Sector,
+    }
+}
+
+/// The `eCRF_1` field of an `inventories.csv` column.
+fn meta_field(field: &str) -> Option<MetaField> {
+    Some(match field {
+        "city" => MetaField::CityName,
+        "country" => MetaField::Country,
+        "year" => MetaField::InventoryYear,
+        "population" => MetaField::Population,
+        "gwp" => MetaField::Gwp,
+        _ => return None,
+    })
+}
+
+/// An engine diagnostic at the workbook cell its value came from.
+fn locate(
+    d: &Diagnostic,
+    books: &[Book<'_>],
+    ids: &[String],
+    origins: &[Origin0],
+) -> Option<(usize, Finding)> {
+    let error = !d.code.is_empty() && crate::error::ErrorKind::CODES.contains(&d.code);
+    let mut message = d.message.clone();
+    if let (Some(c), Some(v)) = (&d.column, &d.value) {
+        message = format!("'{v}' ({c}): {message}");
+    }
+    let kind =
+        FindingKind::Engine { code: d.code, error, params: Params(d.params.0.clone()), message };
+    let book_of_id =
+        || d.inventory_id.as_deref().and_then(|id| ids.iter().position(|i| i == id)).unwrap_or(0);
+    match (d.file.as_deref(), d.line) {
+        (Some(CRF_ACTIVITY_FILE), Some(line)) => {
+            let o = origins.iter().find(|o| o.line == line)?;
+            let col = d.column.as_deref().map_or(DetailColumn::Sector, detail_column);
+            let col = books[o.book].positions.detail_col(col);
+            Some((o.book, Finding::at(kind, Sheet::Detail, o.row, col)))
+        }
+        (Some(INVENTORIES_FILE), Some(line)) => {
+            let b = usize::try_from(line.checked_sub(2)?).ok().filter(|b| *b < books.len())?;
+            let pos = books[b].positions;
+            let field = d.column.as_deref().and_then(meta_field);
+            let f = match (field, pos.year) {
+                (Some(MetaField::InventoryYear), Some((sheet, row, col)))
+                    if books[b].workbook.meta(MetaField::InventoryYear).is_none() =>
+                {
+                    Finding::at(kind, sheet, row, col)
+                }
+                (Some(f), _) => Finding::at(kind, Sheet::Meta, pos.meta_row(f), 2),
+                (None, _) => Finding::at(kind, Sheet::Meta, 0, 0),
+            };
+            Some((b, f))
+        }
+        _ => {
+            if books.is_empty() {
+                return None;
+            }
+            Some((book_of_id(), Finding::at(kind, Sheet::Detail, 0, 0)))
+        }
+    }
+}
+
+/// Compares every value of `eCRF_2` with what its rows add up to.
+fn summary_check(book: &Book<'_>, cells: &[crate::gpc::SummaryCell], out: &mut Vec<Finding>) {
+    let wb = book.workbook;
+    for s in &wb.summary {
+        let line = s.line;
+        for scope in line.value_scopes() {
+            let given = s.entry(*scope).value;
+            let rows = cells
+                .iter()
+                .find(|c| c.row == line.row() && c.scope == gpc_scope(*scope))
+                .and_then(|c| c.value);
+            let mismatch = match (given, rows) {
+                (Some(g), Some(r)) => differ(g, r),
+                (Some(g), None) => !g.is_zero(),
+                (None, Some(r)) => !r.is_zero(),
+                (None, None) => false,
+            };
+            if mismatch {
+                let kind = FindingKind::SummaryMismatch {
+                    line: line.label(),
+                    given: given.map(|g| g.normalize().to_string()),
+                    rows: rows.unwrap_or_default().normalize().to_string(),
+                };
+                let row = book.positions.summary_row(line);
+                out.push(Finding::at(kind, Sheet::Summary, row, value_col(*scope)));
+            }
+        }
+    }
+}
+
+const fn value_col(s: ScopeLabel) -> u16 {
+    s.value_col()
+}

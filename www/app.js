@@ -3,9 +3,9 @@
 // view through one path whenever the project or the engine's result changes.
 
 import init, { catalog, loadFactors, roundForDisplay, version } from './pkg/covenant_wasm.js';
-import { $, download, el } from './js/dom.js';
+import { $, download, downloadAll, el } from './js/dom.js';
 import * as engine from './js/engine.js';
-import { LANGS, LANG_NAMES, countryName, currentLang, fmtExact, loadLanguage, numberStyle, setRounding, t } from './js/i18n.js';
+import { LANGS, LANG_NAMES, countryName, currentLang, fmtExact, loadLanguage, numberStyle, setRounding, t, tOrNull } from './js/i18n.js';
 import { diagnosticText, setDiagnosticKinds, targetOf } from './js/diagnostics.js';
 import { addInventory, baselineOf, checkProject, emptyInventory, freshId, isEmpty, newProject, projectTitle, removeInventory, withInventory } from './js/model.js';
 import { createStore } from './js/store.js';
@@ -271,6 +271,47 @@ async function importFiles(files) {
   $('import-new').focus();
 }
 
+/** An eCRF finding in words: the engine's located message, or its own code's message at the cell. */
+function findingText(d) {
+  const text = diagnosticText(d);
+  // The reader's messages (ecrf_*) name their sheet and cell; the engine's do not.
+  return d.code?.startsWith('ecrf_') || !d.cell ? text : `${d.sheet}!${d.cell}: ${text}`;
+}
+
+/** Imports an eCRF workbook: the inventory it holds, and every finding located in the workbook. */
+async function importEcrfFile(file) {
+  const dialog = $('import-dialog');
+  $('import-progress-wrap').hidden = false;
+  $('import-list-wrap').hidden = true;
+  $('import-errors').replaceChildren();
+  $('import-progress').removeAttribute('value');
+  $('import-progress-text').textContent = '';
+  for (const id of ['import-new', 'import-add']) $(id).disabled = true;
+  if (!dialog.open) dialog.showModal();
+  let r;
+  try { r = await engine.importEcrf(file); } catch (e) { dialog.close(); app.status(e.message); return; }
+  $('import-progress-wrap').hidden = true;
+  if (r.readError) {
+    const e = r.readError;
+    const text = tOrNull(`ecrf_read.${e.code}`) ? t(`ecrf_read.${e.code}`, e.params) : e.message;
+    $('import-errors').replaceChildren(el('li', { 'data-code': e.code ?? '', text: `${e.file}: ${text}` }));
+    importList = [];
+    document.body.dataset.importReady = '0';
+    return;
+  }
+  importList = r.inventories;
+  $('import-all').checked = true;
+  $('import-list').replaceChildren(...r.inventories.map((x) => el('option', { value: x.id, selected: true,
+    text: `${x.id} — ${[x.city, countryName(x.country), x.year, t(x.kind)].filter(Boolean).join(', ')}` })));
+  $('import-list-wrap').hidden = r.inventories.length === 0;
+  $('import-errors').replaceChildren(...r.findings.map((d) => el('li', { class: d.severity, 'data-code': d.code ?? '',
+    text: `${d.file}: ${findingText(d)}` })),
+  ...(r.findingCount > r.findings.length ? [el('li', { text: t('more_errors', { n: r.findingCount - r.findings.length }) })] : []));
+  for (const id of ['import-new', 'import-add']) $(id).disabled = r.inventories.length === 0;
+  document.body.dataset.importReady = String(r.inventories.length);
+  $('import-new').focus();
+}
+
 /** The ids picked, with the baseline of every picked monitoring inventory. */
 function pickedIds() {
   const ids = new Set([...$('import-list').selectedOptions].map((o) => o.value));
@@ -413,6 +454,11 @@ function wire() {
     ev.target.value = '';
     if (files.length) await importFiles(files);
   });
+  $('import-ecrf').addEventListener('change', async (ev) => {
+    const file = ev.target.files[0];
+    ev.target.value = '';
+    if (file) await importEcrfFile(file);
+  });
   $('import-list').addEventListener('change', () => {
     $('import-all').checked = $('import-list').selectedOptions.length === $('import-list').options.length;
   });
@@ -428,9 +474,8 @@ function wire() {
   };
   $('export-outputs').addEventListener('click', exportWith(async () => {
     const o = await engine.outputs(store.get());
-    for (const name of ['emissions', 'summary', 'trajectory', 'crf', 'plan', 'crf_rows', 'crf_totals']) {
-      if (o[`${name}_csv`] !== undefined) download(`${name}.csv`, o[`${name}_csv`], 'text/csv');
-    }
+    await downloadAll(['emissions', 'summary', 'trajectory', 'crf', 'plan', 'crf_rows', 'crf_totals'].filter((name) => o[`${name}_csv`] !== undefined)
+      .map((name) => [`${name}.csv`, o[`${name}_csv`], 'text/csv']));
   }));
   $('export-csv').addEventListener('click', exportWith(async () => {
     const o = await engine.outputs(store.get());
@@ -439,9 +484,8 @@ function wire() {
   }));
   $('export-batch').addEventListener('click', exportWith(async () => {
     const f = await engine.batchFiles(store.get());
-    for (const name of ['inventories', 'activity', 'factors', 'supply', 'actions', 'crf_activity']) {
-      if (f[name] !== undefined) download(`${name}.csv`, f[name], 'text/csv');
-    }
+    await downloadAll(['inventories', 'activity', 'factors', 'supply', 'actions', 'crf_activity'].filter((name) => f[name] !== undefined)
+      .map((name) => [`${name}.csv`, f[name], 'text/csv']));
   }));
   $('export-json').addEventListener('click', exportWith(async () => {
     download('results.json', await engine.report(store.get()), 'application/json');

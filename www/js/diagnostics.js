@@ -108,7 +108,7 @@ export function diagnosticText(d) {
     if (tOrNull(key) === null) continue;
     const text = t(key, vars);
     // A placeholder the engine did not fill: the next key, or the English message, says more than a broken sentence.
-    if (/\{[a-z_]+\}/.test(text)) continue;
+    if (/\{[a-z][a-z0-9_]*\}/.test(text)) continue;
     const hint = params.suggestion && (d.code === 'unknown_code' || d.code === 'unknown_inventory')
       ? ` ${t('did_you_mean', { suggestion: vars.suggestion })}` : '';
     return text + hint;

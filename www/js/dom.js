@@ -30,5 +30,13 @@ export function download(name, data, type) {
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/** Saves several files, one after the other: a browser may drop some of many downloads started at once. */
+export async function downloadAll(files) {
+  for (const [k, [name, data, type]] of files.entries()) {
+    if (k > 0) await new Promise((ok) => setTimeout(ok, 150));
+    download(name, data, type);
+  }
 }

@@ -97,6 +97,8 @@ export async function compute(project) {
 }
 
 export const importFiles = (files, onProgress) => request('import', { files }, onProgress);
+/** Imports an eCRF workbook (its inventory is then taken like those of an import of batch files). */
+export const importEcrf = (file) => request('ecrf-import', { file });
 
 /** The inventories picked from the last import (all when `ids` is null), received a slice at a time. */
 export async function takeImport(ids) {

@@ -163,6 +163,26 @@ async function workbooks() {
   try { return await workbookModule; } catch (e) { workbookModule = null; throw e; }
 }
 
+/** Imports an eCRF workbook: the engine derives its batch files and locates its findings; the
+ * derived files are then computed like imported batch files (`take` hands their inventories over). */
+async function importEcrf(file) {
+  const x = await workbooks();
+  const r = JSON.parse(x.importEcrf(file.name, new Uint8Array(await file.arrayBuffer()), false));
+  if (r.error) return { readError: { ...diag('error')(r.error), file: file.name } };
+  const report = run({ inv: r.inventories_csv, act: 'inventory_id,sector,carrier,amount,unit\n', hasFactors: false,
+    crf: r.crf_activity_csv, hasCrf: true });
+  imported = report;
+  return {
+    inventories: report.inventories.map((v) => {
+      const s = v.inventory.spec;
+      return { id: s.id, city: s.city ?? '', country: s.country, year: s.year, kind: s.kind, baseline: s.baseline_id ?? '' };
+    }),
+    // Located in the workbook: the reader's findings, then the import's (the engine's own at the cell of their value).
+    findings: r.findings.slice(0, LISTED).map((f) => ({ ...diag(f.severity)(f), file: f.file, sheet: f.sheet, cell: f.cell })),
+    findingCount: r.findings.length,
+  };
+}
+
 onmessage = async ({ data: m }) => {
   const reply = (body) => postMessage({ id: m.id, ...body });
   if (m.type === 'put') {
@@ -194,6 +214,7 @@ onmessage = async ({ data: m }) => {
     }
     await ready;
     if (m.type === 'compute') reply({ result: compute(m.project) });
+    else if (m.type === 'ecrf-import') reply({ result: await importEcrf(m.file) });
     else if (m.type === 'import') reply({ result: await importFiles(m.files, (p) => postMessage({ id: m.id, progress: p })) });
     else if (m.type === 'take') {
       const releases = JSON.parse(catalog()).releases;

@@ -12,6 +12,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
 
@@ -25,10 +26,16 @@ const LANGS = ['en', 'fr', 'de', 'it', 'es', 'pt', 'zh', 'ja', 'hi'];
 const MESSAGES = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(join(ROOT, 'www', 'i18n', `${l}.json`), 'utf8'))]));
 const AXE = readFileSync(join(HERE, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const KOZANI_TOTAL = '394371.97202';
+const VILLA_SERENA = join(ROOT, 'tests', 'golden', 'villa-serena-2019');
+/** The most the engine module the page loads first may weigh, gzipped (zlib level 9): the workbook
+ * writer and the eCRF reader are in a second module, loaded on demand. */
+const FIRST_LOAD_BUDGET = 300_000;
 
 let server, url, context, page;
 const problems = [];
 const foreign = [];
+const requested = [];
+let firstLoad = [];
 
 before(async () => {
   // A same-origin probe script (allowed by script-src 'self') that tries what the policy forbids.
@@ -51,12 +58,14 @@ before(async () => {
   page.on('request', (r) => {
     const u = r.url();
     if (!u.startsWith(url) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
+    requested.push(u);
   });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  firstLoad = [...requested];
   mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -379,8 +388,8 @@ test('a monitoring year beyond the national table is explained at its cell, with
 /** A translated message as a pattern: its placeholders filled with `vars`, and with digits for those not given. */
 function messagePattern(template, vars) {
   const esc = (x) => String(x).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${template.split(/(\{[a-z_]+\})/).map((part) => {
-    const m = /^\{([a-z_]+)\}$/.exec(part);
+  return new RegExp(`^${template.split(/(\{[a-z][a-z0-9_]*\})/).map((part) => {
+    const m = /^\{([a-z][a-z0-9_]*)\}$/.exec(part);
     if (!m) return esc(part);
     return m[1] in vars ? esc(vars[m[1]]) : '\\d+';
   }).join('')}$`);
@@ -897,6 +906,199 @@ test('the Content Security Policy forbids inline script, eval and other origins'
   assert.deepEqual(result, { inline: false, handler: false, eval: false, fn: false, fetch: false, img: false });
   assert.ok(violations.length >= 4, violations.join('\n'));
   await probe.close();
+});
+
+// ---------- CRF inventories (Global Covenant of Mayors) ----------
+
+/** The CLI on CRF batch files (`--crf-activity`; `--activity` only when given), with `extra` options. */
+function cliCrf(files, extra = []) {
+  const out = mkdtempSync(join(tmpdir(), 'covenant-cli-'));
+  const args = ['batch', '--inventories', files['inventories.csv'], '--crf-activity', files['crf_activity.csv'], '--out', out, '-q', ...extra];
+  if (files['activity.csv']) args.push('--activity', files['activity.csv']);
+  execFileSync(BIN, args);
+  return Object.fromEntries(['summary', 'crf', 'crf_rows', 'crf_totals'].map((n) => [`${n}.csv`, readFileSync(join(out, `${n}.csv`), 'utf8')]));
+}
+
+const crfRows = () => page.locator('#crf-rows fieldset.crf-row').count();
+
+test('the first load fetches the engine and its tables only, within the budget; the workbook module loads on demand', () => {
+  const pkg = firstLoad.filter((u) => u.includes('/pkg/')).map((u) => new URL(u).pathname.replace(/^\/pkg\//, ''));
+  assert.ok(pkg.includes('covenant_wasm_bg.wasm') && pkg.includes('factors.json'), pkg.join(', '));
+  assert.deepEqual(pkg.filter((f) => f.startsWith('covenant_xlsx')), [], 'the workbook module is not loaded with the page');
+  const gz = gzipSync(readFileSync(join(ROOT, 'www', 'pkg', 'covenant_wasm_bg.wasm')), { level: 9 }).length;
+  assert.ok(gz <= FIRST_LOAD_BUDGET, `covenant_wasm_bg.wasm: ${gz} bytes gzipped, budget ${FIRST_LOAD_BUDGET}`);
+});
+
+test('a CRF inventory: chosen as its framework, rows entered by GPC line, messages at their row and field, the eCRF results from the engine', async () => {
+  await page.click('#new-project');
+  await page.waitForFunction(() => document.querySelector('#f-city').value === '');
+  assert.equal(await page.isVisible('#energy-grid'), true);
+  assert.equal(await page.isVisible('#crf'), false);
+  await page.selectOption('#f-framework', 'crf');
+  await page.waitForSelector('#crf', { state: 'visible' });
+  // The SECAP tables give way to the CRF entry view; a CRF inventory reports CO2-equivalents.
+  assert.equal(await page.isVisible('#energy-grid'), false);
+  assert.equal(await page.isVisible('#plan'), false);
+  assert.equal(await page.inputValue('#f-gases'), 'co2e');
+  assert.equal(await page.isDisabled('#f-gases'), true);
+  await page.fill('#f-city', 'Villa Serena');
+  await page.selectOption('#f-country', 'CL');
+  await page.fill('#f-year', '2019');
+  await page.fill('#f-population', '180000');
+  await page.selectOption('#f-approach', 'lca');
+  await page.selectOption('#f-factor_set', 'com-2024.3');
+  // Rows of the golden case: the release's factors, a contract factor in CO2-eq, per-gas factors of the
+  // city's own, a notation key, emissions entered directly on a generation line.
+  const rows = [
+    { line: 'I.1.1|residential|1', fuel: 'natural_gas', amount: '1200', unit: 'TJ' },
+    { line: 'I.2.2|commercial_institutional|2', fuel: 'electricity', amount: '90000', unit: 'MWh', factor_unit: 'tCO2e/MWh', co2e_factor: '0.4' },
+    { line: 'II.1.1|on_road|1', fuel: 'gasoline', amount: '30000000', unit: 'L', factor_unit: 'kg/L', co2_factor: '2.27', ch4_factor: '0.0008', n2o_factor: '0.00026' },
+    { line: 'IV.1|industrial_processes|1', notation_key: 'NO' },
+    { line: 'I.4.4|electricity_generation|1', co2_tco2e: '45000' },
+  ];
+  for (const [k, r] of rows.entries()) {
+    await page.click('#add-crf-row');
+    await page.waitForSelector(`#crf-${k}-line`);
+    for (const [name, v] of Object.entries(r)) {
+      if (name === 'line' || name === 'notation_key') await page.selectOption(`#crf-${k}-${name}`, v);
+      else await page.fill(`#crf-${k}-${name}`, v);
+    }
+  }
+  assert.equal(await crfRows(), 5);
+  // A notation key without its explanation: the engine's message, at the row's field and in the list.
+  await page.waitForSelector('#crf-3-explanation[aria-invalid="true"]');
+  const why = MESSAGES.en['diag.crf_key_needs_explanation'].split('{')[0].trim();
+  assert.ok((await page.textContent('#crf-3-explanation-read')).startsWith(why), await page.textContent('#crf-3-explanation-read'));
+  const listed = page.locator('#errors li[data-code="crf_key_needs_explanation"] button');
+  assert.ok((await listed.textContent()).startsWith(`CRF row 4, ${MESSAGES.en.crf_explanation}: `));
+  await listed.click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'crf-3-explanation');
+  // An amount that cannot be read is refused in its field, never guessed.
+  await page.fill('#crf-0-amount', '1.200,5');
+  await page.waitForSelector('#crf-0-amount[aria-invalid="true"]');
+  await page.fill('#crf-0-amount', '1200');
+  await page.fill('#crf-3-explanation', 'no industrial processes in the municipality');
+  await page.waitForFunction(() => document.querySelectorAll('#errors li').length === 0 && document.querySelector('#crf-total-ecrf'));
+  // Every figure is the command line's on the batch files the page exports.
+  const b = await downloads('export-batch', 5);
+  assert.match(read(b, 'inventories.csv'), /,crf\n$/);
+  const c = cliCrf(b);
+  const totals = c['crf_totals.csv'].trim().split('\n');
+  const col = (name) => totals[1].split(',')[totals[0].split(',').indexOf(name)];
+  assert.equal(await raw('#crf-total-ecrf'), col('ecrf_total_tco2e'));
+  assert.equal(await raw('#crf-total-basic'), col('basic_tco2e'));
+  assert.equal(await raw('#crf-total-basic_plus'), col('basic_plus_tco2e'));
+  assert.equal(await raw('#crf-total-generation'), '45000');
+  assert.equal(await raw('#total-emissions'), summaryField(c['summary.csv'], 'total_emissions_t'));
+  assert.equal(await page.textContent('#total-energy'), '–');
+  // The summary table is crf.csv's: every sub-sector row × scope, its value or notation key.
+  const shown = await page.$$eval('#crf-summary-table tbody tr:not(.total):not(.crf-sector)', (trs) => trs.map((tr) =>
+    [...tr.querySelectorAll('td[data-scope]')].map((td) => td.dataset.raw || td.textContent)));
+  const expected = c['crf.csv'].trim().split('\n').slice(1).map((l) => l.split(',')).map((f) => f[5] || f[6]);
+  assert.deepEqual(shown.flat(), expected);
+  assert.equal(await page.textContent('[data-ecrf-row="22"] td[data-scope="1"]'), 'NO');
+  assert.equal(await page.textContent('[data-ecrf-row="6"] td[data-scope="1"]'), 'IE');
+  // What the engine made of each row, and the chart of the sub-sectors with emissions.
+  assert.match(await page.textContent('[data-crf-result="0"]'), /^= 67,385\.40 t CO2-eq, with the release’s factors \(ipcc2006-gases/);
+  assert.equal(await page.textContent('[data-crf-result="3"]'), 'Notation key NO: no emissions counted.');
+  assert.ok(await page.locator('#crf-chart .bar').count() >= 3);
+  // The results files are the command line's, byte for byte.
+  const o = await downloads('export-outputs', 6);
+  for (const name of ['summary.csv', 'crf.csv', 'crf_rows.csv', 'crf_totals.csv']) assert.equal(read(o, name), c[name], name);
+  // In another language: the labels are translated, the numbers are the engine's.
+  await setLang('fr');
+  assert.equal(await page.textContent('#crf-rows fieldset.crf-row legend'), MESSAGES.fr.crf_row.replace('{n}', '1'));
+  assert.ok((await page.textContent('#crf-summary-table')).includes(MESSAGES.fr['crf_subsector.residential']));
+  await setLang('en');
+  // Undo takes an edit back.
+  await page.fill('#crf-0-amount', '2400');
+  await page.waitForFunction(() => document.querySelector('[data-crf-result="0"]').textContent.startsWith('= 134,770.80'));
+  await page.click('#undo');
+  await page.waitForFunction(() => document.querySelector('[data-crf-result="0"]').textContent.startsWith('= 67,385.40'));
+  await page.screenshot({ path: join(SHOTS, 'officer-crf.png'), fullPage: true });
+});
+
+test('the eCRF workbook of a CRF inventory downloads as a valid XLSX that the engine reads back with the same total', async () => {
+  const total = await raw('#crf-total-ecrf');
+  const files = await downloads('export-ecrf', 1);
+  const [name] = Object.keys(files);
+  assert.match(name, /-eCRF\.xlsx$/);
+  const bytes = readFileSync(files[name]);
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  // The command line reads it: `ecrf check` finds no error, `ecrf import` computes the same total.
+  execFileSync(BIN, ['ecrf', 'check', files[name]], { stdio: 'pipe' });
+  const out = mkdtempSync(join(tmpdir(), 'covenant-ecrf-'));
+  execFileSync(BIN, ['ecrf', 'import', files[name], '--out', join(out, 'r'), '-q'], { stdio: 'pipe' });
+  const summary = readFileSync(join(out, 'r', 'summary.csv'), 'utf8');
+  assert.equal(Number(summaryField(summary, 'total_emissions_t')), Number(total));
+});
+
+test('an eCRF workbook imported: its inventory in the CRF entry view with the command line\'s figures; findings located and translated', async () => {
+  // A workbook written by `covenant batch --ecrf` from the golden case.
+  const dir = mkdtempSync(join(tmpdir(), 'covenant-ecrf-'));
+  execFileSync(BIN, ['batch', '--inventories', join(VILLA_SERENA, 'inventories.csv'), '--crf-activity', join(VILLA_SERENA, 'crf_activity.csv'),
+    '--out', join(dir, 'out'), '--ecrf', join(dir, 'ecrf'), '-q']);
+  const workbook = join(dir, 'ecrf', 'VS-2019.xlsx');
+  assert.ok(existsSync(workbook), 'covenant batch --ecrf wrote VS-2019.xlsx');
+  execFileSync(BIN, ['ecrf', 'import', workbook, '--out', join(dir, 'imported'), '-q'], { stdio: 'pipe' });
+  const cliSummary = readFileSync(join(dir, 'imported', 'summary.csv'), 'utf8');
+  const cliRows = readFileSync(join(dir, 'imported', 'crf_activity.csv'), 'utf8').trim().split('\n').length - 1;
+  const projects = await page.locator('#project-select option').count();
+  await page.setInputFiles('#import-ecrf', workbook);
+  await page.waitForSelector('#import-dialog[open] #import-list option');
+  const id = await page.getAttribute('#import-list option', 'value');
+  assert.equal(id, summaryField(cliSummary, 'inventory_id'));
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await page.waitForSelector('#crf', { state: 'visible' });
+  assert.equal(await page.inputValue('#f-framework'), 'crf');
+  assert.equal(await crfRows(), cliRows);
+  await waitRaw('total-emissions', summaryField(cliSummary, 'total_emissions_t'));
+  // A workbook with a value that is not a number: the finding names its sheet and cell, in the officer's language.
+  const broken = join(dir, 'broken.xlsx');
+  execFileSync('python3', ['-c', `
+import re, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+zin = zipfile.ZipFile(src)
+names = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+book = names['xl/workbook.xml'].decode()
+rels = names['xl/_rels/workbook.xml.rels'].decode()
+rid = re.search(r'<sheet [^>]*name="eCRF_3"[^>]*r:id="([^"]+)"', book).group(1)
+target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+path = 'xl/' + target.group(1).lstrip('/').replace('xl/', '')
+xml = names[path].decode()
+cell = re.search(r'<c r="(H[0-9]+)"[^>]*><v>[0-9.]+</v></c>', xml)
+xml = xml.replace(cell.group(0), '<c r="%s" t="inlineStr"><is><t>12x</t></is></c>' % cell.group(1), 1)
+names[path] = xml.encode()
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for n, b in names.items(): z.writestr(n, b)
+print(cell.group(1))
+`, workbook, broken]);
+  await setLang('de');
+  await page.setInputFiles('#import-ecrf', broken);
+  await page.waitForSelector('#import-dialog[open] #import-errors li[data-code="ecrf_not_a_number"]');
+  const text = await page.textContent('#import-errors li[data-code="ecrf_not_a_number"]');
+  assert.match(text, /^broken\.xlsx: eCRF_3!H\d+: „12x“/);
+  assert.ok(text.includes(MESSAGES.de['diag.ecrf_not_a_number'].split('„{value}“')[1].trim().slice(0, 12)), text);
+  await page.click('#import-cancel');
+  // A file that is no workbook at all is refused with its reason, translated.
+  const junk = join(dir, 'junk.xlsx');
+  writeFileSync(junk, 'not a workbook');
+  await page.setInputFiles('#import-ecrf', junk);
+  await page.waitForSelector('#import-dialog[open] #import-errors li[data-code="ecrf_not_a_workbook"]');
+  assert.equal(await page.textContent('#import-errors li'), `junk.xlsx: ${MESSAGES.de['ecrf_read.ecrf_not_a_workbook']}`);
+  await page.click('#import-cancel');
+  await setLang('en');
+});
+
+test('a CRF inventory on a phone: no horizontal scrolling at 360 px; axe finds no violation', async () => {
+  await page.evaluate(AXE);
+  await axe('CRF inventory');
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${overflow} px of horizontal scrolling`);
+  await axe('CRF inventory, phone');
+  await page.setViewportSize({ width: 1400, height: 1000 });
 });
 
 test('no console errors and no request to any other origin', () => {

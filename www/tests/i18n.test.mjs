@@ -15,7 +15,7 @@ const files = Object.fromEntries(LANGS.map((l) => [l, JSON.parse(readFileSync(jo
 initSync({ module: readFileSync(join(WWW, 'pkg', 'covenant_wasm_bg.wasm')) });
 loadFactors(readFileSync(join(WWW, 'pkg', 'factors.json'), 'utf8'));
 const CAT = JSON.parse(catalog());
-const placeholders = (s) => [...s.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]).sort();
+const placeholders = (s) => [...s.matchAll(/\{([a-z][a-z0-9_]*)\}/g)].map((m) => m[1]).sort();
 
 function sources() {
   const out = [readFileSync(join(WWW, 'app.js'), 'utf8')];
@@ -73,6 +73,9 @@ test('every string the page asks for exists', () => {
     ...CAT.crf.keys.map((k) => `notation.${k}`),
     ...['key', 'entered', 'factors', 'release'].map((x) => `crf_origin.${x}`),
     ...[1, 2, 3].map((n) => `crf_scope_column.${n}`),
+    // Why an eCRF workbook cannot be read at all (the reader's ReadError codes).
+    ...['file_too_large', 'unpacks_too_large', 'too_many_cells', 'not_a_workbook', 'missing_detail_sheet', 'missing_required_header']
+      .map((c) => `ecrf_read.ecrf_${c}`),
   ]);
   const missing = [...used].filter((k) => !(k in files.en));
   assert.deepEqual(missing, []);
@@ -124,13 +127,13 @@ test('every diag.* message is for a code (or sub-kind) of the engine and uses on
     }
   }
   // The placeholders are the engine's parameter names, so they are written the same in every language.
-  for (const d of CAT.diagnostics) for (const p of [...d.params, ...d.optional]) assert.match(p, /^[a-z_]+$/, `${d.code}.${p}`);
+  for (const d of CAT.diagnostics) for (const p of [...d.params, ...d.optional]) assert.match(p, /^[a-z][a-z0-9_]*$/, `${d.code}.${p}`);
 });
 
 test('diagnostic messages speak the page\'s words: no file, column or code of the batch format', () => {
   for (const l of LANGS) {
     for (const [key, text] of Object.entries(files[l]).filter(([k]) => k.startsWith('diag.'))) {
-      const plain = text.replace(/\{[a-z_]+\}/g, '');
+      const plain = text.replace(/\{[a-z][a-z0-9_]*\}/g, '');
       // File names, column names and codes (snake_case), `kind = baseline`, command-line options, library types.
       assert.doesNotMatch(plain, /\.csv|\bcsv\b|[a-z]+_[a-z_]+|\s=\s|--|FactorOverride|\bEF[EH]\b|\bLHC\b/i, `${l}: ${key}: ${text}`);
     }

@@ -300,6 +300,66 @@ pub mod api {
             covenant_core::ecrf::write::write_workbook(&wb).map_err(|e| e.to_string())
         }
 
+        /// Imports one eCRF workbook (`file` is its name; its stem becomes the inventory id): the
+        /// reader's located findings ([`covenant_core::ecrf::read_located`]), then what
+        /// [`covenant_core::ecrf::import::import`] derives (`inventories.csv` and
+        /// `crf_activity.csv`, which the page computes and loads like imported batch files) and
+        /// finds, as JSON: `{inventories_csv, crf_activity_csv, ids, findings}`, each finding
+        /// `{file, code, severity, sheet, cell, params, message}`; or `{error: {code, params,
+        /// message}}` when the file cannot be read as a workbook at all. With `fill_factors`,
+        /// an activity without factors is computed with the release's (as `ecrf import
+        /// --fill-factors`).
+        #[cfg(feature = "ecrf-read")]
+        pub fn import_ecrf(&self, file: &str, bytes: &[u8], fill_factors: bool) -> String {
+            use covenant_core::ecrf::import::{Book, BookFinding, ImportOptions, import};
+            use covenant_core::ecrf::{ReadError, read_located};
+            let (workbook, positions, read) = match read_located(bytes) {
+                Ok(r) => r,
+                Err(e) => {
+                    let params: Vec<(&str, String)> = match &e {
+                        ReadError::TooLarge { bytes, limit } => {
+                            vec![("bytes", bytes.to_string()), ("limit", limit.to_string())]
+                        }
+                        ReadError::Unpacked { bytes, limit } => {
+                            vec![("bytes", bytes.to_string()), ("limit", limit.to_string())]
+                        }
+                        ReadError::TooManyCells { sheet, limit } => {
+                            vec![("sheet", sheet.clone()), ("limit", limit.to_string())]
+                        }
+                        ReadError::NotAWorkbook { .. } => Vec::new(),
+                        ReadError::MissingSheet { sheet, found } => {
+                            vec![("sheet", (*sheet).to_string()), ("found", found.clone())]
+                        }
+                        ReadError::MissingHeader { header } => {
+                            vec![("header", header.trim().to_string())]
+                        }
+                    };
+                    let error = serde_json::json!({
+                        "code": e.code(),
+                        "params": params.into_iter().collect::<BTreeMap<_, _>>(),
+                        "message": e.to_string(),
+                    });
+                    return serde_json::json!({ "error": error }).to_string();
+                }
+            };
+            let books = [Book { file, workbook: &workbook, positions: &positions }];
+            let options = ImportOptions { fill_factors, approach: None, threads: 1 };
+            let imported = import(&books, self.catalog, options);
+            // The reader's findings first, then the import's.
+            let findings: Vec<BookFinding> = read
+                .into_iter()
+                .map(|finding| BookFinding { file: file.to_string(), finding })
+                .chain(imported.findings)
+                .collect();
+            serde_json::json!({
+                "inventories_csv": imported.inventories_csv,
+                "crf_activity_csv": imported.crf_activity_csv,
+                "ids": imported.ids,
+                "findings": findings,
+            })
+            .to_string()
+        }
+
         /// The factor releases, the taxonomy and the countries, as JSON.
         pub fn catalog_json(&self) -> String {
             let cat = self.catalog;
@@ -1292,6 +1352,47 @@ pub mod api {
         }
 
         #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn ecrf_import_derives_the_batch_files_and_locates_findings() {
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let e = loaded();
+            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
+            let v: serde_json::Value =
+                serde_json::from_str(&e.import_ecrf("villa-serena.xlsx", &bytes, false)).unwrap();
+            assert_eq!(v["ids"], serde_json::json!(["villa-serena"]));
+            let derived = Files {
+                inventories: v["inventories_csv"].as_str().unwrap(),
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(v["crf_activity_csv"].as_str().unwrap()),
+                ..Files::default()
+            };
+            let r: serde_json::Value =
+                serde_json::from_str(&e.run_batch_with_progress(derived, &mut |_| {})).unwrap();
+            assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{}", r["errors"]);
+            // The workbook keeps every row's emissions: the same eCRF total.
+            assert_eq!(
+                r["inventories"][0]["inventory"]["crf"]["totals"]["ecrf"]
+                    .as_str()
+                    .map(|t| format_decimal(parse_decimal(t).unwrap().normalize())),
+                Some("379259.27252".to_string())
+            );
+            for f in v["findings"].as_array().unwrap() {
+                assert!(f["sheet"].is_string() && f["cell"].is_string() && f["code"].is_string());
+                assert_eq!(f["file"], "villa-serena.xlsx");
+            }
+            // Not a workbook: a located refusal with its code.
+            let v: serde_json::Value =
+                serde_json::from_str(&e.import_ecrf("x.xlsx", b"not a zip", false)).unwrap();
+            assert_eq!(v["error"]["code"], "ecrf_not_a_workbook");
+        }
+
+        #[test]
         fn catalog_lists_the_action_kinds() {
             let v: serde_json::Value = serde_json::from_str(&loaded().catalog_json()).unwrap();
             assert_eq!(
@@ -1559,6 +1660,14 @@ pub fn ecrf_workbook(
         crf_activity.as_deref(),
     );
     engine()?.ecrf_workbook(f, id).map_err(|e| JsError::new(&e).into())
+}
+
+/// Imports an eCRF workbook (its file name and bytes), as JSON: see
+/// [`api::Engine::import_ecrf`].
+#[cfg(feature = "ecrf-read")]
+#[wasm_bindgen(js_name = importEcrf)]
+pub fn import_ecrf(file: &str, bytes: &[u8], fill_factors: bool) -> Result<String, JsValue> {
+    Ok(engine()?.import_ecrf(file, bytes, fill_factors))
 }
 
 /// Rounds a decimal string for display (half away from zero).

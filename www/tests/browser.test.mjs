@@ -1067,7 +1067,7 @@ rid = re.search(r'<sheet [^>]*name="eCRF_3"[^>]*r:id="([^"]+)"', book).group(1)
 target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
 path = 'xl/' + target.group(1).lstrip('/').replace('xl/', '')
 xml = names[path].decode()
-cell = re.search(r'<c r="(H[0-9]+)"[^>]*><v>[0-9.]+</v></c>', xml)
+cell = re.search(r'<c r="(H(?:[2-9]|[1-9][0-9]+))"><v>[0-9.]+</v></c>', xml)
 xml = xml.replace(cell.group(0), '<c r="%s" t="inlineStr"><is><t>12x</t></is></c>' % cell.group(1), 1)
 names[path] = xml.encode()
 with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:

@@ -1015,7 +1015,8 @@ test('a CRF inventory: chosen as its framework, rows entered by GPC line, messag
   await page.waitForFunction(() => document.querySelector('[data-crf-result="0"]').textContent.startsWith('= 134,770.80'));
   await page.click('#undo');
   await page.waitForFunction(() => document.querySelector('[data-crf-result="0"]').textContent.startsWith('= 67,385.40'));
-  await page.screenshot({ path: join(SHOTS, 'officer-crf.png'), fullPage: true });
+  await page.locator('#crf-rows fieldset.crf-row').nth(2).screenshot({ path: join(SHOTS, 'officer-crf-row.png') });
+  await page.locator('#crf-results').screenshot({ path: join(SHOTS, 'officer-crf-results.png') });
 });
 
 test('the eCRF workbook of a CRF inventory downloads as a valid XLSX that the engine reads back with the same total', async () => {

@@ -71,7 +71,7 @@ test('every string the page asks for exists', () => {
     ...CAT.crf.sectors.map(([s]) => `crf_sector.${s}`),
     ...[...CAT.crf.lines.map((l) => l.subsector), ...CAT.crf.summary_rows.map((r) => r.key)].map((x) => `crf_subsector.${x}`),
     ...CAT.crf.keys.map((k) => `notation.${k}`),
-    ...['key', 'entered', 'factors', 'release'].map((x) => `crf_origin.${x}`),
+    ...['key', 'entered', 'factors', 'factors_unsourced', 'release'].map((x) => `crf_origin.${x}`),
     ...[1, 2, 3].map((n) => `crf_scope_column.${n}`),
     // Why an eCRF workbook cannot be read at all (the reader's ReadError codes).
     ...['file_too_large', 'unpacks_too_large', 'too_many_cells', 'not_a_workbook', 'missing_detail_sheet', 'missing_required_header']

@@ -50,7 +50,7 @@ fn kozani_in_wasm_equals_the_published_inventory() {
     let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
-    let v = json(covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None, None));
+    let v = json(covenant_wasm::run_batch(inv, act, Some(fac.to_string()), None, None, None));
     let inventory = &v["report"]["inventories"][0]["inventory"];
     assert_eq!(inventory["total_emissions"], "394371.97202");
     assert_eq!(
@@ -69,6 +69,7 @@ fn errors_are_data_and_bad_numbers_throw() {
         None,
         None,
         None,
+        None,
     ));
     assert_eq!(v["report"]["errors"][0]["file"], "inventories.csv");
     assert!(v["report"]["errors"][0]["message"].as_str().unwrap().contains("did you mean 'GR'"));
@@ -83,7 +84,8 @@ fn plans_cross_the_boundary_as_natively() {
     let inv = include_str!("../../../tests/golden/valdoro-2012/inventories.csv");
     let act = include_str!("../../../tests/golden/valdoro-2012/activity.csv");
     let acts = include_str!("../../../tests/golden/valdoro-2012/actions.csv");
-    let text = covenant_wasm::run_batch(inv, act, None, None, Some(acts.to_string())).unwrap();
+    let text =
+        covenant_wasm::run_batch(inv, act, None, None, Some(acts.to_string()), None).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["report"]["inventories"][0]["plan"]["planned_reduction_t"], "7230.15");
     assert_eq!(v["report"]["inventories"][0]["plan"]["remaining_gap_t"], "15484.245");
@@ -95,7 +97,7 @@ fn plans_cross_the_boundary_as_natively() {
         ..Default::default()
     };
     assert_eq!(text, covenant_wasm::api::engine().unwrap().run_batch_files(files));
-    let outputs = json(covenant_wasm::batch_outputs(inv, act, None, None, Some(acts.into())));
+    let outputs = json(covenant_wasm::batch_outputs(inv, act, None, None, Some(acts.into()), None));
     assert_eq!(outputs["plan_csv"], v["plan_csv"]);
 }
 
@@ -106,9 +108,16 @@ fn workbooks_are_written_in_wasm() {
     let inv = include_str!("../../../tests/golden/kozani-2010/inventories.csv");
     let act = include_str!("../../../tests/golden/kozani-2010/activity.csv");
     let fac = include_str!("../../../tests/golden/kozani-2010/factors.csv");
-    let bytes =
-        covenant_wasm::xlsx_workbook(inv, act, Some(fac.to_string()), None, "kozani-2010", None)
-            .unwrap();
+    let bytes = covenant_wasm::xlsx_workbook(
+        inv,
+        act,
+        Some(fac.to_string()),
+        None,
+        "kozani-2010",
+        None,
+        None,
+    )
+    .unwrap();
     assert_eq!(&bytes[..2], b"PK");
     // The same bytes as natively: the workbook does not depend on the platform or the clock.
     let files = covenant_wasm::api::Files {
@@ -121,4 +130,30 @@ fn workbooks_are_written_in_wasm() {
         bytes,
         covenant_wasm::api::engine().unwrap().xlsx_workbook(files, "kozani-2010").unwrap()
     );
+}
+
+/// A CRF inventory through the JavaScript entry points: its eCRF workbook written and imported
+/// back in wasm gives the derived batch files, which compute to the same eCRF total.
+#[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+#[wasm_bindgen_test]
+fn ecrf_workbooks_are_written_and_imported_in_wasm() {
+    load();
+    let inv = include_str!("../../../tests/golden/villa-serena-2019/inventories.csv");
+    let crf = include_str!("../../../tests/golden/villa-serena-2019/crf_activity.csv");
+    let act = "inventory_id,sector,carrier,amount,unit\n";
+    let bytes =
+        covenant_wasm::ecrf_workbook(inv, act, None, None, "VS-2019", None, Some(crf.into()))
+            .unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+    let v = json(covenant_wasm::import_ecrf("VS-2019.xlsx", &bytes, false));
+    let derived = json(covenant_wasm::run_batch(
+        v["inventories_csv"].as_str().unwrap(),
+        act,
+        None,
+        None,
+        None,
+        v["crf_activity_csv"].as_str().map(String::from),
+    ));
+    let crf_totals = derived["crf_totals_csv"].as_str().unwrap();
+    assert!(crf_totals.lines().nth(1).unwrap().contains(",379259.27252,"), "{crf_totals}");
 }

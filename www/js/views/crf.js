@@ -85,7 +85,8 @@ function resultText(app, r) {
   if (!r) return '';
   if (r.origin === 'key') return t('crf_origin.key', { key: r.input.key });
   const total = `${fmt(r.emissions.co2e)} ${t('unit_t_co2e')}`;
-  const text = t(`crf_origin.${r.origin}`, { total, source: r.factor_source ?? '' });
+  const key = r.origin === 'factors' && !r.factor_source ? 'crf_origin.factors_unsourced' : `crf_origin.${r.origin}`;
+  const text = t(key, { total, source: r.factor_source ?? '' });
   const memo = r.emissions.biogenic != null ? ` ${t('crf_biogenic_memo_row', { value: fmt(r.emissions.biogenic), unit: t('unit_t_co2') })}` : '';
   return text + memo;
 }

@@ -404,18 +404,21 @@ fn rows(
             let unit = r.activity_unit.clone().unwrap_or_default();
             let mut amount = num(r.activity_amount);
             let mut unit_out = unit.clone();
+            let mut fuel = r.fuel.as_deref().map(fuel_code).unwrap_or_default();
             if gap && !opts.fill_factors {
                 let kind = FindingKind::ActivityWithoutFactor { amount: amount.clone(), unit };
                 let cell = at(kind, DetailColumn::EfCo2e);
                 key = Some(NotationKey::NotEstimated);
+                let of = r.fuel.as_deref().map(|f| format!(" of {}", f.trim())).unwrap_or_default();
                 expl = Some(format!(
-                    "activity of {amount} {} given in the eCRF workbook (eCRF_3!{}) without an emission factor or emissions",
+                    "activity of {amount} {}{of} given in the eCRF workbook (eCRF_3!{}) without an emission factor or emissions",
                     unit_out.trim(),
                     cell.cell
                 ));
                 findings[b].push(cell);
                 amount.clear();
                 unit_out.clear();
+                fuel.clear();
             }
             let keyed = key.is_some() && !numbers;
             let description = r.activity_description.clone().unwrap_or_default();
@@ -426,7 +429,7 @@ fn rows(
                 gpc_ref,
                 l.subsector.code().to_string(),
                 l.scope.number().to_string(),
-                r.fuel.as_deref().map(fuel_code).unwrap_or_default(),
+                fuel,
                 amount,
                 unit_out,
                 if keyed { String::new() } else { r.ef_unit.clone().unwrap_or_default() },
@@ -514,7 +517,13 @@ fn locate(
     match (d.file.as_deref(), d.line) {
         (Some(CRF_ACTIVITY_FILE), Some(line)) => {
             let o = origins.iter().find(|o| o.line == line)?;
-            let col = d.column.as_deref().map_or(DetailColumn::Sector, detail_column);
+            // A disagreement between numbers is shown at the number entered last in the row.
+            let col = match (d.column.as_deref(), d.params.get("what")) {
+                (Some(c), _) => detail_column(c),
+                (None, Some("factor_vs_gases")) => DetailColumn::EfCo2e,
+                (None, Some(_)) => DetailColumn::GhgTotal,
+                (None, None) => DetailColumn::Sector,
+            };
             let col = books[o.book].positions.detail_col(col);
             Some((o.book, Finding::at(kind, Sheet::Detail, o.row, col)))
         }

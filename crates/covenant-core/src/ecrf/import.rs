@@ -590,6 +590,7 @@ const fn value_col(s: ScopeLabel) -> u16 {
 }
 
 #[cfg(all(test, feature = "embedded-factors"))]
+#[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::ecrf::model::{Entry, SummaryRow};

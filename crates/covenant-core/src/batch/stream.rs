@@ -118,6 +118,7 @@ pub(crate) fn compute(
     out.crf.write_all(&header(&CRF_HEADER)?)?;
     let commit =
         Mutex::new(Commit { out, status, next: 0, waiting: BTreeMap::new(), spare: Vec::new() });
+    let jobs_len = jobs.len();
     let parts: Vec<Mutex<Vec<Job<'_, '_>>>> = {
         let mut jobs = jobs.into_iter().peekable();
         let mut parts = Vec::new();
@@ -126,7 +127,7 @@ pub(crate) fn compute(
         }
         parts
     };
-    let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::with_capacity(jobs_len));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let error: Mutex<Option<BatchWriteError>> = Mutex::new(None);

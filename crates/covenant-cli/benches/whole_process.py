@@ -10,7 +10,8 @@ commands interleaved (one run of each in turn, REPEATS times; medians):
     and crf.csv, with the default threads and with `--threads 1`;
   * `pandas_batch.py`: a straightforward pandas script writing the same four files (checked:
     same rows and texts, numbers equal to covenant's within float precision);
-and prints the medians, the ratios and peak RSS (from GNU time). Before each command the
+and prints the medians, the ratios (the median of each round's ratio) and peak RSS (from GNU
+time). Before each command the
 outputs of the previous one are synced to disk (not timed), so that their writeback does not
 run during the next command.
 
@@ -61,7 +62,13 @@ def measure(cmds, repeats):
             t, m = run_once(cmd)
             times[k].append(t)
             rss[k] = max(rss[k], m)
-    return {k: (statistics.median(v), rss[k]) for k, v in times.items()}
+    return {k: (statistics.median(v), rss[k]) for k, v in times.items()}, times
+
+
+def ratio(times, a, b):
+    """The median over the rounds of a's time over b's (each round runs both, one after the
+    other: a slow moment of the machine affects both)."""
+    return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
 
 
 def as_number(text):
@@ -140,21 +147,21 @@ def main():
                 "one": [*args, "--threads", "1"]}
         if have_pandas:
             cmds["pandas"] = [Path(sys.executable).resolve(), HERE / "pandas_batch.py", d, fdir, d / "out-pandas"]
-        m = measure(cmds, repeats)
+        m, times = measure(cmds, repeats)
         t_floor, t_cov, t_one = m["floor"][0], m["covenant"][0], m["one"][0]
         line = {"batch": f"{'heavy ' if heavy else ''}{n:,} × {rows:,}", "rows": n * rows, "MB": size / 1e6,
                 "out_MB": out_size / 1e6, "parse_s": m["parse"][0], "floor_s": t_floor, "covenant_s": t_cov,
-                "ratio": t_cov / t_floor, "rss_MiB": m["covenant"][1] / 1024, "one_s": t_one,
-                "one_ratio": t_one / t_floor, "one_rss_MiB": m["one"][1] / 1024}
+                "ratio": ratio(times, "covenant", "floor"), "rss_MiB": m["covenant"][1] / 1024, "one_s": t_one,
+                "one_ratio": ratio(times, "one", "floor"), "one_rss_MiB": m["one"][1] / 1024}
         if have_pandas:
             checked, worst = compare(d / "out", d / "out-pandas")
             print(f"{name}: pandas wrote the same {checked:,} rows as covenant (numbers within a relative "
                   f"{worst:.1e})", flush=True)
             t_pd, m_pd = m["pandas"]
-            line.update(pandas_s=t_pd, pandas_ratio=t_pd / t_cov, pandas_rss_MiB=m_pd / 1024)
+            line.update(pandas_s=t_pd, pandas_ratio=ratio(times, "pandas", "covenant"), pandas_rss_MiB=m_pd / 1024)
         rows_out.append(line)
 
-    print(f"\nmedians of {repeats} interleaved runs; ratios within the same run")
+    print(f"\nmedians of {repeats} interleaved runs; ratios: medians of the ratios within each round")
     print("| batch (inventories × rows) | input | output | csv parse only | floor (parse + write) | covenant batch "
           "| ÷ floor | peak RSS | `--threads 1` | ÷ floor | peak RSS | pandas | pandas ÷ covenant | pandas peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")

@@ -626,11 +626,38 @@ impl Percent {
 ///   rounds up exactly when the exact remainder is above one half, as computed here.
 ///
 /// The property tests compare both over the whole range.
+fn quotient_by_3600(a: Decimal) -> Decimal {
+    let (mantissa, scale) = match quotient_by_3600_integer(a) {
+        Some(q) => q,
+        None => return quotient_by_unit(a, MJ_PER_MWH),
+    };
+    normalized(mantissa, scale, a.is_sign_negative())
+}
+
+/// [`quotient_by_3600`] for a text: the same value, with the trailing zeros that normalizing
+/// would drop left on where the integer arithmetic applies ([`render_decimal`] does not write
+/// them), so the text is the same.
+#[allow(clippy::arithmetic_side_effects, reason = "the limbs of a mantissa below 10^26")]
+pub(crate) fn quotient_by_3600_for_text(a: Decimal) -> Decimal {
+    match quotient_by_3600_integer(a) {
+        Some((m, scale)) if m != 0 => Decimal::from_parts(
+            m as u32,
+            (m >> 32) as u32,
+            (m >> 64) as u32,
+            a.is_sign_negative(),
+            scale,
+        ),
+        _ => quotient_by_3600(a),
+    }
+}
+
+/// The mantissa and scale of [`quotient_by_3600`] before normalizing, where 64-bit integer
+/// arithmetic gives it (see there); `None` elsewhere.
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "bounded by the range checked first: n < 2^64, scale ≤ 11, results below 10^26"
 )]
-fn quotient_by_3600(a: Decimal) -> Decimal {
+fn quotient_by_3600_integer(a: Decimal) -> Option<(u128, u32)> {
     /// 3 600 · 10^10 · 10^s, the bound of `n` for each scale `s` (beyond 64 bits from s = 6).
     const LIMIT: [u64; 12] = {
         let mut t = [u64::MAX; 12];
@@ -647,9 +674,9 @@ fn quotient_by_3600(a: Decimal) -> Decimal {
     let [_, lo, mid, hi] = parts(a);
     let n = (u64::from(mid) << 32) | u64::from(lo);
     if s > 11 || hi != 0 || n >= LIMIT[s as usize] {
-        return quotient_by_unit(a, MJ_PER_MWH);
+        return None;
     }
-    let (mantissa, scale) = if n.is_multiple_of(9) {
+    Some(if n.is_multiple_of(9) {
         (u128::from(n / 9) * 25, s + 4)
     } else {
         // n · 10^(15−s) / 3600 = (n / 3600) · 10^k + (n mod 3600) · 10^k / 3600, k = 15 − s;
@@ -658,8 +685,7 @@ fn quotient_by_3600(a: Decimal) -> Decimal {
         let low = (n % 3600) * k;
         let (q, r) = (u128::from(n / 3600) * u128::from(k) + u128::from(low / 3600), low % 3600);
         (if 2 * r > 3600 { q + 1 } else { q }, 15)
-    };
-    normalized(mantissa, scale, a.is_sign_negative())
+    })
 }
 
 /// `a + b`, as [`Decimal::checked_add`] computes it: a zero and a number give the number as it
@@ -818,6 +844,11 @@ impl Energy {
         self.get(EnergyUnit::MegawattHour)
     }
 
+    /// [`Energy::mwh`] for a text (the same value and text; trailing zeros may be left on).
+    pub(crate) fn mwh_for_text(self) -> Decimal {
+        quotient_by_3600_for_text(self.mj)
+    }
+
     /// The sum, or an overflow error.
     #[inline]
     pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
@@ -921,6 +952,12 @@ impl Emissions {
     /// The value in tonnes: one division, at the edge.
     pub fn tonnes(self) -> Decimal {
         quotient_by_3600(self.raw)
+    }
+
+    /// [`Emissions::tonnes`] for a text (the same value and text; trailing zeros may be left
+    /// on).
+    pub(crate) fn tonnes_for_text(self) -> Decimal {
+        quotient_by_3600_for_text(self.raw)
     }
 
     /// The value in tonnes divided by `divisor` (a population, a number of years): one
@@ -1197,6 +1234,38 @@ mod tests {
             assert_eq!(got.map(|d| d.serialize()), expected.map(|d| d.serialize()), "{a} / {b}");
         }
         assert!(fast > 50_000, "the integer path served {fast}");
+    }
+
+    /// The quotient by 3 600 for a text has the value of the normalized one and renders the
+    /// same text, over random magnitudes and scales (both paths, and zero).
+    #[test]
+    fn quotients_by_3600_for_a_text_render_the_same() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut integer = 0;
+        for k in 0..300_000 {
+            let bits = next() % 97;
+            let m = (u128::from(next()) << 64 | u128::from(next())) % (1u128 << bits).max(2);
+            let m = if k % 7 == 0 { m * 3600 % (1u128 << 96) } else { m };
+            let scale = (next() % 29) as u32;
+            let a = Decimal::from_i128_with_scale(
+                if next().is_multiple_of(5) { -(m as i128) } else { m as i128 },
+                scale,
+            );
+            let (text, normal) = (quotient_by_3600_for_text(a), quotient_by_3600(a));
+            let expected = quotient(a, MJ_PER_MWH).unwrap();
+            assert_eq!(normal.serialize(), expected.serialize(), "{a}");
+            assert_eq!(text, normal, "{a}");
+            assert_eq!(format_decimal(text), format_decimal(normal), "{a}");
+            assert_eq!(format_decimal(text), expected.normalize().to_string(), "{a}");
+            integer += usize::from(quotient_by_3600_integer(a).is_some());
+        }
+        assert!(integer > 30_000, "the integer path served {integer}");
     }
 
     #[test]

@@ -124,3 +124,72 @@ proptest! {
         prop_assert!((one.totals.ecrf * Decimal::from(k) - many.totals.ecrf).abs() <= slack);
     }
 }
+
+/// With the workbook writer and reader: an inventory written as an eCRF workbook and imported
+/// back is the same inventory, gas by gas.
+#[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+mod workbook {
+    use super::*;
+    use covenant_core::InventorySpec;
+    use covenant_core::ecrf::{convert, import, read_located, write_workbook};
+    use covenant_core::inventory::InventoryBuilder;
+    use covenant_core::taxonomy::Framework;
+
+    /// A spreadsheet holds numbers as `f64`: a value with more than 15 significant digits
+    /// comes back as the nearest one. Totals agree to this precision relative to the largest
+    /// row (a total's gases and its CO2-eq are rounded separately, so that a small part, the
+    /// CO2-eq not split by gas, takes the rounding of a large one).
+    fn close(a: Decimal, b: Decimal, scale: Decimal) -> bool {
+        (a - b).abs() <= Decimal::new(1, 12) * (Decimal::ONE + scale)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn written_as_ecrf_and_imported_back_gives_the_same_totals_per_gas(
+            rows in prop::collection::vec(row(), 1..30)
+        ) {
+            let catalog = Catalog::embedded();
+            let release = catalog.release(Some("com-2024.3")).unwrap();
+            let mut spec = InventorySpec::baseline("RT", Country::parse("MX").unwrap(), 2020);
+            spec.framework = Framework::Crf;
+            spec.approach = Approach::Lca;
+            spec.gases = covenant_core::GasBasis::Co2e;
+            spec.release = Some("com-2024.3".into());
+            let mut b = InventoryBuilder::new(spec, release);
+            for r in &rows {
+                b.add_crf(r.clone()).unwrap();
+            }
+            let inv = b.finish(&[]).unwrap();
+            let wb = convert::to_workbook(&inv).unwrap();
+            let bytes = write_workbook(&wb).unwrap();
+            let (back, pos, read_findings) = read_located(&bytes).unwrap();
+            prop_assert_eq!(read_findings, vec![]);
+            let book = import::Book { file: "RT.xlsx", workbook: &back, positions: &pos };
+            let opts = import::ImportOptions { approach: Some(Approach::Lca), ..Default::default() };
+            let imported = import::import(&[book], catalog, opts);
+            let messages: Vec<String> = imported.findings.iter().map(ToString::to_string).collect();
+            prop_assert!(messages.is_empty(), "{messages:#?}");
+            prop_assert_eq!(imported.output.inventories.len(), 1);
+            let again = imported.output.inventories[0].inventory.crf.as_ref().unwrap();
+            let first = inv.crf.as_ref().unwrap();
+            let (t, u) = (&first.totals, &again.totals);
+            let scale = first.rows.iter().map(|r| r.total().abs()).max().unwrap_or_default();
+            for (a, b) in [
+                (t.co2, u.co2),
+                (t.ch4, u.ch4),
+                (t.n2o, u.n2o),
+                (t.unsplit, u.unsplit),
+                (t.ecrf, u.ecrf),
+                (t.basic, u.basic),
+                (t.basic_plus, u.basic_plus),
+                (t.generation, u.generation),
+                (t.out_of_scope, u.out_of_scope),
+                (t.biogenic, u.biogenic),
+            ] {
+                prop_assert!(close(a, b, scale), "{a} != {b}");
+            }
+        }
+    }
+}

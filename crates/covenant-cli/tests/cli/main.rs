@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod ecrf;
 mod hostile;
 
 const BIN: &str = env!("CARGO_BIN_EXE_covenant");

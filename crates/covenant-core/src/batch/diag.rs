@@ -132,16 +132,56 @@ impl State {
             self.suppressed_warnings += 1;
             return;
         }
+        self.warn_worded(file, line, inventory_id, column, Worded::new(&w));
+    }
+
+    /// [`Self::warn`] of a warning already worded (on another thread).
+    pub(crate) fn warn_worded(
+        &mut self,
+        file: &str,
+        line: u64,
+        inventory_id: Option<&str>,
+        column: Option<&str>,
+        w: Worded,
+    ) {
+        if self.warnings.len() >= MAX_LISTED {
+            self.suppressed_warnings += 1;
+            return;
+        }
         self.warnings.push(Diagnostic {
             file: Some(file.into()),
             line: line_of(line),
             inventory_id: inventory_id.map(|id| clip(id, 200).into_owned()),
             column: column.map(|c| clip(c, 200).into_owned()),
             value: None,
+            message: w.message,
+            code: w.code,
+            params: w.params,
+            consequence: false,
+        });
+    }
+}
+
+/// A warning as a [`Diagnostic`] words it (its message, code and parameters) and where it
+/// points, so that many can be worded in parallel and then recorded in order.
+pub(crate) struct Worded {
+    /// [`Warning::location`].
+    pub(crate) location: Option<(crate::error::Input, u64)>,
+    /// [`Warning::column`].
+    pub(crate) column: Option<&'static str>,
+    message: String,
+    code: &'static str,
+    params: Params,
+}
+
+impl Worded {
+    pub(crate) fn new(w: &Warning) -> Worded {
+        Worded {
+            location: w.location(),
+            column: w.column(),
             message: w.message(),
             code: w.code(),
             params: w.params(),
-            consequence: false,
-        });
+        }
     }
 }

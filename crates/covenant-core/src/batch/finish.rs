@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::batch::diag::{Diagnostic, MAX_LISTED};
+use crate::batch::diag::{Diagnostic, MAX_LISTED, Worded};
 use crate::batch::read::Reading;
 use crate::batch::stream::{self, CellTables};
 use crate::batch::{BatchInventory, BatchOutput, BatchWriteError};
@@ -177,8 +177,9 @@ pub(crate) fn finish(
         Skipped,
         /// Its baseline could not be computed: the message for its `baseline_id` column.
         NoBaseline(ErrorKind),
-        /// The results (for a monitoring inventory) and the warnings, in order.
-        Done(Option<Box<Extras>>, Vec<Warning>),
+        /// The results (for a monitoring inventory) and the warnings, in order (worded here,
+        /// on every thread).
+        Done(Option<Box<Extras>>, Vec<Worded>),
     }
     let accepted = |i: usize| slots[i].as_ref().filter(|_| !failed[i]);
     let compared = par_map(alternates, threads, |i, alt: Option<InventoryBuilder<'_>>| {
@@ -268,11 +269,10 @@ pub(crate) fn finish(
                 }
             }
         }
-        warnings.extend(inv.warnings.iter().cloned());
-        if let Some(plan) = &accepted(i).and_then(|r| r.plan.as_ref()) {
-            warnings.extend(plan.warnings.iter().cloned());
-        }
-        Compared::Done(extras, warnings)
+        let plan = accepted(i).and_then(|r| r.plan.as_ref());
+        let plan_warnings = plan.iter().flat_map(|p| &p.warnings);
+        let worded = warnings.iter().chain(&inv.warnings).chain(plan_warnings).map(Worded::new);
+        Compared::Done(extras, worded.collect())
     });
     for (i, c) in compared.into_iter().enumerate() {
         let entry = &specs.entries[i];
@@ -287,14 +287,14 @@ pub(crate) fn finish(
             Compared::Done(extras, warnings) => {
                 for w in warnings {
                     // A warning about one row is placed at it; the others at the inventory.
-                    let (file, line, column) = match w.location() {
+                    let (file, line, column) = match w.location {
                         Some((Input::Activity, l)) => (act_file, l, Some("amount")),
                         Some((Input::Factors, l)) => (files.factors, l, Some("factor")),
-                        Some((Input::Actions, l)) => (files.actions, l, w.column()),
+                        Some((Input::Actions, l)) => (files.actions, l, w.column),
                         Some((Input::CrfActivity, l)) => (files.crf, l, None),
                         _ => (inv_file, entry.line, None),
                     };
-                    st.warn(file, line, Some(&entry.spec.id), column, w);
+                    st.warn_worded(file, line, Some(&entry.spec.id), column, w);
                 }
                 if let (Some(e), Some(slot)) = (extras, slots[i].as_mut()) {
                     slot.change_vs_baseline_pct = e.change;

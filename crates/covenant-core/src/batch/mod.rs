@@ -170,45 +170,37 @@ fn run_inner<R: Read + Send>(
     progress: ProgressFn<'_>,
     cells: Option<CellTables<'_>>,
 ) -> Result<BatchOutput, BatchWriteError> {
-    let mut st = diag::State::default();
-    let specs = read::inventories::read_inventories(
-        input.inventories.0,
-        input.inventories.1,
-        catalog,
-        &mut st,
-    );
-    let factors_file = input.factors.as_ref().map(|(name, _)| *name);
-    let overrides = match input.factors {
-        Some((name, r)) => read::factors::read_factors(name, r, &specs, &mut st),
-        None => read::factors::Overrides::default(),
-    };
-    let mut reading = read::Reading::new(specs, overrides, st, options.cell_detail);
-    read::activity::read_activity(
-        input.activity.0,
-        input.activity.1,
-        &mut reading,
-        options.threads,
-        progress,
-    );
-    let supply_file = input.supply.as_ref().map(|(name, _)| *name);
-    if let Some((name, r)) = input.supply {
-        read::supply::read_supply(name, r, &mut reading);
-    }
-    let actions_file = input.actions.as_ref().map(|(name, _)| *name);
-    if let Some((name, r)) = input.actions {
-        read::actions::read_actions(name, r, &mut reading);
-    }
-    let crf_file = input.crf_activity.as_ref().map(|(name, _)| *name);
-    if let Some((name, r)) = input.crf_activity {
-        read::crf::read_crf(name, r, &mut reading);
-    }
+    let BatchInput { inventories, activity, factors, supply, actions, crf_activity } = input;
     let files = finish::Files {
-        inventories: input.inventories.0,
-        activity: input.activity.0,
-        supply: supply_file.unwrap_or("supply.csv"),
-        factors: factors_file.unwrap_or("factors.csv"),
-        actions: actions_file.unwrap_or("actions.csv"),
-        crf: crf_file.unwrap_or("crf_activity.csv"),
+        inventories: inventories.0,
+        activity: activity.0,
+        supply: supply.as_ref().map_or("supply.csv", |(name, _)| *name),
+        factors: factors.as_ref().map_or("factors.csv", |(name, _)| *name),
+        actions: actions.as_ref().map_or("actions.csv", |(name, _)| *name),
+        crf: crf_activity.as_ref().map_or("crf_activity.csv", |(name, _)| *name),
     };
+    // `activity.csv`, the largest file, is parsed from the start on a second thread (with
+    // `options.threads` ≥ 2), while the others are read on this one.
+    let reading = read::record::parse_ahead(activity.1, options.threads, |ahead| {
+        let mut st = diag::State::default();
+        let specs =
+            read::inventories::read_inventories(inventories.0, inventories.1, catalog, &mut st);
+        let overrides = match factors {
+            Some((name, r)) => read::factors::read_factors(name, r, &specs, &mut st),
+            None => read::factors::Overrides::default(),
+        };
+        let mut reading = read::Reading::new(specs, overrides, st, options.cell_detail);
+        read::activity::read_activity(activity.0, ahead, &mut reading, progress);
+        if let Some((name, r)) = supply {
+            read::supply::read_supply(name, r, &mut reading);
+        }
+        if let Some((name, r)) = actions {
+            read::actions::read_actions(name, r, &mut reading);
+        }
+        if let Some((name, r)) = crf_activity {
+            read::crf::read_crf(name, r, &mut reading);
+        }
+        reading
+    });
     finish::finish(files, reading, options.threads, cells)
 }

@@ -7,8 +7,9 @@
 //! thread that completes the one that is due. An inventory's rows are written only once it is
 //! known to be accepted: computed, its target and path computed, and for a monitoring
 //! inventory the same of its baseline (which may be in a later part: the part then waits, in
-//! memory, until it is known). The bytes are those of the tables written from the output of
-//! [`crate::batch::run_with`].
+//! memory, until it is known); that thread writes them outside the lock of the parts, while
+//! the others go on (a part completed meanwhile is left to it). The bytes are those of the
+//! tables written from the output of [`crate::batch::run_with`].
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -58,36 +59,52 @@ struct Rendered {
 }
 
 /// The parts waiting to be written, in order, and the state of every inventory.
-struct Commit<'w> {
-    out: CellTables<'w>,
+struct Commit {
     status: Vec<Status>,
     next: usize,
     waiting: BTreeMap<usize, Rendered>,
     /// Buffers written, for the next parts.
     spare: Vec<Vec<u8>>,
+    /// A thread is writing parts (outside the lock): the others leave theirs to it.
+    writing: bool,
 }
 
-impl Commit<'_> {
-    /// Writes the parts that are due and whose inventories' baselines are known.
-    fn flush(&mut self, baselines: &[Option<usize>]) -> std::io::Result<()> {
+/// A part due, and the rows of it to write (those of accepted inventories).
+type Due = (Rendered, Vec<(Range<usize>, Range<usize>)>);
+
+impl Commit {
+    /// Takes the parts that are due and whose inventories' baselines are known, in order.
+    fn take_due(&mut self, baselines: &[Option<usize>]) -> Vec<Due> {
+        let mut due = Vec::new();
         while let Some(part) = self.waiting.get(&self.next) {
             let known = |i: usize| self.status[i] != Status::Pending;
             if !part.rows.iter().all(|(i, _, _)| baselines[*i].is_none_or(known)) {
-                return Ok(());
+                break;
             }
             let Some(part) = self.waiting.remove(&self.next) else { break };
-            for (i, e, c) in &part.rows {
-                let accepted = |j: usize| self.status[j] == Status::Computed;
-                if accepted(*i) && baselines[*i].is_none_or(accepted) {
-                    self.out.emissions.write_all(&part.emissions[e.clone()])?;
-                    self.out.crf.write_all(&part.crf[c.clone()])?;
-                }
-            }
-            self.spare.extend([part.emissions, part.crf]);
+            let accepted = |j: usize| self.status[j] == Status::Computed;
+            let rows = part
+                .rows
+                .iter()
+                .filter(|(i, _, _)| accepted(*i) && baselines[*i].is_none_or(accepted))
+                .map(|(_, e, c)| (e.clone(), c.clone()))
+                .collect();
+            due.push((part, rows));
             self.next += 1;
         }
-        Ok(())
+        due
     }
+}
+
+/// Writes the rows of parts taken by [`Commit::take_due`].
+fn write_due(out: &mut CellTables<'_>, due: &[Due]) -> std::io::Result<()> {
+    for (part, rows) in due {
+        for (e, c) in rows {
+            out.emissions.write_all(&part.emissions[e.clone()])?;
+            out.crf.write_all(&part.crf[c.clone()])?;
+        }
+    }
+    Ok(())
 }
 
 /// Computes every job (in input order) on up to `threads` threads, writing the tables of every
@@ -116,8 +133,17 @@ pub(crate) fn compute(
     }
     out.emissions.write_all(&header(&EMISSIONS_HEADER)?)?;
     out.crf.write_all(&header(&CRF_HEADER)?)?;
-    let commit =
-        Mutex::new(Commit { out, status, next: 0, waiting: BTreeMap::new(), spare: Vec::new() });
+    let commit = Mutex::new(Commit {
+        status,
+        next: 0,
+        waiting: BTreeMap::new(),
+        spare: Vec::new(),
+        writing: false,
+    });
+    // Only the thread writing (see `Commit::writing`) locks it: the parts are written outside
+    // the lock of `commit`, while the other threads go on.
+    let out = Mutex::new(out);
+    let jobs_len = jobs.len();
     let parts: Vec<Mutex<Vec<Job<'_, '_>>>> = {
         let mut jobs = jobs.into_iter().peekable();
         let mut parts = Vec::new();
@@ -126,7 +152,7 @@ pub(crate) fn compute(
         }
         parts
     };
-    let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::with_capacity(jobs_len));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let error: Mutex<Option<BatchWriteError>> = Mutex::new(None);
@@ -181,7 +207,20 @@ pub(crate) fn compute(
                     c.status[*i] = if o.computed() { Status::Computed } else { Status::Failed };
                 }
                 c.waiting.insert(p, rendered);
-                c.flush(baselines)?;
+                if !c.writing {
+                    c.writing = true;
+                    loop {
+                        let due = c.take_due(baselines);
+                        if due.is_empty() {
+                            c.writing = false;
+                            break;
+                        }
+                        drop(c);
+                        write_due(&mut *out.lock().map_err(|_| poisoned())?, &due)?;
+                        c = commit.lock().map_err(|_| poisoned())?;
+                        c.spare.extend(due.into_iter().flat_map(|(p, _)| [p.emissions, p.crf]));
+                    }
+                }
                 drop(c);
                 outcomes.lock().map_err(|_| poisoned())?.extend(done);
                 Ok(())
@@ -210,7 +249,8 @@ pub(crate) fn compute(
         return Err(e);
     }
     let mut c = commit.into_inner().map_err(|_| poisoned())?;
-    c.flush(baselines)?;
+    let mut out = out.into_inner().map_err(|_| poisoned())?;
+    write_due(&mut out, &c.take_due(baselines))?;
     debug_assert!(c.waiting.is_empty());
     let mut outcomes = outcomes.into_inner().map_err(|_| poisoned())?;
     outcomes.sort_unstable_by_key(|(i, _)| *i);

@@ -226,6 +226,35 @@ fn the_pipelined_reader_gives_the_same_output() {
     assert_eq!(one, run_threads(inv, &clean, 2));
 }
 
+/// `activity.csv` parsed ahead while the inventories are read (more chunks than circulate
+/// afterwards, errors in both files) and activity files without a usable header: the same
+/// output as read on one thread, messages in the same order.
+#[test]
+fn activity_parsed_ahead_gives_the_same_output() {
+    let inv = b"inventory_id,country,year\nA,IT,2010\nB,XX,2012\nC,DE,2013\n";
+    let mut big = b"inventory_id,sector,carrier,amount,unit\n".to_vec();
+    for i in 0..(12 * CHUNK_ROWS + 5) {
+        big.extend_from_slice(match i % 5000 {
+            7 => b"A,waste,,x,tCO2\n",
+            8 => b"B,waste,,1,tCO2\n",
+            _ => b"A,waste,,1,tCO2\n",
+        });
+    }
+    let headers: [&[u8]; 6] = [
+        b"",
+        b"\n",
+        b"  \nA,waste,,1,tCO2\n",
+        b"inventory_id,sector\nA,waste\n",
+        b"\xff\xfe,sector\nA,waste\n",
+        b"inventory_id,sector,carrier,amount,unit\n",
+    ];
+    for act in headers.into_iter().chain([&big[..]]) {
+        let one = run_threads(inv, act, 1);
+        assert!(!one.errors.is_empty());
+        assert_eq!(one, run_threads(inv, act, 2), "{}", String::from_utf8_lossy(act));
+    }
+}
+
 /// A panic while rows are added (a bug, never input) reaches the caller; the parser thread
 /// does not keep the batch waiting.
 #[test]

@@ -1,6 +1,6 @@
 //! Between inventories and the eCRF workbook: any computed inventory written as a
-//! [`Workbook`] ([`to_workbook`]), and the lines of a workbook's rows ([`line_of`]), with which
-//! [`super::import`] reads a workbook back into the rows of a CRF inventory.
+//! [`Workbook`] ([`to_workbook`]), and the line of a workbook's row ([`line_of`], which
+//! [`super::import`] reads workbooks back with).
 //!
 //! **A SECAP inventory in the CRF.** Its cells become CRF rows with the mapping of
 //! [`crate::crf`]: residential buildings I.1; tertiary and municipal buildings and public

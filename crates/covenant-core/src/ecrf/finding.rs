@@ -264,7 +264,7 @@ impl FindingKind {
                 p.push(("unit", text(unit)));
             }
             FactorFilled { tco2e, source } => {
-                p.push(("tco2e", tco2e.clone()));
+                p.push(("tonnes", tco2e.clone()));
                 p.push(("source", text(source)));
             }
             SummaryMismatch { line, given, rows } => {

@@ -2,8 +2,9 @@
 //! (`inventories.csv` and `crf_activity.csv`, which a user can edit and run again), computed
 //! like a batch, with every finding located in the workbook it came from.
 //!
-//! * One inventory per workbook, its id the file's name (without extension; other characters
-//!   than letters, digits, `-`, `_` and `.` become `_`; a repeated name gets `-2`, `-3` …).
+//! * One inventory per workbook, its id the file's name (without extension; a run of other
+//!   characters than letters, digits, `-`, `_` and `.` becomes one `_`; a repeated name gets
+//!   `-2`, `-3` …).
 //!   `eCRF_1` gives the city, the country (its ISO code, or its English name), the inventory
 //!   year (or `eCRF_2` A1, or `eCRF_3` column A), the population and the GWP set ("AR5",
 //!   "IPCC AR5 (100-year)", "Fifth Assessment Report" are `ar5`).
@@ -247,11 +248,14 @@ fn ids(books: &[Book<'_>]) -> Vec<String> {
             Some(i) if i > 0 => &name[..i],
             _ => name,
         };
-        let mut id: String = stem
-            .chars()
-            .take(100)
-            .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
-            .collect();
+        let mut id = String::new();
+        for c in stem.chars().take(100) {
+            let c = if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' };
+            // A run of other characters becomes one `_`.
+            if !(c == '_' && id.ends_with('_')) {
+                id.push(c);
+            }
+        }
         // Never a leading character a spreadsheet reads as a formula, never empty.
         let trimmed = id.trim_start_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
         id = if trimmed.is_empty() { "ecrf".to_string() } else { trimmed };
@@ -404,18 +408,21 @@ fn rows(
             let unit = r.activity_unit.clone().unwrap_or_default();
             let mut amount = num(r.activity_amount);
             let mut unit_out = unit.clone();
+            let mut fuel = r.fuel.as_deref().map(fuel_code).unwrap_or_default();
             if gap && !opts.fill_factors {
                 let kind = FindingKind::ActivityWithoutFactor { amount: amount.clone(), unit };
                 let cell = at(kind, DetailColumn::EfCo2e);
                 key = Some(NotationKey::NotEstimated);
+                let of = r.fuel.as_deref().map(|f| format!(" of {}", f.trim())).unwrap_or_default();
                 expl = Some(format!(
-                    "activity of {amount} {} given in the eCRF workbook (eCRF_3!{}) without an emission factor or emissions",
+                    "activity of {amount} {}{of} given in the eCRF workbook (eCRF_3!{}) without an emission factor or emissions",
                     unit_out.trim(),
                     cell.cell
                 ));
                 findings[b].push(cell);
                 amount.clear();
                 unit_out.clear();
+                fuel.clear();
             }
             let keyed = key.is_some() && !numbers;
             let description = r.activity_description.clone().unwrap_or_default();
@@ -426,7 +433,7 @@ fn rows(
                 gpc_ref,
                 l.subsector.code().to_string(),
                 l.scope.number().to_string(),
-                r.fuel.as_deref().map(fuel_code).unwrap_or_default(),
+                fuel,
                 amount,
                 unit_out,
                 if keyed { String::new() } else { r.ef_unit.clone().unwrap_or_default() },
@@ -514,7 +521,13 @@ fn locate(
     match (d.file.as_deref(), d.line) {
         (Some(CRF_ACTIVITY_FILE), Some(line)) => {
             let o = origins.iter().find(|o| o.line == line)?;
-            let col = d.column.as_deref().map_or(DetailColumn::Sector, detail_column);
+            // A disagreement between numbers is shown at the number entered last in the row.
+            let col = match (d.column.as_deref(), d.params.get("what")) {
+                (Some(c), _) => detail_column(c),
+                (None, Some("factor_vs_gases")) => DetailColumn::EfCo2e,
+                (None, Some(_)) => DetailColumn::GhgTotal,
+                (None, None) => DetailColumn::Sector,
+            };
             let col = books[o.book].positions.detail_col(col);
             Some((o.book, Finding::at(kind, Sheet::Detail, o.row, col)))
         }
@@ -574,4 +587,125 @@ fn summary_check(book: &Book<'_>, cells: &[crate::gpc::SummaryCell], out: &mut V
 
 const fn value_col(s: ScopeLabel) -> u16 {
     s.value_col()
+}
+
+#[cfg(all(test, feature = "embedded-factors"))]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::ecrf::model::{Entry, SummaryRow};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn import_one(wb: &Workbook) -> Imported {
+        let pos = Positions::default();
+        let book = Book { file: "dir/Ciudad Ñ 2019.xlsx", workbook: wb, positions: &pos };
+        import(&[book], Catalog::embedded(), ImportOptions::default())
+    }
+
+    #[test]
+    fn names_countries_and_gwp_sets_as_people_write_them() {
+        assert_eq!(gwp_code("AR5"), "ar5");
+        assert_eq!(gwp_code("IPCC AR5 (100-year)"), "ar5");
+        assert_eq!(gwp_code("Fifth Assessment Report"), "ar5");
+        assert_eq!(gwp_code("ar6"), "ar6");
+        assert_eq!(gwp_code(" GWP-100 "), "GWP-100");
+        assert_eq!(country_code("Chile"), "CL");
+        assert_eq!(country_code("cl"), "CL");
+        assert_eq!(country_code("  Mexico "), "MX");
+        assert_eq!(country_code("Narnia"), "Narnia");
+        assert_eq!(fuel_code("Natural gas"), "natural_gas");
+        assert_eq!(fuel_code("diesel"), "diesel");
+        assert_eq!(fuel_code("Cow manure"), "Cow manure");
+        let wb = Workbook::default();
+        let pos = Positions::default();
+        let b = |file| Book { file, workbook: &wb, positions: &pos };
+        let names = ids(&[b("a/City 2019.xlsx"), b("b/City 2019.xlsx"), b("=x.xlsx"), b(".xlsx")]);
+        assert_eq!(names, ["City_2019", "City_2019-2", "x", "xlsx"]);
+    }
+
+    /// A workbook as another tool fills it: sub-sector paths, empty GPC references, labels in
+    /// another case, fuels by name, the year only in `eCRF_3`.
+    #[test]
+    fn rows_of_other_tools_are_placed_on_their_lines() {
+        let mut wb = Workbook { year: Some(2019), ..Workbook::default() };
+        wb.set_meta(MetaField::Country, "Chile");
+        wb.set_meta(MetaField::Gwp, "AR5");
+        let mut gas = DetailRow::new(
+            None,
+            "STATIONARY ENERGY",
+            "Residential buildings > Stationary combustion",
+            ScopeLabel::Direct,
+        );
+        gas.row = 2;
+        gas.fuel = Some("Natural gas".into());
+        gas.activity_amount = Some(d("1000"));
+        gas.activity_unit = Some("TJ".into());
+        gas.ef_unit = Some("kgCO2/TJ".into());
+        gas.ef_co2 = Some(d("56100"));
+        let mut lights =
+            DetailRow::new(Some(""), "Stationary energy", "Streetlights", ScopeLabel::Indirect);
+        lights.row = 3;
+        lights.ghg_total = Some(d("1500.25"));
+        let mut landfill = DetailRow::new(
+            Some("III.1.1"),
+            "Waste",
+            "Solid waste disposal > landfill",
+            ScopeLabel::Direct,
+        );
+        landfill.row = 4;
+        landfill.ghg_ch4 = Some(d("2000"));
+        wb.detail = vec![gas, lights, landfill];
+        let mut total = SummaryRow::new(SummaryLine::TotalEmissions);
+        total.direct = Entry::value(d("58100"));
+        total.indirect = Entry::value(d("1500.25"));
+        total.outside = Entry::value(d("0"));
+        wb.summary = vec![total];
+        let out = import_one(&wb);
+        let messages: Vec<String> = out.findings.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, Vec::<String>::new());
+        assert_eq!(out.ids, ["Ciudad_2019"]);
+        assert_eq!(
+            out.inventories_csv,
+            "inventory_id,city,country,year,framework,population,approach,gwp\nCiudad_2019,,CL,2019,crf,,,ar5\n"
+        );
+        let rows: Vec<&str> = out.crf_activity_csv.lines().skip(1).collect();
+        assert!(
+            rows[0]
+                .starts_with("Ciudad_2019,I.1.1,residential,1,natural_gas,1000,TJ,kgCO2/TJ,56100,")
+        );
+        assert!(rows[1].starts_with("Ciudad_2019,I.2.2,commercial_institutional,2,,"));
+        assert!(rows[2].starts_with("Ciudad_2019,III.1.1,solid_waste,1,"));
+        let inv = &out.output.inventories[0].inventory;
+        assert_eq!(inv.crf.as_ref().unwrap().totals.ecrf, d("59600.25"));
+        assert_eq!(inv.total_emissions.tonnes(), d("59600.25"));
+    }
+
+    /// A value the engine refuses is reported at its cell, in the column where the workbook
+    /// keeps it.
+    #[test]
+    fn engine_errors_are_located_at_the_workbook_cell() {
+        let mut wb = Workbook { year: Some(2019), ..Workbook::default() };
+        wb.set_meta(MetaField::Country, "Narnia");
+        let mut r = DetailRow::new(
+            Some("I.1.1"),
+            "Stationary energy",
+            "Residential buildings",
+            ScopeLabel::Direct,
+        );
+        r.row = 7;
+        r.ghg_total = Some(d("10"));
+        wb.detail = vec![r];
+        let mut pos = Positions::default();
+        pos.meta.push((MetaField::Country, 9));
+        let book = Book { file: "n.xlsx", workbook: &wb, positions: &pos };
+        let out = import(&[book], Catalog::embedded(), ImportOptions::default());
+        assert!(out.has_errors());
+        let f = &out.findings[0];
+        assert_eq!((f.finding.sheet, f.finding.cell.as_str()), (Sheet::Meta, "C10"));
+        assert_eq!(f.finding.code(), "unknown_code");
+        assert!(f.to_string().starts_with("n.xlsx:eCRF_1!C10: 'Narnia' (country): "), "{f}");
+    }
 }

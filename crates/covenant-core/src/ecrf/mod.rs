@@ -15,9 +15,9 @@
 //! * [`convert`]: an engine [`Inventory`](crate::Inventory) as a [`Workbook`] (SECAP and CRF).
 //! * [`finding`]: located diagnostics ([`Finding`]: a code, a severity, the sheet and cell, an
 //!   English message), listed with the engine's in [`crate::error::kinds::diagnostics`].
-//! * `write` (feature `xlsx`): `write::write_workbook`, the workbook as the
+//! * `write` (feature `xlsx`): [`write_workbook`], the workbook as the
 //!   template lays it out.
-//! * `read` (feature `ecrf-read`): `read::read_workbook`, a tolerant reader
+//! * `read` (feature `ecrf-read`): [`read_workbook`], a tolerant reader
 //!   with located findings.
 
 pub mod convert;

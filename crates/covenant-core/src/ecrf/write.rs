@@ -8,7 +8,7 @@
 //! of `eCRF_3` are [`Workbook::detail_as_written`].
 //!
 //! Numbers are written as spreadsheet numbers, never as text: the `f64` nearest to the
-//! decimal ([`crate::xlsx::spreadsheet_number`]), which gives the decimal
+//! decimal ([`spreadsheet_number`]), which gives the decimal
 //! back when it has at most 15 significant digits. A metadata value (a text in the model) is
 //! written as a number when it is one and reads back the same (`8604`, `2015`), otherwise as
 //! text. Text cells are never formulas. The creation date is fixed, so the same workbook

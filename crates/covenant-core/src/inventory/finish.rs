@@ -31,10 +31,15 @@ impl InventoryBuilder<'_> {
             return self.finish_crf();
         }
         let (supply, local_factors, supply_warnings) = self.local_supply(overrides)?;
+        let mut known = [[None; 2]; Carrier::ALL.len()];
+        for f in local_factors.iter().rev() {
+            known[f.carrier.index()][variant_index(f.variant)] = Some(f.factor);
+        }
         let mut run = Run {
             builder: &self,
             overrides,
             factors: local_factors,
+            known,
             failed: Vec::new(),
             warnings: supply_warnings,
             problems: Vec::new(),
@@ -160,6 +165,9 @@ struct Run<'b, 'r, 'o> {
     builder: &'b InventoryBuilder<'r>,
     overrides: &'o [&'o FactorOverride],
     factors: Vec<FactorUsed>,
+    /// The factor of `factors` for each carrier and variant (the first one given), looked up
+    /// by index for every cell.
+    known: [[Option<EmissionFactor>; 2]; Carrier::ALL.len()],
     failed: Vec<(Carrier, Variant)>,
     warnings: Vec<Warning>,
     problems: Vec<Error>,
@@ -284,8 +292,8 @@ impl Run<'_, '_, '_> {
         variant: Variant,
         first_line: Option<u64>,
     ) -> Option<EmissionFactor> {
-        if let Some(f) = self.factors.iter().find(|f| f.carrier == c && f.variant == variant) {
-            return Some(f.factor);
+        if let Some(f) = self.known[c.index()][variant_index(variant)] {
+            return Some(f);
         }
         if self.failed.contains(&(c, variant)) {
             return None;
@@ -317,6 +325,7 @@ impl Run<'_, '_, '_> {
                     self.warnings.push(w);
                 }
                 let factor = f.factor;
+                self.known[c.index()][variant_index(variant)] = Some(factor);
                 self.factors.push(f);
                 Some(factor)
             }
@@ -372,6 +381,11 @@ impl Totals {
         self.emissions = self.emissions.checked_add(cell.emissions)?;
         Ok(())
     }
+}
+
+/// The position of a fuel variant in [`Run::known`].
+fn variant_index(v: Variant) -> usize {
+    usize::from(v == Variant::NonSustainable)
 }
 
 /// A problem with the amounts of a cell, located at its first input line.

@@ -6,7 +6,7 @@ use crate::batch::ProgressFn;
 use crate::batch::read::Reading;
 use crate::batch::read::columns::{Columns, columns};
 use crate::batch::read::ids::IdHints;
-use crate::batch::read::record::{for_rows_with, open};
+use crate::batch::read::record::Ahead;
 use crate::error::{ErrorKind, Expected};
 use crate::inventory::Activity;
 use crate::quantity::{ActivityUnit, parse_decimal};
@@ -28,17 +28,17 @@ columns! {
     }
 }
 
-/// Reads `activity.csv` row by row into the builders (on a second thread with `threads` ≥ 2).
-pub(crate) fn read_activity<R: Read + Send>(
+/// Reads `activity.csv` row by row into the builders (parsed on a second thread when `ahead`
+/// has one).
+pub(crate) fn read_activity<R: Read>(
     file: &str,
-    r: R,
+    mut ahead: Ahead<R>,
     reading: &mut Reading<'_>,
-    threads: usize,
     progress: ProgressFn<'_>,
 ) {
     let Reading { specs, builders, alternates, rows, st, .. } = reading;
     let required = ["inventory_id", "sector", "carrier", "amount", "unit"];
-    let Some((rdr, header)) = open(file, r, st, &required) else {
+    let Some(header) = ahead.open(file, st, &required) else {
         st.rejected.iter_mut().for_each(|r| *r = true);
         return;
     };
@@ -48,7 +48,7 @@ pub(crate) fn read_activity<R: Read + Send>(
     };
     let mut last: Option<(String, usize)> = None;
     let mut hints = IdHints::default();
-    for_rows_with(file, rdr, st, threads, progress, |line, rec, st| {
+    ahead.for_rows(file, st, progress, |line, rec, st| {
         let id = cols.get(rec, Act::Id);
         let idx = match &last {
             Some((l, i)) if l == id => *i,

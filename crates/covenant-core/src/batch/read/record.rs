@@ -199,6 +199,8 @@ pub(crate) struct Reader<R> {
     line: u64,
     /// No more records: the input ended or could not be read.
     done: bool,
+    /// `csv_core` has read from the input (and skipped a byte-order mark at its start).
+    started: bool,
 }
 
 impl<R: Read> Reader<R> {
@@ -211,6 +213,7 @@ impl<R: Read> Reader<R> {
             filled: 0,
             line: 1,
             done: false,
+            started: false,
         }
     }
 
@@ -225,45 +228,20 @@ impl<R: Read> Reader<R> {
         used: usize,
         ends: &mut Vec<u32>,
     ) -> Result<Option<(u64, usize)>, (u64, ReadError)> {
-        use csv_core::ReadRecordResult::*;
         let line = self.line;
         let first_end = ends.len();
         if self.done {
             return Ok(None);
         }
         let mut out = used;
-        let mut field_ends = [0usize; 32];
-        loop {
-            if self.pos == self.filled {
-                match self.src.read(&mut self.buf) {
-                    Ok(n) => (self.pos, self.filled) = (0, n),
-                    Err(e) => {
-                        self.done = true;
-                        return Err((line, ReadError::Io(e)));
-                    }
-                }
-            }
-            if text.len() < out + 256 {
-                text.resize((out + 256).max(text.len() * 2), 0);
-            }
-            let (res, nin, nout, nend) = self.core.read_record(
-                &self.buf[self.pos..self.filled],
-                &mut text[out..],
-                &mut field_ends,
-            );
-            self.pos += nin;
-            self.line = self.core.line();
-            // Field ends are relative to the record's start, over all the calls that read it.
-            // The callers keep their text below 4 GiB (a chunk below 17 MiB).
-            ends.extend(field_ends[..nend].iter().map(|&e| (used + e) as u32));
-            out += nout;
-            match res {
-                InputEmpty | OutputFull | OutputEndsFull => continue,
-                Record => break,
-                End => {
-                    self.done = true;
-                    return Ok(None);
-                }
+        if self.started
+            && let Some(end) = self.simple_line(text, used, ends)
+        {
+            out = end;
+        } else {
+            self.read_with_core(text, &mut out, used, ends)?;
+            if self.done {
+                return Ok(None);
             }
         }
         let record = &text[used..out];
@@ -280,6 +258,145 @@ impl<R: Read> Reader<R> {
         }
         Ok(Some((line, out)))
     }
+
+    /// The fast path of [`Self::read`]: a whole line in the buffer, not empty and without a
+    /// quote, is split at its commas, as `csv_core` would split it (at the start of a record,
+    /// after the first one: the byte-order mark is handled by `csv_core`; no CR is left by
+    /// [`CrlfToLf`]). Gives the end of the record's text, or `None` (nothing read) for any
+    /// other line.
+    #[inline]
+    fn simple_line(
+        &mut self,
+        text: &mut Vec<u8>,
+        used: usize,
+        ends: &mut Vec<u32>,
+    ) -> Option<usize> {
+        let rest = &self.buf[self.pos..self.filled];
+        let nl = memchr::memchr(b'\n', rest)?;
+        let line = &rest[..nl];
+        if nl == 0 || memchr::memchr(b'"', line).is_some() {
+            return None;
+        }
+        if text.len() < used + nl {
+            text.resize((used + nl).max(text.len() * 2), 0);
+        }
+        let dst = &mut text[used..used + nl];
+        let mut w = 0;
+        for &b in line {
+            if b == b',' {
+                // The callers keep their text below 4 GiB (a chunk below 17 MiB).
+                ends.push((used + w) as u32);
+            } else {
+                dst[w] = b;
+                w += 1;
+            }
+        }
+        ends.push((used + w) as u32);
+        self.pos += nl + 1;
+        self.line += 1;
+        self.core.set_line(self.line);
+        Some(used + w)
+    }
+
+    /// [`Self::read`] through `csv_core`: the record's text from `*out` on (`done` set at the
+    /// end of the input).
+    fn read_with_core(
+        &mut self,
+        text: &mut Vec<u8>,
+        out: &mut usize,
+        used: usize,
+        ends: &mut Vec<u32>,
+    ) -> Result<(), (u64, ReadError)> {
+        use csv_core::ReadRecordResult::*;
+        let line = self.line;
+        let mut field_ends = [0usize; 32];
+        loop {
+            if self.pos == self.filled {
+                match self.src.read(&mut self.buf) {
+                    Ok(n) => (self.pos, self.filled) = (0, n),
+                    Err(e) => {
+                        self.done = true;
+                        return Err((line, ReadError::Io(e)));
+                    }
+                }
+            }
+            if text.len() < *out + 256 {
+                text.resize((*out + 256).max(text.len() * 2), 0);
+            }
+            let (res, nin, nout, nend) = self.core.read_record(
+                &self.buf[self.pos..self.filled],
+                &mut text[*out..],
+                &mut field_ends,
+            );
+            self.started = true;
+            self.pos += nin;
+            self.line = self.core.line();
+            // Field ends are relative to the record's start, over all the calls that read it.
+            // The callers keep their text below 4 GiB (a chunk below 17 MiB).
+            ends.extend(field_ends[..nend].iter().map(|&e| (used + e) as u32));
+            *out += nout;
+            match res {
+                InputEmpty | OutputFull | OutputEndsFull => continue,
+                Record => return Ok(()),
+                End => {
+                    self.done = true;
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// A file's header record as read, before it is reported: the record, or why there is none.
+pub(crate) enum Header {
+    /// The header.
+    Read(::csv::StringRecord),
+    /// The file has no record.
+    Empty,
+    /// The first record could not be read: its line and why.
+    Failed(u64, ReadError),
+}
+
+impl Header {
+    /// Reads the first record of `rdr` as the header.
+    fn read<R: Read>(rdr: &mut Reader<R>) -> Header {
+        let (mut text, mut ends) = (Vec::new(), Vec::new());
+        match rdr.read(&mut text, 0, &mut ends) {
+            Ok(Some(_)) => {
+                let mut header = ::csv::StringRecord::new();
+                let mut start = 0;
+                for &e in &ends {
+                    // Checked by the reader: UTF-8.
+                    header.push_field(std::str::from_utf8(&text[start..e as usize]).unwrap_or(""));
+                    start = e as usize;
+                }
+                Header::Read(header)
+            }
+            Ok(None) => Header::Empty,
+            Err((line, e)) => Header::Failed(line, e),
+        }
+    }
+
+    /// The header, or `None` with the error reported (an empty file, an unreadable one).
+    fn report(
+        self,
+        file: &str,
+        st: &mut State,
+        required: &[&'static str],
+    ) -> Option<::csv::StringRecord> {
+        match self {
+            Header::Read(header) => Some(header),
+            Header::Empty => {
+                let required = required.to_vec();
+                st.error(file, 1, None, None, None, ErrorKind::EmptyFile { required });
+                None
+            }
+            Header::Failed(line, e) => {
+                st.error(file, 1, None, None, None, e.located(line).1);
+                None
+            }
+        }
+    }
 }
 
 /// Reads the header record; reports an empty file.
@@ -290,28 +407,7 @@ pub(crate) fn open<R: Read>(
     required: &[&'static str],
 ) -> Option<(Reader<R>, ::csv::StringRecord)> {
     let mut rdr = Reader::new(r);
-    let (mut text, mut ends) = (Vec::new(), Vec::new());
-    match rdr.read(&mut text, 0, &mut ends) {
-        Ok(Some(_)) => {
-            let mut header = ::csv::StringRecord::new();
-            let mut start = 0;
-            for &e in &ends {
-                // Checked by the reader: UTF-8.
-                header.push_field(std::str::from_utf8(&text[start..e as usize]).unwrap_or(""));
-                start = e as usize;
-            }
-            Some((rdr, header))
-        }
-        Ok(None) => {
-            let required = required.to_vec();
-            st.error(file, 1, None, None, None, ErrorKind::EmptyFile { required });
-            None
-        }
-        Err((line, e)) => {
-            st.error(file, 1, None, None, None, e.located(line).1);
-            None
-        }
-    }
+    Header::read(&mut rdr).report(file, st, required).map(|h| (rdr, h))
 }
 
 /// Calls `f` for every data row; row errors are reported and skipped.
@@ -476,27 +572,53 @@ impl Chunk {
 /// records are parsed on a second thread while `f` runs on the calling one (a pipeline of
 /// chunks), so parsing the CSV and computing overlap; `f` sees the same rows in the same order
 /// either way, and everything `f` allocates is allocated on the calling thread.
+#[cfg(test)]
 pub(crate) fn for_rows_with<R: Read + Send>(
     file: &str,
     rdr: Reader<R>,
     st: &mut State,
     threads: usize,
     progress: ProgressFn<'_>,
-    mut f: impl FnMut(u64, &Record<'_>, &mut State),
+    f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
+    pipeline(rdr, threads, false, |ahead| ahead.for_rows(file, st, progress, f));
+}
+
+/// Most chunks in circulation while the first ones wait to be drained (the caller reads the
+/// other files first); surplus chunks handed back empty are then dropped, down to [`CHUNKS`].
+const CHUNKS_AHEAD: usize = 8;
+
+/// Runs `body` with a file whose records are parsed ahead: with `threads` ≥ 2 a second thread
+/// starts parsing them at once (the header, then chunks of rows, up to [`CHUNKS_AHEAD`] before
+/// `body` drains any), so that parsing overlaps what `body` does before it reads them (the
+/// other input files) and what it does with them ([`Ahead::for_rows`]). Without a second
+/// thread (one asked for, the system refusing one, or WebAssembly) the records are read when
+/// `body` asks for them. Either way `body` sees the same header, records and errors.
+pub(crate) fn parse_ahead<R: Read + Send, T>(
+    r: R,
+    threads: usize,
+    body: impl FnOnce(Ahead<R>) -> T,
+) -> T {
+    pipeline(Reader::new(r), threads, true, body)
+}
+
+/// [`parse_ahead`] from a reader, its header to read first or not.
+fn pipeline<R: Read + Send, T>(
+    rdr: Reader<R>,
+    threads: usize,
+    header: bool,
+    body: impl FnOnce(Ahead<R>) -> T,
+) -> T {
     // WebAssembly in the browser has no threads: always one there (and no thread code in the
     // module).
     if threads < 2 || cfg!(target_family = "wasm") {
-        return for_rows_counted(file, rdr, st, progress, f);
+        return body(Ahead { source: Source::Here(Some(Box::new(rdr))), header });
     }
     use std::sync::mpsc;
-    // Three chunks circulate: the parser fills empty ones, the caller drains full ones.
-    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(CHUNKS);
+    // The parser fills empty chunks, the caller drains full ones and hands them back.
+    let (header_tx, header_rx) = mpsc::sync_channel::<Header>(1);
+    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(CHUNKS_AHEAD);
     let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
-    for _ in 0..CHUNKS {
-        let _ = empty_tx.send(Chunk::default());
-    }
-    let mut count = Count::default();
     // The reader waits here for the parser thread; if the system refuses a thread, it is taken
     // back and the rows are read on this one.
     let slot = std::sync::Mutex::new(Some(rdr));
@@ -504,13 +626,40 @@ pub(crate) fn for_rows_with<R: Read + Send>(
         slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     };
     let slot_ref = &slot;
-    let pipelined = std::thread::scope(|s| {
-        // Owned by this closure: if `f` panicked, unwinding drops them, which ends the parser
-        // (its channels close) so that the scope can finish instead of waiting for it.
-        let (full_rx, empty_tx) = (full_rx, empty_tx);
+    std::thread::scope(|s| {
         let parser = std::thread::Builder::new().spawn_scoped(s, move || {
             let Some(mut rdr) = take(slot_ref) else { return };
-            while let Ok(mut chunk) = empty_rx.recv() {
+            if header {
+                let h = Header::read(&mut rdr);
+                let read = matches!(h, Header::Read(_));
+                if header_tx.send(h).is_err() || !read {
+                    return;
+                }
+            }
+            // Chunks made (a new one whenever none is free, up to CHUNKS_AHEAD) and not
+            // dropped since.
+            let (mut made, mut alive) = (0, 0);
+            loop {
+                let mut chunk = match empty_rx.try_recv() {
+                    Ok(chunk) => chunk,
+                    Err(mpsc::TryRecvError::Empty) if made < CHUNKS_AHEAD => {
+                        made += 1;
+                        alive += 1;
+                        Chunk::default()
+                    }
+                    Err(mpsc::TryRecvError::Empty) => match empty_rx.recv() {
+                        Ok(chunk) => chunk,
+                        Err(_) => break,
+                    },
+                    Err(mpsc::TryRecvError::Disconnected) => break,
+                };
+                // Surplus chunks handed back while this one is filled are dropped.
+                while alive > CHUNKS
+                    && let Ok(surplus) = empty_rx.try_recv()
+                {
+                    drop(surplus);
+                    alive -= 1;
+                }
                 chunk.fill(&mut rdr);
                 let done = chunk.done;
                 if full_tx.send(chunk).is_err() || done {
@@ -518,23 +667,80 @@ pub(crate) fn for_rows_with<R: Read + Send>(
                 }
             }
         });
-        let Ok(parser) = parser else { return false };
-        for mut chunk in &full_rx {
+        let source = match parser {
+            Ok(_) => Source::Piped { header: header_rx, full: full_rx, empty: empty_tx },
+            Err(_) => Source::Here(take(&slot).map(Box::new)),
+        };
+        // `body` owns the receiving ends: when it returns (early or not) or panics, dropping
+        // them ends the parser (its sends fail), so that the scope can finish instead of
+        // waiting for it.
+        body(Ahead { source, header })
+    })
+}
+
+/// A file being read by [`parse_ahead`].
+pub(crate) struct Ahead<R> {
+    source: Source<R>,
+    /// Whether the header is still to be read.
+    header: bool,
+}
+
+/// Where the records of an [`Ahead`] come from.
+enum Source<R> {
+    /// Read on this thread (`None`: not reached, the reader is taken back when the system
+    /// refuses the parser thread).
+    Here(Option<Box<Reader<R>>>),
+    /// Parsed by the parser thread.
+    Piped {
+        header: std::sync::mpsc::Receiver<Header>,
+        full: std::sync::mpsc::Receiver<Chunk>,
+        empty: std::sync::mpsc::Sender<Chunk>,
+    },
+}
+
+impl<R: Read> Ahead<R> {
+    /// Reads the header record, as [`open`] does: `None` when there is none (the error is
+    /// reported; no rows are read then).
+    pub(crate) fn open(
+        &mut self,
+        file: &str,
+        st: &mut State,
+        required: &[&'static str],
+    ) -> Option<::csv::StringRecord> {
+        debug_assert!(self.header, "the header is read once");
+        self.header = false;
+        let h = match &mut self.source {
+            Source::Here(Some(rdr)) => Header::read(rdr),
+            Source::Here(None) => Header::Empty,
+            // No header: the parser thread panicked, which the scope passes on.
+            Source::Piped { header, .. } => header.recv().unwrap_or(Header::Empty),
+        };
+        h.report(file, st, required)
+    }
+
+    /// [`for_rows_counted`] over the records after the header.
+    pub(crate) fn for_rows(
+        self,
+        file: &str,
+        st: &mut State,
+        progress: ProgressFn<'_>,
+        mut f: impl FnMut(u64, &Record<'_>, &mut State),
+    ) {
+        let (full, empty) = match self.source {
+            Source::Here(Some(rdr)) => return for_rows_counted(file, *rdr, st, progress, f),
+            Source::Here(None) => return progress(0),
+            Source::Piped { full, empty, .. } => (full, empty),
+        };
+        let mut count = Count::default();
+        for mut chunk in &full {
             count.add(&chunk, progress);
             chunk.drain(file, st, &mut f);
             // After the last chunk the parser no longer takes empty ones; full ones still
             // arrive until the channel is empty.
-            let _ = empty_tx.send(chunk);
+            let _ = empty.send(chunk);
         }
-        if let Err(panic) = parser.join() {
-            std::panic::resume_unwind(panic);
-        }
-        true
-    });
-    if !pipelined && let Some(rdr) = take(&slot) {
-        return for_rows_counted(file, rdr, st, progress, f);
+        progress(count.0);
     }
-    progress(count.0);
 }
 
 #[cfg(test)]
@@ -664,6 +870,22 @@ mod tests {
                 String::from_utf8_lossy(&bytes)
             );
         }
+        // Many plain lines (split without the csv parser), among them one of 40 fields, one
+        // not UTF-8 and blank ones, then a quoted field and a last line without a line end.
+        let mut plain = b"h1,h2\n".to_vec();
+        for i in 0..5000 {
+            plain.extend(format!("id-{i},sector,{},12.5,MWh\n", i % 7).as_bytes());
+            match i % 997 {
+                1 => plain.extend(b",".repeat(39)),
+                2 => plain.extend(b"a,\xff,b"),
+                3 => plain.extend(b"\n \n"),
+                4 => plain.extend(b"x,\"a,b\",c"),
+                _ => continue,
+            }
+            plain.push(b'\n');
+        }
+        plain.extend(b"last,line");
+        assert_eq!(with_reader(&plain), with_csv(&plain));
         let mut long = b"a,b\n".to_vec();
         long.extend(vec![b'x'; MAX_LINE_BYTES + 10]);
         long.extend(b"\nc,d\n");

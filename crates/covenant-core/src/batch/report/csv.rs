@@ -9,6 +9,7 @@ use crate::batch::BatchInventory;
 use crate::batch::diag::InputError;
 use crate::factors::Variant;
 use crate::inventory::Inventory;
+use crate::quantity::Energy;
 use crate::taxonomy::Carrier;
 use crate::trajectory::{self as path};
 
@@ -445,7 +446,7 @@ impl CellRows {
                 out.escaped(&id)
                     .escaped(c.sector.code().as_bytes())
                     .escaped(Carrier::ALL[k].code().as_bytes())
-                    .number(c.energy.map(|e| e.mwh()));
+                    .number(c.energy.map(Energy::mwh_for_text));
                 let factor = c.factor.map(|f| f.value());
                 let (last, text) = &mut factors[k];
                 // The same decimal (digits and scale), so the same text.
@@ -462,7 +463,7 @@ impl CellRows {
                     (true, true) => out.text(&texts[k][0]),
                     (false, _) => out.empty(1),
                 };
-                out.number(Some(c.emissions.tonnes())).end()?;
+                out.number(Some(c.emissions.tonnes_for_text())).end()?;
                 continue;
             }
             if let Some(k) = c.carrier {
@@ -497,10 +498,10 @@ impl CellRows {
             out.escaped(&id)
                 .escaped(c.sector.code().as_bytes())
                 .escaped(c.carrier.map_or("", |k| k.code()).as_bytes())
-                .number(c.energy.map(|e| e.mwh()))
+                .number(c.energy.map(Energy::mwh_for_text))
                 .number(c.factor.map(|f| f.value()))
                 .text(source)
-                .number(Some(c.emissions.tonnes()))
+                .number(Some(c.emissions.tonnes_for_text()))
                 .end()?;
         }
         Ok(())
@@ -531,7 +532,7 @@ impl CellRows {
             for text in [row.sector, row.subsector, row.gpc, c.scope.code()] {
                 out.escaped(text.as_bytes());
             }
-            out.number(c.emissions.map(crate::quantity::Emissions::tonnes))
+            out.number(c.emissions.map(crate::quantity::Emissions::tonnes_for_text))
                 .escaped(c.notation_key().map_or("", |k| k.code()).as_bytes())
                 .escaped(from)
                 .end()?;

@@ -203,6 +203,21 @@ export function buildBatch(p) {
       hasTarget ? tg.kind : '', hasTarget ? entry(tg.population) : '', x.gases === 'co2e' ? (x.gwp ?? '') : '',
       x.chp?.heat ?? '', x.chp?.electricity ?? '', ...(hasCrf ? [x.framework === 'crf' ? 'crf' : 'secap'] : [])]);
     lines.inventories[++invLine] = { inventory: i };
+    // A CRF row with nothing entered but its line is not entered yet. The line is named by its
+    // reference, or by sub-sector and scope where the template gives none or several lines share it.
+    if (x.framework === 'crf') {
+      (x.crf ?? []).forEach((r, k) => {
+        if (crfRowEmpty(r)) return;
+        const [ref, subsector, scope] = r.line.split('|');
+        const byRef = ref !== '' && ref !== 'I.4.4';
+        crf += csvRow([x.id, ref, byRef ? '' : subsector, byRef ? '' : scope, r.fuel, entry(r.amount), r.unit, r.factor_unit,
+          ...CRF_NUMBER_FIELDS.slice(1).map((f) => entry(r[f])), r.notation_key, r.explanation, r.description, r.activity_source, r.factor_source]);
+        lines.crf[++crfLine] = { inventory: i, row: k };
+      });
+      // The SECAP entries of an inventory switched to the CRF stay in the project (switching back
+      // finds them) but are not written: the engine would refuse them for a CRF inventory.
+      return;
+    }
     for (const [key, c] of Object.entries(x.cells)) {
       const [sector, carrier] = key.split('|');
       c.parts.forEach((q, k) => {
@@ -224,18 +239,6 @@ export function buildBatch(p) {
         fuel ? entry(r.amount) : '', fuel ? r.unit : '', entry(r.emissions)]);
       lines.supply[++supLine] = { inventory: i, row: k };
     });
-    // A CRF row with nothing entered but its line is not entered yet. The line is named by its
-    // reference, or by sub-sector and scope where the template gives none or several lines share it.
-    if (x.framework === 'crf') {
-      (x.crf ?? []).forEach((r, k) => {
-        if (crfRowEmpty(r)) return;
-        const [ref, subsector, scope] = r.line.split('|');
-        const byRef = ref !== '' && ref !== 'I.4.4';
-        crf += csvRow([x.id, ref, byRef ? '' : subsector, byRef ? '' : scope, r.fuel, entry(r.amount), r.unit, r.factor_unit,
-          ...CRF_NUMBER_FIELDS.slice(1).map((f) => entry(r[f])), r.notation_key, r.explanation, r.description, r.activity_source, r.factor_source]);
-        lines.crf[++crfLine] = { inventory: i, row: k };
-      });
-    }
     // An action without an amount is not entered yet (as an empty cell of the energy table).
     (x.actions ?? []).forEach((a, k) => {
       const amount = entry(a.amount);

@@ -1002,6 +1002,10 @@ test('a CRF inventory: chosen as its framework, rows entered by GPC line, messag
   assert.match(await page.textContent('[data-crf-result="0"]'), /^= 67,385\.40 t CO2-eq, with the release’s factors \(ipcc2006-gases/);
   assert.equal(await page.textContent('[data-crf-result="3"]'), 'Notation key NO: no emissions counted.');
   assert.ok(await page.locator('#crf-chart .bar').count() >= 3);
+  // The printed report gives the same GPC totals and eCRF summary.
+  assert.equal(await page.locator('#report dd[data-raw]').first().getAttribute('data-raw'), col('basic_tco2e'));
+  assert.equal(await page.locator('#report table.crf-summary tr[data-ecrf-row="34"] td[data-scope="1"]').getAttribute('data-raw'),
+    await page.getAttribute('#crf-summary-table tr[data-ecrf-row="34"] td[data-scope="1"]', 'data-raw'));
   // The results files are the command line's, byte for byte.
   const o = await downloads('export-outputs', 6);
   for (const name of ['summary.csv', 'crf.csv', 'crf_rows.csv', 'crf_totals.csv']) assert.equal(read(o, name), c[name], name);

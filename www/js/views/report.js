@@ -10,6 +10,16 @@ import { trajectoryData } from './comparison.js';
 import { factorsUsed } from './factors.js';
 import { gasUnit } from './results.js';
 
+/** A copy of a part of the results for the printed report, without its ids. */
+function copyOf(id) {
+  const copy = $(id).cloneNode(true);
+  copy.removeAttribute('id');
+  for (const node of copy.querySelectorAll('[id]')) node.removeAttribute('id');
+  for (const node of copy.querySelectorAll('[aria-labelledby]')) node.removeAttribute('aria-labelledby');
+  copy.removeAttribute('aria-labelledby');
+  return copy;
+}
+
 export function reportTitle(x) {
   return t('report_title', { city: x.city || t('no_city'), kind: t(`${x.kind}_inventory`), year: entry(x.year) || '…' });
 }
@@ -25,7 +35,7 @@ export function renderReport(app) {
     t(`approach_${x.approach}`), t(`gases_${x.gases}`), r ? t('report_release', { id: r.inventory.release }) : null].filter(Boolean).join(' · ');
   const totals = el('dl', { class: 'report-totals' },
     ...[[t('total_emissions'), s ? `${fmt(s.total_emissions)} ${unit}` : t('not_computed')],
-      [t('total_energy'), s ? `${fmt(s.total_energy)} MWh` : '–'],
+      [t('total_energy'), s?.total_energy != null ? `${fmt(s.total_energy)} MWh` : '–'],
       [t('per_capita'), s?.per_capita_t ? `${fmt(s.per_capita_t)} ${unit}/${t('inhabitant')}` : '–'],
       [t('change_vs_baseline'), s?.change_vs_baseline_pct != null ? `${fmt(s.change_vs_baseline_pct, 1)} %` : '–'],
       [t('target_emissions'), s?.target?.emissions_t != null ? `${fmt(s.target.emissions_t)} ${unit}` : '–']]
@@ -47,9 +57,16 @@ export function renderReport(app) {
       const f = factorsUsed(r, c);
       return el('tr', {}, el('th', { scope: 'row', text: carrierLabel(c) }), el('td', { text: f.value }), el('td', { text: f.source }));
     })));
-  box.replaceChildren(el('h1', { text: reportTitle(x) }), el('p', { class: 'report-meta', text: meta }), totals,
-    el('div', { class: 'report-columns' }, el('div', {}, chart), el('div', {}, sectors)), factors);
-  sectorChart(chart, r, unit);
+  if (x.framework === 'crf') {
+    // A CRF inventory: its GPC totals, chart and eCRF summary, as the results show them (rendered before the report).
+    box.replaceChildren(el('h1', { text: reportTitle(x) }), el('p', { class: 'report-meta', text: meta }), totals,
+      copyOf('crf-totals'), el('div', { class: 'report-columns' }, el('div', {}, copyOf('crf-chart')), el('div', {}, copyOf('crf-summary-table'))));
+    box.querySelector('table')?.classList.add('report-table');
+  } else {
+    box.replaceChildren(el('h1', { text: reportTitle(x) }), el('p', { class: 'report-meta', text: meta }), totals,
+      el('div', { class: 'report-columns' }, el('div', {}, chart), el('div', {}, sectors)), factors);
+    sectorChart(chart, r, unit);
+  }
   const { path, points, unit: pathUnit, members, sums } = trajectoryData(app);
   if (path) {
     const p = app.project();

@@ -1058,6 +1058,11 @@ test('an eCRF workbook imported: its inventory in the CRF entry view with the co
   await page.waitForSelector('#crf', { state: 'visible' });
   assert.equal(await page.inputValue('#f-framework'), 'crf');
   assert.equal(await crfRows(), cliRows);
+  // The release has no IPCC grid factor for Chile in 2019, and a CRF inventory has no factors table: the
+  // hint sends the officer to the CRF rows, without a button to a table that is not there.
+  await page.waitForFunction((text) => document.querySelector('#national-factor')?.textContent === text,
+    MESSAGES.en.national_factor_missing_crf.replace('{country}', 'Chile').replace('{year}', '2019'));
+  assert.equal(await page.locator('#national-factor [data-enter-factor]').count(), 0);
   await waitRaw('total-emissions', summaryField(cliSummary, 'total_emissions_t'));
   // A workbook with a value that is not a number: the finding names its sheet and cell, in the officer's language.
   const broken = join(dir, 'broken.xlsx');

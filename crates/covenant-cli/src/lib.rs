@@ -574,10 +574,6 @@ fn output_failed(e: &OutputError, stderr: &mut dyn Write) -> u8 {
     }
 }
 
-/// Writes every output into the staging directory (`staged`: where `emissions.csv` and
-/// `crf.csv` were written while computing; else a new one), on up to `threads` threads (see
-/// [`parts`]), then switches it into place: the four tables, `errors.csv` with `--keep-going`,
-/// and with `--xlsx` one workbook per inventory.
 /// The outputs a batch writes besides the four tables.
 #[derive(Clone, Copy)]
 struct Extras {
@@ -589,6 +585,14 @@ struct Extras {
     crf: bool,
 }
 
+/// Renders the workbook of one inventory (`--ecrf`, `--xlsx`).
+type WorkbookFn = fn(&batch::BatchInventory) -> Result<Vec<u8>>;
+
+/// Writes every output into the staging directory (`staged`: where `emissions.csv` and
+/// `crf.csv` were written while computing; else a new one), on up to `threads` threads (see
+/// [`parts`]), then switches it into place: the four tables, the files of `inputs` (the batch
+/// input `ecrf import` derived), `errors.csv` with `--keep-going`, and one workbook per
+/// inventory with `--xlsx` and `--ecrf`.
 fn write_outputs(
     dest: &Destination,
     staged: Option<output::Staged<'_>>,
@@ -634,30 +638,23 @@ fn write_outputs(
             }),
         );
     }
-    if dest.has_workbooks(Place::Ecrf) {
+    // One workbook per inventory in each workbook directory asked for.
+    let books: [(Place, WorkbookFn); 2] = [
+        (Place::Ecrf, |r| {
+            let wb = covenant_core::ecrf::convert::to_workbook(&r.inventory)?;
+            Ok(covenant_core::ecrf::write_workbook(&wb)?)
+        }),
+        (Place::Workbooks, |r| Ok(covenant_core::xlsx::workbook(r)?)),
+    ];
+    for (place, render) in books.into_iter().filter(|(p, _)| dest.has_workbooks(*p)) {
         let mut taken = std::collections::BTreeSet::new();
         for r in inv {
             let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
             jobs.whole(
-                Place::Ecrf,
+                place,
                 name,
                 Box::new(move |w| {
-                    let wb = covenant_core::ecrf::convert::to_workbook(&r.inventory)?;
-                    w.extend_from_slice(&covenant_core::ecrf::write_workbook(&wb)?);
-                    Ok(())
-                }),
-            );
-        }
-    }
-    if dest.has_workbooks(Place::Workbooks) {
-        let mut taken = std::collections::BTreeSet::new();
-        for r in inv {
-            let name = format!("{}.xlsx", output::file_stem(&r.inventory.spec.id, &mut taken));
-            jobs.whole(
-                Place::Workbooks,
-                name,
-                Box::new(move |w| {
-                    w.extend_from_slice(&covenant_core::xlsx::workbook(r)?);
+                    w.extend_from_slice(&render(r)?);
                     Ok(())
                 }),
             );
@@ -862,22 +859,18 @@ fn ecrf_command(action: EcrfAction, stderr: &mut dyn Write) -> Result<u8> {
     let mut read = Vec::new();
     for path in workbooks {
         let name = display_name(path);
-        let bytes = match std::fs::metadata(path) {
-            Ok(m) if m.len() > ecrf::read::MAX_BYTES as u64 => Err(format!(
-                "{} bytes, more than the {} an eCRF workbook is read with",
-                m.len(),
-                ecrf::read::MAX_BYTES
-            )),
-            Ok(_) => std::fs::read(path).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        let bytes = match bytes {
-            Ok(b) => b,
-            Err(e) => {
-                // A file that cannot be opened is a usage error, as for the batch's inputs.
-                bail!("cannot read '{}': {e}", path.display());
-            }
-        };
+        // A file that cannot be opened is a usage error, as for the batch's inputs; one too
+        // large to be a workbook is refused, as the reader would, before it is read.
+        let cannot = || format!("cannot read '{}'", path.display());
+        let size = std::fs::metadata(path).with_context(cannot)?.len();
+        let limit = ecrf::read::MAX_BYTES;
+        if size > limit as u64 {
+            let bytes = usize::try_from(size).unwrap_or(usize::MAX);
+            writeln!(w, "{name}: {}", ecrf::ReadError::TooLarge { bytes, limit })?;
+            unreadable += 1;
+            continue;
+        }
+        let bytes = std::fs::read(path).with_context(cannot)?;
         match ecrf::read_located(&bytes) {
             Ok((wb, pos, findings)) => read.push((name, wb, pos, findings)),
             Err(e) => {
@@ -905,7 +898,7 @@ fn ecrf_command(action: EcrfAction, stderr: &mut dyn Write) -> Result<u8> {
         f.finding.severity() == covenant_core::error::kinds::Severity::Error
     };
     let errors = findings.iter().filter(|f| is_error(f)).count() + unreadable;
-    let warnings = findings.len() + unreadable - errors;
+    let warnings = findings.iter().filter(|f| !is_error(f)).count();
     for f in &findings {
         if is_error(f) || !common.quiet {
             writeln!(w, "{f}")?;

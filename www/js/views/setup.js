@@ -238,7 +238,7 @@ let nfKey = '';
 function renderNationalFactor(app, x) {
   const node = $('national-factor');
   const year = entry(x.year);
-  const key = `${app.lang()}|${x.country}|${year}|${x.approach}|${x.gases}|${x.release}`;
+  const key = `${app.lang()}|${x.country}|${year}|${x.approach}|${x.gases}|${x.release}|${x.framework}`;
   if (key === nfKey) return;
   nfKey = key;
   if (!/^\d{4}$/.test(year)) { node.textContent = ''; return; }
@@ -248,7 +248,13 @@ function renderNationalFactor(app, x) {
     node.textContent = t('national_factor', { value: fmt(f.value, 3), set: f.set, source: f.citation }) + (f.com ? '' : ` ${t('not_com')}`);
     return;
   }
-  // No national factor for this country and year: the way to enter one, with its source.
+  // No national factor for this country and year. A CRF inventory has no factors table: its
+  // electricity rows take their own factor (or their emissions), as the engine says at the row.
+  if (x.framework === 'crf') {
+    node.textContent = t('national_factor_missing_crf', { country: countryName(x.country), year });
+    return;
+  }
+  // A SECAP inventory: the way to enter one, with its source.
   node.replaceChildren(t('national_factor_missing', { country: countryName(x.country), year }), ' ',
     el('button', { type: 'button', class: 'action', 'data-enter-factor': 'electricity', text: t('enter_factor', { carrier: carrierLabel('electricity') }),
       onclick: () => app.goTo({ place: { kind: 'factor', carrier: 'electricity', field: 'factor', inventory: app.project().active } }) }));

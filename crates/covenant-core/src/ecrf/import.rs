@@ -14,9 +14,10 @@
 //!   emissions are kept: the engine computes activity × factors only where a row has no
 //!   emissions, and checks the numbers it is given against each other (`crf_mismatch`).
 //! * A notation-key row keeps its key with the explanation of its "Emission factor -
-//!   Description" or, failing that, the comment of its `eCRF_2` row. `NE` without an
-//!   explanation is what the template writes in a line without data and is left out (the
-//!   line is `NE` anyway); another key without one is `ecrf_row_key_without_explanation`.
+//!   Description" or, for a key other than `NE`, the comment of its `eCRF_2` row. `NE`
+//!   without an explanation of its own is what the template writes in a line without data
+//!   and is left out (the line is `NE` anyway, and its `eCRF_2` comment speaks of the whole
+//!   row); another key without one is `ecrf_row_key_without_explanation`.
 //! * An activity with neither a factor nor emissions is a gap (`ecrf_activity_without_factor`):
 //!   by default the row is written as `NE`, its activity kept in the explanation; with
 //!   [`ImportOptions::fill_factors`] it is computed with the factor release's factors and the
@@ -24,6 +25,10 @@
 //! * After the computation, every value of `eCRF_2` is compared with what its rows add up to,
 //!   with the template's relative tolerance of 0.5 % (`ecrf_summary_mismatch`), and every
 //!   error or warning of the engine is reported at the workbook cell its value came from.
+//!
+//! What the batch format has no column for is not carried: the data-quality, year and scale
+//! cells of a row, its oxidation factor and its unit-conversion columns; the factor's
+//! description goes with its source into `factor_source`.
 //!
 //! The arithmetic is the engine's: the page and the command line call [`import`] and give the
 //! same numbers.
@@ -35,9 +40,9 @@ use serde::Serialize;
 
 use super::convert::{gpc_scope, line_of};
 use super::finding::{Finding, FindingKind};
-use super::layout::{DetailColumn, MetaField, ScopeLabel, Sheet, SummaryLine, normalize};
+use super::layout::{DetailColumn, MetaField, Sheet, SummaryLine, normalize};
 use super::model::{DetailRow, Positions, Workbook};
-use crate::batch::{self, BatchInput, BatchOutput, Diagnostic};
+use crate::batch::{self, BatchInput, BatchOutput, CRF_ACTIVITY_HEADER, Diagnostic};
 use crate::country::Country;
 use crate::crf::NotationKey;
 use crate::error::Params;
@@ -54,32 +59,6 @@ pub const CRF_ACTIVITY_FILE: &str = "crf_activity.csv";
 /// The columns of the derived `inventories.csv`.
 const INVENTORY_COLUMNS: [&str; 8] =
     ["inventory_id", "city", "country", "year", "framework", "population", "approach", "gwp"];
-
-/// The columns of the derived `crf_activity.csv` (a subset of the batch format's, in its order).
-const ROW_COLUMNS: [&str; 22] = [
-    "inventory_id",
-    "gpc_ref",
-    "crf_subsector",
-    "scope",
-    "fuel",
-    "amount",
-    "unit",
-    "factor_unit",
-    "co2_factor",
-    "ch4_factor",
-    "n2o_factor",
-    "co2e_factor",
-    "biogenic_co2_factor",
-    "co2_tco2e",
-    "ch4_tco2e",
-    "n2o_tco2e",
-    "total_tco2e",
-    "biogenic_co2_t",
-    "notation_key",
-    "explanation",
-    "description",
-    "activity_source",
-];
 
 /// One workbook to import.
 #[derive(Clone, Copy, Debug)]
@@ -168,7 +147,7 @@ impl Imported {
 
 /// Where a row of the derived `crf_activity.csv` comes from.
 #[derive(Clone, Copy, Debug)]
-struct Origin0 {
+struct RowSource {
     /// Its line in the derived file.
     line: u64,
     /// The workbook.
@@ -195,8 +174,9 @@ pub fn import(books: &[Book<'_>], catalog: &Catalog, opts: ImportOptions) -> Imp
     };
     let options = batch::Options { cell_detail: false, threads: opts.threads.max(1) };
     let output = batch::run_with(input, catalog, options, &mut |_| {});
-    for d in output.errors.iter().chain(&output.warnings) {
-        if let Some((book, f)) = locate(d, books, &ids, &origins) {
+    let diagnostics = output.errors.iter().map(|d| (d, true));
+    for (d, error) in diagnostics.chain(output.warnings.iter().map(|d| (d, false))) {
+        if let Some((book, f)) = locate(d, error, books, &ids, &origins) {
             findings[book].push(f);
         }
     }
@@ -346,10 +326,19 @@ fn fuel_code(fuel: &str) -> String {
         .map_or_else(|| fuel.trim().to_string(), |c| c.code().to_string())
 }
 
-/// The explanation of a key row: its factor description, or its `eCRF_2` row's comment.
-fn explanation(wb: &Workbook, r: &DetailRow, line: &crate::gpc::taxonomy::Line) -> Option<String> {
+/// The explanation of a key row: its factor description, or (but for `NE`) its `eCRF_2`
+/// row's comment.
+fn explanation(
+    wb: &Workbook,
+    r: &DetailRow,
+    line: &crate::gpc::taxonomy::Line,
+    key: NotationKey,
+) -> Option<String> {
     if let Some(e) = r.ef_description.as_deref().filter(|e| !e.trim().is_empty()) {
         return Some(e.trim().to_string());
+    }
+    if key == NotationKey::NotEstimated {
+        return None;
     }
     let row = crate::gpc::summary_row(line)?;
     let l = SummaryLine::ALL.iter().find(|l| l.row() == row)?;
@@ -362,9 +351,9 @@ fn rows(
     ids: &[String],
     opts: ImportOptions,
     findings: &mut [Vec<Finding>],
-) -> (String, Vec<Origin0>) {
+) -> (String, Vec<RowSource>) {
     let mut w = csv_writer();
-    let _ = w.write_record(ROW_COLUMNS);
+    let _ = w.write_record(CRF_ACTIVITY_HEADER.split(','));
     let mut origins = Vec::new();
     // The line the next record starts on (a text with a line break spans several).
     let mut line: u64 = 2;
@@ -390,7 +379,7 @@ fn rows(
             let mut key = r.key;
             let mut expl = None;
             if let (Some(k), false) = (key, numbers) {
-                expl = explanation(wb, r, l);
+                expl = explanation(wb, r, l, k);
                 if expl.is_none() {
                     if k != NotationKey::NotEstimated {
                         let kind = FindingKind::RowKeyWithoutExplanation { key: k.code() };
@@ -408,7 +397,7 @@ fn rows(
             let unit = r.activity_unit.clone().unwrap_or_default();
             let mut amount = num(r.activity_amount);
             let mut unit_out = unit.clone();
-            let mut fuel = r.fuel.as_deref().map(fuel_code).unwrap_or_default();
+            let fuel = r.fuel.as_deref().map(fuel_code).unwrap_or_default();
             if gap && !opts.fill_factors {
                 let kind = FindingKind::ActivityWithoutFactor { amount: amount.clone(), unit };
                 let cell = at(kind, DetailColumn::EfCo2e);
@@ -422,11 +411,19 @@ fn rows(
                 findings[b].push(cell);
                 amount.clear();
                 unit_out.clear();
-                fuel.clear();
             }
             let keyed = key.is_some() && !numbers;
             let description = r.activity_description.clone().unwrap_or_default();
             let source = r.activity_source.clone().unwrap_or_default();
+            // The factor's source, and its description where that is not a key's explanation.
+            let factor_description = r.ef_description.as_deref().filter(|_| !keyed);
+            let factor_source = [r.ef_source.as_deref(), factor_description]
+                .into_iter()
+                .flatten()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ");
             let gpc_ref = l.gpc_ref.unwrap_or_default().to_string();
             let record = [
                 ids[b].clone(),
@@ -451,10 +448,11 @@ fn rows(
                 expl.unwrap_or_default(),
                 description,
                 source,
+                factor_source,
             ];
             let breaks: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
             let _ = w.write_record(&record);
-            origins.push(Origin0 { line, book: b, row: row0, filled: gap && opts.fill_factors });
+            origins.push(RowSource { line, book: b, row: row0, filled: gap && opts.fill_factors });
             line += 1 + breaks;
         }
     }
@@ -486,6 +484,7 @@ fn detail_column(field: &str) -> DetailColumn {
         "explanation" => EfDescription,
         "description" => ActivityDescription,
         "activity_source" => ActivitySource,
+        "factor_source" => EfSource,
         _ => Sector,
     }
 }
@@ -505,11 +504,11 @@ fn meta_field(field: &str) -> Option<MetaField> {
 /// An engine diagnostic at the workbook cell its value came from.
 fn locate(
     d: &Diagnostic,
+    error: bool,
     books: &[Book<'_>],
     ids: &[String],
-    origins: &[Origin0],
+    origins: &[RowSource],
 ) -> Option<(usize, Finding)> {
-    let error = !d.code.is_empty() && crate::error::ErrorKind::CODES.contains(&d.code);
     let mut message = d.message.clone();
     if let (Some(c), Some(v)) = (&d.column, &d.value) {
         message = format!("'{v}' ({c}): {message}");
@@ -579,20 +578,17 @@ fn summary_check(book: &Book<'_>, cells: &[crate::gpc::SummaryCell], out: &mut V
                     rows: rows.unwrap_or_default().normalize().to_string(),
                 };
                 let row = book.positions.summary_row(line);
-                out.push(Finding::at(kind, Sheet::Summary, row, value_col(*scope)));
+                out.push(Finding::at(kind, Sheet::Summary, row, scope.value_col()));
             }
         }
     }
-}
-
-const fn value_col(s: ScopeLabel) -> u16 {
-    s.value_col()
 }
 
 #[cfg(all(test, feature = "embedded-factors"))]
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+    use crate::ecrf::layout::ScopeLabel;
     use crate::ecrf::model::{Entry, SummaryRow};
 
     fn d(s: &str) -> Decimal {
@@ -645,6 +641,8 @@ mod tests {
         gas.activity_unit = Some("TJ".into());
         gas.ef_unit = Some("kgCO2/TJ".into());
         gas.ef_co2 = Some(d("56100"));
+        gas.ef_source = Some("IPCC 2006, Vol. 2, Table 2.2".into());
+        gas.ef_description = Some("default factor".into());
         let mut lights =
             DetailRow::new(Some(""), "Stationary energy", "Streetlights", ScopeLabel::Indirect);
         lights.row = 3;
@@ -675,6 +673,12 @@ mod tests {
         assert!(
             rows[0]
                 .starts_with("Ciudad_2019,I.1.1,residential,1,natural_gas,1000,TJ,kgCO2/TJ,56100,")
+        );
+        // The factor's source and description are carried in factor_source.
+        assert!(
+            rows[0].ends_with(",\"IPCC 2006, Vol. 2, Table 2.2; default factor\""),
+            "{}",
+            rows[0]
         );
         assert!(rows[1].starts_with("Ciudad_2019,I.2.2,commercial_institutional,2,,"));
         assert!(rows[2].starts_with("Ciudad_2019,III.1.1,solid_waste,1,"));

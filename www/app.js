@@ -319,9 +319,16 @@ function pickedIds() {
   return importList.map((x) => x.id).filter((id) => ids.has(id));
 }
 
+/** Closes the import dialog. A list of thousands of options is emptied first: closing restyles the
+ * whole page (it is no longer inert), and the list need not be part of that. */
+function closeImport() {
+  $('import-list').replaceChildren();
+  $('import-dialog').close();
+}
+
 async function takeImport(into) {
   const ids = pickedIds();
-  $('import-dialog').close();
+  closeImport();
   if (ids.length === 0) return;
   const all = ids.length === importList.length;
   const { inventories, batchFactors } = await engine.takeImport(all ? null : ids);
@@ -467,7 +474,8 @@ function wire() {
   });
   $('import-new').addEventListener('click', () => takeImport('new'));
   $('import-add').addEventListener('click', () => takeImport('add'));
-  $('import-cancel').addEventListener('click', () => $('import-dialog').close());
+  $('import-cancel').addEventListener('click', closeImport);
+  $('import-dialog').addEventListener('cancel', () => $('import-list').replaceChildren());
   const exportWith = (f) => async () => {
     $('export-menu').open = false;
     try { await f(); } catch (e) { app.status(e.message); }

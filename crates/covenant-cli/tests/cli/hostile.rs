@@ -417,6 +417,12 @@ fn a_file_added_to_the_directory_during_a_run_is_kept() {
     let d = dir.path();
     assert_eq!(batch(d, false, &[]).code, 0);
     let before = snapshot(&d.join("out")).unwrap();
+    let staged = || {
+        fs::read_dir(d)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().contains("covenant-stage"))
+    };
+    assert!(!staged(), "a finished run leaves no staging directory");
     // The activity comes from a pipe that waits: a file lands in the directory meanwhile.
     let mut child = Command::new(BIN)
         .args([
@@ -434,7 +440,14 @@ fn a_file_added_to_the_directory_during_a_run_is_kept() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Once the run's staging directory is there, its check of the directory is behind it (a
+    // fixed wait lost that race on a loaded machine).
+    let mut waited = 0;
+    while !staged() {
+        assert!(waited < 6000, "the run never staged its outputs");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        waited += 1;
+    }
     fs::write(d.join("out/notes.txt"), "mine").unwrap();
     {
         use std::io::Write;

@@ -1214,6 +1214,70 @@ test('several eCRF workbooks in one selection: every inventory listed with its f
   console.log(`imported 2 eCRF workbooks and a broken file in ${ms} ms`);
 });
 
+test('Villa Serena: the page\'s eCRF summary and the exported workbook\'s eCRF_2 agree cell for cell (values, notation keys, empty totals)', async () => {
+  const projects = await page.locator('#project-select option').count();
+  await page.setInputFiles('#import-batch', ['inventories.csv', 'crf_activity.csv'].map((f) => join(VILLA_SERENA, f)));
+  await page.waitForSelector('#import-dialog[open] #import-list option');
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await page.waitForSelector('#crf-summary-table tr[data-ecrf-row="34"]');
+  const shown = await page.locator('#crf-summary-table tr[data-ecrf-row]').evaluateAll((trs) => trs.map((tr) => [Number(tr.dataset.ecrfRow),
+    [...tr.querySelectorAll('td[data-scope]')].map((td) => ({ raw: td.dataset.raw, text: td.textContent }))]));
+  const files = await downloads('export-ecrf', 1);
+  // eCRF_2 as the workbook has it: per row, columns B–G (value and key of scopes 1, 2 and 3).
+  const sheet = JSON.parse(execFileSync('python3', ['-c', `
+import json, re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+book = z.read('xl/workbook.xml').decode()
+rels = z.read('xl/_rels/workbook.xml.rels').decode()
+rid = re.search(r'<sheet [^>]*name="eCRF_2"[^>]*r:id="([^"]+)"', book).group(1)
+target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+xml = z.read('xl/' + target.group(1).lstrip('/').replace('xl/', '')).decode()
+shared = [re.sub(r'<[^>]+>', '', s) for s in re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(), re.S)] if 'xl/sharedStrings.xml' in z.namelist() else []
+out = {}
+for m in re.finditer(r'<c r="([B-G])([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S):
+    col, row, attrs, body = m.group(1), int(m.group(2)), m.group(3), m.group(4) or ''
+    v = re.search(r'<v>(.*?)</v>', body)
+    t = re.search(r'<t[^>]*>(.*?)</t>', body)
+    if 't="s"' in attrs and v: text = shared[int(v.group(1))]
+    elif t: text = t.group(1)
+    elif v: text = v.group(1)
+    else: continue
+    out.setdefault(row, {})[col] = text
+print(json.dumps(out))
+`, files[Object.keys(files)[0]]], { encoding: 'utf8' }));
+  // A decimal written without trailing zeros (how the workbook stores it).
+  const plain = (v) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+  let values = 0;
+  let keys = 0;
+  let emptyTotals = 0;
+  for (const [row, cells] of shown) {
+    const given = sheet[row] ?? {};
+    cells.forEach((c, i) => {
+      const [valueCol, keyCol] = [['B', 'C'], ['D', 'E'], ['F', 'G']][i];
+      const where = `eCRF_2 row ${row}, scope ${i + 1}`;
+      if (given[valueCol] !== undefined) {
+        assert.equal(plain(c.raw), given[valueCol], where);
+        values++;
+      } else {
+        assert.equal(c.raw, '', where);
+        assert.equal(c.text, given[keyCol] ?? '', where);
+        if (given[keyCol]) keys++;
+        else emptyTotals++;
+      }
+    });
+  }
+  // Every row of eCRF_2 with a number or a key is in the page's table.
+  const rows = new Set(shown.map(([row]) => row));
+  for (const [row, cols] of Object.entries(sheet)) {
+    if (Number(row) >= 4 && Object.keys(cols).length) assert.ok(rows.has(Number(row)), `eCRF_2 row ${row} is not on the page`);
+  }
+  assert.ok(values > 0 && keys > 0 && emptyTotals > 0, JSON.stringify({ values, keys, emptyTotals }));
+  // IPPU has only NO and NE rows: its total row is empty on the page as in the workbook.
+  assert.equal(await page.textContent('#crf-summary-table tr[data-ecrf-row="24"] td[data-scope="1"]'), '');
+  assert.equal(await page.textContent('#crf-summary-table tr[data-ecrf-row="22"] td[data-scope="1"]'), 'NO');
+});
+
 test('a CRF inventory on a phone: no horizontal scrolling at 360 px; axe finds no violation, in any language', async () => {
   await page.evaluate(AXE);
   for (const l of LANGS) {

@@ -812,49 +812,38 @@ pub mod api {
         row: u32,
         /// 1, 2 or 3.
         scope: u8,
-        /// t CO2-eq, when a row has numbers.
+        /// t CO2-eq, when the workbook has a number in the cell.
         value: Option<Decimal>,
-        /// The notation keys of its rows, when none has numbers.
+        /// Its notation key, when the workbook has one (at most one).
         keys: Vec<&'static str>,
     }
 
-    /// The `eCRF_2` summary of every CRF inventory of a batch, by inventory id: the cells of
-    /// [`covenant_core::gpc::CrfInventory::summary`], and for every sub-sector row × scope
-    /// without numbers or keys the key `crf.csv` gives it (`IE` for institutional buildings,
-    /// which the CRF includes in commercial, `NE` elsewhere).
+    /// The `eCRF_2` summary of every CRF inventory of a batch, by inventory id: for every row and
+    /// scope, what the inventory's eCRF workbook has in that cell
+    /// ([`covenant_core::ecrf::convert::summary`]): the value, or the notation key, or nothing
+    /// (a cell left empty is not listed).
     fn crf_summaries(out: &BatchOutput) -> Vec<(&str, Vec<SummaryCellInfo>)> {
-        use covenant_core::crf::NotationKey;
-        use covenant_core::gpc::{SUMMARY_LINES, Scope};
+        use covenant_core::ecrf::ScopeLabel;
         out.inventories
             .iter()
             .filter_map(|r| {
-                let cells = r.inventory.crf.as_ref()?.summary().ok()?;
-                let info = |c: &covenant_core::gpc::SummaryCell| SummaryCellInfo {
-                    row: c.row,
-                    scope: c.scope.number(),
-                    value: c.value,
-                    keys: c.keys.iter().map(|k| k.code()).collect(),
-                };
-                let mut list: Vec<SummaryCellInfo> = cells
-                    .iter()
-                    .filter(|c| c.value.is_some() || !c.keys.is_empty())
-                    .map(info)
-                    .collect();
-                for line in &SUMMARY_LINES {
-                    for scope in Scope::ALL {
-                        if list.iter().any(|c| c.row == line.row && c.scope == scope.number()) {
+                let rows = covenant_core::ecrf::convert::summary(r.inventory.crf.as_ref()?).ok()?;
+                let mut list = Vec::new();
+                for row in &rows {
+                    for (n, scope) in [
+                        (1, ScopeLabel::Direct),
+                        (2, ScopeLabel::Indirect),
+                        (3, ScopeLabel::Outside),
+                    ] {
+                        let e = row.entry(scope);
+                        if e.value.is_none() && e.key.is_none() {
                             continue;
                         }
-                        let key = if line.row == 6 {
-                            NotationKey::IncludedElsewhere
-                        } else {
-                            NotationKey::NotEstimated
-                        };
                         list.push(SummaryCellInfo {
-                            row: line.row,
-                            scope: scope.number(),
-                            value: None,
-                            keys: vec![key.code()],
+                            row: row.line.row(),
+                            scope: n,
+                            value: e.value,
+                            keys: e.key.iter().map(|k| k.code()).collect(),
                         });
                     }
                 }
@@ -1436,6 +1425,60 @@ pub mod api {
                 v["books"],
                 serde_json::json!([{ "file": "a.xlsx", "id": "a" }, { "file": "a.xlsx", "id": "a-2" }])
             );
+        }
+
+        /// The page's eCRF summary is the exported workbook's `eCRF_2`, cell for cell: values,
+        /// notation keys, and the cells left empty (the total rows without numbers).
+        #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn crf_summary_is_what_the_ecrf_workbook_has() {
+            use covenant_core::ecrf::ScopeLabel;
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let e = loaded();
+            let r: serde_json::Value =
+                serde_json::from_str(&e.run_batch_with_progress(files, &mut |_| {})).unwrap();
+            let cells = r["crf_summary"][0][1].as_array().unwrap().clone();
+            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
+            let (wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
+            let mut compared = 0;
+            let mut empty_totals = 0;
+            for row in &wb.summary {
+                for (n, scope) in
+                    [(1, ScopeLabel::Direct), (2, ScopeLabel::Indirect), (3, ScopeLabel::Outside)]
+                {
+                    let given = row.entry(scope);
+                    let page = cells.iter().find(|c| c["row"] == row.line.row() && c["scope"] == n);
+                    let value = page
+                        .and_then(|c| c["value"].as_str())
+                        .map(|v| parse_decimal(v).unwrap().normalize());
+                    let key = page.and_then(|c| c["keys"][0].as_str());
+                    assert_eq!(
+                        value,
+                        given.value.map(|v| v.normalize()),
+                        "row {} scope {n}",
+                        row.line.row()
+                    );
+                    assert_eq!(
+                        key,
+                        given.key.map(|k| k.code()),
+                        "row {} scope {n}",
+                        row.line.row()
+                    );
+                    compared += 1;
+                    if row.line.is_total() && page.is_none() {
+                        empty_totals += 1;
+                    }
+                }
+            }
+            assert_eq!(compared, 31 * 3);
+            // Villa Serena's IPPU has NO and NE rows only: its total row is left empty.
+            assert!(empty_totals > 0);
         }
 
         /// A gap filled: the activity computed with the release's factors, and the difference

@@ -5,7 +5,7 @@
 import init, { catalog, loadFactors, roundForDisplay, version } from './pkg/covenant_wasm.js';
 import { $, download, downloadAll, el } from './js/dom.js';
 import * as engine from './js/engine.js';
-import { LANGS, LANG_NAMES, countryName, currentLang, fmtExact, loadLanguage, numberStyle, setRounding, t, tOrNull } from './js/i18n.js';
+import { LANGS, LANG_NAMES, countryName, currentLang, fmt, fmtExact, loadLanguage, numberStyle, setRounding, t, tOrNull } from './js/i18n.js';
 import { diagnosticText, setDiagnosticKinds, targetOf } from './js/diagnostics.js';
 import { addInventory, baselineOf, checkProject, emptyInventory, freshId, isEmpty, newProject, projectTitle, removeInventory, withInventory } from './js/model.js';
 import { createStore } from './js/store.js';
@@ -232,6 +232,9 @@ let importList = [];
 
 async function importFiles(files) {
   const dialog = $('import-dialog');
+  ecrfFiles = [];
+  $('ecrf-fill-wrap').hidden = true;
+  $('import-filled').replaceChildren();
   $('import-progress-wrap').hidden = false;
   $('import-list-wrap').hidden = true;
   $('import-errors').replaceChildren();
@@ -278,38 +281,50 @@ function findingText(d) {
   return d.code?.startsWith('ecrf_') || !d.cell ? text : `${d.sheet}!${d.cell}: ${text}`;
 }
 
-/** Imports an eCRF workbook: the inventory it holds, and every finding located in the workbook. */
-async function importEcrfFile(file) {
+/** The workbooks of the last eCRF import: ticking "fill the factor gaps" imports them again. */
+let ecrfFiles = [];
+const FILL_KEY = 'covenant.ecrfFillFactors';
+/** Whether eCRF imports fill factor gaps from the release: chosen in the import dialog, kept for the session. */
+const fillFactors = () => { try { return sessionStorage.getItem(FILL_KEY) === '1'; } catch { return false; } };
+
+/** Imports eCRF workbooks, together: the inventory each holds, every finding located in its workbook,
+ * every file that is no workbook with its reason, and (with the factor gaps filled) what filling changed. */
+async function importEcrfFiles(files) {
+  ecrfFiles = files;
   const dialog = $('import-dialog');
   $('import-progress-wrap').hidden = false;
   $('import-list-wrap').hidden = true;
+  $('ecrf-fill-wrap').hidden = false;
+  $('ecrf-fill').checked = fillFactors();
+  $('ecrf-fill').disabled = true;
   $('import-errors').replaceChildren();
+  $('import-filled').replaceChildren();
   $('import-progress').removeAttribute('value');
   $('import-progress-text').textContent = '';
   for (const id of ['import-new', 'import-add']) $(id).disabled = true;
+  delete document.body.dataset.importReady;
   if (!dialog.open) dialog.showModal();
   let r;
-  try { r = await engine.importEcrf(file); } catch (e) { dialog.close(); app.status(e.message); return; }
+  try { r = await engine.importEcrf(files, fillFactors()); } catch (e) { dialog.close(); app.status(e.message); return; }
   $('import-progress-wrap').hidden = true;
-  if (r.readError) {
-    const e = r.readError;
-    const text = tOrNull(`ecrf_read.${e.code}`) ? t(`ecrf_read.${e.code}`, e.params) : e.message;
-    $('import-errors').replaceChildren(el('li', { 'data-code': e.code ?? '', text: `${e.file}: ${text}` }));
-    importList = [];
-    document.body.dataset.importReady = '0';
-    return;
-  }
+  $('ecrf-fill').disabled = false;
   importList = r.inventories;
   $('import-all').checked = true;
   $('import-list').replaceChildren(...r.inventories.map((x) => el('option', { value: x.id, selected: true,
-    text: `${x.id} — ${[x.city, countryName(x.country), x.year, t(x.kind)].filter(Boolean).join(', ')}` })));
+    text: `${x.id} — ${[x.city, countryName(x.country), x.year, t(x.kind)].filter(Boolean).join(', ')} (${x.file})` })));
   $('import-list-wrap').hidden = r.inventories.length === 0;
-  $('import-errors').replaceChildren(...r.findings.map((d) => el('li', { class: d.severity, 'data-code': d.code ?? '',
-    text: `${d.file}: ${findingText(d)}` })),
+  // What filling the gaps changed, as the engine reports it.
+  $('import-filled').replaceChildren(...r.filled.map((f) => el('li', { 'data-file': f.file, 'data-rows': String(f.rows),
+    'data-without': f.without, 'data-with': f.with, 'data-added': f.added,
+    text: t('ecrf_filled', { file: f.file, n: fmtExact(String(f.rows)), without: fmt(f.without), with: fmt(f.with), added: fmt(f.added) }) })));
+  const refused = r.unreadable.map((e) => el('li', { class: 'error', 'data-code': e.code ?? '', 'data-file': e.file,
+    text: `${e.file}: ${tOrNull(`ecrf_read.${e.code}`) ? t(`ecrf_read.${e.code}`, e.params) : e.message}` }));
+  $('import-errors').replaceChildren(...refused, ...r.findings.map((d) => el('li', { class: d.severity, 'data-code': d.code ?? '',
+    'data-file': d.file, text: `${d.file}: ${findingText(d)}` })),
   ...(r.findingCount > r.findings.length ? [el('li', { text: t('more_errors', { n: r.findingCount - r.findings.length }) })] : []));
   for (const id of ['import-new', 'import-add']) $(id).disabled = r.inventories.length === 0;
   document.body.dataset.importReady = String(r.inventories.length);
-  $('import-new').focus();
+  if (r.inventories.length > 0) $('import-new').focus();
 }
 
 /** The ids picked, with the baseline of every picked monitoring inventory. */
@@ -462,9 +477,13 @@ function wire() {
     if (files.length) await importFiles(files);
   });
   $('import-ecrf').addEventListener('change', async (ev) => {
-    const file = ev.target.files[0];
+    const files = [...ev.target.files];
     ev.target.value = '';
-    if (file) await importEcrfFile(file);
+    if (files.length) await importEcrfFiles(files);
+  });
+  $('ecrf-fill').addEventListener('change', async () => {
+    try { sessionStorage.setItem(FILL_KEY, $('ecrf-fill').checked ? '1' : '0'); } catch { /* kept for this import only */ }
+    if (ecrfFiles.length) await importEcrfFiles(ecrfFiles);
   });
   $('import-list').addEventListener('change', () => {
     $('import-all').checked = $('import-list').selectedOptions.length === $('import-list').options.length;

@@ -97,8 +97,9 @@ export async function compute(project) {
 }
 
 export const importFiles = (files, onProgress) => request('import', { files }, onProgress);
-/** Imports an eCRF workbook (its inventory is then taken like those of an import of batch files). */
-export const importEcrf = (file) => request('ecrf-import', { file });
+/** Imports eCRF workbooks (their inventories are then taken like those of an import of batch
+ * files); `fill` fills their factor gaps from the release (`ecrf import --fill-factors`). */
+export const importEcrf = (files, fill) => request('ecrf-import', { files, fill });
 
 /** The inventories picked from the last import (all when `ids` is null), received a slice at a time. */
 export async function takeImport(ids) {

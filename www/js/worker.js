@@ -163,23 +163,31 @@ async function workbooks() {
   try { return await workbookModule; } catch (e) { workbookModule = null; throw e; }
 }
 
-/** Imports an eCRF workbook: the engine derives its batch files and locates its findings; the
- * derived files are then computed like imported batch files (`take` hands their inventories over). */
-async function importEcrf(file) {
+/** Imports eCRF workbooks, together: the engine derives their batch files and locates their
+ * findings; the derived files are then computed like imported batch files (`take` hands their
+ * inventories over). A file that is no workbook is reported with its name; the others are imported.
+ * With `fill`, activities without factors are computed with the release's, and the engine says
+ * what that changed (`filled`). */
+async function importEcrf(files, fill) {
   const x = await workbooks();
-  const r = JSON.parse(x.importEcrf(file.name, new Uint8Array(await file.arrayBuffer()), false));
-  if (r.error) return { readError: { ...diag('error')(r.error), file: file.name } };
-  const report = run({ inv: r.inventories_csv, act: 'inventory_id,sector,carrier,amount,unit\n', hasFactors: false,
-    crf: r.crf_activity_csv, hasCrf: true });
-  imported = report;
+  const bytes = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
+  const r = JSON.parse(x.importEcrf(files.map((f) => f.name), bytes, fill));
+  const unreadable = r.unreadable.map((e) => ({ ...diag('error')(e), file: e.file }));
+  const fileOf = new Map(r.books.map((b) => [b.id, b.file]));
+  const report = r.books.length === 0 ? { inventories: [] }
+    : run({ inv: r.inventories_csv, act: 'inventory_id,sector,carrier,amount,unit\n', hasFactors: false, crf: r.crf_activity_csv, hasCrf: true });
+  imported = r.books.length === 0 ? null : report;
   return {
     inventories: report.inventories.map((v) => {
       const s = v.inventory.spec;
-      return { id: s.id, city: s.city ?? '', country: s.country, year: s.year, kind: s.kind, baseline: s.baseline_id ?? '' };
+      return { id: s.id, file: fileOf.get(s.id) ?? '', city: s.city ?? '', country: s.country, year: s.year, kind: s.kind,
+        baseline: s.baseline_id ?? '' };
     }),
-    // Located in the workbook: the reader's findings, then the import's (the engine's own at the cell of their value).
+    unreadable,
+    // Located in the workbooks: each one's reader's findings, then the import's (the engine's own at the cell of their value).
     findings: r.findings.slice(0, LISTED).map((f) => ({ ...diag(f.severity)(f), file: f.file, sheet: f.sheet, cell: f.cell })),
     findingCount: r.findings.length,
+    filled: r.filled,
   };
 }
 
@@ -214,7 +222,7 @@ onmessage = async ({ data: m }) => {
     }
     await ready;
     if (m.type === 'compute') reply({ result: compute(m.project) });
-    else if (m.type === 'ecrf-import') reply({ result: await importEcrf(m.file) });
+    else if (m.type === 'ecrf-import') reply({ result: await importEcrf(m.files, m.fill) });
     else if (m.type === 'import') reply({ result: await importFiles(m.files, (p) => postMessage({ id: m.id, progress: p })) });
     else if (m.type === 'take') {
       const releases = JSON.parse(catalog()).releases;

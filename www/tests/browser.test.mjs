@@ -1096,6 +1096,188 @@ print(cell.group(1))
   await setLang('en');
 });
 
+/** Copies an eCRF workbook with its eCRF_3 sheet's XML changed by `edit` (Python: `xml` in, `xml` out). */
+function editDetailSheet(src, dst, edit) {
+  execFileSync('python3', ['-c', `
+import re, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+zin = zipfile.ZipFile(src)
+names = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+book = names['xl/workbook.xml'].decode()
+rels = names['xl/_rels/workbook.xml.rels'].decode()
+rid = re.search(r'<sheet [^>]*name="eCRF_3"[^>]*r:id="([^"]+)"', book).group(1)
+target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+path = 'xl/' + target.group(1).lstrip('/').replace('xl/', '')
+xml = names[path].decode()
+${edit}
+names[path] = xml.encode()
+with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
+    for n, b in names.items(): z.writestr(n, b)
+`, src, dst]);
+}
+
+/** Villa Serena's eCRF workbook (written by `covenant batch --ecrf`) and, beside it, a copy whose
+ * households' natural gas (I.1.1, eCRF_3 row 2) has neither factors nor emissions: a gap. */
+function villaSerenaWorkbooks(dir) {
+  execFileSync(BIN, ['batch', '--inventories', join(VILLA_SERENA, 'inventories.csv'), '--crf-activity', join(VILLA_SERENA, 'crf_activity.csv'),
+    '--out', join(dir, 'out'), '--ecrf', join(dir, 'ecrf'), '-q']);
+  const workbook = join(dir, 'ecrf', 'VS-2019.xlsx');
+  const gap = join(dir, 'gap.xlsx');
+  editDetailSheet(workbook, gap, `
+assert re.search(r'<c r="B2"[^>]*>', xml)
+cells = r'<c r="(?:[M-X]|Y|Z|AA|AB|AC)2"(?:[^>]*/>|[^>]*>.*?</c>)'
+assert len(re.findall(cells, xml)) >= 5
+xml = re.sub(cells, '', xml)`);
+  return { workbook, gap };
+}
+
+test('an eCRF workbook with a factor gap: imported without and with "fill the gaps", the command line\'s figures for ecrf import without and with --fill-factors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'covenant-ecrf-fill-'));
+  const { gap } = villaSerenaWorkbooks(dir);
+  execFileSync(BIN, ['ecrf', 'import', gap, '--out', join(dir, 'ne'), '-q'], { stdio: 'pipe' });
+  execFileSync(BIN, ['ecrf', 'import', gap, '--out', join(dir, 'filled'), '--fill-factors', '-q'], { stdio: 'pipe' });
+  const without = summaryField(readFileSync(join(dir, 'ne', 'summary.csv'), 'utf8'), 'total_emissions_t');
+  const withFill = summaryField(readFileSync(join(dir, 'filled', 'summary.csv'), 'utf8'), 'total_emissions_t');
+  assert.notEqual(without, withFill, 'filling the gap changes the total');
+  // Without the option (the default): the gap is read as NE, a finding at its cell, nothing filled.
+  await page.evaluate(() => sessionStorage.removeItem('covenant.ecrfFillFactors'));
+  await page.setInputFiles('#import-ecrf', gap);
+  await page.waitForSelector('#import-dialog[open] #import-list option');
+  assert.equal(await page.isChecked('#ecrf-fill'), false);
+  assert.ok(await page.isVisible('#ecrf-fill'));
+  assert.equal(await page.textContent('#ecrf-fill-wrap label'), ` ${MESSAGES.en.ecrf_fill_factors}`);
+  assert.match(await page.textContent('#import-errors li[data-code="ecrf_activity_without_factor"]'), /^gap\.xlsx: eCRF_3!Q2: /);
+  assert.equal(await page.locator('#import-filled li').count(), 0);
+  const projects = await page.locator('#project-select option').count();
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await waitRaw('total-emissions', without);
+  // With it: the import runs again; the engine says what was filled and the difference it made.
+  await page.setInputFiles('#import-ecrf', gap);
+  await page.waitForSelector('#import-dialog[open] #import-list option');
+  await page.check('#ecrf-fill');
+  await page.waitForSelector('#import-filled li[data-file="gap.xlsx"]');
+  await page.waitForFunction(() => document.body.dataset.importReady === '1');
+  const filled = page.locator('#import-filled li');
+  assert.equal(await filled.count(), 1);
+  assert.equal(await filled.getAttribute('data-without'), without);
+  assert.equal(await filled.getAttribute('data-with'), withFill);
+  assert.equal(await filled.getAttribute('data-rows'), '1');
+  // IPCC 2006's natural gas factors give back what the workbook had before its gap (67,385.4 t).
+  assert.equal(await filled.getAttribute('data-added'), '67385.4');
+  assert.equal(await filled.textContent(), MESSAGES.en.ecrf_filled.replace('{file}', 'gap.xlsx').replace('{n}', '1')
+    .replace('{without}', '311,873.87').replace('{with}', '379,259.27').replace('{added}', '67,385.40'));
+  assert.match(await page.textContent('#import-errors li[data-code="ecrf_factor_filled"]'), /^gap\.xlsx: eCRF_3!Q2: .*adding 67385\.4 t CO2-eq/);
+  assert.equal(await page.locator('#import-errors li[data-code="ecrf_activity_without_factor"]').count(), 0);
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 2);
+  await waitRaw('total-emissions', withFill);
+  // The choice is kept for the session: the next import fills the gaps too.
+  await page.setInputFiles('#import-ecrf', gap);
+  await page.waitForSelector('#import-dialog[open] #import-filled li');
+  assert.equal(await page.isChecked('#ecrf-fill'), true);
+  await page.uncheck('#ecrf-fill');
+  await page.waitForFunction(() => document.body.dataset.importReady === '1' && document.querySelectorAll('#import-filled li').length === 0);
+  await page.click('#import-cancel');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('covenant.ecrfFillFactors')), '0');
+});
+
+test('several eCRF workbooks in one selection: every inventory listed with its file, every finding with its file, an unreadable file refused alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'covenant-ecrf-many-'));
+  const { workbook, gap } = villaSerenaWorkbooks(dir);
+  const junk = join(dir, 'junk.xlsx');
+  writeFileSync(junk, 'not a workbook');
+  // The command line's import of the two workbooks together.
+  execFileSync(BIN, ['ecrf', 'import', workbook, gap, '--out', join(dir, 'both'), '-q'], { stdio: 'pipe' });
+  const cli = readFileSync(join(dir, 'both', 'summary.csv'), 'utf8');
+  const t0 = Date.now();
+  await page.setInputFiles('#import-ecrf', [workbook, junk, gap]);
+  await page.waitForFunction(() => document.body.dataset.importReady === '2');
+  const ms = Date.now() - t0;
+  const options = await page.locator('#import-list option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(options.map(([v]) => v), [summaryField(cli, 'inventory_id', 1), summaryField(cli, 'inventory_id', 2)]);
+  assert.ok(options[0][1].endsWith('(VS-2019.xlsx)') && options[1][1].endsWith('(gap.xlsx)'), JSON.stringify(options));
+  // The file that is no workbook: its reason, with its name.
+  assert.equal(await page.textContent('#import-errors li[data-file="junk.xlsx"]'), `junk.xlsx: ${MESSAGES.en['ecrf_read.ecrf_not_a_workbook']}`);
+  // Every finding names its file: the gap's at its cell.
+  const findings = await page.locator('#import-errors li[data-code]').evaluateAll((ls) => ls.map((l) => [l.dataset.file, l.textContent]));
+  assert.ok(findings.length >= 2, JSON.stringify(findings));
+  for (const [file, text] of findings) assert.ok(text.startsWith(`${file}: `) && ['VS-2019.xlsx', 'gap.xlsx', 'junk.xlsx'].includes(file), text);
+  assert.ok(findings.some(([file, text]) => file === 'gap.xlsx' && text.startsWith('gap.xlsx: eCRF_3!Q2: ')), JSON.stringify(findings));
+  const projects = await page.locator('#project-select option').count();
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  // Both inventories, with the command line's totals.
+  await page.waitForFunction(() => document.querySelectorAll('#inventory-tabs [role="tab"]').length === 2
+    || document.querySelectorAll('#inventory-select option').length === 2);
+  await waitRaw('total-emissions', summaryField(cli, 'total_emissions_t', 1));
+  console.log(`imported 2 eCRF workbooks and a broken file in ${ms} ms`);
+});
+
+test('Villa Serena: the page\'s eCRF summary and the exported workbook\'s eCRF_2 agree cell for cell (values, notation keys, empty totals)', async () => {
+  const projects = await page.locator('#project-select option').count();
+  await page.setInputFiles('#import-batch', ['inventories.csv', 'crf_activity.csv'].map((f) => join(VILLA_SERENA, f)));
+  await page.waitForSelector('#import-dialog[open] #import-list option');
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await page.waitForSelector('#crf-summary-table tr[data-ecrf-row="34"]');
+  const shown = await page.locator('#crf-summary-table tr[data-ecrf-row]').evaluateAll((trs) => trs.map((tr) => [Number(tr.dataset.ecrfRow),
+    [...tr.querySelectorAll('td[data-scope]')].map((td) => ({ raw: td.dataset.raw, text: td.textContent }))]));
+  const files = await downloads('export-ecrf', 1);
+  // eCRF_2 as the workbook has it: per row, columns B–G (value and key of scopes 1, 2 and 3).
+  const sheet = JSON.parse(execFileSync('python3', ['-c', `
+import json, re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+book = z.read('xl/workbook.xml').decode()
+rels = z.read('xl/_rels/workbook.xml.rels').decode()
+rid = re.search(r'<sheet [^>]*name="eCRF_2"[^>]*r:id="([^"]+)"', book).group(1)
+target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+xml = z.read('xl/' + target.group(1).lstrip('/').replace('xl/', '')).decode()
+shared = [re.sub(r'<[^>]+>', '', s) for s in re.findall(r'<si>(.*?)</si>', z.read('xl/sharedStrings.xml').decode(), re.S)] if 'xl/sharedStrings.xml' in z.namelist() else []
+out = {}
+for m in re.finditer(r'<c r="([B-G])([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S):
+    col, row, attrs, body = m.group(1), int(m.group(2)), m.group(3), m.group(4) or ''
+    v = re.search(r'<v>(.*?)</v>', body)
+    t = re.search(r'<t[^>]*>(.*?)</t>', body)
+    if 't="s"' in attrs and v: text = shared[int(v.group(1))]
+    elif t: text = t.group(1)
+    elif v: text = v.group(1)
+    else: continue
+    out.setdefault(row, {})[col] = text
+print(json.dumps(out))
+`, files[Object.keys(files)[0]]], { encoding: 'utf8' }));
+  // A decimal written without trailing zeros (how the workbook stores it).
+  const plain = (v) => (v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v);
+  let values = 0;
+  let keys = 0;
+  let emptyTotals = 0;
+  for (const [row, cells] of shown) {
+    const given = sheet[row] ?? {};
+    cells.forEach((c, i) => {
+      const [valueCol, keyCol] = [['B', 'C'], ['D', 'E'], ['F', 'G']][i];
+      const where = `eCRF_2 row ${row}, scope ${i + 1}`;
+      if (given[valueCol] !== undefined) {
+        assert.equal(plain(c.raw), given[valueCol], where);
+        values++;
+      } else {
+        assert.equal(c.raw, '', where);
+        assert.equal(c.text, given[keyCol] ?? '', where);
+        if (given[keyCol]) keys++;
+        else emptyTotals++;
+      }
+    });
+  }
+  // Every row of eCRF_2 with a number or a key is in the page's table.
+  const rows = new Set(shown.map(([row]) => row));
+  for (const [row, cols] of Object.entries(sheet)) {
+    if (Number(row) >= 4 && Object.keys(cols).length) assert.ok(rows.has(Number(row)), `eCRF_2 row ${row} is not on the page`);
+  }
+  assert.ok(values > 0 && keys > 0 && emptyTotals > 0, JSON.stringify({ values, keys, emptyTotals }));
+  // IPPU has only NO and NE rows: its total row is empty on the page as in the workbook.
+  assert.equal(await page.textContent('#crf-summary-table tr[data-ecrf-row="24"] td[data-scope="1"]'), '');
+  assert.equal(await page.textContent('#crf-summary-table tr[data-ecrf-row="22"] td[data-scope="1"]'), 'NO');
+});
+
 test('a CRF inventory on a phone: no horizontal scrolling at 360 px; axe finds no violation, in any language', async () => {
   await page.evaluate(AXE);
   for (const l of LANGS) {

@@ -300,62 +300,94 @@ pub mod api {
             covenant_core::ecrf::write::write_workbook(&wb).map_err(|e| e.to_string())
         }
 
-        /// Imports one eCRF workbook (`file` is its name; its stem becomes the inventory id): the
-        /// reader's located findings ([`covenant_core::ecrf::read_located`]), then what
+        /// Imports eCRF workbooks (each its file name, whose stem becomes the inventory id, and
+        /// its bytes), together as `covenant ecrf import` does: the reader's located findings
+        /// ([`covenant_core::ecrf::read_located`]), then what
         /// [`covenant_core::ecrf::import::import`] derives (`inventories.csv` and
         /// `crf_activity.csv`, which the page computes and loads like imported batch files) and
-        /// finds, as JSON: `{inventories_csv, crf_activity_csv, ids, findings}`, each finding
-        /// `{file, code, severity, sheet, cell, params, message}`; or `{error: {code, params,
-        /// message}}` when the file cannot be read as a workbook at all. With `fill_factors`,
-        /// an activity without factors is computed with the release's (as `ecrf import
-        /// --fill-factors`).
+        /// finds, as JSON: `{inventories_csv, crf_activity_csv, books, findings, unreadable,
+        /// filled}`. `books` is `[{file, id}]` for every workbook read, each finding `{file,
+        /// code, severity, sheet, cell, params, message}`, `unreadable` `[{file, code, params,
+        /// message}]` for every file that cannot be read as a workbook at all (the others are
+        /// imported). With `fill_factors`, an activity without factors is computed with the
+        /// release's (as `ecrf import --fill-factors`) and `filled` gives, for each workbook
+        /// with a gap filled, the difference it made
+        /// ([`covenant_core::ecrf::import::fill_effect`]).
         #[cfg(feature = "ecrf-read")]
-        pub fn import_ecrf(&self, file: &str, bytes: &[u8], fill_factors: bool) -> String {
-            use covenant_core::ecrf::import::{Book, BookFinding, ImportOptions, import};
-            use covenant_core::ecrf::{ReadError, read_located};
-            let (workbook, positions, read) = match read_located(bytes) {
-                Ok(r) => r,
-                Err(e) => {
-                    let params: Vec<(&str, String)> = match &e {
-                        ReadError::TooLarge { bytes, limit } => {
-                            vec![("bytes", bytes.to_string()), ("limit", limit.to_string())]
-                        }
-                        ReadError::Unpacked { bytes, limit } => {
-                            vec![("bytes", bytes.to_string()), ("limit", limit.to_string())]
-                        }
-                        ReadError::TooManyCells { sheet, limit } => {
-                            vec![("sheet", sheet.clone()), ("limit", limit.to_string())]
-                        }
-                        ReadError::NotAWorkbook { .. } => Vec::new(),
-                        ReadError::MissingSheet { sheet, found } => {
-                            vec![("sheet", (*sheet).to_string()), ("found", found.clone())]
-                        }
-                        ReadError::MissingHeader { header } => {
-                            vec![("header", header.trim().to_string())]
-                        }
-                    };
-                    let error = serde_json::json!({
-                        "code": e.code(),
-                        "params": params.into_iter().collect::<BTreeMap<_, _>>(),
-                        "message": e.to_string(),
-                    });
-                    return serde_json::json!({ "error": error }).to_string();
-                }
+        pub fn import_ecrf_books(&self, books: &[(&str, &[u8])], fill_factors: bool) -> String {
+            use covenant_core::ecrf::import::{
+                Book, BookFinding, ImportOptions, fill_effect, import,
             };
-            let books = [Book { file, workbook: &workbook, positions: &positions }];
+            use covenant_core::ecrf::{ReadError, read_located};
+            let mut read = Vec::new();
+            let mut unreadable = Vec::new();
+            for &(file, bytes) in books {
+                match read_located(bytes) {
+                    Ok((workbook, positions, findings)) => {
+                        read.push((file, workbook, positions, findings));
+                    }
+                    Err(e) => {
+                        let params: Vec<(&str, String)> = match &e {
+                            ReadError::TooLarge { bytes, limit } => {
+                                vec![("bytes", bytes.to_string()), ("limit", limit.to_string())]
+                            }
+                            ReadError::Unpacked { bytes, limit } => {
+                                vec![("bytes", bytes.to_string()), ("limit", limit.to_string())]
+                            }
+                            ReadError::TooManyCells { sheet, limit } => {
+                                vec![("sheet", sheet.clone()), ("limit", limit.to_string())]
+                            }
+                            ReadError::NotAWorkbook { .. } => Vec::new(),
+                            ReadError::MissingSheet { sheet, found } => {
+                                vec![("sheet", (*sheet).to_string()), ("found", found.clone())]
+                            }
+                            ReadError::MissingHeader { header } => {
+                                vec![("header", header.trim().to_string())]
+                            }
+                        };
+                        unreadable.push(serde_json::json!({
+                            "file": file,
+                            "code": e.code(),
+                            "params": params.into_iter().collect::<BTreeMap<_, _>>(),
+                            "message": e.to_string(),
+                        }));
+                    }
+                }
+            }
+            let list: Vec<Book<'_>> = read
+                .iter()
+                .map(|(file, workbook, positions, _)| Book { file, workbook, positions })
+                .collect();
             let options = ImportOptions { fill_factors, approach: None, threads: 1 };
-            let imported = import(&books, self.catalog, options);
-            // The reader's findings first, then the import's.
-            let findings: Vec<BookFinding> = read
-                .into_iter()
-                .map(|finding| BookFinding { file: file.to_string(), finding })
-                .chain(imported.findings)
+            let imported = import(&list, self.catalog, options);
+            let filled = if fill_factors {
+                let unfilled =
+                    import(&list, self.catalog, ImportOptions { fill_factors: false, ..options });
+                fill_effect(&list, &unfilled, &imported)
+            } else {
+                Vec::new()
+            };
+            // Workbook by workbook: the reader's findings first, then the import's.
+            let mut findings: Vec<BookFinding> = Vec::new();
+            for (file, _, _, list) in &read {
+                findings.extend(
+                    list.iter()
+                        .map(|f| BookFinding { file: (*file).to_string(), finding: f.clone() }),
+                );
+                findings.extend(imported.findings.iter().filter(|f| f.file == *file).cloned());
+            }
+            let books: Vec<serde_json::Value> = read
+                .iter()
+                .zip(&imported.ids)
+                .map(|((file, ..), id)| serde_json::json!({ "file": file, "id": id }))
                 .collect();
             serde_json::json!({
                 "inventories_csv": imported.inventories_csv,
                 "crf_activity_csv": imported.crf_activity_csv,
-                "ids": imported.ids,
+                "books": books,
                 "findings": findings,
+                "unreadable": unreadable,
+                "filled": filled,
             })
             .to_string()
         }
@@ -780,49 +812,38 @@ pub mod api {
         row: u32,
         /// 1, 2 or 3.
         scope: u8,
-        /// t CO2-eq, when a row has numbers.
+        /// t CO2-eq, when the workbook has a number in the cell.
         value: Option<Decimal>,
-        /// The notation keys of its rows, when none has numbers.
+        /// Its notation key, when the workbook has one (at most one).
         keys: Vec<&'static str>,
     }
 
-    /// The `eCRF_2` summary of every CRF inventory of a batch, by inventory id: the cells of
-    /// [`covenant_core::gpc::CrfInventory::summary`], and for every sub-sector row × scope
-    /// without numbers or keys the key `crf.csv` gives it (`IE` for institutional buildings,
-    /// which the CRF includes in commercial, `NE` elsewhere).
+    /// The `eCRF_2` summary of every CRF inventory of a batch, by inventory id: for every row and
+    /// scope, what the inventory's eCRF workbook has in that cell
+    /// ([`covenant_core::ecrf::convert::summary`]): the value, or the notation key, or nothing
+    /// (a cell left empty is not listed).
     fn crf_summaries(out: &BatchOutput) -> Vec<(&str, Vec<SummaryCellInfo>)> {
-        use covenant_core::crf::NotationKey;
-        use covenant_core::gpc::{SUMMARY_LINES, Scope};
+        use covenant_core::ecrf::ScopeLabel;
         out.inventories
             .iter()
             .filter_map(|r| {
-                let cells = r.inventory.crf.as_ref()?.summary().ok()?;
-                let info = |c: &covenant_core::gpc::SummaryCell| SummaryCellInfo {
-                    row: c.row,
-                    scope: c.scope.number(),
-                    value: c.value,
-                    keys: c.keys.iter().map(|k| k.code()).collect(),
-                };
-                let mut list: Vec<SummaryCellInfo> = cells
-                    .iter()
-                    .filter(|c| c.value.is_some() || !c.keys.is_empty())
-                    .map(info)
-                    .collect();
-                for line in &SUMMARY_LINES {
-                    for scope in Scope::ALL {
-                        if list.iter().any(|c| c.row == line.row && c.scope == scope.number()) {
+                let rows = covenant_core::ecrf::convert::summary(r.inventory.crf.as_ref()?).ok()?;
+                let mut list = Vec::new();
+                for row in &rows {
+                    for (n, scope) in [
+                        (1, ScopeLabel::Direct),
+                        (2, ScopeLabel::Indirect),
+                        (3, ScopeLabel::Outside),
+                    ] {
+                        let e = row.entry(scope);
+                        if e.value.is_none() && e.key.is_none() {
                             continue;
                         }
-                        let key = if line.row == 6 {
-                            NotationKey::IncludedElsewhere
-                        } else {
-                            NotationKey::NotEstimated
-                        };
                         list.push(SummaryCellInfo {
-                            row: line.row,
-                            scope: scope.number(),
-                            value: None,
-                            keys: vec![key.code()],
+                            row: row.line.row(),
+                            scope: n,
+                            value: e.value,
+                            keys: e.key.iter().map(|k| k.code()).collect(),
                         });
                     }
                 }
@@ -1364,8 +1385,13 @@ pub mod api {
             let e = loaded();
             let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
             let v: serde_json::Value =
-                serde_json::from_str(&e.import_ecrf("villa-serena.xlsx", &bytes, false)).unwrap();
-            assert_eq!(v["ids"], serde_json::json!(["villa-serena"]));
+                serde_json::from_str(&e.import_ecrf_books(&[("villa-serena.xlsx", &bytes)], false))
+                    .unwrap();
+            assert_eq!(
+                v["books"],
+                serde_json::json!([{ "file": "villa-serena.xlsx", "id": "villa-serena" }])
+            );
+            assert_eq!(v["filled"], serde_json::json!([]));
             let derived = Files {
                 inventories: v["inventories_csv"].as_str().unwrap(),
                 activity: "inventory_id,sector,carrier,amount,unit\n",
@@ -1386,10 +1412,133 @@ pub mod api {
                 assert!(f["sheet"].is_string() && f["cell"].is_string() && f["code"].is_string());
                 assert_eq!(f["file"], "villa-serena.xlsx");
             }
-            // Not a workbook: a located refusal with its code.
+            // Not a workbook: refused with its code and file, the other workbooks imported.
+            let v: serde_json::Value = serde_json::from_str(&e.import_ecrf_books(
+                &[("a.xlsx", &bytes), ("x.xlsx", b"not a zip"), ("a.xlsx", &bytes)],
+                false,
+            ))
+            .unwrap();
+            assert_eq!(v["unreadable"][0]["code"], "ecrf_not_a_workbook");
+            assert_eq!(v["unreadable"][0]["file"], "x.xlsx");
+            assert_eq!(v["unreadable"].as_array().unwrap().len(), 1);
+            assert_eq!(
+                v["books"],
+                serde_json::json!([{ "file": "a.xlsx", "id": "a" }, { "file": "a.xlsx", "id": "a-2" }])
+            );
+        }
+
+        /// The page's eCRF summary is the exported workbook's `eCRF_2`, cell for cell: values,
+        /// notation keys, and the cells left empty (the total rows without numbers).
+        #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn crf_summary_is_what_the_ecrf_workbook_has() {
+            use covenant_core::ecrf::ScopeLabel;
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let e = loaded();
+            let r: serde_json::Value =
+                serde_json::from_str(&e.run_batch_with_progress(files, &mut |_| {})).unwrap();
+            let cells = r["crf_summary"][0][1].as_array().unwrap().clone();
+            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
+            let (wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
+            let mut compared = 0;
+            let mut empty_totals = 0;
+            for row in &wb.summary {
+                for (n, scope) in
+                    [(1, ScopeLabel::Direct), (2, ScopeLabel::Indirect), (3, ScopeLabel::Outside)]
+                {
+                    let given = row.entry(scope);
+                    let page = cells.iter().find(|c| c["row"] == row.line.row() && c["scope"] == n);
+                    let value = page
+                        .and_then(|c| c["value"].as_str())
+                        .map(|v| parse_decimal(v).unwrap().normalize());
+                    let key = page.and_then(|c| c["keys"][0].as_str());
+                    assert_eq!(
+                        value,
+                        given.value.map(|v| v.normalize()),
+                        "row {} scope {n}",
+                        row.line.row()
+                    );
+                    assert_eq!(
+                        key,
+                        given.key.map(|k| k.code()),
+                        "row {} scope {n}",
+                        row.line.row()
+                    );
+                    compared += 1;
+                    if row.line.is_total() && page.is_none() {
+                        empty_totals += 1;
+                    }
+                }
+            }
+            assert_eq!(compared, 31 * 3);
+            // Villa Serena's IPPU has NO and NE rows only: its total row is left empty.
+            assert!(empty_totals > 0);
+        }
+
+        /// A gap filled: the activity computed with the release's factors, and the difference
+        /// it made to the inventory's total.
+        #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn ecrf_import_fills_a_gap_and_reports_the_difference() {
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let e = loaded();
+            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
+            let (mut wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
+            // The natural gas of households (I.1.1) without its factors and emissions.
+            let gas = wb.detail.iter_mut().find(|r| r.gpc_ref.as_deref() == Some("I.1.1")).unwrap();
+            let n = parse_decimal("67385.4").unwrap();
+            assert_eq!(gas.ghg_total, Some(n));
+            (gas.ef_unit, gas.ef_co2, gas.ef_ch4, gas.ef_n2o, gas.ef_source) =
+                (None, None, None, None, None);
+            (gas.ghg_co2, gas.ghg_ch4, gas.ghg_n2o, gas.ghg_total) = (None, None, None, None);
+            let gap = covenant_core::ecrf::write::write_workbook(&wb).unwrap();
+            let total = |v: &serde_json::Value| {
+                let derived = Files {
+                    inventories: v["inventories_csv"].as_str().unwrap(),
+                    activity: "inventory_id,sector,carrier,amount,unit\n",
+                    crf_activity: Some(v["crf_activity_csv"].as_str().unwrap()),
+                    ..Files::default()
+                };
+                let r: serde_json::Value =
+                    serde_json::from_str(&e.run_batch_with_progress(derived, &mut |_| {})).unwrap();
+                parse_decimal(r["inventories"][0]["inventory"]["total_emissions"].as_str().unwrap())
+                    .unwrap()
+            };
+            let plain: serde_json::Value =
+                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], false)).unwrap();
+            assert_eq!(plain["filled"], serde_json::json!([]));
+            let codes: Vec<&str> = plain["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap())
+                .collect();
+            assert!(codes.contains(&"ecrf_activity_without_factor"), "{codes:?}");
             let v: serde_json::Value =
-                serde_json::from_str(&e.import_ecrf("x.xlsx", b"not a zip", false)).unwrap();
-            assert_eq!(v["error"]["code"], "ecrf_not_a_workbook");
+                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], true)).unwrap();
+            let f = &v["filled"][0];
+            assert_eq!(
+                (f["file"].as_str(), f["id"].as_str(), f["rows"].as_u64()),
+                (Some("gap.xlsx"), Some("gap"), Some(1))
+            );
+            let d = |k: &str| parse_decimal(f[k].as_str().unwrap()).unwrap();
+            assert_eq!(d("without"), total(&plain).normalize());
+            assert_eq!(d("with"), total(&v).normalize());
+            // IPCC 2006's natural gas factors: what the workbook had before its gap.
+            assert_eq!(d("added"), n);
+            assert_eq!(d("with") - d("without"), d("added"));
         }
 
         #[test]
@@ -1662,12 +1811,22 @@ pub fn ecrf_workbook(
     engine()?.ecrf_workbook(f, id).map_err(|e| JsError::new(&e).into())
 }
 
-/// Imports an eCRF workbook (its file name and bytes), as JSON: see
-/// [`api::Engine::import_ecrf`].
+/// Imports eCRF workbooks (their file names, and their bytes as `Uint8Array`s in the same
+/// order), as JSON: see [`api::Engine::import_ecrf_books`].
 #[cfg(feature = "ecrf-read")]
 #[wasm_bindgen(js_name = importEcrf)]
-pub fn import_ecrf(file: &str, bytes: &[u8], fill_factors: bool) -> Result<String, JsValue> {
-    Ok(engine()?.import_ecrf(file, bytes, fill_factors))
+pub fn import_ecrf(
+    files: Vec<String>,
+    bytes: js_sys::Array,
+    fill_factors: bool,
+) -> Result<String, JsValue> {
+    let data: Vec<Vec<u8>> = bytes.iter().map(|b| js_sys::Uint8Array::new(&b).to_vec()).collect();
+    if data.len() != files.len() {
+        return Err(JsError::new("importEcrf: one name per workbook").into());
+    }
+    let books: Vec<(&str, &[u8])> =
+        files.iter().map(String::as_str).zip(data.iter().map(Vec::as_slice)).collect();
+    Ok(engine()?.import_ecrf_books(&books, fill_factors))
 }
 
 /// Rounds a decimal string for display (half away from zero).

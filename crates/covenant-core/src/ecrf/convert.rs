@@ -223,8 +223,12 @@ fn detail_row(r: &CrfRowResult, line: &Line) -> DetailRow {
 /// The explanation of the `NE` written where an inventory has no rows.
 pub const NOT_ESTIMATED: &str = "NE: not estimated (no data in the inventory)";
 
-/// `eCRF_2` of an inventory's rows.
-fn summary(crf: &CrfInventory) -> Result<Vec<SummaryRow>, Error> {
+/// `eCRF_2` of an inventory's rows, as the workbook ([`to_workbook`]) has it: every line of
+/// [`SummaryLine::ALL`] with, per scope, the sum of its rows, or (a sub-sector row without
+/// numbers) its rows' first notation key, the template's fixed key, or `NE`; a total row without
+/// numbers is left empty, except row 34's scope 1, which is 0. The page shows this table, so that
+/// it and the exported workbook agree cell for cell.
+pub fn summary(crf: &CrfInventory) -> Result<Vec<SummaryRow>, Error> {
     let cells = crf.summary()?;
     let mut rows = Vec::with_capacity(SummaryLine::ALL.len());
     for &line in SummaryLine::ALL {

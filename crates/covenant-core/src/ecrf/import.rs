@@ -212,6 +212,68 @@ pub fn import(books: &[Book<'_>], catalog: &Catalog, opts: ImportOptions) -> Imp
     Imported { inventories_csv, crf_activity_csv, ids, output, findings: all }
 }
 
+/// What filling the gaps of one workbook changed ([`fill_effect`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FillEffect {
+    /// The workbook's file name.
+    pub file: String,
+    /// Its inventory's id.
+    pub id: String,
+    /// The activities computed with the release's factors (`ecrf_factor_filled`).
+    pub rows: usize,
+    /// The inventory's total emissions with the gaps read as `NE`, t CO2-eq.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub without: Decimal,
+    /// Its total emissions with the gaps filled, t CO2-eq.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub with: Decimal,
+    /// `with − without`.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub added: Decimal,
+}
+
+/// The difference filling the gaps made: for each workbook with a gap filled in `filled`
+/// (imported with [`ImportOptions::fill_factors`]), its inventory's total emissions in
+/// `unfilled` (the same workbooks imported without) and in `filled`. A workbook whose
+/// inventory one of the two imports could not compute is left out.
+pub fn fill_effect(books: &[Book<'_>], unfilled: &Imported, filled: &Imported) -> Vec<FillEffect> {
+    let total = |imported: &Imported, id: &str| {
+        imported
+            .output
+            .inventories
+            .iter()
+            .find(|i| i.inventory.spec.id == id)
+            .map(|i| i.inventory.total_emissions.tonnes())
+    };
+    let mut out = Vec::new();
+    for (b, book) in books.iter().enumerate() {
+        let Some(id) = filled.ids.get(b) else { continue };
+        let rows = filled
+            .findings
+            .iter()
+            .filter(|f| {
+                f.file == book.file && matches!(f.finding.kind, FindingKind::FactorFilled { .. })
+            })
+            .count();
+        if rows == 0 {
+            continue;
+        }
+        let (Some(without), Some(with)) = (total(unfilled, id), total(filled, id)) else {
+            continue;
+        };
+        let Some(added) = with.checked_sub(without) else { continue };
+        out.push(FillEffect {
+            file: book.file.to_string(),
+            id: id.clone(),
+            rows,
+            without: without.normalize(),
+            with: with.normalize(),
+            added: added.normalize(),
+        });
+    }
+    out
+}
+
 /// A cell name's (row, column) for sorting (`B10` after `B9`).
 fn cell_order(cell: &str) -> (u32, usize, String) {
     let split = cell.find(|c: char| c.is_ascii_digit()).unwrap_or(cell.len());

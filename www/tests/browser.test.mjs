@@ -428,7 +428,8 @@ test('the engine\'s errors and warnings speak the officer\'s language at their c
     assert.doesNotMatch(text, batchWords, `${l}: ${text}`);
     assert.equal(await item.locator('[data-enter-factor="electricity"]').textContent(), m.enter_factor.replace('{carrier}', m['carrier.electricity']));
     await item.locator('button.link').click();
-    assert.equal(await page.evaluate(() => document.activeElement.dataset.key), key);
+    // The focus moves once the page has rendered (later on a busy machine): waited for, not sampled.
+    await page.waitForFunction((k) => document.activeElement?.dataset.key === k, key);
 
     // With a factor of the officer's own the inventory is computed, and the engine warns about the key
     // sectors without data: in the list (a click goes to the sector's row) and on the row of the energy table.
@@ -445,7 +446,7 @@ test('the engine\'s errors and warnings speak the officer\'s language at their c
     assert.equal(await page.getAttribute('th[data-sector="municipal_buildings"]', 'title'), warning);
     assert.equal(await page.getAttribute('th[data-sector="municipal_buildings"]', 'class'), 'warned');
     await warned.locator('button.link').click();
-    assert.match(await page.evaluate(() => document.activeElement.dataset.key), /^municipal_buildings\|/);
+    await page.waitForFunction(() => document.activeElement?.dataset.key?.startsWith('municipal_buildings|'));
     // Every message on the page is translated: none is the engine's English.
     for (const li of await page.locator('#errors li, #warnings li').all()) {
       const code = await li.getAttribute('data-code');

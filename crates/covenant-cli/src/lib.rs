@@ -904,6 +904,23 @@ fn ecrf_command(action: EcrfAction, stderr: &mut dyn Write) -> Result<u8> {
             writeln!(w, "{f}")?;
         }
     }
+    // What filling the gaps changed, workbook by workbook: the same workbooks imported without
+    // filling give the totals it is measured from.
+    if common.fill_factors && !common.quiet && errors == 0 {
+        let unfilled = import::import(
+            &books,
+            &catalog,
+            import::ImportOptions { fill_factors: false, approach, threads },
+        );
+        for e in import::fill_effect(&books, &unfilled, &imported) {
+            let activities = if e.rows == 1 { "activity" } else { "activities" };
+            writeln!(
+                w,
+                "{}: {} {activities} computed with the factor release's factors: total emissions of '{}' {} t CO2-eq with them, {} t without (+{} t)",
+                e.file, e.rows, e.id, e.with, e.without, e.added
+            )?;
+        }
+    }
     let n = workbooks.len();
     let plural =
         |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });

@@ -221,6 +221,13 @@ fn gaps_are_ne_by_default_and_filled_on_request() {
     );
     let total = d(&field(&dir.path().join("filled/summary.csv"), "total_emissions_t"));
     assert!(total > d("60000"), "{total}");
+    // The difference filling made, against the same workbook imported without filling.
+    let effect = format!(
+        "gap.xlsx: 1 activity computed with the factor release's factors: total emissions of 'gap' {} t CO2-eq with them, 60000 t without (+{} t)",
+        total.normalize(),
+        (total - d("60000")).normalize()
+    );
+    assert!(r.stderr.lines().any(|l| l == effect), "{effect}\n{}", r.stderr);
     // Under the default approach (IPCC) the release has no grid factor for Chile in 2019: the
     // gap cannot be filled, an error at the row's fuel.
     let r = run_in(dir.path(), &["ecrf", "check", "--fill-factors", "gap.xlsx"], None);

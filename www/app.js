@@ -286,6 +286,15 @@ let ecrfFiles = [];
 const FILL_KEY = 'covenant.ecrfFillFactors';
 /** Whether eCRF imports fill factor gaps from the release: chosen in the import dialog, kept for the session. */
 const fillFactors = () => { try { return sessionStorage.getItem(FILL_KEY) === '1'; } catch { return false; } };
+const APPROACH_KEY = 'covenant.ecrfFillApproach';
+/** The approach whose factors fill the gaps (IPCC unless life cycle was chosen), kept for the session like the checkbox. */
+const fillApproach = () => { try { return sessionStorage.getItem(APPROACH_KEY) === 'lca' ? 'lca' : 'ipcc'; } catch { return 'ipcc'; } };
+/** Shows the choice of approach when the gaps are filled, with the session's choice, enabled or not. */
+function showFillApproach(enabled) {
+  $('ecrf-approach-wrap').hidden = !fillFactors();
+  $(`ecrf-approach-${fillApproach()}`).checked = true;
+  for (const r of document.querySelectorAll('input[name="ecrf-approach"]')) r.disabled = !enabled;
+}
 
 /** Imports eCRF workbooks, together: the inventory each holds, every finding located in its workbook,
  * every file that is no workbook with its reason, and (with the factor gaps filled) what filling changed. */
@@ -297,6 +306,7 @@ async function importEcrfFiles(files) {
   $('ecrf-fill-wrap').hidden = false;
   $('ecrf-fill').checked = fillFactors();
   $('ecrf-fill').disabled = true;
+  showFillApproach(false);
   $('import-errors').replaceChildren();
   $('import-filled').replaceChildren();
   $('import-progress').removeAttribute('value');
@@ -305,9 +315,11 @@ async function importEcrfFiles(files) {
   delete document.body.dataset.importReady;
   if (!dialog.open) dialog.showModal();
   let r;
-  try { r = await engine.importEcrf(files, fillFactors()); } catch (e) { dialog.close(); app.status(e.message); return; }
+  // The approach matters only when the gaps are filled (as `--approach` beside `--fill-factors`).
+  try { r = await engine.importEcrf(files, fillFactors(), fillFactors() ? fillApproach() : ''); } catch (e) { dialog.close(); app.status(e.message); return; }
   $('import-progress-wrap').hidden = true;
   $('ecrf-fill').disabled = false;
+  showFillApproach(true);
   importList = r.inventories;
   $('import-all').checked = true;
   $('import-list').replaceChildren(...r.inventories.map((x) => el('option', { value: x.id, selected: true,
@@ -485,6 +497,13 @@ function wire() {
     try { sessionStorage.setItem(FILL_KEY, $('ecrf-fill').checked ? '1' : '0'); } catch { /* kept for this import only */ }
     if (ecrfFiles.length) await importEcrfFiles(ecrfFiles);
   });
+  for (const radio of document.querySelectorAll('input[name="ecrf-approach"]')) {
+    radio.addEventListener('change', async () => {
+      if (!radio.checked) return;
+      try { sessionStorage.setItem(APPROACH_KEY, radio.value); } catch { /* kept for this import only */ }
+      if (ecrfFiles.length) await importEcrfFiles(ecrfFiles);
+    });
+  }
   $('import-list').addEventListener('change', () => {
     $('import-all').checked = $('import-list').selectedOptions.length === $('import-list').options.length;
   });

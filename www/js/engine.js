@@ -98,8 +98,9 @@ export async function compute(project) {
 
 export const importFiles = (files, onProgress) => request('import', { files }, onProgress);
 /** Imports eCRF workbooks (their inventories are then taken like those of an import of batch
- * files); `fill` fills their factor gaps from the release (`ecrf import --fill-factors`). */
-export const importEcrf = (files, fill) => request('ecrf-import', { files, fill });
+ * files); `fill` fills their factor gaps from the release (`ecrf import --fill-factors`), with the
+ * grid factors of `approach` ('ipcc' or 'lca', `--approach`; '' for the batch format's default). */
+export const importEcrf = (files, fill, approach) => request('ecrf-import', { files, fill, approach });
 
 /** The inventories picked from the last import (all when `ids` is null), received a slice at a time. */
 export async function takeImport(ids) {

@@ -167,11 +167,12 @@ async function workbooks() {
  * findings; the derived files are then computed like imported batch files (`take` hands their
  * inventories over). A file that is no workbook is reported with its name; the others are imported.
  * With `fill`, activities without factors are computed with the release's, and the engine says
- * what that changed (`filled`). */
-async function importEcrf(files, fill) {
+ * what that changed (`filled`); `approach` ('ipcc', 'lca' or '' for the default) is the derived
+ * inventories' approach, which chooses the grid factors that fill a gap in electricity. */
+async function importEcrf(files, fill, approach) {
   const x = await workbooks();
   const bytes = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
-  const r = JSON.parse(x.importEcrf(files.map((f) => f.name), bytes, fill));
+  const r = JSON.parse(x.importEcrf(files.map((f) => f.name), bytes, fill, approach ?? ''));
   const unreadable = r.unreadable.map((e) => ({ ...diag('error')(e), file: e.file }));
   const fileOf = new Map(r.books.map((b) => [b.id, b.file]));
   const report = r.books.length === 0 ? { inventories: [] }
@@ -222,7 +223,7 @@ onmessage = async ({ data: m }) => {
     }
     await ready;
     if (m.type === 'compute') reply({ result: compute(m.project) });
-    else if (m.type === 'ecrf-import') reply({ result: await importEcrf(m.files, m.fill) });
+    else if (m.type === 'ecrf-import') reply({ result: await importEcrf(m.files, m.fill, m.approach) });
     else if (m.type === 'import') reply({ result: await importFiles(m.files, (p) => postMessage({ id: m.id, progress: p })) });
     else if (m.type === 'take') {
       const releases = JSON.parse(catalog()).releases;

@@ -1194,6 +1194,77 @@ test('an eCRF workbook with a factor gap: imported without and with "fill the ga
   assert.equal(await page.evaluate(() => sessionStorage.getItem('covenant.ecrfFillFactors')), '0');
 });
 
+test('an eCRF workbook of Chile in 2019 with a gap in electricity: refused under IPCC at its row, filled under life cycle (LCA) with the command line\'s --fill-factors --approach lca figures', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'covenant-ecrf-lca-'));
+  const { workbook } = villaSerenaWorkbooks(dir);
+  // The residential electricity (I.1.2, eCRF_3 row 3) without its factor and emissions.
+  const gap = join(dir, 'elec-gap.xlsx');
+  editDetailSheet(workbook, gap, `
+assert re.search(r'<c r="B3"[^>]*>', xml)
+cells = r'<c r="(?:[M-X]|Y|Z|AA|AB|AC)3"(?:[^>]*/>|[^>]*>.*?</c>)'
+assert len(re.findall(cells, xml)) >= 3
+xml = re.sub(cells, '', xml)`);
+  // The command line: Chile's grid factors are life-cycle ones only, so IPCC cannot fill the gap.
+  assert.throws(() => execFileSync(BIN, ['ecrf', 'import', gap, '--out', join(dir, 'ipcc'), '--fill-factors', '-q'], { stdio: 'pipe' }),
+    (e) => e.status === 1 && /elec-gap\.xlsx:eCRF_3!F3: /.test(String(e.stderr)));
+  execFileSync(BIN, ['ecrf', 'import', gap, '--out', join(dir, 'ne'), '-q'], { stdio: 'pipe' });
+  execFileSync(BIN, ['ecrf', 'import', gap, '--out', join(dir, 'lca'), '--fill-factors', '--approach', 'lca', '-q'], { stdio: 'pipe' });
+  const without = summaryField(readFileSync(join(dir, 'ne', 'summary.csv'), 'utf8'), 'total_emissions_t');
+  const lcaSummary = readFileSync(join(dir, 'lca', 'summary.csv'), 'utf8');
+  const withFill = summaryField(lcaSummary, 'total_emissions_t');
+  assert.notEqual(without, withFill, 'filling the gap changes the total');
+  await page.evaluate(() => { sessionStorage.setItem('covenant.ecrfFillFactors', '0'); sessionStorage.removeItem('covenant.ecrfFillApproach'); });
+  // Not filling: the choice of approach is not shown.
+  await page.setInputFiles('#import-ecrf', gap);
+  await page.waitForFunction(() => document.body.dataset.importReady !== undefined);
+  assert.equal(await page.isVisible('#ecrf-approach-wrap'), false);
+  // Filling under IPCC (the default): the gap cannot be filled, the error at its row, nothing filled.
+  await page.check('#ecrf-fill');
+  await page.waitForSelector('#ecrf-approach-wrap', { state: 'visible' });
+  await page.waitForFunction(() => document.body.dataset.importReady !== undefined && !document.getElementById('ecrf-approach-ipcc').disabled);
+  assert.equal(await page.textContent('#ecrf-approach-wrap legend'), MESSAGES.en.ecrf_fill_approach);
+  assert.equal(await page.textContent('label:has(#ecrf-approach-ipcc)'), ` ${MESSAGES.en.approach_ipcc}`);
+  assert.equal(await page.textContent('label:has(#ecrf-approach-lca)'), ` ${MESSAGES.en.approach_lca}`);
+  assert.equal(await page.isChecked('#ecrf-approach-ipcc'), true);
+  assert.equal(await page.textContent('#import-errors li.error[data-code="crf_no_factor"]'),
+    `elec-gap.xlsx: eCRF_3!F3: ${MESSAGES.en['diag.crf_no_factor.no_grid_factor']}`);
+  assert.equal(await page.locator('#import-filled li').count(), 0);
+  // Life cycle: the import runs again and fills the gap with the release's life-cycle grid factor.
+  await page.check('#ecrf-approach-lca');
+  await page.waitForSelector('#import-filled li[data-file="elec-gap.xlsx"]');
+  await page.waitForFunction(() => document.body.dataset.importReady === '1');
+  const filled = page.locator('#import-filled li');
+  assert.equal(await filled.count(), 1);
+  assert.equal(await filled.getAttribute('data-without'), without);
+  assert.equal(await filled.getAttribute('data-with'), withFill);
+  assert.equal(await filled.getAttribute('data-rows'), '1');
+  // What the workbook had in the row before its gap (AB3): 150,000 MWh at Chile's 2019 life-cycle factor.
+  assert.equal(await filled.getAttribute('data-added'), '68480.589');
+  assert.equal(await page.locator('#import-errors li.error').count(), 0);
+  assert.match(await page.textContent('#import-errors li[data-code="ecrf_factor_filled"]'), /^elec-gap\.xlsx: eCRF_3!Q3: .*adding 68480\.589 t CO2-eq/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('covenant.ecrfFillApproach')), 'lca');
+  const projects = await page.locator('#project-select option').count();
+  await page.click('#import-new');
+  await page.waitForFunction((n) => document.querySelectorAll('#project-select option').length === n, projects + 1);
+  await waitRaw('total-emissions', withFill);
+  // The imported inventory keeps the approach its gap was filled with.
+  assert.equal(await page.inputValue('#f-approach'), 'lca');
+  // The choice is kept for the session: the next import fills with life-cycle factors too.
+  await page.setInputFiles('#import-ecrf', gap);
+  await page.waitForSelector('#import-dialog[open] #import-filled li[data-file="elec-gap.xlsx"]');
+  assert.equal(await page.isChecked('#ecrf-approach-lca'), true);
+  assert.equal(await page.getAttribute('#import-filled li', 'data-with'), withFill);
+  // Back to IPCC: refused again; unticking the fill hides the choice.
+  await page.check('#ecrf-approach-ipcc');
+  await page.waitForSelector('#import-errors li.error[data-code="crf_no_factor"]');
+  await page.waitForFunction(() => document.body.dataset.importReady !== undefined && document.querySelectorAll('#import-filled li').length === 0);
+  await page.uncheck('#ecrf-fill');
+  await page.waitForSelector('#ecrf-approach-wrap', { state: 'hidden' });
+  await page.waitForFunction(() => document.body.dataset.importReady !== undefined && !document.getElementById('ecrf-fill').disabled);
+  await page.click('#import-cancel');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('covenant.ecrfFillApproach')), 'ipcc');
+});
+
 test('several eCRF workbooks in one selection: every inventory listed with its file, every finding with its file, an unreadable file refused alone', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'covenant-ecrf-many-'));
   const { workbook, gap } = villaSerenaWorkbooks(dir);

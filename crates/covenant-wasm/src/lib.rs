@@ -312,9 +312,16 @@ pub mod api {
         /// imported). With `fill_factors`, an activity without factors is computed with the
         /// release's (as `ecrf import --fill-factors`) and `filled` gives, for each workbook
         /// with a gap filled, the difference it made
-        /// ([`covenant_core::ecrf::import::fill_effect`]).
+        /// ([`covenant_core::ecrf::import::fill_effect`]). `approach` is the derived
+        /// inventories' approach (as `ecrf import --approach`: it chooses the grid factors
+        /// that fill a gap of electricity); `None` leaves the batch format's default.
         #[cfg(feature = "ecrf-read")]
-        pub fn import_ecrf_books(&self, books: &[(&str, &[u8])], fill_factors: bool) -> String {
+        pub fn import_ecrf_books(
+            &self,
+            books: &[(&str, &[u8])],
+            fill_factors: bool,
+            approach: Option<Approach>,
+        ) -> String {
             use covenant_core::ecrf::import::{
                 Book, BookFinding, ImportOptions, fill_effect, import,
             };
@@ -358,7 +365,7 @@ pub mod api {
                 .iter()
                 .map(|(file, workbook, positions, _)| Book { file, workbook, positions })
                 .collect();
-            let options = ImportOptions { fill_factors, approach: None, threads: 1 };
+            let options = ImportOptions { fill_factors, approach, threads: 1 };
             let imported = import(&list, self.catalog, options);
             let filled = if fill_factors {
                 let unfilled =
@@ -1384,9 +1391,12 @@ pub mod api {
             };
             let e = loaded();
             let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
-            let v: serde_json::Value =
-                serde_json::from_str(&e.import_ecrf_books(&[("villa-serena.xlsx", &bytes)], false))
-                    .unwrap();
+            let v: serde_json::Value = serde_json::from_str(&e.import_ecrf_books(
+                &[("villa-serena.xlsx", &bytes)],
+                false,
+                None,
+            ))
+            .unwrap();
             assert_eq!(
                 v["books"],
                 serde_json::json!([{ "file": "villa-serena.xlsx", "id": "villa-serena" }])
@@ -1416,6 +1426,7 @@ pub mod api {
             let v: serde_json::Value = serde_json::from_str(&e.import_ecrf_books(
                 &[("a.xlsx", &bytes), ("x.xlsx", b"not a zip"), ("a.xlsx", &bytes)],
                 false,
+                None,
             ))
             .unwrap();
             assert_eq!(v["unreadable"][0]["code"], "ecrf_not_a_workbook");
@@ -1517,7 +1528,8 @@ pub mod api {
                     .unwrap()
             };
             let plain: serde_json::Value =
-                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], false)).unwrap();
+                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], false, None))
+                    .unwrap();
             assert_eq!(plain["filled"], serde_json::json!([]));
             let codes: Vec<&str> = plain["findings"]
                 .as_array()
@@ -1527,7 +1539,8 @@ pub mod api {
                 .collect();
             assert!(codes.contains(&"ecrf_activity_without_factor"), "{codes:?}");
             let v: serde_json::Value =
-                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], true)).unwrap();
+                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], true, None))
+                    .unwrap();
             let f = &v["filled"][0];
             assert_eq!(
                 (f["file"].as_str(), f["id"].as_str(), f["rows"].as_u64()),
@@ -1539,6 +1552,59 @@ pub mod api {
             // IPCC 2006's natural gas factors: what the workbook had before its gap.
             assert_eq!(d("added"), n);
             assert_eq!(d("with") - d("without"), d("added"));
+        }
+
+        /// A gap in electricity for Chile in 2019, whose grid factors are life-cycle ones only:
+        /// refused at its row when filled under IPCC, filled under LCA (as `ecrf import
+        /// --fill-factors --approach lca`).
+        #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn ecrf_import_fills_an_electricity_gap_with_the_approach_asked_for() {
+            let (inv, crf) = villa_serena();
+            let files = Files {
+                inventories: &inv,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(&crf),
+                ..Files::default()
+            };
+            let e = loaded();
+            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
+            let (mut wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
+            // The residential electricity (I.1.2) without its factor and emissions.
+            let row = wb.detail.iter_mut().find(|r| r.gpc_ref.as_deref() == Some("I.1.2")).unwrap();
+            let n = row.ghg_total.unwrap();
+            (row.ef_unit, row.ef_co2e, row.ef_source) = (None, None, None);
+            (row.ghg_co2, row.ghg_ch4, row.ghg_n2o, row.ghg_total) = (None, None, None, None);
+            let gap = covenant_core::ecrf::write::write_workbook(&wb).unwrap();
+            let import = |approach| -> serde_json::Value {
+                serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], true, approach))
+                    .unwrap()
+            };
+            let errors = |v: &serde_json::Value| -> Vec<(String, String)> {
+                v["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|f| f["severity"] == "error")
+                    .map(|f| {
+                        (f["code"].as_str().unwrap().into(), f["cell"].as_str().unwrap().into())
+                    })
+                    .collect()
+            };
+            for approach in [None, Some(Approach::Ipcc)] {
+                let v = import(approach);
+                assert_eq!(v["filled"], serde_json::json!([]), "{approach:?}");
+                let errors = errors(&v);
+                assert_eq!(errors.len(), 1, "{errors:?}");
+                assert!(errors[0].1.ends_with('3'), "{errors:?}");
+            }
+            let v = import(Some(Approach::Lca));
+            assert_eq!(errors(&v), Vec::new());
+            let f = &v["filled"][0];
+            assert_eq!((f["id"].as_str(), f["rows"].as_u64()), (Some("gap"), Some(1)));
+            // The release's life-cycle grid factor of Chile in 2019: what the workbook had.
+            assert_eq!(parse_decimal(f["added"].as_str().unwrap()).unwrap(), n);
+            assert!(v["inventories_csv"].as_str().unwrap().contains(",lca,"));
         }
 
         #[test]
@@ -1812,21 +1878,30 @@ pub fn ecrf_workbook(
 }
 
 /// Imports eCRF workbooks (their file names, and their bytes as `Uint8Array`s in the same
-/// order), as JSON: see [`api::Engine::import_ecrf_books`].
+/// order), as JSON: see [`api::Engine::import_ecrf_books`]. `approach` is an approach code
+/// (`ipcc`, `lca`), or empty for the batch format's default.
 #[cfg(feature = "ecrf-read")]
 #[wasm_bindgen(js_name = importEcrf)]
 pub fn import_ecrf(
     files: Vec<String>,
     bytes: js_sys::Array,
     fill_factors: bool,
+    approach: &str,
 ) -> Result<String, JsValue> {
+    let approach = match approach.trim() {
+        "" => None,
+        code => Some(
+            covenant_core::Approach::parse_code(code)
+                .map_err(|e| JsError::new(&format!("importEcrf: {e}")))?,
+        ),
+    };
     let data: Vec<Vec<u8>> = bytes.iter().map(|b| js_sys::Uint8Array::new(&b).to_vec()).collect();
     if data.len() != files.len() {
         return Err(JsError::new("importEcrf: one name per workbook").into());
     }
     let books: Vec<(&str, &[u8])> =
         files.iter().map(String::as_str).zip(data.iter().map(Vec::as_slice)).collect();
-    Ok(engine()?.import_ecrf_books(&books, fill_factors))
+    Ok(engine()?.import_ecrf_books(&books, fill_factors, approach))
 }
 
 /// Rounds a decimal string for display (half away from zero).

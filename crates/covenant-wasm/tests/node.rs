@@ -146,7 +146,7 @@ fn ecrf_workbooks_are_written_and_imported_in_wasm() {
             .unwrap();
     assert_eq!(&bytes[..2], b"PK");
     let books = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
-    let v = json(covenant_wasm::import_ecrf(vec!["VS-2019.xlsx".into()], books, false));
+    let v = json(covenant_wasm::import_ecrf(vec!["VS-2019.xlsx".into()], books, false, ""));
     assert_eq!(v["books"][0]["file"], "VS-2019.xlsx", "{v}");
     assert_eq!(v["unreadable"].as_array().map(Vec::len), Some(0), "{v}");
     let derived = json(covenant_wasm::run_batch(

@@ -1073,24 +1073,8 @@ test('an eCRF workbook imported: its inventory in the CRF entry view with the co
   await waitRaw('total-emissions', summaryField(cliSummary, 'total_emissions_t'));
   // A workbook with a value that is not a number: the finding names its sheet and cell, in the officer's language.
   const broken = join(dir, 'broken.xlsx');
-  execFileSync('python3', ['-c', `
-import re, sys, zipfile
-src, dst = sys.argv[1], sys.argv[2]
-zin = zipfile.ZipFile(src)
-names = {i.filename: zin.read(i.filename) for i in zin.infolist()}
-book = names['xl/workbook.xml'].decode()
-rels = names['xl/_rels/workbook.xml.rels'].decode()
-rid = re.search(r'<sheet [^>]*name="eCRF_3"[^>]*r:id="([^"]+)"', book).group(1)
-target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
-path = 'xl/' + target.group(1).lstrip('/').replace('xl/', '')
-xml = names[path].decode()
-cell = re.search(r'<c r="(H(?:[2-9]|[1-9][0-9]+))"><v>[0-9.]+</v></c>', xml)
-xml = xml.replace(cell.group(0), '<c r="%s" t="inlineStr"><is><t>12x</t></is></c>' % cell.group(1), 1)
-names[path] = xml.encode()
-with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
-    for n, b in names.items(): z.writestr(n, b)
-print(cell.group(1))
-`, workbook, broken]);
+  editDetailSheet(workbook, broken, `cell = re.search(r'<c r="(H(?:[2-9]|[1-9][0-9]+))"><v>[0-9.]+</v></c>', xml)
+xml = xml.replace(cell.group(0), '<c r="%s" t="inlineStr"><is><t>12x</t></is></c>' % cell.group(1), 1)`);
   await setLang('de');
   await page.setInputFiles('#import-ecrf', broken);
   await page.waitForSelector('#import-dialog[open] #import-errors li[data-code="ecrf_not_a_number"]');

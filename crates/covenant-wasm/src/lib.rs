@@ -1492,11 +1492,10 @@ pub mod api {
             assert!(empty_totals > 0);
         }
 
-        /// A gap filled: the activity computed with the release's factors, and the difference
-        /// it made to the inventory's total.
-        #[test]
+        /// Villa Serena's eCRF workbook with the row of GPC reference `gpc` made a gap (its
+        /// activity kept, its factors and emissions removed), and that row's emissions before.
         #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
-        fn ecrf_import_fills_a_gap_and_reports_the_difference() {
+        fn villa_serena_with_a_gap(gpc: &str) -> (Vec<u8>, rust_decimal::Decimal) {
             let (inv, crf) = villa_serena();
             let files = Files {
                 inventories: &inv,
@@ -1504,17 +1503,25 @@ pub mod api {
                 crf_activity: Some(&crf),
                 ..Files::default()
             };
-            let e = loaded();
-            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
+            let bytes = loaded().ecrf_workbook(files, "VS-2019").unwrap();
             let (mut wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
+            let row = wb.detail.iter_mut().find(|r| r.gpc_ref.as_deref() == Some(gpc)).unwrap();
+            let before = row.ghg_total.unwrap();
+            (row.ef_unit, row.ef_co2, row.ef_ch4, row.ef_n2o, row.ef_co2e, row.ef_source) =
+                (None, None, None, None, None, None);
+            (row.ghg_co2, row.ghg_ch4, row.ghg_n2o, row.ghg_total) = (None, None, None, None);
+            (covenant_core::ecrf::write::write_workbook(&wb).unwrap(), before)
+        }
+
+        /// A gap filled: the activity computed with the release's factors, and the difference
+        /// it made to the inventory's total.
+        #[test]
+        #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
+        fn ecrf_import_fills_a_gap_and_reports_the_difference() {
+            let e = loaded();
             // The natural gas of households (I.1.1) without its factors and emissions.
-            let gas = wb.detail.iter_mut().find(|r| r.gpc_ref.as_deref() == Some("I.1.1")).unwrap();
-            let n = parse_decimal("67385.4").unwrap();
-            assert_eq!(gas.ghg_total, Some(n));
-            (gas.ef_unit, gas.ef_co2, gas.ef_ch4, gas.ef_n2o, gas.ef_source) =
-                (None, None, None, None, None);
-            (gas.ghg_co2, gas.ghg_ch4, gas.ghg_n2o, gas.ghg_total) = (None, None, None, None);
-            let gap = covenant_core::ecrf::write::write_workbook(&wb).unwrap();
+            let (gap, n) = villa_serena_with_a_gap("I.1.1");
+            assert_eq!(n, parse_decimal("67385.4").unwrap());
             let total = |v: &serde_json::Value| {
                 let derived = Files {
                     inventories: v["inventories_csv"].as_str().unwrap(),
@@ -1560,22 +1567,9 @@ pub mod api {
         #[test]
         #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
         fn ecrf_import_fills_an_electricity_gap_with_the_approach_asked_for() {
-            let (inv, crf) = villa_serena();
-            let files = Files {
-                inventories: &inv,
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(&crf),
-                ..Files::default()
-            };
             let e = loaded();
-            let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
-            let (mut wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
             // The residential electricity (I.1.2) without its factor and emissions.
-            let row = wb.detail.iter_mut().find(|r| r.gpc_ref.as_deref() == Some("I.1.2")).unwrap();
-            let n = row.ghg_total.unwrap();
-            (row.ef_unit, row.ef_co2e, row.ef_source) = (None, None, None);
-            (row.ghg_co2, row.ghg_ch4, row.ghg_n2o, row.ghg_total) = (None, None, None, None);
-            let gap = covenant_core::ecrf::write::write_workbook(&wb).unwrap();
+            let (gap, n) = villa_serena_with_a_gap("I.1.2");
             let import = |approach| -> serde_json::Value {
                 serde_json::from_str(&e.import_ecrf_books(&[("gap.xlsx", &gap)], true, approach))
                     .unwrap()

@@ -67,8 +67,9 @@ const app = {
       node.scrollIntoView({ block: 'center' });
       node.focus();
     };
-    if (d.place?.inventory == null || d.place.inventory === store.get().active) { go(); return; }
-    app.selectInventory(d.place.inventory);
+    if (d.place?.inventory != null && d.place.inventory !== store.get().active) app.selectInventory(d.place.inventory);
+    // After the next render, behind whatever earlier actions asked it to focus (adding an inventory
+    // focuses its year): the officer's click is the last word.
     app.afterRender(go);
   },
   /** The engine's messages about the active inventory's cells, by cell key. */

@@ -99,12 +99,34 @@ impl Commit {
 /// Writes the rows of parts taken by [`Commit::take_due`].
 fn write_due(out: &mut CellTables<'_>, due: &[Due]) -> std::io::Result<()> {
     for (part, rows) in due {
-        for (e, c) in rows {
-            out.emissions.write_all(&part.emissions[e.clone()])?;
-            out.crf.write_all(&part.crf[c.clone()])?;
-        }
+        write_runs(&mut *out.emissions, &part.emissions, rows.iter().map(|(e, _)| e))?;
+        write_runs(&mut *out.crf, &part.crf, rows.iter().map(|(_, c)| c))?;
     }
     Ok(())
+}
+
+/// Writes the ranges of `buffer`, each run of adjacent ranges in one write: the tables go
+/// unbuffered to their files, and one system call per inventory cost more than the copying.
+fn write_runs<'r>(
+    file: &mut (dyn Write + Send),
+    buffer: &[u8],
+    ranges: impl Iterator<Item = &'r Range<usize>>,
+) -> std::io::Result<()> {
+    let mut run: Option<Range<usize>> = None;
+    for r in ranges {
+        match &mut run {
+            Some(run) if run.end == r.start => run.end = r.end,
+            _ => {
+                if let Some(done) = run.replace(r.clone()) {
+                    file.write_all(&buffer[done])?;
+                }
+            }
+        }
+    }
+    match run {
+        Some(done) => file.write_all(&buffer[done]),
+        None => Ok(()),
+    }
 }
 
 /// Computes every job (in input order) on up to `threads` threads, writing the tables of every

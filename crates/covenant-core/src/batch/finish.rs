@@ -130,7 +130,7 @@ pub(crate) fn finish(
                     change_vs_baseline_pct: None,
                     comparison: None,
                     progress: None,
-                    plan,
+                    plan: plan.map(Box::new),
                 });
             }
             Err(problems) => {
@@ -298,7 +298,7 @@ pub(crate) fn finish(
                 }
                 if let (Some(e), Some(slot)) = (extras, slots[i].as_mut()) {
                     slot.change_vs_baseline_pct = e.change;
-                    slot.comparison = e.comparison;
+                    slot.comparison = e.comparison.map(Box::new);
                     slot.progress = e.progress;
                 }
             }

@@ -76,13 +76,14 @@ pub struct BatchInventory {
     pub trajectory: Option<Trajectory>,
     /// For a monitoring inventory: the change against its baseline, in percent.
     pub change_vs_baseline_pct: Option<Decimal>,
-    /// For a monitoring inventory: the comparison with its baseline by sector and carrier.
-    pub comparison: Option<Comparison>,
+    /// For a monitoring inventory: the comparison with its baseline by sector and carrier
+    /// (boxed, as the plan: a batch keeps an array of every inventory, most without them).
+    pub comparison: Option<Box<Comparison>>,
     /// For a monitoring inventory whose baseline has a target: where it stands on the path.
     pub progress: Option<Progress>,
     /// For a baseline with actions in `actions.csv`: its plan, valued.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan: Option<Plan>,
+    pub plan: Option<Box<Plan>>,
 }
 
 /// Everything a batch produced.

@@ -55,7 +55,7 @@ impl InventoryBuilder<'_> {
             supply: None,
             warnings,
             engine_version: ENGINE_VERSION,
-            crf: Some(crf),
+            crf: Some(Box::new(crf)),
         })
     }
 }

@@ -107,7 +107,7 @@ impl InventoryBuilder<'_> {
             per_capita_t,
             biogenic_co2_memo: totals.biogenic,
             factors,
-            supply,
+            supply: supply.map(Box::new),
             warnings,
             engine_version: ENGINE_VERSION,
             crf: None,

@@ -273,14 +273,16 @@ pub struct Inventory {
     pub biogenic_co2_memo: Option<Emissions>,
     /// The factor applied to each carrier, with its provenance.
     pub factors: Vec<FactorUsed>,
-    /// Local energy supply (Tables C and D) and the local factors derived from it.
-    pub supply: Option<crate::supply::LocalSupply>,
+    /// Local energy supply (Tables C and D) and the local factors derived from it (boxed, as
+    /// few inventories have it: an inventory stays small in the arrays of a batch).
+    pub supply: Option<Box<crate::supply::LocalSupply>>,
     /// Plausibility warnings (the result is still complete).
     pub warnings: Vec<Warning>,
     /// A CRF inventory's rows and totals ([`crate::gpc`]); its `total_emissions` is then the
     /// eCRF total and it has no cells.
+    /// Boxed, as for [`Inventory::supply`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub crf: Option<crate::gpc::CrfInventory>,
+    pub crf: Option<Box<crate::gpc::CrfInventory>>,
     /// The engine version.
     pub engine_version: &'static str,
 }

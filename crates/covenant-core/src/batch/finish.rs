@@ -85,7 +85,7 @@ pub(crate) fn finish(
     // then reported in input order, as they would be by one: the problems of every inventory,
     // then those of the targets.
     let outcomes = match cells {
-        None => par_map(jobs, threads, |_, (i, b, ov, acts)| (i, outcome(b, &ov, &acts))),
+        None => vec![par_map(jobs, threads, |_, (i, b, ov, acts)| (i, outcome(b, &ov, &acts)))],
         Some(out) => {
             let baselines: Vec<Option<usize>> = specs
                 .entries
@@ -105,7 +105,7 @@ pub(crate) fn finish(
     kept_cells.resize_with(specs.entries.len(), || None);
     let mut kept_electricity: Vec<Option<FactorUsed>> = vec![None; specs.entries.len()];
     let mut failed: Vec<bool> = vec![false; slots.len()];
-    for (i, o) in outcomes {
+    for (i, o) in outcomes.into_iter().flatten() {
         evaluated[i] = o.target;
         kept_cells[i] = o.energy_cells;
         kept_electricity[i] = o.electricity;

@@ -81,30 +81,39 @@ pub(crate) fn finish(
         }
         jobs.push((i, b, overrides_of(i), std::mem::take(&mut actions[i])));
     }
+    // One slot per inventory of the file, filled in place (no copies of every inventory),
+    // emptied for those rejected; made while the other threads compute when the inventories
+    // are streamed.
+    let n = specs.entries.len();
+    let arrays = || {
+        let mut slots: Vec<Option<BatchInventory>> = Vec::new();
+        slots.resize_with(n, || None);
+        let mut evaluated: Vec<Option<crate::Result<(TargetResult, Trajectory)>>> = Vec::new();
+        evaluated.resize_with(n, || None);
+        let mut kept_cells: Vec<Option<Vec<EnergyCell>>> = Vec::new();
+        kept_cells.resize_with(n, || None);
+        let kept_electricity: Vec<Option<FactorUsed>> = vec![None; n];
+        (slots, evaluated, kept_cells, kept_electricity, vec![false; n])
+    };
     // Every inventory, its target and its path, on up to `threads` threads; the messages are
     // then reported in input order, as they would be by one: the problems of every inventory,
     // then those of the targets.
-    let outcomes = match cells {
-        None => vec![par_map(jobs, threads, |_, (i, b, ov, acts)| (i, outcome(b, &ov, &acts)))],
+    let (outcomes, arrays) = match cells {
+        None => {
+            let outcomes =
+                par_map(jobs, threads, |_, (i, b, ov, acts)| (i, outcome(b, &ov, &acts)));
+            (vec![outcomes], arrays())
+        }
         Some(out) => {
             let baselines: Vec<Option<usize>> = specs
                 .entries
                 .iter()
                 .map(|e| e.spec.baseline_id.as_ref().and_then(|b| specs.by_id.get(b).copied()))
                 .collect();
-            stream::compute(jobs, threads, &baselines, out)?
+            stream::compute(jobs, threads, &baselines, out, arrays)?
         }
     };
-    // One slot per inventory of the file, filled in place (no copies of every inventory),
-    // emptied for those rejected.
-    let mut slots: Vec<Option<BatchInventory>> = Vec::new();
-    slots.resize_with(specs.entries.len(), || None);
-    let mut evaluated: Vec<Option<crate::Result<(TargetResult, Trajectory)>>> = Vec::new();
-    evaluated.resize_with(specs.entries.len(), || None);
-    let mut kept_cells: Vec<Option<Vec<EnergyCell>>> = Vec::new();
-    kept_cells.resize_with(specs.entries.len(), || None);
-    let mut kept_electricity: Vec<Option<FactorUsed>> = vec![None; specs.entries.len()];
-    let mut failed: Vec<bool> = vec![false; slots.len()];
+    let (mut slots, mut evaluated, mut kept_cells, mut kept_electricity, mut failed) = arrays;
     for (i, o) in outcomes.into_iter().flatten() {
         evaluated[i] = o.target;
         kept_cells[i] = o.energy_cells;

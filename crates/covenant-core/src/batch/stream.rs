@@ -69,6 +69,9 @@ struct Commit {
     writing: bool,
 }
 
+/// The outcomes of a part's inventories, in input order.
+pub(crate) type PartOutcomes = Vec<(usize, Outcome)>;
+
 /// A part due, and the rows of it to write (those of accepted inventories).
 type Due = (Rendered, Vec<(Range<usize>, Range<usize>)>);
 
@@ -135,12 +138,16 @@ fn write_runs<'r>(
 /// an array of every outcome nor sorting one, which moved a kilobyte per inventory).
 /// `baselines` has, for every inventory, the index of its baseline (a monitoring inventory
 /// whose baseline is known).
-pub(crate) fn compute(
+///
+/// The calling thread runs `prepare` once the others have started computing (work that would
+/// otherwise wait for them, as making the arrays of the results) and gives its result back.
+pub(crate) fn compute<T>(
     jobs: Vec<Job<'_, '_>>,
     threads: usize,
     baselines: &[Option<usize>],
     out: CellTables<'_>,
-) -> Result<Vec<Vec<(usize, Outcome)>>, BatchWriteError> {
+    prepare: impl FnOnce() -> T,
+) -> Result<(Vec<PartOutcomes>, T), BatchWriteError> {
     // The inventories compared with one another: monitoring inventories and their baselines.
     let mut compared = vec![false; baselines.len()];
     for (i, b) in baselines.iter().enumerate() {
@@ -258,17 +265,21 @@ pub(crate) fn compute(
         }
     };
     // WebAssembly in the browser has no threads: always one there.
-    if threads < 2 || parts.len() < 2 || cfg!(target_family = "wasm") {
+    let prepared = if threads < 2 || parts.len() < 2 || cfg!(target_family = "wasm") {
+        let prepared = prepare();
         work();
+        prepared
     } else {
         std::thread::scope(|s| {
             for _ in 1..threads.min(parts.len()) {
                 // A thread the system refuses leaves its share to the others.
                 let _ = std::thread::Builder::new().spawn_scoped(s, work);
             }
+            let prepared = prepare();
             work();
-        });
-    }
+            prepared
+        })
+    };
     if let Some(e) = error.into_inner().map_err(|_| poisoned())? {
         return Err(e);
     }
@@ -276,7 +287,8 @@ pub(crate) fn compute(
     let mut out = out.into_inner().map_err(|_| poisoned())?;
     write_due(&mut out, &c.take_due(baselines))?;
     debug_assert!(c.waiting.is_empty());
-    outcomes.into_iter().map(|o| o.into_inner().map_err(|_| poisoned())).collect()
+    let outcomes = outcomes.into_iter().map(|o| o.into_inner().map_err(|_| poisoned()));
+    Ok((outcomes.collect::<Result<_, _>>()?, prepared))
 }
 
 fn header(columns: &[&str]) -> std::io::Result<Vec<u8>> {

@@ -296,3 +296,37 @@ fn header(columns: &[&str]) -> std::io::Result<Vec<u8>> {
     rows.header(columns)?;
     Ok(rows.into_buffer())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records every write it is given.
+    #[derive(Default)]
+    struct Calls(Vec<Vec<u8>>);
+
+    impl Write for Calls {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Adjacent ranges go out in one write; a gap (a rejected inventory's rows) starts another.
+    #[test]
+    fn adjacent_rows_are_written_at_once() {
+        let buffer = b"aa,bbb,cc,dd";
+        let mut calls = Calls::default();
+        write_runs(&mut calls, buffer, [0..3, 3..7, 10..12].iter()).unwrap();
+        assert_eq!(calls.0, [b"aa,bbb,".to_vec(), b"dd".to_vec()]);
+        let mut calls = Calls::default();
+        write_runs(&mut calls, buffer, [].iter()).unwrap();
+        assert!(calls.0.is_empty());
+        let mut calls = Calls::default();
+        write_runs(&mut calls, buffer, std::iter::once(&(7..10))).unwrap();
+        assert_eq!(calls.0, [b"cc,".to_vec()]);
+    }
+}

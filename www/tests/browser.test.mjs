@@ -1114,6 +1114,19 @@ with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
 
 /** Villa Serena's eCRF workbook (written by `covenant batch --ecrf`) and, beside it, a copy whose
  * households' natural gas (I.1.1, eCRF_3 row 2) has neither factors nor emissions: a gap. */
+/** Waits for the import dialog to report one workbook, `file`, with one activity filled from
+ * the release, and checks the totals it gives without and with it; gives its list item. */
+async function oneWorkbookFilled(file, without, withFill) {
+  await page.waitForSelector(`#import-filled li[data-file="${file}"]`);
+  await page.waitForFunction(() => document.body.dataset.importReady === '1');
+  const filled = page.locator('#import-filled li');
+  assert.equal(await filled.count(), 1);
+  assert.equal(await filled.getAttribute('data-without'), without);
+  assert.equal(await filled.getAttribute('data-with'), withFill);
+  assert.equal(await filled.getAttribute('data-rows'), '1');
+  return filled;
+}
+
 function villaSerenaWorkbooks(dir) {
   execFileSync(BIN, ['batch', '--inventories', join(VILLA_SERENA, 'inventories.csv'), '--crf-activity', join(VILLA_SERENA, 'crf_activity.csv'),
     '--out', join(dir, 'out'), '--ecrf', join(dir, 'ecrf'), '-q']);
@@ -1152,13 +1165,7 @@ test('an eCRF workbook with a factor gap: imported without and with "fill the ga
   await page.setInputFiles('#import-ecrf', gap);
   await page.waitForSelector('#import-dialog[open] #import-list option');
   await page.check('#ecrf-fill');
-  await page.waitForSelector('#import-filled li[data-file="gap.xlsx"]');
-  await page.waitForFunction(() => document.body.dataset.importReady === '1');
-  const filled = page.locator('#import-filled li');
-  assert.equal(await filled.count(), 1);
-  assert.equal(await filled.getAttribute('data-without'), without);
-  assert.equal(await filled.getAttribute('data-with'), withFill);
-  assert.equal(await filled.getAttribute('data-rows'), '1');
+  const filled = await oneWorkbookFilled('gap.xlsx', without, withFill);
   // IPCC 2006's natural gas factors give back what the workbook had before its gap (67,385.4 t).
   assert.equal(await filled.getAttribute('data-added'), '67385.4');
   assert.equal(await filled.textContent(), MESSAGES.en.ecrf_filled.replace('{file}', 'gap.xlsx').replace('{n}', '1')
@@ -1215,13 +1222,7 @@ xml = re.sub(cells, '', xml)`);
   assert.equal(await page.locator('#import-filled li').count(), 0);
   // Life cycle: the import runs again and fills the gap with the release's life-cycle grid factor.
   await page.check('#ecrf-approach-lca');
-  await page.waitForSelector('#import-filled li[data-file="elec-gap.xlsx"]');
-  await page.waitForFunction(() => document.body.dataset.importReady === '1');
-  const filled = page.locator('#import-filled li');
-  assert.equal(await filled.count(), 1);
-  assert.equal(await filled.getAttribute('data-without'), without);
-  assert.equal(await filled.getAttribute('data-with'), withFill);
-  assert.equal(await filled.getAttribute('data-rows'), '1');
+  const filled = await oneWorkbookFilled('elec-gap.xlsx', without, withFill);
   // What the workbook had in the row before its gap (AB3): 150,000 MWh at Chile's 2019 life-cycle factor.
   assert.equal(await filled.getAttribute('data-added'), '68480.589');
   assert.equal(await page.locator('#import-errors li.error').count(), 0);

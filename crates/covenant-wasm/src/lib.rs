@@ -1252,6 +1252,17 @@ pub mod api {
             assert!(loaded().xlsx_workbook(Files { activity: "", ..files }, "A").is_err());
         }
 
+        /// A batch of CRF inventories only: their rows in `crf_activity.csv`, `activity.csv`
+        /// with its header alone.
+        fn crf_files<'a>(inventories: &'a str, crf_activity: &'a str) -> Files<'a> {
+            Files {
+                inventories,
+                activity: "inventory_id,sector,carrier,amount,unit\n",
+                crf_activity: Some(crf_activity),
+                ..Files::default()
+            }
+        }
+
         /// The files of the golden CRF case (a fictitious Chilean city, every figure by hand).
         fn villa_serena() -> (String, String) {
             let golden =
@@ -1300,12 +1311,7 @@ pub mod api {
         #[test]
         fn crf_summary_is_the_ecrf_summary_of_crf_csv() {
             let (inv, crf) = villa_serena();
-            let files = Files {
-                inventories: &inv,
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(&crf),
-                ..Files::default()
-            };
+            let files = crf_files(&inv, &crf);
             let e = loaded();
             let r: serde_json::Value =
                 serde_json::from_str(&e.run_batch_with_progress(files, &mut |_| {})).unwrap();
@@ -1355,12 +1361,7 @@ pub mod api {
         fn ecrf_workbook_reads_back() {
             use covenant_core::ecrf::{SummaryLine, read_workbook};
             let (inv, crf) = villa_serena();
-            let files = Files {
-                inventories: &inv,
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(&crf),
-                ..Files::default()
-            };
+            let files = crf_files(&inv, &crf);
             let bytes = loaded().ecrf_workbook(files, "VS-2019").unwrap();
             assert_eq!(&bytes[..2], b"PK");
             let (wb, findings) = read_workbook(&bytes).unwrap();
@@ -1383,12 +1384,7 @@ pub mod api {
         #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
         fn ecrf_import_derives_the_batch_files_and_locates_findings() {
             let (inv, crf) = villa_serena();
-            let files = Files {
-                inventories: &inv,
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(&crf),
-                ..Files::default()
-            };
+            let files = crf_files(&inv, &crf);
             let e = loaded();
             let bytes = e.ecrf_workbook(files, "VS-2019").unwrap();
             let v: serde_json::Value = serde_json::from_str(&e.import_ecrf_books(
@@ -1402,12 +1398,10 @@ pub mod api {
                 serde_json::json!([{ "file": "villa-serena.xlsx", "id": "villa-serena" }])
             );
             assert_eq!(v["filled"], serde_json::json!([]));
-            let derived = Files {
-                inventories: v["inventories_csv"].as_str().unwrap(),
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(v["crf_activity_csv"].as_str().unwrap()),
-                ..Files::default()
-            };
+            let derived = crf_files(
+                v["inventories_csv"].as_str().unwrap(),
+                v["crf_activity_csv"].as_str().unwrap(),
+            );
             let r: serde_json::Value =
                 serde_json::from_str(&e.run_batch_with_progress(derived, &mut |_| {})).unwrap();
             assert_eq!(r["errors"].as_array().unwrap().len(), 0, "{}", r["errors"]);
@@ -1445,12 +1439,7 @@ pub mod api {
         fn crf_summary_is_what_the_ecrf_workbook_has() {
             use covenant_core::ecrf::ScopeLabel;
             let (inv, crf) = villa_serena();
-            let files = Files {
-                inventories: &inv,
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(&crf),
-                ..Files::default()
-            };
+            let files = crf_files(&inv, &crf);
             let e = loaded();
             let r: serde_json::Value =
                 serde_json::from_str(&e.run_batch_with_progress(files, &mut |_| {})).unwrap();
@@ -1497,12 +1486,7 @@ pub mod api {
         #[cfg(all(feature = "xlsx", feature = "ecrf-read"))]
         fn villa_serena_with_a_gap(gpc: &str) -> (Vec<u8>, rust_decimal::Decimal) {
             let (inv, crf) = villa_serena();
-            let files = Files {
-                inventories: &inv,
-                activity: "inventory_id,sector,carrier,amount,unit\n",
-                crf_activity: Some(&crf),
-                ..Files::default()
-            };
+            let files = crf_files(&inv, &crf);
             let bytes = loaded().ecrf_workbook(files, "VS-2019").unwrap();
             let (mut wb, _, _) = covenant_core::ecrf::read_located(&bytes).unwrap();
             let row = wb.detail.iter_mut().find(|r| r.gpc_ref.as_deref() == Some(gpc)).unwrap();
@@ -1523,12 +1507,10 @@ pub mod api {
             let (gap, n) = villa_serena_with_a_gap("I.1.1");
             assert_eq!(n, parse_decimal("67385.4").unwrap());
             let total = |v: &serde_json::Value| {
-                let derived = Files {
-                    inventories: v["inventories_csv"].as_str().unwrap(),
-                    activity: "inventory_id,sector,carrier,amount,unit\n",
-                    crf_activity: Some(v["crf_activity_csv"].as_str().unwrap()),
-                    ..Files::default()
-                };
+                let derived = crf_files(
+                    v["inventories_csv"].as_str().unwrap(),
+                    v["crf_activity_csv"].as_str().unwrap(),
+                );
                 let r: serde_json::Value =
                     serde_json::from_str(&e.run_batch_with_progress(derived, &mut |_| {})).unwrap();
                 parse_decimal(r["inventories"][0]["inventory"]["total_emissions"].as_str().unwrap())

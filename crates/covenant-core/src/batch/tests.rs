@@ -227,8 +227,8 @@ fn the_pipelined_reader_gives_the_same_output() {
 }
 
 /// `activity.csv` parsed ahead while the inventories are read (more chunks than circulate
-/// afterwards, errors in both files) and activity files without a usable header: the same
-/// output as read on one thread, messages in the same order.
+/// afterwards, errors in both files, fields typed by either thread) and activity files without
+/// a usable header: the same output as read on one thread, messages in the same order.
 #[test]
 fn activity_parsed_ahead_gives_the_same_output() {
     let inv = b"inventory_id,country,year\nA,IT,2010\nB,XX,2012\nC,DE,2013\n";
@@ -237,6 +237,10 @@ fn activity_parsed_ahead_gives_the_same_output() {
         big.extend_from_slice(match i % 5000 {
             7 => b"A,waste,,x,tCO2\n",
             8 => b"B,waste,,1,tCO2\n",
+            9 => b"A,wastes,,1,tCO2\n",
+            10 => b"A,residential_buildings,gaz,1,MWh\n",
+            11 => b"A,residential_buildings,natural_gas,1,MJh\n",
+            12 => b"A,residential_buildings,natural_gas, 2.5 ,MWh\n",
             _ => b"A,waste,,1,tCO2\n",
         });
     }

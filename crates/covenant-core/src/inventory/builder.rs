@@ -74,7 +74,8 @@ impl Acc {
                 }
             }
         };
-        *sum = sum.checked_add(amount)?;
+        // `checked_add`'s result, with integers where they suffice.
+        *sum = crate::quantity::checked_sum(*sum, amount)?;
         Some(())
     }
 }

@@ -6,7 +6,10 @@ use crate::batch::ProgressFn;
 use crate::batch::read::Reading;
 use crate::batch::read::columns::{Columns, columns};
 use crate::batch::read::ids::IdHints;
-use crate::batch::read::record::Ahead;
+use rust_decimal::Decimal;
+
+use crate::batch::diag::State;
+use crate::batch::read::record::{Ahead, Prepare, Record};
 use crate::error::{ErrorKind, Expected};
 use crate::inventory::Activity;
 use crate::quantity::{ActivityUnit, parse_decimal};
@@ -28,11 +31,52 @@ columns! {
     }
 }
 
+/// The typed fields of a row of `activity.csv`, parsed where its records are parsed (on a
+/// second thread when there is one); `None` for a field that does not parse, which the reader
+/// parses again for its message.
+pub(crate) struct Typed {
+    sector: Option<Sector>,
+    carrier: Option<Option<Carrier>>,
+    amount: Option<Decimal>,
+    unit: Option<ActivityUnit>,
+}
+
+/// Parses the typed fields of every row of `activity.csv` ([`Prepare`]).
+pub(crate) struct Fields {
+    cols: Option<Columns<Act>>,
+}
+
+impl Prepare for Fields {
+    type Row = Typed;
+
+    fn new(header: &::csv::StringRecord) -> Fields {
+        // The same columns as the reader's, which reports the header's problems.
+        Fields { cols: Columns::read("", header, &mut State::default()) }
+    }
+
+    fn row(&self, rec: &Record<'_>) -> Typed {
+        let Some(cols) = &self.cols else {
+            return Typed { sector: None, carrier: None, amount: None, unit: None };
+        };
+        let carrier = cols.get(rec, Act::Carrier);
+        Typed {
+            sector: Sector::parse_code(cols.get(rec, Act::Sector)).ok(),
+            carrier: if carrier.is_empty() {
+                Some(None)
+            } else {
+                Carrier::parse_code(carrier).ok().map(Some)
+            },
+            amount: parse_decimal(cols.get(rec, Act::Amount)).ok(),
+            unit: ActivityUnit::parse(cols.get(rec, Act::Unit)).ok(),
+        }
+    }
+}
+
 /// Reads `activity.csv` row by row into the builders (parsed on a second thread when `ahead`
 /// has one).
 pub(crate) fn read_activity<R: Read>(
     file: &str,
-    mut ahead: Ahead<R>,
+    mut ahead: Ahead<R, Fields>,
     reading: &mut Reading<'_>,
     progress: ProgressFn<'_>,
 ) {
@@ -48,7 +92,7 @@ pub(crate) fn read_activity<R: Read>(
     };
     let mut last: Option<(String, usize)> = None;
     let mut hints = IdHints::default();
-    ahead.for_rows(file, st, progress, |line, rec, st| {
+    ahead.for_rows(file, st, progress, |line, rec, typed, st| {
         let id = cols.get(rec, Act::Id);
         let idx = match &last {
             Some((l, i)) if l == id => *i,
@@ -69,41 +113,33 @@ pub(crate) fn read_activity<R: Read>(
             st.error(file, line, target, None, None, m);
             return;
         }
-        let (sector_s, amount_s, unit_s, carrier_s) = (
-            cols.get(rec, Act::Sector),
-            cols.get(rec, Act::Amount),
-            cols.get(rec, Act::Unit),
-            cols.get(rec, Act::Carrier),
-        );
-        let sector = Sector::parse_code(sector_s).map_err(|e| {
-            st.error(file, line, target, Some("sector"), Some(sector_s), ErrorKind::UnknownCode(e));
-        });
-        let carrier = if carrier_s.is_empty() {
-            Ok(None)
-        } else {
-            Carrier::parse_code(carrier_s).map(Some).map_err(|e| {
-                st.error(
-                    file,
-                    line,
-                    target,
-                    Some("carrier"),
-                    Some(carrier_s),
-                    ErrorKind::UnknownCode(e),
-                );
+        // The fields typed already; those that did not parse, parsed again for the message.
+        let sector = typed.sector.ok_or(()).or_else(|()| {
+            let sector_s = cols.get(rec, Act::Sector);
+            Sector::parse_code(sector_s).map_err(|e| {
+                let kind = ErrorKind::UnknownCode(e);
+                st.error(file, line, target, Some("sector"), Some(sector_s), kind);
             })
-        };
-        let amount = parse_decimal(amount_s).map_err(|e| {
-            st.error(
-                file,
-                line,
-                target,
-                Some("amount"),
-                Some(amount_s),
-                ErrorKind::InvalidNumber(e),
-            );
         });
-        let unit = ActivityUnit::parse(unit_s).map_err(|e| {
-            st.error(file, line, target, Some("unit"), Some(unit_s), ErrorKind::UnknownCode(e));
+        let carrier = typed.carrier.ok_or(()).or_else(|()| {
+            let carrier_s = cols.get(rec, Act::Carrier);
+            Carrier::parse_code(carrier_s).map(Some).map_err(|e| {
+                let kind = ErrorKind::UnknownCode(e);
+                st.error(file, line, target, Some("carrier"), Some(carrier_s), kind);
+            })
+        });
+        let amount = typed.amount.ok_or(()).or_else(|()| {
+            let amount_s = cols.get(rec, Act::Amount);
+            parse_decimal(amount_s).map_err(|e| {
+                let kind = ErrorKind::InvalidNumber(e);
+                st.error(file, line, target, Some("amount"), Some(amount_s), kind);
+            })
+        });
+        let unit = typed.unit.ok_or(()).or_else(|()| {
+            let unit_s = cols.get(rec, Act::Unit);
+            ActivityUnit::parse(unit_s).map_err(|e| {
+                st.error(file, line, target, Some("unit"), Some(unit_s), ErrorKind::UnknownCode(e));
+            })
         });
         let (Ok(sector), Ok(carrier), Ok(amount), Ok(unit)) = (sector, carrier, amount, unit)
         else {

@@ -481,27 +481,47 @@ pub(crate) fn for_rows<R: Read>(
     file: &str,
     rdr: Reader<R>,
     st: &mut State,
-    f: impl FnMut(u64, &Record<'_>, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
-    for_rows_counted(file, rdr, st, &mut |_| {}, f);
+    for_rows_counted(file, rdr, &(), st, &mut |_| {}, |line, rec, (), st| f(line, rec, st));
 }
 
-/// [`for_rows`] on the calling thread, reporting the number of records read to `progress`.
-pub(crate) fn for_rows_counted<R: Read>(
+/// [`for_rows`] on the calling thread, each record prepared by `prepare` before `f` sees it,
+/// reporting the number of records read to `progress`.
+pub(crate) fn for_rows_counted<R: Read, P: Prepare>(
     file: &str,
     mut rdr: Reader<R>,
+    prepare: &P,
     st: &mut State,
     progress: ProgressFn<'_>,
-    mut f: impl FnMut(u64, &Record<'_>, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &P::Row, &mut State),
 ) {
     let mut count = Count::default();
     let mut chunk = Chunk::default();
     while !chunk.done {
         chunk.fill(&mut rdr);
         count.add(&chunk, progress);
-        chunk.drain(file, st, &mut f);
+        chunk.drain(file, prepare, st, &mut f);
     }
     progress(count.0);
+}
+
+/// What is done with each record before the caller sees it: the typed values of its fields,
+/// say, which the thread that parses the file computes when the caller is behind, so that the
+/// two share the work. `()` does nothing.
+pub(crate) trait Prepare: Sized {
+    /// What a record gives.
+    type Row: Send;
+    /// For a file with this header (an empty one for a file without).
+    fn new(header: &::csv::StringRecord) -> Self;
+    /// What a record gives.
+    fn row(&self, rec: &Record<'_>) -> Self::Row;
+}
+
+impl Prepare for () {
+    type Row = ();
+    fn new(_: &::csv::StringRecord) {}
+    fn row(&self, _: &Record<'_>) {}
 }
 
 /// Records read so far, reported every 65 536.
@@ -509,7 +529,7 @@ pub(crate) fn for_rows_counted<R: Read>(
 pub(crate) struct Count(u64);
 
 impl Count {
-    pub(crate) fn add(&mut self, chunk: &Chunk, progress: ProgressFn<'_>) {
+    pub(crate) fn add<T>(&mut self, chunk: &Chunk<T>, progress: ProgressFn<'_>) {
         let before = self.0;
         self.0 += chunk.len as u64;
         if before / 65_536 != self.0 / 65_536 {
@@ -533,8 +553,7 @@ const CHUNKS: usize = 3;
 /// A chunk of parsed records: their fields' text back to back in one buffer, reused from
 /// chunk to chunk (a few bytes per field beyond the text, instead of a record with buffers
 /// of its own per row).
-#[derive(Default)]
-pub(crate) struct Chunk {
+pub(crate) struct Chunk<T = ()> {
     /// The fields of every record, one after the other, each followed by one separator byte.
     text: String,
     /// The end of every field in `text`.
@@ -547,6 +566,24 @@ pub(crate) struct Chunk {
     pub(crate) error: Option<(u64, ErrorKind, bool)>,
     /// The file has been read to its end (or could not be read further).
     pub(crate) done: bool,
+    /// What [`Prepare::row`] gave for every record, once they are prepared.
+    prepared: Vec<T>,
+    ready: bool,
+}
+
+impl<T> Default for Chunk<T> {
+    fn default() -> Chunk<T> {
+        Chunk {
+            text: String::new(),
+            ends: Vec::new(),
+            records: Vec::new(),
+            len: 0,
+            error: None,
+            done: false,
+            prepared: Vec::new(),
+            ready: false,
+        }
+    }
 }
 
 /// One record of a [`Chunk`].
@@ -574,9 +611,30 @@ impl<'c> Record<'c> {
     }
 }
 
-impl Chunk {
+impl<T> Chunk<T> {
+    /// The records, with their lines.
+    fn records(&self) -> impl Iterator<Item = (u64, Record<'_>)> {
+        self.records.iter().enumerate().map(|(k, &(first, start, line))| {
+            let last = self.records.get(k + 1).map_or(self.ends.len(), |r| r.0 as usize);
+            (line, Record { text: &self.text, start, ends: &self.ends[first as usize..last] })
+        })
+    }
+
+    /// Prepares the records with `p`, unless they are.
+    pub(crate) fn prepare<P: Prepare<Row = T>>(&mut self, p: &P) {
+        if self.ready {
+            return;
+        }
+        let mut prepared = std::mem::take(&mut self.prepared);
+        prepared.clear();
+        prepared.extend(self.records().map(|(_, rec)| p.row(&rec)));
+        self.prepared = prepared;
+        self.ready = true;
+    }
+
     /// Parses records until the chunk is full, the file ends or a record is malformed.
     pub(crate) fn fill<R: Read>(&mut self, rdr: &mut Reader<R>) {
+        self.ready = false;
         self.len = 0;
         self.error = None;
         self.ends.clear();
@@ -622,17 +680,18 @@ impl Chunk {
         }
     }
 
-    /// Hands every record to `f`, then reports the error that ended the chunk, if any.
-    pub(crate) fn drain(
+    /// Hands every record, prepared with `p` (unless it is already), to `f`, then reports the
+    /// error that ended the chunk, if any.
+    pub(crate) fn drain<P: Prepare<Row = T>>(
         &mut self,
         file: &str,
+        p: &P,
         st: &mut State,
-        f: &mut impl FnMut(u64, &Record<'_>, &mut State),
+        f: &mut impl FnMut(u64, &Record<'_>, &T, &mut State),
     ) {
-        for (k, &(first, start, line)) in self.records.iter().enumerate() {
-            let last = self.records.get(k + 1).map_or(self.ends.len(), |r| r.0 as usize);
-            let rec = Record { text: &self.text, start, ends: &self.ends[first as usize..last] };
-            f(line, &rec, st);
+        self.prepare(p);
+        for ((line, rec), prepared) in self.records().zip(&self.prepared) {
+            f(line, &rec, prepared, st);
         }
         if let Some((line, kind, io)) = self.error.take() {
             st.error(file, line, None, None, None, kind);
@@ -652,9 +711,11 @@ pub(crate) fn for_rows_with<R: Read + Send>(
     st: &mut State,
     threads: usize,
     progress: ProgressFn<'_>,
-    f: impl FnMut(u64, &Record<'_>, &mut State),
+    mut f: impl FnMut(u64, &Record<'_>, &mut State),
 ) {
-    pipeline(rdr, threads, false, |ahead| ahead.for_rows(file, st, progress, f));
+    pipeline::<R, (), ()>(rdr, threads, false, |ahead| {
+        ahead.for_rows(file, st, progress, |line, rec, (), st| f(line, rec, st));
+    });
 }
 
 /// Most chunks in circulation while the first ones wait to be drained (the caller reads the
@@ -664,34 +725,44 @@ const CHUNKS_AHEAD: usize = 8;
 /// Runs `body` with a file whose records are parsed ahead: with `threads` ≥ 2 a second thread
 /// starts parsing them at once (the header, then chunks of rows, up to [`CHUNKS_AHEAD`] before
 /// `body` drains any), so that parsing overlaps what `body` does before it reads them (the
-/// other input files) and what it does with them ([`Ahead::for_rows`]). Without a second
-/// thread (one asked for, the system refusing one, or WebAssembly) the records are read when
-/// `body` asks for them. Either way `body` sees the same header, records and errors.
-pub(crate) fn parse_ahead<R: Read + Send, T>(
+/// other input files) and what it does with them ([`Ahead::for_rows`]); that thread also
+/// prepares the records ([`Prepare`]) of a chunk when others wait to be drained, and leaves
+/// them to the caller otherwise. Without a second thread (one asked for, the system refusing
+/// one, or WebAssembly) the records are read and prepared when `body` asks for them. Either
+/// way `body` sees the same header, records, prepared values and errors.
+pub(crate) fn parse_ahead<R: Read + Send, P: Prepare, T>(
     r: R,
     threads: usize,
-    body: impl FnOnce(Ahead<R>) -> T,
+    body: impl FnOnce(Ahead<R, P>) -> T,
 ) -> T {
     pipeline(Reader::new(r), threads, true, body)
 }
 
 /// [`parse_ahead`] from a reader, its header to read first or not.
-fn pipeline<R: Read + Send, T>(
+fn pipeline<R: Read + Send, P: Prepare, T>(
     rdr: Reader<R>,
     threads: usize,
     header: bool,
-    body: impl FnOnce(Ahead<R>) -> T,
+    body: impl FnOnce(Ahead<R, P>) -> T,
 ) -> T {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Without a header to read, records are prepared as for an empty one.
+    let prepare = (!header).then(|| P::new(&::csv::StringRecord::new()));
     // WebAssembly in the browser has no threads: always one there (and no thread code in the
     // module).
     if threads < 2 || cfg!(target_family = "wasm") {
-        return body(Ahead { source: Source::Here(Some(Box::new(rdr))), header });
+        let source = Source::Here(Some(Box::new(rdr)));
+        return body(Ahead { source, header, prepare, queued: Arc::default() });
     }
     use std::sync::mpsc;
     // The parser fills empty chunks, the caller drains full ones and hands them back.
     let (header_tx, header_rx) = mpsc::sync_channel::<Header>(1);
-    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk>(CHUNKS_AHEAD);
-    let (empty_tx, empty_rx) = mpsc::channel::<Chunk>();
+    let (full_tx, full_rx) = mpsc::sync_channel::<Chunk<P::Row>>(CHUNKS_AHEAD);
+    let (empty_tx, empty_rx) = mpsc::channel::<Chunk<P::Row>>();
+    // Full chunks sent and not yet received.
+    let queued = Arc::new(AtomicUsize::new(0));
+    let parser_queued = Arc::clone(&queued);
     // The reader waits here for the parser thread; if the system refuses a thread, it is taken
     // back and the rows are read on this one.
     let slot = std::sync::Mutex::new(Some(rdr));
@@ -702,13 +773,20 @@ fn pipeline<R: Read + Send, T>(
     std::thread::scope(|s| {
         let parser = std::thread::Builder::new().spawn_scoped(s, move || {
             let Some(mut rdr) = take(slot_ref) else { return };
-            if header {
+            let prepare = if header {
                 let h = Header::read(&mut rdr);
-                let read = matches!(h, Header::Read(_));
-                if header_tx.send(h).is_err() || !read {
+                let Header::Read(record) = &h else {
+                    let _ = header_tx.send(h);
+                    return;
+                };
+                let prepare = P::new(record);
+                if header_tx.send(h).is_err() {
                     return;
                 }
-            }
+                prepare
+            } else {
+                P::new(&::csv::StringRecord::new())
+            };
             // Chunks made (a new one whenever none is free, up to CHUNKS_AHEAD) and not
             // dropped since.
             let (mut made, mut alive) = (0, 0);
@@ -734,7 +812,12 @@ fn pipeline<R: Read + Send, T>(
                     alive -= 1;
                 }
                 chunk.fill(&mut rdr);
+                // The caller is behind: this thread prepares the chunk too.
+                if parser_queued.load(Ordering::Relaxed) > 0 {
+                    chunk.prepare(&prepare);
+                }
                 let done = chunk.done;
+                parser_queued.fetch_add(1, Ordering::Relaxed);
                 if full_tx.send(chunk).is_err() || done {
                     break;
                 }
@@ -747,31 +830,35 @@ fn pipeline<R: Read + Send, T>(
         // `body` owns the receiving ends: when it returns (early or not) or panics, dropping
         // them ends the parser (its sends fail), so that the scope can finish instead of
         // waiting for it.
-        body(Ahead { source, header })
+        body(Ahead { source, header, prepare, queued })
     })
 }
 
 /// A file being read by [`parse_ahead`].
-pub(crate) struct Ahead<R> {
-    source: Source<R>,
+pub(crate) struct Ahead<R, P: Prepare = ()> {
+    source: Source<R, P::Row>,
     /// Whether the header is still to be read.
     header: bool,
+    /// What prepares the records here (once the header is read).
+    prepare: Option<P>,
+    /// Full chunks sent by the parser thread and not yet received.
+    queued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// Where the records of an [`Ahead`] come from.
-enum Source<R> {
+enum Source<R, T> {
     /// Read on this thread (`None`: not reached, the reader is taken back when the system
     /// refuses the parser thread).
     Here(Option<Box<Reader<R>>>),
-    /// Parsed by the parser thread.
+    /// Parsed by the parser thread (and prepared, some of them).
     Piped {
         header: std::sync::mpsc::Receiver<Header>,
-        full: std::sync::mpsc::Receiver<Chunk>,
-        empty: std::sync::mpsc::Sender<Chunk>,
+        full: std::sync::mpsc::Receiver<Chunk<T>>,
+        empty: std::sync::mpsc::Sender<Chunk<T>>,
     },
 }
 
-impl<R: Read> Ahead<R> {
+impl<R: Read, P: Prepare> Ahead<R, P> {
     /// Reads the header record, as [`open`] does: `None` when there is none (the error is
     /// reported; no rows are read then).
     pub(crate) fn open(
@@ -788,6 +875,9 @@ impl<R: Read> Ahead<R> {
             // No header: the parser thread panicked, which the scope passes on.
             Source::Piped { header, .. } => header.recv().unwrap_or(Header::Empty),
         };
+        if let Header::Read(record) = &h {
+            self.prepare = Some(P::new(record));
+        }
         h.report(file, st, required)
     }
 
@@ -797,17 +887,21 @@ impl<R: Read> Ahead<R> {
         file: &str,
         st: &mut State,
         progress: ProgressFn<'_>,
-        mut f: impl FnMut(u64, &Record<'_>, &mut State),
+        mut f: impl FnMut(u64, &Record<'_>, &P::Row, &mut State),
     ) {
+        let prepare = self.prepare.unwrap_or_else(|| P::new(&::csv::StringRecord::new()));
         let (full, empty) = match self.source {
-            Source::Here(Some(rdr)) => return for_rows_counted(file, *rdr, st, progress, f),
+            Source::Here(Some(rdr)) => {
+                return for_rows_counted(file, *rdr, &prepare, st, progress, f);
+            }
             Source::Here(None) => return progress(0),
             Source::Piped { full, empty, .. } => (full, empty),
         };
         let mut count = Count::default();
         for mut chunk in &full {
+            self.queued.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
             count.add(&chunk, progress);
-            chunk.drain(file, st, &mut f);
+            chunk.drain(file, &prepare, st, &mut f);
             // After the last chunk the parser no longer takes empty ones; full ones still
             // arrive until the channel is empty.
             let _ = empty.send(chunk);
@@ -899,14 +993,11 @@ mod tests {
     /// they can be) and the errors that end them.
     fn with_chunks(bytes: &[u8]) -> Vec<Read> {
         let mut rdr = Reader::new(bytes);
-        let mut chunk = Chunk::default();
+        let mut chunk = Chunk::<()>::default();
         let mut out = Vec::new();
         while !chunk.done {
             chunk.fill(&mut rdr);
-            for (k, &(first, start, line)) in chunk.records.iter().enumerate() {
-                let last = chunk.records.get(k + 1).map_or(chunk.ends.len(), |r| r.0 as usize);
-                let ends = &chunk.ends[first as usize..last];
-                let rec = Record { text: &chunk.text, start, ends };
+            for (line, rec) in chunk.records() {
                 let fields = (0..rec.len()).map(|i| rec.get(i).unwrap().to_string()).collect();
                 out.push(Ok((line, fields)));
             }

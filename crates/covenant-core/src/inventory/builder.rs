@@ -130,9 +130,18 @@ impl Cells {
         }
     }
 
-    /// Whether a slot has a cell.
-    pub(super) fn has(&self, slot: usize) -> bool {
-        self.index[slot] != Cells::ABSENT
+    /// The sector, carrier and position in `accs` of every cell, in slot order (by sector,
+    /// then by carrier, the cell without a carrier last).
+    #[allow(clippy::arithmetic_side_effects, reason = "positions in the table of the closed enums")]
+    pub(super) fn present(&self) -> Vec<(Sector, Option<Carrier>, usize)> {
+        let mut cells = Vec::with_capacity(self.accs.len());
+        for (slot, &i) in self.index.iter().enumerate() {
+            if i != Cells::ABSENT {
+                let (sector, k) = (Sector::ALL[slot / SLOTS], slot % SLOTS);
+                cells.push((sector, Carrier::ALL.get(k).copied(), usize::from(i)));
+            }
+        }
+        cells
     }
 
     /// The cell of a slot and its position in `accs`.

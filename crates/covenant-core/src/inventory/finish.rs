@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::builder::{Acc, FuelParameters, SLOTS, slot, slot_index};
+use super::builder::{Acc, FuelParameters, slot};
 use super::{
     Cell, ENGINE_VERSION, FactorOverride, Inventory, InventoryBuilder, InventorySpec, Subtotal,
 };
@@ -46,37 +46,51 @@ impl InventoryBuilder<'_> {
         };
         let mut totals = Totals::default();
         let mut out_cells = Vec::with_capacity(self.cells.accs.len());
+        // The cells in slot order (by sector, then carrier, the cell without one last), the
+        // slots without a cell skipped.
+        let present = self.cells.present();
         // Exactly as many subtotals as sectors with cells (memory grows with inventories).
-        let with_cells = |s: Sector| (0..SLOTS).any(|k| self.cells.has(slot_index(s, k)));
+        let firsts = present.windows(2).filter(|w| w[0].0 != w[1].0).count();
         let mut sectors =
-            Vec::with_capacity(Sector::ALL.iter().filter(|&&s| with_cells(s)).count());
-        for &sector in Sector::ALL {
-            let mut sector_total: Option<Subtotal<()>> = None;
-            let carriers = Carrier::ALL.iter().map(|&c| Some(c)).chain([None]);
-            for carrier in carriers {
-                let Some((i, acc)) = self.cells.get(slot(sector, carrier)) else {
-                    continue;
+            Vec::with_capacity(firsts.saturating_add(usize::from(!present.is_empty())));
+        let mut sector_total: Option<(Sector, Subtotal<()>)> = None;
+        for (k, &(sector, carrier, i)) in present.iter().enumerate() {
+            let acc = &self.cells.accs[i];
+            if let Some(cell) = run.cell(sector, carrier, i, acc) {
+                let current = match &mut sector_total {
+                    Some((s, t)) if *s == sector => t,
+                    other => {
+                        &mut other
+                            .insert((
+                                sector,
+                                Subtotal {
+                                    key: (),
+                                    energy: Energy::ZERO,
+                                    emissions: Emissions::ZERO,
+                                },
+                            ))
+                            .1
+                    }
                 };
-                let Some(cell) = run.cell(sector, carrier, i, acc) else {
-                    continue;
-                };
-                if let Err(e) = totals.add(&mut sector_total, &cell) {
+                if let Err(e) = totals.add(current, &cell) {
                     run.problems.push(amount_problem(acc.first_line(), e));
-                    continue;
+                } else {
+                    if let Some(b) = cell.biogenic_co2 {
+                        totals.biogenic = Some(
+                            totals
+                                .biogenic
+                                .unwrap_or_default()
+                                .checked_add(b)
+                                .map_err(|e| vec![amount_problem(acc.first_line(), e)])?,
+                        );
+                    }
+                    out_cells.push(cell);
                 }
-                if let Some(b) = cell.biogenic_co2 {
-                    totals.biogenic = Some(
-                        totals
-                            .biogenic
-                            .unwrap_or_default()
-                            .checked_add(b)
-                            .map_err(|e| vec![amount_problem(acc.first_line(), e)])?,
-                    );
-                }
-                out_cells.push(cell);
             }
-            if let Some(t) = sector_total {
-                sectors.push(Subtotal { key: sector, energy: t.energy, emissions: t.emissions });
+            // The sector's last cell: its subtotal, if any of its cells was added.
+            let last_of_sector = present.get(k.wrapping_add(1)).is_none_or(|n| n.0 != sector);
+            if last_of_sector && let Some((s, t)) = sector_total.take_if(|(s, _)| *s == sector) {
+                sectors.push(Subtotal { key: s, energy: t.energy, emissions: t.emissions });
             }
         }
         let Run { mut factors, mut warnings, problems, .. } = run;
@@ -361,21 +375,20 @@ impl Default for Totals {
 
 impl Totals {
     /// Adds a cell to its sector's total, its carrier's total and the inventory's totals.
-    fn add(&mut self, sector_total: &mut Option<Subtotal<()>>, cell: &Cell) -> Result<()> {
+    fn add(&mut self, sector_total: &mut Subtotal<()>, cell: &Cell) -> Result<()> {
         let energy = cell.energy.unwrap_or_default();
-        let add = |t: &mut Option<Subtotal<()>>| -> Result<()> {
-            let cur = t.get_or_insert(Subtotal {
-                key: (),
-                energy: Energy::ZERO,
-                emissions: Emissions::ZERO,
-            });
+        let add = |cur: &mut Subtotal<()>| -> Result<()> {
             cur.energy = cur.energy.checked_add(energy)?;
             cur.emissions = cur.emissions.checked_add(cell.emissions)?;
             Ok(())
         };
         add(sector_total)?;
         if let Some(c) = cell.carrier {
-            add(&mut self.by_carrier[c.index()])?;
+            add(self.by_carrier[c.index()].get_or_insert(Subtotal {
+                key: (),
+                energy: Energy::ZERO,
+                emissions: Emissions::ZERO,
+            }))?;
         }
         self.energy = self.energy.checked_add(energy)?;
         self.emissions = self.emissions.checked_add(cell.emissions)?;

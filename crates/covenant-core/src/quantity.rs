@@ -608,6 +608,27 @@ impl Percent {
             Percent::ZeroBase | Percent::TooLarge => None,
         }
     }
+
+    /// Whether [`Percent::of`] would be [`Percent::TooLarge`], without dividing where the
+    /// magnitudes of `part` and `whole` show that it is not (`|part × 100 / whole| < 10^27`,
+    /// far below a decimal's largest value): a zero part or whole, or digits and scales that
+    /// keep the quotient small. Otherwise the percentage is computed.
+    pub fn too_large(part: Decimal, whole: Decimal) -> bool {
+        /// `e` with `10^(e − 1) ≤ |d| < 10^e` for a nonzero decimal.
+        fn exponent(d: Decimal) -> i64 {
+            let digits =
+                d.mantissa().unsigned_abs().checked_ilog10().map_or(0, |l| l.saturating_add(1));
+            i64::from(digits).saturating_sub(i64::from(d.scale()))
+        }
+        if part.is_zero() || whole.is_zero() {
+            return false;
+        }
+        // |part / whole × 100| < 10^(e_part − e_whole + 1 + 2).
+        if exponent(part).saturating_sub(exponent(whole)).saturating_add(3) <= 27 {
+            return false;
+        }
+        Percent::of(part, whole) == Percent::TooLarge
+    }
 }
 
 /// [`quotient`]`(a, 3600)`, the division of every energy read in MWh and every emission read in
@@ -1008,6 +1029,15 @@ impl Emissions {
         self.change_percent(base).value()
     }
 
+    /// Whether [`Emissions::change_percent`] is [`Percent::TooLarge`] (see
+    /// [`Percent::too_large`]: no division where the magnitudes suffice).
+    pub fn change_percent_too_large(self, base: Emissions) -> bool {
+        match self.raw.checked_sub(base.raw) {
+            Some(diff) => Percent::too_large(diff, base.raw),
+            None => true,
+        }
+    }
+
     /// `(self − base) / base × 100`, the change in percent.
     pub fn change_percent(self, base: Emissions) -> Percent {
         match self.raw.checked_sub(base.raw) {
@@ -1291,6 +1321,40 @@ mod tests {
         );
         assert_eq!(Percent::of(dec!(1), dec!(3)), Percent::Of(dec!(33.333333333333333)));
         assert!(Population::new(0).is_none());
+    }
+
+    /// A decimal from its parts, for property tests: a 96-bit mantissa shifted right by
+    /// `shift` (numbers of every length), a scale and a sign.
+    fn decimal_of(bits: u128, shift: u32, scale: u32, negative: bool) -> Decimal {
+        let m = (bits & ((1 << 96) - 1)) >> shift;
+        Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, negative, scale)
+    }
+
+    proptest::proptest! {
+        /// The magnitude test of a percentage never misses one too large: it agrees with the
+        /// percentage computed, over numbers of every length and scale.
+        #[test]
+        fn too_large_percentages_are_found_without_dividing(
+            pb: u128, ps in 0u32..96, pscale in 0u32..=28, pn: bool,
+            wb: u128, ws in 0u32..96, wscale in 0u32..=28, wn: bool,
+        ) {
+            let (part, whole) = (decimal_of(pb, ps, pscale, pn), decimal_of(wb, ws, wscale, wn));
+            proptest::prop_assert_eq!(
+                Percent::too_large(part, whole),
+                Percent::of(part, whole) == Percent::TooLarge,
+                "{} / {}", part, whole
+            );
+        }
+    }
+
+    #[test]
+    fn too_large_percentages_at_the_edges() {
+        assert!(Percent::too_large(dec!(1), dec!(0.0000000000000000000000000001)));
+        assert!(!Percent::too_large(dec!(1), dec!(0.000000000000000000000001)));
+        assert!(!Percent::too_large(Decimal::MAX, Decimal::ZERO));
+        assert!(!Percent::too_large(Decimal::ZERO, dec!(0.0000000000000000000000000001)));
+        assert!(Percent::too_large(Decimal::MAX, dec!(0.5)));
+        assert!(!Percent::too_large(Decimal::MAX, Decimal::MAX));
     }
 
     #[test]

@@ -332,6 +332,48 @@ impl Comparison {
     }
 }
 
+/// Whether [`compare`] would find a percentage too large for a decimal
+/// ([`Comparison::percent_too_large`]), without computing the comparison: its percentages are
+/// computed only where the magnitudes of their terms do not show that they fit
+/// ([`Percent::too_large`]).
+pub fn percent_too_large(monitoring: &Inventory, baseline: &Inventory) -> bool {
+    let sector = |inv: &Inventory, s: Sector| {
+        inv.sectors.iter().find(|t| t.key == s).map_or(Emissions::ZERO, |t| t.emissions)
+    };
+    let carrier = |inv: &Inventory, c: Carrier| {
+        inv.carriers.iter().find(|t| t.key == c).map_or(Emissions::ZERO, |t| t.emissions)
+    };
+    let pops = baseline.spec.population.zip(monitoring.spec.population);
+    // The keys of `compare` where either inventory has a total; the others compare zeros.
+    let sectors = monitoring.sectors.iter().chain(&baseline.sectors).map(|t| t.key);
+    let carriers = monitoring.carriers.iter().chain(&baseline.carriers).map(|t| t.key);
+    let per_capita = match (baseline.per_capita_t, monitoring.per_capita_t) {
+        (Some(b), Some(m)) => m.checked_sub(b).is_none_or(|d| Percent::too_large(d.normalize(), b)),
+        _ => false,
+    };
+    per_capita
+        || change_too_large(baseline.total_emissions, monitoring.total_emissions, pops)
+        || sectors
+            .into_iter()
+            .any(|s| change_too_large(sector(baseline, s), sector(monitoring, s), pops))
+        || carriers
+            .into_iter()
+            .any(|c| change_too_large(carrier(baseline, c), carrier(monitoring, c), pops))
+}
+
+/// [`change`]'s `percent_too_large`, its percentages computed only where needed.
+fn change_too_large(b: Emissions, m: Emissions, pops: Option<(Population, Population)>) -> bool {
+    let per_capita = pops.is_some_and(|(pb, pm)| {
+        let ms = m.checked_scale(Decimal::from(pb.get()));
+        let bs = b.checked_scale(Decimal::from(pm.get()));
+        match (ms, bs) {
+            (Ok(ms), Ok(bs)) => ms.change_percent_too_large(bs),
+            _ => true,
+        }
+    });
+    m.change_percent_too_large(b) || per_capita
+}
+
 fn change<K>(
     key: K,
     b: Emissions,

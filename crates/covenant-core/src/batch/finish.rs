@@ -98,6 +98,8 @@ pub(crate) fn finish(
     // Every inventory, its target and its path, on up to `threads` threads; the messages are
     // then reported in input order, as they would be by one: the problems of every inventory,
     // then those of the targets.
+    // Written as computed: the CSV tables do not show the comparisons, only their warnings.
+    let streamed = cells.is_some();
     let (outcomes, arrays) = match cells {
         None => {
             let outcomes =
@@ -208,11 +210,17 @@ pub(crate) fn finish(
             if change == Percent::TooLarge {
                 warnings.push(Warning::PercentTooLarge { what: "change_vs_baseline_pct" });
             }
-            let comparison = path::compare(inv, &base.inventory);
-            if comparison.percent_too_large() {
-                warnings.push(Warning::PercentTooLarge { what: "change_pct" });
+            if streamed {
+                if path::percent_too_large(inv, &base.inventory) {
+                    warnings.push(Warning::PercentTooLarge { what: "change_pct" });
+                }
+            } else {
+                let comparison = path::compare(inv, &base.inventory);
+                if comparison.percent_too_large() {
+                    warnings.push(Warning::PercentTooLarge { what: "change_pct" });
+                }
+                e.comparison = Some(comparison);
             }
-            e.comparison = Some(comparison);
             warnings.extend(target::comparability_warnings(inv, &base.inventory));
             // The energy cells kept when the cells were not (else read from the cells).
             let cells_of = |k: usize, inv: &Inventory| match &kept_cells[k] {

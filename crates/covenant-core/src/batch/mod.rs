@@ -149,8 +149,10 @@ pub fn run_with<R: Read + Send>(
 /// [`run_with`] for CSV outputs, in less memory: the tables of every cell, `emissions.csv`
 /// and `crf.csv`, are written to `cells` while the inventories are computed (on up to
 /// `options.threads` threads, each inventory's rows once it is known to be accepted), and the
-/// inventories returned keep no cells and no factors; everything else is as [`run_with`]
-/// gives it (write `summary.csv` and `trajectory.csv` from it, with [`Tables`]). The bytes
+/// inventories returned keep no cells, no factors and no comparison with their baseline
+/// ([`BatchInventory::comparison`], which no CSV table shows; its warnings are given);
+/// everything else is as [`run_with`] gives it (write `summary.csv` and `trajectory.csv` from
+/// it, with [`Tables`]). The bytes
 /// written are those of [`write_emissions`] and [`write_crf`] on the output of [`run_with`].
 /// Memory then grows with the cells while reading only, not with the cells of every inventory
 /// computed. Fails only when writing fails.

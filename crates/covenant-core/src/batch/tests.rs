@@ -785,13 +785,28 @@ fn extreme_values_give_results_and_warnings_not_panics() {
         (dec!(600), dec!(100), Some(dec!(16.666666666666667)))
     );
     assert!(has("n", "after_target_year", "2015"), "{codes:?}");
+    // Written as computed, without comparisons: the same warnings.
+    let input = BatchInput {
+        inventories: ("inventories.csv", inv.as_bytes()),
+        activity: ("activity.csv", act.as_bytes()),
+        factors: None,
+        supply: None,
+        actions: None,
+        crf_activity: None,
+    };
+    let (mut e, mut c) = (Vec::new(), Vec::new());
+    let cells = CellTables { emissions: &mut e, crf: &mut c };
+    let options = Options { cell_detail: false, threads: 1 };
+    let streamed =
+        crate::batch::run_streamed(input, test_catalog(), options, &mut |_| {}, cells).unwrap();
+    assert_eq!(streamed.warnings, out.warnings);
 }
 
 /// The tables of every cell written while computing ([`run_streamed`]) are those written from
 /// [`run_with`]'s output, on one thread or several, with rejected inventories, monitoring
 /// inventories before and after their baselines, baselines that fail (a missing factor, a
 /// target year before the inventory's) and parts of inventories that wait for a baseline; the
-/// rest of the output is the same, without cells and factors.
+/// rest of the output is the same, without cells, factors and comparisons.
 #[test]
 fn streamed_tables_are_the_tables_of_the_whole_output() {
     use std::fmt::Write as _;
@@ -863,6 +878,7 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
         for r in &mut shells.inventories {
             r.inventory.cells.clear();
             r.inventory.factors.clear();
+            r.comparison = None;
         }
         assert_eq!(streamed, shells, "{threads} threads");
     }

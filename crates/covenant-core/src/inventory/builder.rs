@@ -32,6 +32,10 @@ pub(super) struct Acc {
     more: Option<Box<[Summed]>>,
 }
 
+/// The room made for the cells of an inventory at its first cell (48 bytes each): most
+/// inventories have between a dozen and a few dozen cells.
+const FIRST_CELLS: usize = 16;
+
 /// No line known (no file has that many).
 const NO_LINE: u64 = u64::MAX;
 
@@ -160,6 +164,11 @@ impl Cells {
                 // At most MAX_CELLS: only the rows `check` accepts reach a cell.
                 let i = u8::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
                 self.index[slot] = i;
+                if self.accs.is_empty() {
+                    // Room for the cells of a typical inventory at once, instead of growing
+                    // 1, 4, 8, 16 (a copy each time).
+                    self.accs.reserve_exact(FIRST_CELLS);
+                }
                 self.accs.push(Acc::new(input));
                 Some(usize::from(i))
             }

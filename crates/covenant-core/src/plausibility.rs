@@ -58,7 +58,7 @@ use rust_decimal::Decimal;
 
 use crate::error::Warning;
 use crate::inventory::{Cell, Inventory, InventorySpec};
-use crate::quantity::{EmissionFactor, quotient};
+use crate::quantity::{EmissionFactor, checked_sum, quotient};
 use crate::taxonomy::Carrier;
 
 /// The highest national electricity consumption per inhabitant, MWh (Iceland, 54,799.18 kWh;
@@ -145,7 +145,7 @@ fn energy_warnings(spec: &InventorySpec, cells: &[Cell], with_electricity: bool)
     }
     let total = checked()
         .filter(|(c, _)| with_electricity || c.carrier != Some(Carrier::Electricity))
-        .try_fold(Decimal::ZERO, |sum, (_, e)| sum.checked_add(e.megajoules()));
+        .try_fold(Decimal::ZERO, |sum, (_, e)| checked_sum(sum, e.megajoules()));
     match total {
         Some(mj) if mj > limit_mj => quotient(mj, MJ_PER_MWH)
             .and_then(|mwh| quotient(mwh, inhabitants))
@@ -189,7 +189,7 @@ fn electricity_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
         return per_cell;
     }
     let total =
-        electricity().try_fold(Decimal::ZERO, |sum, (_, e)| sum.checked_add(e.megajoules()));
+        electricity().try_fold(Decimal::ZERO, |sum, (_, e)| checked_sum(sum, e.megajoules()));
     match total {
         Some(mj) if mj > limit_mj => quotient(mj, MJ_PER_MWH)
             .and_then(|mwh| quotient(mwh, inhabitants))

@@ -141,7 +141,7 @@ impl InventoryBuilder<'_> {
             for &sector in Sector::ALL {
                 if let Some((_, acc)) = self.cells.get(slot(sector, Some(carrier))) {
                     for &(unit, _, amount) in acc.inputs() {
-                        sum = sum.checked_add(conversion(None, unit, amount)?.energy)?;
+                        sum = sum.checked_add(energy_of(None, unit, amount)?)?;
                     }
                 }
             }
@@ -210,16 +210,15 @@ impl Run<'_, '_, '_> {
                 Some(c) if fuel => Some(self.builder.fuel_parameters(c, unit)?),
                 _ => None,
             };
-            let mut c = conversion(params, unit, amount)?;
-            c.variant = variant;
+            let energy = energy_of(params, unit, amount)?;
             if carrier.is_some() {
                 let k = usize::from(variant == Variant::NonSustainable);
-                by_variant[k] = by_variant[k].checked_add(c.energy)?;
+                by_variant[k] = by_variant[k].checked_add(energy)?;
             } else {
                 direct = direct.checked_add(Emissions::from_tonnes(amount)?)?;
             }
             if detail {
-                inputs.push(c);
+                inputs.push(Conversion { variant, ..conversion(params, unit, amount, energy) });
             }
             Ok::<(), Error>(())
         });
@@ -406,35 +405,44 @@ fn amount_problem(first_line: Option<u64>, e: Error) -> Error {
     e.in_input(Input::Activity).at_line(first_line).in_field("amount", "")
 }
 
-/// How a summed input quantity became energy.
+/// How a summed input quantity became `energy` ([`energy_of`]).
 fn conversion(
     params: Option<FuelParameters>,
     unit: ActivityUnit,
     amount: Decimal,
-) -> Result<Conversion> {
-    let per_unit = match (unit, params) {
-        (ActivityUnit::Energy(u), _) => Some(u.megajoules()),
-        (ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e, _) => None,
-        (_, Some(p)) => Some(p.megajoules_per_unit(unit)?),
-        (_, None) => None,
-    };
-    let energy = match per_unit {
-        // Non-energy rows: no energy.
-        None => Energy::ZERO,
-        Some(k) => amount
-            .checked_mul(k)
-            .map(Energy::from_megajoules)
-            .ok_or_else(|| Error::overflow(format!("{amount} {unit}")))?,
-    };
+    energy: Energy,
+) -> Conversion {
     let volume = matches!(unit, ActivityUnit::Litre | ActivityUnit::CubicMetre);
-    Ok(Conversion {
+    Conversion {
         amount,
         unit,
         variant: Variant::Default,
         ncv_gj_per_t: params.map(|p| p.ncv_gj_per_t),
         density_kg_per_l: params.and_then(|p| p.density_kg_per_l).filter(|_| volume),
         energy,
-    })
+    }
+}
+
+/// The energy of a summed input quantity (none for emissions entered directly).
+fn energy_of(
+    params: Option<FuelParameters>,
+    unit: ActivityUnit,
+    amount: Decimal,
+) -> Result<Energy> {
+    let per_unit = match (unit, params) {
+        (ActivityUnit::Energy(u), _) => Some(u.megajoules()),
+        (ActivityUnit::TonneCo2 | ActivityUnit::TonneCo2e, _) => None,
+        (_, Some(p)) => Some(p.megajoules_per_unit(unit)?),
+        (_, None) => None,
+    };
+    match per_unit {
+        // Non-energy rows: no energy.
+        None => Ok(Energy::ZERO),
+        Some(k) => amount
+            .checked_mul(k)
+            .map(Energy::from_megajoules)
+            .ok_or_else(|| Error::overflow(format!("{amount} {unit}"))),
+    }
 }
 
 /// The net calorific value and density used to turn a fuel quantity into energy.

@@ -352,16 +352,26 @@ fn remove_written(dir: &Path, csv: bool) {
         }
     }
     // Removing a large file frees its cached pages, which takes a while (about 20 ms for the
-    // emissions.csv of 10,000 inventories): the files are removed two at a time.
-    let half = files.len().div_ceil(2);
-    let (first, second) = files.split_at(half);
+    // emissions.csv of 10,000 inventories): the files are removed two at a time, in two
+    // groups of about the same size (each largest file left to the smaller group).
+    let mut sized: Vec<(u64, &PathBuf)> = files
+        .iter()
+        .map(|&name| (fs::symlink_metadata(dir.join(name)).map_or(0, |m| m.len()), name))
+        .collect();
+    sized.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let (mut first, mut second) = ((0u64, Vec::new()), (0u64, Vec::new()));
+    for (size, name) in sized {
+        let group = if first.0 <= second.0 { &mut first } else { &mut second };
+        group.0 = group.0.saturating_add(size);
+        group.1.push(name);
+    }
     let remove =
         |part: &[&PathBuf]| part.iter().for_each(|name| drop(fs::remove_file(dir.join(name))));
     std::thread::scope(|s| {
-        if std::thread::Builder::new().spawn_scoped(s, || remove(second)).is_err() {
-            remove(second);
+        if std::thread::Builder::new().spawn_scoped(s, || remove(&second.1)).is_err() {
+            remove(&second.1);
         }
-        remove(first);
+        remove(&first.1);
     });
     let _ = fs::remove_file(dir.join(MANIFEST));
     for d in dirs.iter().rev() {

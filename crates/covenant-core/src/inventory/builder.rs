@@ -164,9 +164,9 @@ impl Cells {
                 // At most MAX_CELLS: only the rows `check` accepts reach a cell.
                 let i = u8::try_from(self.accs.len()).unwrap_or(Cells::ABSENT - 1);
                 self.index[slot] = i;
-                if self.accs.is_empty() {
-                    // Room for the cells of a typical inventory at once, instead of growing
-                    // 1, 4, 8, 16 (a copy each time).
+                if self.accs.capacity() == 0 {
+                    // Room for the cells of a typical inventory at once (unless room was made
+                    // already), instead of growing 1, 4, 8, 16 (a copy each time).
                     self.accs.reserve_exact(FIRST_CELLS);
                 }
                 self.accs.push(Acc::new(input));
@@ -214,6 +214,18 @@ impl<'r> InventoryBuilder<'r> {
     /// The numbers are the same either way.
     pub fn keep_cell_detail(&mut self, keep: bool) {
         self.detail = keep;
+    }
+
+    /// The number of cells (sector × carrier) with rows so far.
+    pub(crate) fn cell_count(&self) -> usize {
+        self.cells.accs.len()
+    }
+
+    /// Makes room for `n` cells in all, so that adding rows does not grow the cells one
+    /// step at a time (a batch reader passes the count of the inventory before).
+    pub(crate) fn reserve_cells(&mut self, n: usize) {
+        let n = n.min(MAX_CELLS);
+        self.cells.accs.reserve_exact(n.saturating_sub(self.cells.accs.len()));
     }
 
     /// The factor release the inventory is computed with.

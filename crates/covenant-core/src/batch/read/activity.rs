@@ -98,6 +98,12 @@ pub(crate) fn read_activity<R: Read>(
             Some((l, i)) if l == id => *i,
             _ => match specs.by_id.get(id) {
                 Some(&i) => {
+                    // Room for as many cells as the inventory before has: inventories of a
+                    // batch tend to be alike (no harm when not).
+                    let before = last.as_ref().and_then(|&(_, j)| builders[j].as_ref());
+                    if let (Some(n), Some(b)) = (before.map(|b| b.cell_count()), &mut builders[i]) {
+                        b.reserve_cells(n);
+                    }
                     last = Some((id.to_string(), i));
                     i
                 }

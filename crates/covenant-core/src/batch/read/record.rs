@@ -334,18 +334,18 @@ impl<R: Read> Reader<R> {
         text.push_str(lines);
         let (mut line, mut added, mut used) = (self.line, 0, lines.len());
         let (mut first, mut start) = (ends.len(), base);
-        separators(&text.as_bytes()[base..], |at, line_end| {
+        for (at, line_end) in Separators::new(&text.as_bytes()[base..]) {
             // The callers keep their text below 4 GiB (a chunk below 17 MiB).
             let at = base + at;
             ends.push(at as u32);
             if !line_end {
-                return true;
+                continue;
             }
             if at == start {
                 // An empty line: left to `csv_core`, which counts lines differently there.
                 ends.truncate(first);
                 used = start - base;
-                return false;
+                break;
             }
             if ends.len() - first == 1 && blank(&text[start..at]) {
                 ends.truncate(first);
@@ -357,10 +357,9 @@ impl<R: Read> Reader<R> {
             (first, start) = (ends.len(), at + 1);
             if added == max {
                 used = at + 1 - base;
-                return false;
+                break;
             }
-            true
-        });
+        }
         text.truncate(base + used);
         self.pos += used;
         self.line = line;
@@ -369,41 +368,65 @@ impl<R: Read> Reader<R> {
     }
 }
 
-/// Calls `f` with the position of every comma and line feed of `bytes` (and whether it is a
-/// line feed), in order, until it gives `false`. Eight bytes at a time: the lines of a batch
-/// file have a separator every few bytes, too dense for a search per separator.
-#[allow(
-    clippy::arithmetic_side_effects,
-    reason = "positions within `bytes`; the bit tricks wrap by design"
-)]
-fn separators(bytes: &[u8], mut f: impl FnMut(usize, bool) -> bool) {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const COMMAS: u64 = u64::from_ne_bytes([b','; 8]);
-    const LINE_FEEDS: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    // The high bit of each byte that is zero, and of no other (exact, unlike the shorter
-    // test that may flag a byte after a zero one).
-    let zeros = |v: u64| !((((v & LOW).wrapping_add(LOW)) | v) | LOW);
-    let mut words = bytes.chunks_exact(8);
-    let mut base = 0;
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let v = u64::from_le_bytes(b);
-        let feeds = zeros(v ^ LINE_FEEDS);
-        let mut m = zeros(v ^ COMMAS) | feeds;
-        while m != 0 {
-            let bit = m.trailing_zeros();
-            if !f(base + (bit >> 3) as usize, feeds >> bit & 1 == 1) {
-                return;
-            }
-            m &= m - 1;
-        }
-        base += 8;
+/// The position of every comma and line feed of some bytes, in order, and whether it is a line
+/// feed. Eight bytes at a time: the lines of a batch file have a separator every few bytes,
+/// too dense for a search per separator.
+struct Separators<'b> {
+    bytes: &'b [u8],
+    /// Where the current word starts.
+    base: usize,
+    /// The separators of the current word not yet given (the high bit of their bytes), and
+    /// its line feeds.
+    found: u64,
+    feeds: u64,
+}
+
+impl<'b> Separators<'b> {
+    fn new(bytes: &'b [u8]) -> Separators<'b> {
+        let mut s = Separators { bytes, base: 0, found: 0, feeds: 0 };
+        s.load();
+        s
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if (b == b',' || b == b'\n') && !f(base + i, b == b'\n') {
-            return;
+
+    /// Finds the separators of the word at `base` (bytes past the end count as none).
+    fn load(&mut self) {
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const COMMAS: u64 = u64::from_ne_bytes([b','; 8]);
+        const LINE_FEEDS: u64 = u64::from_ne_bytes([b'\n'; 8]);
+        // The high bit of each byte that is zero, and of no other (exact, unlike the shorter
+        // test that may flag a byte after a zero one).
+        let zeros = |v: u64| !((((v & LOW).wrapping_add(LOW)) | v) | LOW);
+        let rest = self.bytes.get(self.base..).unwrap_or_default();
+        let v = match rest.get(..8) {
+            Some(w) => <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes),
+            None => {
+                let mut word = [0u8; 8];
+                word[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(word)
+            }
+        };
+        // Bytes past the end are zeros, neither a comma nor a line feed.
+        self.feeds = zeros(v ^ LINE_FEEDS);
+        self.found = zeros(v ^ COMMAS) | self.feeds;
+    }
+}
+
+impl Iterator for Separators<'_> {
+    type Item = (usize, bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, bool)> {
+        while self.found == 0 {
+            self.base = self.base.saturating_add(8);
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.load();
         }
+        let bit = self.found.trailing_zeros();
+        self.found &= self.found.wrapping_sub(1);
+        let at = self.base.saturating_add((bit >> 3) as usize);
+        Some((at, (self.feeds >> bit) & 1 == 1))
     }
 }
 
@@ -1029,6 +1052,26 @@ mod tests {
     fn with_csv_unblank(bytes: &[u8]) -> Vec<Read> {
         let blank = |r: &Read| matches!(r, Ok((_, f)) if f.len() == 1 && f[0].trim().is_empty());
         with_csv(bytes).into_iter().filter(|r| !blank(r)).collect()
+    }
+
+    /// The separators found eight bytes at a time are those of a byte-by-byte scan, at every
+    /// length and alignment.
+    #[test]
+    fn separators_are_every_comma_and_line_feed() {
+        let bytes: Vec<u8> =
+            (0..300u32).map(|i| b"a,\n\x2c\x0a\x00\xff;b"[(i * 7 % 9) as usize]).collect();
+        for start in 0..9 {
+            for end in start..bytes.len() {
+                let b = &bytes[start..end];
+                let naive: Vec<(usize, bool)> = b
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c == b',' || **c == b'\n')
+                    .map(|(i, c)| (i, *c == b'\n'))
+                    .collect();
+                assert_eq!(Separators::new(b).collect::<Vec<_>>(), naive, "{start}..{end}");
+            }
+        }
     }
 
     /// The reader gives the records, lines and errors of the `csv` crate's reader, on bytes

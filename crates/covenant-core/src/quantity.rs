@@ -614,21 +614,24 @@ impl Percent {
     /// far below a decimal's largest value): a zero part or whole, or digits and scales that
     /// keep the quotient small. Otherwise the percentage is computed.
     pub fn too_large(part: Decimal, whole: Decimal) -> bool {
-        /// `e` with `10^(e − 1) ≤ |d| < 10^e` for a nonzero decimal.
-        fn exponent(d: Decimal) -> i64 {
-            let digits =
-                d.mantissa().unsigned_abs().checked_ilog10().map_or(0, |l| l.saturating_add(1));
-            i64::from(digits).saturating_sub(i64::from(d.scale()))
+        match (exponent(part), exponent(whole)) {
+            (None, _) | (_, None) => false,
+            (Some(p), Some(w)) if Percent::surely_fits(p, w) => false,
+            _ => Percent::of(part, whole) == Percent::TooLarge,
         }
-        if part.is_zero() || whole.is_zero() {
-            return false;
-        }
-        // |part / whole × 100| < 10^(e_part − e_whole + 1 + 2).
-        if exponent(part).saturating_sub(exponent(whole)).saturating_add(3) <= 27 {
-            return false;
-        }
-        Percent::of(part, whole) == Percent::TooLarge
     }
+
+    /// Whether the percentage of a part below `10^part` in a whole of at least
+    /// `10^(whole − 1)` (see [`exponent`]) surely fits: `|part / whole × 100| < 10^27`.
+    pub(crate) fn surely_fits(part: i64, whole: i64) -> bool {
+        part.saturating_sub(whole).saturating_add(3) <= 27
+    }
+}
+
+/// `e` with `10^(e − 1) ≤ |d| < 10^e`; `None` for zero.
+pub(crate) fn exponent(d: Decimal) -> Option<i64> {
+    let digits = d.mantissa().unsigned_abs().checked_ilog10()?.saturating_add(1);
+    Some(i64::from(digits).saturating_sub(i64::from(d.scale())))
 }
 
 /// [`quotient`]`(a, 3600)`, the division of every energy read in MWh and every emission read in
@@ -1027,6 +1030,11 @@ impl Emissions {
     /// the percentage is too large for a decimal ([`Emissions::change_percent`] tells which).
     pub fn change_pct(self, base: Emissions) -> Option<Decimal> {
         self.change_percent(base).value()
+    }
+
+    /// The decimal exponent of the stored value ([`exponent`]); `None` for zero.
+    pub(crate) fn exponent(self) -> Option<i64> {
+        exponent(self.raw)
     }
 
     /// Whether [`Emissions::change_percent`] is [`Percent::TooLarge`] (see

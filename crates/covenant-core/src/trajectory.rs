@@ -363,6 +363,9 @@ pub fn percent_too_large(monitoring: &Inventory, baseline: &Inventory) -> bool {
 
 /// [`change`]'s `percent_too_large`, its percentages computed only where needed.
 fn change_too_large(b: Emissions, m: Emissions, pops: Option<(Population, Population)>) -> bool {
+    if change_surely_fits(b, m, pops) {
+        return false;
+    }
     let per_capita = pops.is_some_and(|(pb, pm)| {
         let ms = m.checked_scale(Decimal::from(pb.get()));
         let bs = b.checked_scale(Decimal::from(pm.get()));
@@ -372,6 +375,33 @@ fn change_too_large(b: Emissions, m: Emissions, pops: Option<(Population, Popula
         }
     });
     m.change_percent_too_large(b) || per_capita
+}
+
+/// Whether the percentages of [`change`] surely fit, from the magnitudes of the emissions and
+/// populations alone (no arithmetic on decimals): a difference is below ten times the larger
+/// term; a product of numbers in `[10^(e₁−1), 10^e₁)` and `[10^(e₂−1), 10^e₂)` is in
+/// `[10^(e₁+e₂−2), 10^(e₁+e₂))`. `false` when that does not settle it.
+fn change_surely_fits(b: Emissions, m: Emissions, pops: Option<(Population, Population)>) -> bool {
+    // From a base below 10^upper and at least 10^(lower − 1) to a value below 10^to (`None`:
+    // zero, whose percentage fits: −100 %, or none for a zero base).
+    let fits = |to: Option<i64>, base: Option<(i64, i64)>| match (to, base) {
+        (None, _) | (_, None) => true,
+        (Some(to), Some((upper, lower))) => {
+            let diff = to.max(upper).saturating_add(1);
+            diff <= 28 && Percent::surely_fits(diff, lower)
+        }
+    };
+    let (em, eb) = (m.exponent(), b.exponent());
+    let digits = |p: Population| i64::from(p.get().ilog10()).saturating_add(1);
+    let per_capita = pops.is_none_or(|(pb, pm)| {
+        // m × P_b below 10^(e_m + d_b); b × P_m below 10^(e_b + d_m), at least 10^(e_b + d_m − 2).
+        let ms = em.map(|e| e.saturating_add(digits(pb)));
+        let bs = eb.map(|e| e.saturating_add(digits(pm)));
+        // The products fit a decimal, whatever the other term.
+        let product_fits = |e: Option<i64>| e.is_none_or(|e| e <= 28);
+        product_fits(ms) && product_fits(bs) && fits(ms, bs.map(|e| (e, e.saturating_sub(1))))
+    });
+    fits(em, eb.map(|e| (e, e))) && per_capita
 }
 
 fn change<K>(
@@ -461,6 +491,38 @@ mod tests {
     use crate::inventory::{Activity, InventorySpec, compute};
     use crate::quantity::{ActivityUnit, EnergyUnit, Population};
     use rust_decimal_macros::dec;
+
+    /// Emissions of `bits` (a 96-bit mantissa shifted right by `shift`) at a scale, in
+    /// tonnes; `None` where they do not fit.
+    fn emissions_of(bits: u128, shift: u32, scale: u32) -> Option<Emissions> {
+        let m = (bits & ((1 << 96) - 1)) >> shift;
+        let t = Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, scale);
+        Emissions::from_tonnes(t).ok()
+    }
+
+    proptest::proptest! {
+        /// Deciding from magnitudes whether a percentage of a comparison is too large agrees
+        /// with computing the comparison, over emissions and populations of every size.
+        #[test]
+        fn too_large_changes_are_found_without_comparing(
+            bb: u128, bs in 0u32..96, bsc in 0u32..=28,
+            mb: u128, ms in 0u32..96, msc in 0u32..=28,
+            pops in proptest::option::of((1u64..=u64::MAX, 1u64..=u64::MAX)),
+            pshift in 0u32..64,
+        ) {
+            let (Some(b), Some(m)) = (emissions_of(bb, bs, bsc), emissions_of(mb, ms, msc)) else {
+                return Ok(());
+            };
+            let pops = pops.and_then(|(pb, pm)| {
+                Some((Population::new(pb >> pshift)?, Population::new(pm >> 63u32.saturating_sub(pshift))?))
+            });
+            proptest::prop_assert_eq!(
+                change_too_large(b, m, pops),
+                change((), b, m, pops).percent_too_large,
+                "{:?} {:?} {:?}", b, m, pops
+            );
+        }
+    }
 
     fn inv(
         id: &str,

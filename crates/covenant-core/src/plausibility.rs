@@ -251,10 +251,17 @@ pub(crate) fn compare_cells(
         out.push(w);
     }
     let min_mj = MIN_COMPARED_MWH.checked_mul(MJ_PER_MWH).unwrap_or(Decimal::MAX);
+    // One cell per sector and carrier: the baseline's, if it has one, found by halving when
+    // its cells are in slot order (an inventory's are), else by a scan.
+    let key = |b: &EnergyCell| (b.sector.index(), b.carrier.index());
+    let sorted = base_cells.is_sorted_by_key(key);
     for c in cells {
         let (carrier, e) = (c.carrier, c.energy);
-        // One cell per sector and carrier: the baseline's, if it has one.
-        let other = base_cells.iter().find(|b| b.sector == c.sector && b.carrier == c.carrier);
+        let other = if sorted {
+            base_cells.binary_search_by_key(&key(c), key).ok().and_then(|k| base_cells.get(k))
+        } else {
+            base_cells.iter().find(|b| b.sector == c.sector && b.carrier == c.carrier)
+        };
         let Some(b) = other.map(|b| b.energy) else { continue };
         let (hi, lo) = if e >= b { (e, b) } else { (b, e) };
         if lo.megajoules() < min_mj {

@@ -162,6 +162,13 @@ impl<W: Write> Rows<W> {
         self
     }
 
+    /// Fields already escaped and joined by commas (one field or more), as they are.
+    pub(crate) fn joined(&mut self, fields: &[u8]) -> &mut Self {
+        self.separate();
+        self.buf.extend_from_slice(fields);
+        self
+    }
+
     /// A field already escaped by [`escape`] (or a code, which never needs quotes).
     pub(crate) fn escaped(&mut self, field: &[u8]) -> &mut Self {
         self.separate();
@@ -410,9 +417,14 @@ fn emissions_rows<'a, W: Write>(
 pub(crate) struct CellRows {
     /// One factor source per carrier and fuel variant of an inventory, not one per cell.
     texts: [[String; 2]; Carrier::ALL.len()],
-    /// The last factor written for each carrier, and its text: the cells of a carrier mostly
-    /// share one.
-    factors: [(Option<Decimal>, Vec<u8>); Carrier::ALL.len()],
+    /// For each carrier, the fields after a cell's energy, its factor and its source, joined
+    /// (`factor,source`), and the inventory (a count) and factor they were made for (the cells
+    /// of a carrier mostly share one): one copy per row instead of one per field.
+    tails: [(u64, Option<Decimal>, Vec<u8>); Carrier::ALL.len()],
+    /// The inventories rendered so far (to tell whether a tail is this inventory's).
+    rendered: u64,
+    /// `sector,carrier` for each slot (sector × carrier), made when first needed.
+    codes: Vec<Vec<u8>>,
     source: String,
     from: Vec<u8>,
 }
@@ -424,7 +436,13 @@ impl CellRows {
         out: &mut Rows<W>,
         inv: &Inventory,
     ) -> std::io::Result<()> {
-        let (texts, source, factors) = (&mut self.texts, &mut self.source, &mut self.factors);
+        let (texts, source) = (&mut self.texts, &mut self.source);
+        let (tails, codes) = (&mut self.tails, &mut self.codes);
+        self.rendered = self.rendered.wrapping_add(1);
+        let rendered = self.rendered;
+        if codes.is_empty() {
+            codes.resize_with(crate::taxonomy::Sector::ALL.len() * Carrier::ALL.len(), Vec::new);
+        }
         let id = escape(&inv.spec.id);
         let mut known = [[false; 2]; Carrier::ALL.len()];
         // Whether a carrier's (default) source needs quotes, found once per inventory.
@@ -441,29 +459,35 @@ impl CellRows {
         for c in &inv.cells {
             source.clear();
             if let (Some(k), [Variant::Default]) = (c.carrier, c.variants) {
-                // The common case: the carrier's one source.
+                // The common case: the carrier's one source, its fields joined once.
                 let k = k.index();
-                out.escaped(&id)
-                    .escaped(c.sector.code().as_bytes())
-                    .escaped(Carrier::ALL[k].code().as_bytes())
-                    .number(c.energy.map(Energy::mwh_for_text));
+                let slot = c.sector.index() * Carrier::ALL.len() + k;
+                let pair = &mut codes[slot];
+                if pair.is_empty() {
+                    pair.extend_from_slice(c.sector.code().as_bytes());
+                    pair.push(b',');
+                    pair.extend_from_slice(Carrier::ALL[k].code().as_bytes());
+                }
+                out.escaped(&id).joined(pair).number(c.energy.map(Energy::mwh_for_text));
                 let factor = c.factor.map(|f| f.value());
-                let (last, text) = &mut factors[k];
+                let (made_for, last, tail) = &mut tails[k];
                 // The same decimal (digits and scale), so the same text.
-                if last.map(|d| d.serialize()) != factor.map(|d| d.serialize()) {
-                    *last = factor;
-                    text.clear();
+                if *made_for != rendered
+                    || last.map(|d| d.serialize()) != factor.map(|d| d.serialize())
+                {
+                    (*made_for, *last) = (rendered, factor);
+                    tail.clear();
                     if let Some(d) = factor {
-                        crate::quantity::write_decimal_bytes(text, d);
+                        crate::quantity::write_decimal_bytes(tail, d);
+                    }
+                    tail.push(b',');
+                    match (known[k][0], quoted[k]) {
+                        (true, false) => tail.extend_from_slice(texts[k][0].as_bytes()),
+                        (true, true) => push_quoted(tail, texts[k][0].as_bytes()),
+                        (false, _) => {}
                     }
                 }
-                out.escaped(text);
-                match (known[k][0], quoted[k]) {
-                    (true, false) => out.escaped(texts[k][0].as_bytes()),
-                    (true, true) => out.text(&texts[k][0]),
-                    (false, _) => out.empty(1),
-                };
-                out.number(Some(c.emissions.tonnes_for_text())).end()?;
+                out.joined(tail).number(Some(c.emissions.tonnes_for_text())).end()?;
                 continue;
             }
             if let Some(k) = c.carrier {

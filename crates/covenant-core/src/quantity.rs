@@ -381,9 +381,9 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
     reason = "digits of a 96-bit mantissa by divisions; positions within a 64-byte buffer"
 )]
 fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
-    /// Writes the `width` (even) lowest digits of `n` before `end`.
+    /// Writes the `width` (even) lowest digits of `n` before `end`; gives what is left of `n`.
     #[allow(clippy::arithmetic_side_effects, reason = "at most 8 digits before a 64-byte end")]
-    fn pairs(buf: &mut [u8; DECIMAL_TEXT], end: &mut usize, mut n: u64, width: usize) {
+    fn pairs(buf: &mut [u8; DECIMAL_TEXT], end: &mut usize, mut n: u64, width: usize) -> u64 {
         for _ in 0..width / 2 {
             let k = (n % 100) as usize * 2;
             n /= 100;
@@ -391,6 +391,7 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
             buf[*end] = PAIRS[k];
             buf[*end + 1] = PAIRS[k + 1];
         }
+        n
     }
     const E9: u64 = 1_000_000_000;
     let scale = d.scale() as usize;
@@ -408,13 +409,13 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
         m = (u128::from(q_hi) << 64) | (u128::from(q_mid) << 32) | u128::from(q_lo);
         end -= 1;
         buf[end] = b'0' + (r % 10) as u8;
-        pairs(buf, &mut end, r / 10, 8);
+        let _ = pairs(buf, &mut end, r / 10, 8);
     }
     let mut n = m as u64;
     while n >= 100_000_000 {
         let r = n % 100_000_000;
         n /= 100_000_000;
-        pairs(buf, &mut end, r, 8);
+        let _ = pairs(buf, &mut end, r, 8);
     }
     // The last 1 to 8 digits.
     let width = match n {
@@ -427,10 +428,11 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
         1_000_000..=9_999_999 => 7,
         _ => 8,
     };
-    pairs(buf, &mut end, n, width & !1);
+    // An odd count of digits leaves the first one.
+    let first = pairs(buf, &mut end, n, width & !1);
     if width % 2 == 1 {
         end -= 1;
-        buf[end] = b'0' + (n / 10u64.pow(width as u32 - 1)) as u8;
+        buf[end] = b'0' + first as u8;
     }
     let mut len = buf.len() - end;
     // Leading zeros of a fraction smaller than one (`0.000123`).
@@ -441,9 +443,13 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
     }
     let digits_end = buf.len();
     let int_len = len - scale;
-    // Trailing zeros of the fraction are not written.
+    // Trailing zeros of the fraction are not written (eight at a time while there are).
     let mut frac_len = scale;
-    while frac_len > 0 && buf[digits_end - scale + frac_len - 1] == b'0' {
+    let frac_start = digits_end - scale;
+    while frac_len >= 8 && buf[frac_start + frac_len - 8..frac_start + frac_len] == *b"00000000" {
+        frac_len -= 8;
+    }
+    while frac_len > 0 && buf[frac_start + frac_len - 1] == b'0' {
         frac_len -= 1;
     }
     let zero = int_len == 1 && buf[end] == b'0' && frac_len == 0;

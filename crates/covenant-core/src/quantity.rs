@@ -730,24 +730,18 @@ fn quotient_by_3600_integer(a: Decimal) -> Option<(u128, u32)> {
 pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u64; 10] =
         [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
-    /// The sign bit of a decimal's flags, and where its scale is.
-    const SIGN: u32 = 0x8000_0000;
-    const SCALE_SHIFT: u32 = 16;
-    // Read from the parts at once: every running total of an inventory goes through here.
-    let ([fa, la, ma, ha], [fb, lb, mb, hb]) = (parts(a), parts(b));
     // A zero and a number: the number as it is (its scale and sign), as `checked_add` gives
     // it; every running total starts at zero.
-    if la | ma | ha == 0 {
+    if a.is_zero() {
         return Some(b);
     }
-    if lb | mb | hb == 0 {
+    if b.is_zero() {
         return Some(a);
     }
-    if (fa | fb) & SIGN == 0 {
-        let (sa, sb) = ((fa >> SCALE_SHIFT) & 0xff, (fb >> SCALE_SHIFT) & 0xff);
+    if !a.is_sign_negative() && !b.is_sign_negative() {
+        let (sa, sb) = (a.scale(), b.scale());
         // Both at the larger scale: a 96-bit mantissa times at most 10^9 fits in 128 bits.
-        let x = (u128::from(ha) << 64) | (u128::from(ma) << 32) | u128::from(la);
-        let y = (u128::from(hb) << 64) | (u128::from(mb) << 32) | u128::from(lb);
+        let (x, y) = (a.mantissa() as u128, b.mantissa() as u128);
         let sum = match sa.cmp(&sb) {
             std::cmp::Ordering::Equal => Some(x + y),
             std::cmp::Ordering::Less => {

@@ -254,7 +254,8 @@ pub(crate) fn compare_cells(
     // One cell per sector and carrier: the baseline's, if it has one, found by halving when
     // its cells are in slot order (an inventory's are), else by a scan.
     let key = |b: &EnergyCell| (b.sector.index(), b.carrier.index());
-    let sorted = base_cells.is_sorted_by_key(key);
+    // Strictly: with a key twice, a search might not find the first, which a scan does.
+    let sorted = base_cells.windows(2).all(|w| key(&w[0]) < key(&w[1]));
     for c in cells {
         let (carrier, e) = (c.carrier, c.energy);
         let other = if sorted {

@@ -77,7 +77,8 @@ pub struct BatchInventory {
     /// For a monitoring inventory: the change against its baseline, in percent.
     pub change_vs_baseline_pct: Option<Decimal>,
     /// For a monitoring inventory: the comparison with its baseline by sector and carrier
-    /// (boxed, as the plan: a batch keeps an array of every inventory, most without them).
+    /// (boxed, as the plan: a batch keeps an array of every inventory, most without them);
+    /// `None` from [`run_streamed`], whose CSV tables do not show it.
     pub comparison: Option<Box<Comparison>>,
     /// For a monitoring inventory whose baseline has a target: where it stands on the path.
     pub progress: Option<Progress>,

@@ -1337,38 +1337,31 @@ mod tests {
         assert!(Population::new(0).is_none());
     }
 
-    /// A decimal from its parts, for property tests: a 96-bit mantissa shifted right by
-    /// `shift` (numbers of every length), a scale and a sign.
-    fn decimal_of(bits: u128, shift: u32, scale: u32, negative: bool) -> Decimal {
-        let m = (bits & ((1 << 96) - 1)) >> shift;
-        Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, negative, scale)
+    /// Decimals of every length, scale and sign, for property tests: a 96-bit mantissa shifted
+    /// right by up to 95 bits.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (any::<u128>(), 0u32..96, 0u32..=28, any::<bool>()).prop_map(|(bits, shift, scale, n)| {
+            let m = (bits & ((1 << 96) - 1)) >> shift;
+            Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, n, scale)
+        })
     }
 
     proptest::proptest! {
         /// The magnitude test of a percentage never misses one too large: it agrees with the
         /// percentage computed, over numbers of every length and scale.
         #[test]
-        fn too_large_percentages_are_found_without_dividing(
-            pb: u128, ps in 0u32..96, pscale in 0u32..=28, pn: bool,
-            wb: u128, ws in 0u32..96, wscale in 0u32..=28, wn: bool,
-        ) {
-            let (part, whole) = (decimal_of(pb, ps, pscale, pn), decimal_of(wb, ws, wscale, wn));
+        fn too_large_percentages_are_found_without_dividing(part in any_decimal(), whole in any_decimal()) {
             proptest::prop_assert_eq!(
                 Percent::too_large(part, whole),
                 Percent::of(part, whole) == Percent::TooLarge,
                 "{} / {}", part, whole
             );
         }
-    }
 
-    proptest::proptest! {
         /// The sum with integers is `checked_add`'s, digits, scale and sign.
         #[test]
-        fn sums_are_checked_adds(
-            ab: u128, ashift in 0u32..96, ascale in 0u32..=28, an: bool,
-            bb: u128, bshift in 0u32..96, bscale in 0u32..=28, bn: bool,
-        ) {
-            let (a, b) = (decimal_of(ab, ashift, ascale, an), decimal_of(bb, bshift, bscale, bn));
+        fn sums_are_checked_adds(a in any_decimal(), b in any_decimal()) {
             let same = |x: Option<Decimal>| x.map(|d| d.serialize());
             proptest::prop_assert_eq!(same(checked_sum(a, b)), same(a.checked_add(b)), "{} + {}", a, b);
         }

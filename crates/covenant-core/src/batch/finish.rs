@@ -54,7 +54,8 @@ pub(crate) fn finish(
         }
         ov
     };
-    let mut jobs = Vec::with_capacity(builders.len());
+    // In parts of [`stream::PART`] from the start: each builder moved once, into its part.
+    let mut jobs: Vec<Vec<Job<'_, '_>>> = Vec::new();
     for (i, b) in builders.into_iter().enumerate() {
         let entry = &specs.entries[i];
         let Some(b) = b else { continue };
@@ -79,7 +80,15 @@ pub(crate) fn finish(
         if st.rejected[i] {
             continue;
         }
-        jobs.push((i, b, overrides_of(i), std::mem::take(&mut actions[i])));
+        let job = (i, b, overrides_of(i), std::mem::take(&mut actions[i]));
+        match jobs.last_mut() {
+            Some(part) if part.len() < stream::PART => part.push(job),
+            _ => {
+                let mut part = Vec::with_capacity(stream::PART);
+                part.push(job);
+                jobs.push(part);
+            }
+        }
     }
     // One slot per inventory of the file, filled in place (no copies of every inventory),
     // emptied for those rejected; made while the other threads compute when the inventories
@@ -103,7 +112,9 @@ pub(crate) fn finish(
     let (outcomes, arrays) = match cells {
         None => {
             let outcomes =
-                par_map(jobs, threads, |_, (i, b, ov, acts)| (i, outcome(b, &ov, &acts)));
+                par_map(jobs.into_iter().flatten().collect(), threads, |_, (i, b, ov, acts)| {
+                    (i, outcome(b, &ov, &acts))
+                });
             (vec![outcomes], arrays())
         }
         Some(out) => {

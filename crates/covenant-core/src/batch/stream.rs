@@ -23,7 +23,7 @@ use crate::batch::report::csv::{CRF_HEADER, CellRows, EMISSIONS_HEADER, Rows};
 use crate::plausibility::{electricity_factor, energy_cells};
 
 /// Inventories per part.
-const PART: usize = 64;
+pub(crate) const PART: usize = 64;
 
 /// Where the tables of every cell go.
 pub struct CellTables<'w> {
@@ -132,8 +132,8 @@ fn write_runs<'r>(
     }
 }
 
-/// Computes every job (in input order) on up to `threads` threads, writing the tables of every
-/// cell to `out` as described in the module docs; the outcomes keep no cells or factors. They
+/// Computes every job (in input order, in parts of [`PART`]) on up to `threads` threads, writing
+/// the tables of every cell to `out` as described in the module docs; the outcomes keep no cells or factors. They
 /// come part by part, in input order (each part's outcomes kept where they were made: neither
 /// an array of every outcome nor sorting one, which moved a kilobyte per inventory).
 /// `baselines` has, for every inventory, the index of its baseline (a monitoring inventory
@@ -142,7 +142,7 @@ fn write_runs<'r>(
 /// The calling thread runs `prepare` once the others have started computing (work that would
 /// otherwise wait for them, as making the arrays of the results) and gives its result back.
 pub(crate) fn compute<T>(
-    jobs: Vec<Job<'_, '_>>,
+    jobs: Vec<Vec<Job<'_, '_>>>,
     threads: usize,
     baselines: &[Option<usize>],
     out: CellTables<'_>,
@@ -159,7 +159,7 @@ pub(crate) fn compute<T>(
     let compared = &compared;
     // Inventories without a job (rejected before) are not pending.
     let mut status = vec![Status::Failed; baselines.len()];
-    for (i, ..) in &jobs {
+    for (i, ..) in jobs.iter().flatten() {
         status[*i] = Status::Pending;
     }
     out.emissions.write_all(&header(&EMISSIONS_HEADER)?)?;
@@ -174,14 +174,7 @@ pub(crate) fn compute<T>(
     // Only the thread writing (see `Commit::writing`) locks it: the parts are written outside
     // the lock of `commit`, while the other threads go on.
     let out = Mutex::new(out);
-    let parts: Vec<Mutex<Vec<Job<'_, '_>>>> = {
-        let mut jobs = jobs.into_iter().peekable();
-        let mut parts = Vec::new();
-        while jobs.peek().is_some() {
-            parts.push(Mutex::new(jobs.by_ref().take(PART).collect()));
-        }
-        parts
-    };
+    let parts: Vec<Mutex<Vec<Job<'_, '_>>>> = jobs.into_iter().map(Mutex::new).collect();
     let outcomes: Vec<Mutex<Vec<(usize, Outcome)>>> =
         parts.iter().map(|_| Mutex::new(Vec::new())).collect();
     let next = AtomicUsize::new(0);

@@ -1023,6 +1023,11 @@ impl Emissions {
     /// No emissions.
     pub const ZERO: Emissions = Emissions { raw: Decimal::ZERO };
 
+    /// Whether the sign is negative (a negative zero included).
+    pub(crate) fn is_sign_negative(self) -> bool {
+        self.raw.is_sign_negative()
+    }
+
     /// Emissions given in tonnes (non-energy sectors).
     pub fn from_tonnes(t: Decimal) -> Result<Emissions, Error> {
         t.checked_mul(MJ_PER_MWH)

@@ -30,13 +30,60 @@ impl InventoryBuilder<'_> {
         if self.spec.framework == crate::taxonomy::Framework::Crf {
             return self.finish_crf();
         }
+        // The inventory's totals summed from its sectors' (two sums a sector instead of two a
+        // cell); where that could differ from adding cell by cell (a negative quantity, a sum
+        // too large, any problem), the cells are tallied again, cell by cell.
+        let mut tally = self.tally(overrides, false)?;
+        if tally.again {
+            tally = self.tally(overrides, true)?;
+        }
+        let Tally { supply, mut factors, mut warnings, totals, out_cells, sectors, .. } = tally;
+        for &s in Sector::ALL.iter().filter(|s| s.is_key()) {
+            if !sectors.iter().any(|t| t.key == s) {
+                warnings.push(Warning::MissingKeySector { sector: s });
+            }
+        }
+        warnings.extend(crate::plausibility::cell_warnings(&self.spec, &out_cells));
+        let mut carriers = Vec::with_capacity(totals.by_carrier.iter().flatten().count());
+        carriers.extend(Carrier::ALL.iter().zip(totals.by_carrier).filter_map(|(&c, t)| {
+            t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
+        }));
+        factors.sort_by_key(|f| f.carrier);
+        let spec = self.spec;
+        let per_capita_t = spec.population.map(|p| totals.emissions.per_capita(p));
+        Ok(Inventory {
+            release: self.release.id().to_string(),
+            spec,
+            cells: out_cells,
+            sectors,
+            carriers,
+            total_energy: totals.energy,
+            total_emissions: totals.emissions,
+            per_capita_t,
+            biogenic_co2_memo: totals.biogenic,
+            factors,
+            supply: supply.map(Box::new),
+            warnings,
+            engine_version: ENGINE_VERSION,
+            crf: None,
+        })
+    }
+
+    /// Applies the factors to every cell and adds the cells up: into their sectors' and
+    /// carriers' subtotals, and into the inventory's totals cell by cell when `cell_by_cell`,
+    /// else summed from the sectors' (see [`Tally::again`]).
+    pub(super) fn tally(
+        &self,
+        overrides: &[&FactorOverride],
+        cell_by_cell: bool,
+    ) -> Result<Tally, Vec<Error>> {
         let (supply, local_factors, supply_warnings) = self.local_supply(overrides)?;
         let mut known = [[None; 2]; Carrier::ALL.len()];
         for f in local_factors.iter().rev() {
             known[f.carrier.index()][variant_index(f.variant)] = Some(f.factor);
         }
         let mut run = Run {
-            builder: &self,
+            builder: self,
             overrides,
             factors: local_factors,
             known,
@@ -44,7 +91,7 @@ impl InventoryBuilder<'_> {
             warnings: supply_warnings,
             problems: Vec::new(),
         };
-        let mut totals = Totals::default();
+        let mut totals = Totals { cell_by_cell, ..Totals::default() };
         let mut out_cells = Vec::with_capacity(self.cells.accs.len());
         // The cells in slot order (by sector, then carrier, the cell without one last), the
         // slots without a cell skipped.
@@ -76,13 +123,12 @@ impl InventoryBuilder<'_> {
                     run.problems.push(amount_problem(acc.first_line(), e));
                 } else {
                     if let Some(b) = cell.biogenic_co2 {
-                        totals.biogenic = Some(
-                            totals
-                                .biogenic
-                                .unwrap_or_default()
-                                .checked_add(b)
-                                .map_err(|e| vec![amount_problem(acc.first_line(), e)])?,
-                        );
+                        let sum = totals.biogenic.unwrap_or_default().checked_add(b);
+                        match sum {
+                            Ok(sum) => totals.biogenic = Some(sum),
+                            Err(_) if !cell_by_cell => return Ok(Tally::again()),
+                            Err(e) => return Err(vec![amount_problem(acc.first_line(), e)]),
+                        }
                     }
                     out_cells.push(cell);
                 }
@@ -93,39 +139,24 @@ impl InventoryBuilder<'_> {
                 sectors.push(Subtotal { key: s, energy: t.energy, emissions: t.emissions });
             }
         }
-        let Run { mut factors, mut warnings, problems, .. } = run;
+        let Run { factors, warnings, problems, .. } = run;
         if !problems.is_empty() {
-            return Err(problems);
+            return if cell_by_cell { Err(problems) } else { Ok(Tally::again()) };
         }
-        for &s in Sector::ALL.iter().filter(|s| s.is_key()) {
-            if !sectors.iter().any(|t| t.key == s) {
-                warnings.push(Warning::MissingKeySector { sector: s });
+        if !cell_by_cell {
+            // Exactly the sum cell by cell when every quantity is non-negative and the sum of
+            // the sectors fits: no partial sum is larger, nor has more decimal places.
+            let summed = sectors.iter().try_fold((Energy::ZERO, Emissions::ZERO), |(e, m), s| {
+                Some((e.checked_add(s.energy).ok()?, m.checked_add(s.emissions).ok()?))
+            });
+            match summed {
+                Some((energy, emissions)) if !totals.negative => {
+                    (totals.energy, totals.emissions) = (energy, emissions);
+                }
+                _ => return Ok(Tally::again()),
             }
         }
-        warnings.extend(crate::plausibility::cell_warnings(&self.spec, &out_cells));
-        let mut carriers = Vec::with_capacity(totals.by_carrier.iter().flatten().count());
-        carriers.extend(Carrier::ALL.iter().zip(totals.by_carrier).filter_map(|(&c, t)| {
-            t.map(|t| Subtotal { key: c, energy: t.energy, emissions: t.emissions })
-        }));
-        factors.sort_by_key(|f| f.carrier);
-        let spec = self.spec;
-        let per_capita_t = spec.population.map(|p| totals.emissions.per_capita(p));
-        Ok(Inventory {
-            release: self.release.id().to_string(),
-            spec,
-            cells: out_cells,
-            sectors,
-            carriers,
-            total_energy: totals.energy,
-            total_emissions: totals.emissions,
-            per_capita_t,
-            biogenic_co2_memo: totals.biogenic,
-            factors,
-            supply: supply.map(Box::new),
-            warnings,
-            engine_version: ENGINE_VERSION,
-            crf: None,
-        })
+        Ok(Tally { again: false, supply, factors, warnings, totals, out_cells, sectors })
     }
 
     /// Local energy supply (Tables C and D), when there are supply rows: the local factors it
@@ -353,12 +384,44 @@ impl Run<'_, '_, '_> {
     }
 }
 
+/// The cells of an inventory added up ([`InventoryBuilder::tally`]).
+pub(super) struct Tally {
+    /// The inventory's totals could differ from adding its cells one by one: to tally again,
+    /// cell by cell (the other fields are empty).
+    pub(super) again: bool,
+    supply: Option<crate::supply::LocalSupply>,
+    factors: Vec<FactorUsed>,
+    warnings: Vec<Warning>,
+    pub(super) totals: Totals,
+    out_cells: Vec<Cell>,
+    sectors: Vec<Subtotal<Sector>>,
+}
+
+impl Tally {
+    /// To tally again, cell by cell.
+    fn again() -> Tally {
+        Tally {
+            again: true,
+            supply: None,
+            factors: Vec::new(),
+            warnings: Vec::new(),
+            totals: Totals::default(),
+            out_cells: Vec::new(),
+            sectors: Vec::new(),
+        }
+    }
+}
+
 /// The running totals of an inventory: overall, by carrier, and the biogenic memo item.
-struct Totals {
-    energy: Energy,
-    emissions: Emissions,
+pub(super) struct Totals {
+    pub(super) energy: Energy,
+    pub(super) emissions: Emissions,
     by_carrier: Vec<Option<Subtotal<()>>>,
     biogenic: Option<Emissions>,
+    /// Each cell is added to `energy` and `emissions` (else they are summed from the sectors).
+    cell_by_cell: bool,
+    /// A cell with a negative quantity was added.
+    negative: bool,
 }
 
 impl Default for Totals {
@@ -368,6 +431,8 @@ impl Default for Totals {
             emissions: Emissions::ZERO,
             by_carrier: vec![None; Carrier::ALL.len()],
             biogenic: None,
+            cell_by_cell: true,
+            negative: false,
         }
     }
 }
@@ -392,8 +457,12 @@ impl Totals {
             });
             add(carrier_total, energy, cell.emissions)?;
         }
-        self.energy = self.energy.checked_add(energy)?;
-        self.emissions = self.emissions.checked_add(cell.emissions)?;
+        if self.cell_by_cell {
+            self.energy = self.energy.checked_add(energy)?;
+            self.emissions = self.emissions.checked_add(cell.emissions)?;
+        } else if energy.megajoules().is_sign_negative() || cell.emissions.is_sign_negative() {
+            self.negative = true;
+        }
         Ok(())
     }
 }

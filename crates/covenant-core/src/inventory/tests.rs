@@ -203,3 +203,57 @@ fn non_com_factor_is_flagged() {
     assert!(inv.warnings.iter().any(|w| w.to_string().contains("not a Covenant of Mayors set")));
     assert!(inv.factors[0].provenance.short().contains("not a CoM factor"));
 }
+
+proptest::proptest! {
+    /// An inventory's totals summed from its sectors are those added cell by cell, digits and
+    /// scale (amounts of every scale, zero factors among the user's), or the cells are added
+    /// again one by one.
+    #[test]
+    fn totals_from_sectors_are_totals_cell_by_cell(
+        rows in proptest::collection::vec((0usize..7, 0u64..10_000_000_000, 0u32..8, 0usize..3), 1..40),
+        factors in proptest::collection::vec((0usize..4, 0i64..2_000, 0u32..5), 0..4),
+    ) {
+        const CELLS: [(Sector, Option<Carrier>); 7] = [
+            (Sector::ResidentialBuildings, Some(Carrier::Electricity)),
+            (Sector::ResidentialBuildings, Some(Carrier::NaturalGas)),
+            (Sector::TertiaryBuildings, Some(Carrier::Electricity)),
+            (Sector::MunicipalBuildings, Some(Carrier::HeatingOil)),
+            (Sector::PrivateTransport, Some(Carrier::Diesel)),
+            (Sector::PrivateTransport, Some(Carrier::Gasoline)),
+            (Sector::Waste, None),
+        ];
+        const UNITS: [ActivityUnit; 3] = [
+            MWH,
+            ActivityUnit::Energy(EnergyUnit::KilowattHour),
+            ActivityUnit::Energy(EnergyUnit::Gigajoule),
+        ];
+        let r = test_catalog().newest();
+        let mut b = InventoryBuilder::new(spec(), r);
+        for (cell, mantissa, scale, unit) in rows {
+            let (sector, carrier) = CELLS[cell];
+            let unit = if carrier.is_none() { ActivityUnit::TonneCo2 } else { UNITS[unit] };
+            let amount = Decimal::new(mantissa as i64, scale);
+            let _ = b.add(&act(sector, carrier, amount, unit));
+        }
+        // User factors of several scales, a negative zero among them.
+        let carriers = [Carrier::Electricity, Carrier::NaturalGas, Carrier::Diesel, Carrier::HeatingOil];
+        let own: Vec<FactorOverride> = factors
+            .into_iter()
+            .map(|(c, m, s)| {
+                let value = if m < 200 { -Decimal::ZERO } else { Decimal::new(m, s) };
+                FactorOverride::new(carriers[c], EmissionFactor::t_per_mwh(value).unwrap())
+            })
+            .collect();
+        let overrides: Vec<&FactorOverride> = own.iter().collect();
+        let by_cell = b.tally(&overrides, true);
+        match b.tally(&overrides, false) {
+            Ok(t) if !t.again => {
+                let c = by_cell.unwrap();
+                proptest::prop_assert_eq!(t.totals.energy.megajoules().serialize(), c.totals.energy.megajoules().serialize());
+                proptest::prop_assert_eq!(t.totals.emissions.tonnes().serialize(), c.totals.emissions.tonnes().serialize());
+            }
+            Ok(_) => {}
+            Err(e) => proptest::prop_assert_eq!(Err::<(), _>(e), by_cell.map(|_| ())),
+        }
+    }
+}

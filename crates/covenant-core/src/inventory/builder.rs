@@ -115,6 +115,9 @@ const _: () = assert!(MAX_CELLS < u8::MAX as usize);
 /// inventory costs memory in proportion to its cells, not to the 288 possible slots.
 #[derive(Clone, Debug)]
 pub(super) struct Cells {
+    /// The position in `accs` of each slot's cell: empty until the first cell (a batch makes
+    /// every builder before reading its rows, and this way the index is made while they are
+    /// read, on the thread adding them up).
     pub(super) index: Box<[u8]>,
     pub(super) accs: Vec<Acc>,
     /// The input lines of each cell (in the order of `accs`), when the builder keeps cell
@@ -125,13 +128,8 @@ pub(super) struct Cells {
 impl Cells {
     const ABSENT: u8 = u8::MAX;
 
-    #[allow(clippy::arithmetic_side_effects, reason = "the size of a table of the closed enums")]
     fn new() -> Cells {
-        Cells {
-            index: vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice(),
-            accs: Vec::new(),
-            lines: Vec::new(),
-        }
+        Cells { index: Box::default(), accs: Vec::new(), lines: Vec::new() }
     }
 
     /// The sector, carrier and position in `accs` of every cell, in slot order (by sector,
@@ -150,7 +148,7 @@ impl Cells {
 
     /// The cell of a slot and its position in `accs`.
     pub(super) fn get(&self, slot: usize) -> Option<(usize, &Acc)> {
-        match self.index[slot] {
+        match self.index.get(slot).copied()? {
             Cells::ABSENT => None,
             i => self.accs.get(usize::from(i)).map(|a| (usize::from(i), a)),
         }
@@ -158,7 +156,11 @@ impl Cells {
 
     /// Adds a row's amount to the cell of a slot (created with it when it has none); gives
     /// the cell's position in `accs`, or `None` when the sum overflows.
+    #[allow(clippy::arithmetic_side_effects, reason = "the size of a table of the closed enums")]
     fn add(&mut self, slot: usize, input: Summed) -> Option<usize> {
+        if self.index.is_empty() {
+            self.index = vec![Cells::ABSENT; Sector::ALL.len() * SLOTS].into_boxed_slice();
+        }
         match self.index[slot] {
             Cells::ABSENT => {
                 // At most MAX_CELLS: only the rows `check` accepts reach a cell.

@@ -386,6 +386,28 @@ fn eight_digits(n: u64) -> u64 {
 /// The ASCII zeros added to the digits of [`eight_digits`].
 const ZEROS: u64 = 0x3030_3030_3030_3030;
 
+/// Appends the digits of `v` to `out` (for the CSV writers: years, populations, lines).
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "at most 20 digits written backwards in a 24-byte buffer"
+)]
+pub(crate) fn write_integer_bytes(out: &mut Vec<u8>, v: u64) {
+    const E8: u64 = 100_000_000;
+    let mut buf = [0u8; 24];
+    let (mut end, mut n) = (buf.len(), v);
+    while n >= E8 {
+        end -= 8;
+        buf[end..end + 8].copy_from_slice(&(eight_digits(n % E8) | ZEROS).to_le_bytes());
+        n /= E8;
+    }
+    // The last 1 to 8 digits, their leading zeros left out (a zero is one digit).
+    let digits = eight_digits(n);
+    end -= 8;
+    buf[end..end + 8].copy_from_slice(&(digits | ZEROS).to_le_bytes());
+    end += (digits.trailing_zeros() / 8).min(7) as usize;
+    out.extend_from_slice(&buf[end..]);
+}
+
 /// Renders a decimal into `buf` (written from its end) and returns the text.
 ///
 /// While the mantissa needs more than 64 bits, nine digits at a time come off it by divisions of
@@ -1508,6 +1530,22 @@ mod tests {
         for n in cases {
             let written = if n == 0 { 0 } else { n.to_string().len() as u32 };
             assert_eq!(decimal_digits(n), written, "{n}");
+        }
+    }
+
+    /// Integers are written as `u64`'s `Display` writes them.
+    #[test]
+    fn integers_as_displayed() {
+        let mut cases: Vec<u64> = (0..100_000).chain([u64::MAX, u64::MAX - 1]).collect();
+        let mut p = 1u64;
+        while let Some(next) = p.checked_mul(10) {
+            cases.extend([p - 1, p, p + 1, next - 1]);
+            p = next;
+        }
+        for v in cases {
+            let mut out = b"x".to_vec();
+            write_integer_bytes(&mut out, v);
+            assert_eq!(out, format!("x{v}").into_bytes(), "{v}");
         }
     }
 

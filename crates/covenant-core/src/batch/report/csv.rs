@@ -187,18 +187,7 @@ impl<W: Write> Rows<W> {
 
     pub(crate) fn integer(&mut self, v: u64) -> &mut Self {
         self.separate();
-        let mut digits = [0u8; 20];
-        let mut k = digits.len();
-        let mut v = v;
-        loop {
-            k -= 1;
-            digits[k] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        self.buf.extend_from_slice(&digits[k..]);
+        crate::quantity::write_integer_bytes(&mut self.buf, v);
         self
     }
 

@@ -466,8 +466,9 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
     let int_len = len - scale;
     // Trailing zeros of the fraction are not written: counted eight bytes at a time (the last
     // eight of the fraction, read as a number whose high bytes are its last; those that are
-    // `0` are zero once the ASCII zeros are taken off). The bytes read before the fraction are
-    // digits or the buffer's start (at least 35 bytes before its end), never counted.
+    // `0` are zero once the ASCII zeros are taken off). A window may reach before the
+    // fraction (into the integer digits or the buffer's unused start, at least 28 bytes in):
+    // those bytes may count as zeros too, but no more than the fraction's length is dropped.
     let mut frac_len = scale;
     let frac_start = digits_end - scale;
     while frac_len > 0 {
@@ -560,9 +561,9 @@ const POW10: [u128; 39] = {
     t
 };
 
-/// The number of decimal digits of `n` (none for zero): from its bit length times log10(2)
-/// (1 233 / 4 096, never more than one above), then one comparison, instead of comparing it
-/// with every power of ten.
+/// The number of decimal digits of `n` (none for zero): estimated from its bit length times
+/// log10(2) (1 233 / 4 096, at most one below the count), then one comparison, instead of
+/// comparing it with every power of ten.
 #[allow(clippy::arithmetic_side_effects, reason = "bit lengths up to 128 times 1 233")]
 fn decimal_digits(n: u128) -> u32 {
     if n == 0 {
@@ -771,6 +772,18 @@ fn quotient_by_3600_integer(a: Decimal) -> Option<(u128, u32)> {
 )]
 #[inline(always)]
 pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
+    exact_sum(a, b).or_else(|| checked_add_slow(a, b))
+}
+
+/// [`checked_sum`] where it is exact by construction: a zero and a number, or two non-negative
+/// numbers whose sum at the larger of their scales (nine apart at most) fits in 96 bits; `None`
+/// otherwise (where `checked_add` may round the sum to fewer places, or refuse it).
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "96-bit mantissas times at most 10^9 and their sum fit in 128 bits; scales ≤ 28"
+)]
+#[inline(always)]
+pub(crate) fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u64; 10] =
         [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
     // A zero and a number: the number as it is (its scale and sign), as `checked_add` gives
@@ -804,7 +817,7 @@ pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
             ));
         }
     }
-    checked_add_slow(a, b)
+    None
 }
 
 /// `a` compared with `b`, as [`Decimal::cmp`] compares them (by value): with 128-bit integers
@@ -952,8 +965,14 @@ impl Energy {
         quotient_by_3600_for_text(self.mj)
     }
 
-    /// The sum, or an overflow error.
+    /// The sum where it is exact by construction ([`exact_sum`]), else `None`.
     #[inline]
+    pub(crate) fn exact_add(self, other: Energy) -> Option<Energy> {
+        exact_sum(self.mj, other.mj).map(|mj| Energy { mj })
+    }
+
+    /// The sum, or an overflow error (inlined: several times a cell).
+    #[inline(always)]
     pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
         checked_sum(self.mj, other.mj)
             .map(|mj| Energy { mj })
@@ -1074,8 +1093,20 @@ impl Emissions {
         quotient(self.raw, MJ_PER_MWH.checked_mul(divisor)?)
     }
 
-    /// The sum, or an overflow error.
+    /// The sum where it is exact by construction ([`exact_sum`]), else `None`.
     #[inline]
+    pub(crate) fn exact_add(self, other: Emissions) -> Option<Emissions> {
+        exact_sum(self.raw, other.raw).map(|raw| Emissions { raw })
+    }
+
+    /// The value in the engine's unit (1/3 600 t), digits and scale (for tests).
+    #[cfg(test)]
+    pub(crate) fn raw(self) -> Decimal {
+        self.raw
+    }
+
+    /// The sum, or an overflow error (inlined: several times a cell).
+    #[inline(always)]
     pub fn checked_add(self, other: Emissions) -> Result<Emissions, Error> {
         checked_sum(self.raw, other.raw)
             .map(|raw| Emissions { raw })

@@ -54,7 +54,8 @@ pub(crate) fn finish(
         }
         ov
     };
-    // In parts of [`stream::PART`] from the start: each builder moved once, into its part.
+    // In parts of [`stream::PART`] from the start: written as computed, each builder is moved
+    // once, into its part (the parts are joined again otherwise).
     let mut jobs: Vec<Vec<Job<'_, '_>>> = Vec::new();
     for (i, b) in builders.into_iter().enumerate() {
         let entry = &specs.entries[i];

@@ -32,7 +32,7 @@ impl InventoryBuilder<'_> {
         }
         // The inventory's totals summed from its sectors' (two sums a sector instead of two a
         // cell); where that could differ from adding cell by cell (a negative quantity, a sum
-        // too large, any problem), the cells are tallied again, cell by cell.
+        // not exact by construction, any problem), the cells are tallied again, cell by cell.
         let mut tally = self.tally(overrides, false)?;
         if tally.again {
             tally = self.tally(overrides, true)?;
@@ -144,13 +144,15 @@ impl InventoryBuilder<'_> {
             return if cell_by_cell { Err(problems) } else { Ok(Tally::again()) };
         }
         if !cell_by_cell {
-            // Exactly the sum cell by cell when every quantity is non-negative and the sum of
-            // the sectors fits: no partial sum is larger, nor has more decimal places.
+            // Exactly the sum cell by cell when every quantity is non-negative and every sum,
+            // of a sector's cells and of the sectors, is exact by construction (none rounded):
+            // no partial sum cell by cell is larger or has more decimal places, so none rounds
+            // either, and both are the exact sum at the largest scale of its nonzero terms.
             let summed = sectors.iter().try_fold((Energy::ZERO, Emissions::ZERO), |(e, m), s| {
-                Some((e.checked_add(s.energy).ok()?, m.checked_add(s.emissions).ok()?))
+                Some((e.exact_add(s.energy)?, m.exact_add(s.emissions)?))
             });
             match summed {
-                Some((energy, emissions)) if !totals.negative => {
+                Some((energy, emissions)) if !totals.negative && !totals.inexact => {
                     (totals.energy, totals.emissions) = (energy, emissions);
                 }
                 _ => return Ok(Tally::again()),
@@ -422,6 +424,8 @@ pub(super) struct Totals {
     cell_by_cell: bool,
     /// A cell with a negative quantity was added.
     negative: bool,
+    /// A sector's subtotal was not exact by construction ([`crate::quantity::exact_sum`]).
+    inexact: bool,
 }
 
 impl Default for Totals {
@@ -433,6 +437,7 @@ impl Default for Totals {
             biogenic: None,
             cell_by_cell: true,
             negative: false,
+            inexact: false,
         }
     }
 }
@@ -448,7 +453,23 @@ impl Totals {
             Ok(())
         }
         let energy = cell.energy.unwrap_or_default();
-        add(sector_total, energy, cell.emissions)?;
+        if self.cell_by_cell {
+            add(sector_total, energy, cell.emissions)?;
+        } else {
+            // Exact, or the totals are tallied again cell by cell: a sector's subtotal rounded
+            // to fewer places could make the sum of the sectors differ from the sum cell by cell.
+            let exact = sector_total
+                .energy
+                .exact_add(energy)
+                .zip(sector_total.emissions.exact_add(cell.emissions));
+            match exact {
+                Some((e, m)) => (sector_total.energy, sector_total.emissions) = (e, m),
+                None => {
+                    self.inexact = true;
+                    add(sector_total, energy, cell.emissions)?;
+                }
+            }
+        }
         if let Some(c) = cell.carrier {
             let carrier_total = self.by_carrier[c.index()].get_or_insert(Subtotal {
                 key: (),

@@ -210,7 +210,7 @@ proptest::proptest! {
     /// again one by one.
     #[test]
     fn totals_from_sectors_are_totals_cell_by_cell(
-        rows in proptest::collection::vec((0usize..7, 0u64..10_000_000_000, 0u32..8, 0usize..3), 1..40),
+        rows in proptest::collection::vec((0usize..7, 0u64..u64::MAX, 0u32..21, 0usize..3), 1..40),
         factors in proptest::collection::vec((0usize..4, 0i64..2_000, 0u32..5), 0..4),
     ) {
         const CELLS: [(Sector, Option<Carrier>); 7] = [
@@ -232,7 +232,8 @@ proptest::proptest! {
         for (cell, mantissa, scale, unit) in rows {
             let (sector, carrier) = CELLS[cell];
             let unit = if carrier.is_none() { ActivityUnit::TonneCo2 } else { UNITS[unit] };
-            let amount = Decimal::new(mantissa as i64, scale);
+            // Up to 19 digits at up to 20 places: sums that round to fewer places, too.
+            let amount = Decimal::new((mantissa >> 1) as i64, scale);
             let _ = b.add(&act(sector, carrier, amount, unit));
         }
         // User factors of several scales, a negative zero among them.
@@ -250,10 +251,38 @@ proptest::proptest! {
             Ok(t) if !t.again => {
                 let c = by_cell.unwrap();
                 proptest::prop_assert_eq!(t.totals.energy.megajoules().serialize(), c.totals.energy.megajoules().serialize());
-                proptest::prop_assert_eq!(t.totals.emissions.tonnes().serialize(), c.totals.emissions.tonnes().serialize());
+                proptest::prop_assert_eq!(t.totals.emissions.raw().serialize(), c.totals.emissions.raw().serialize());
             }
             Ok(_) => {}
             Err(e) => proptest::prop_assert_eq!(Err::<(), _>(e), by_cell.map(|_| ())),
         }
     }
+}
+
+/// Totals whose sum cell by cell rounds (28 digits at 27 places) are those of adding the cells
+/// one by one, not the sum of the sectors (found by review: the sectors' sum, rounded
+/// differently, ended in …098 instead of …097).
+#[test]
+fn totals_that_round_are_added_cell_by_cell() {
+    let r = test_catalog().newest();
+    let mut b = InventoryBuilder::new(spec(), r);
+    let rows = [
+        act(Sector::MunicipalBuildings, Some(Carrier::Electricity), dec!(5.34129094), MWH),
+        act(
+            Sector::ResidentialBuildings,
+            Some(Carrier::Electricity),
+            dec!(0.00000000000000000998667003),
+            MWH,
+        ),
+        act(Sector::ResidentialBuildings, Some(Carrier::NaturalGas), dec!(6.5), MWH),
+    ];
+    for a in &rows {
+        b.add(a).unwrap();
+    }
+    let by_cell = b.tally(&[], true).unwrap();
+    let fast = b.tally(&[], false).unwrap();
+    assert!(fast.again, "the sectors' sum is not exact by construction here");
+    let inv = b.finish(&[]).unwrap();
+    assert_eq!(inv.total_emissions.raw().serialize(), by_cell.totals.emissions.raw().serialize());
+    assert_eq!(inv.total_emissions.raw().to_string(), "12822.060548664000015135797097");
 }

@@ -764,13 +764,14 @@ fn quotient_by_3600_integer(a: Decimal) -> Option<(u128, u32)> {
 /// `a + b`, as [`Decimal::checked_add`] computes it: a zero and a number give the number as it
 /// is; with 128-bit integers when both are non-negative and the sum, at the larger of their
 /// scales, fits in 96 bits (the exact sum at that scale, which is what `checked_add` gives
-/// then); otherwise by `checked_add`. Always inlined: millions of calls a batch, most of them
-/// on the fast path (104 million instructions fewer on the heavy 10,000-inventory batch).
+/// then); otherwise by `checked_add`. Always inlined natively: millions of calls a batch, most
+/// of them on the fast path (104 million instructions fewer on the heavy 10,000-inventory
+/// batch); WebAssembly, built for size, leaves it to the compiler.
 #[allow(
     clippy::arithmetic_side_effects,
     reason = "96-bit mantissas times at most 10^9 and their sum fit in 128 bits; scales ≤ 28"
 )]
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     exact_sum(a, b).or_else(|| checked_add_slow(a, b))
 }
@@ -782,7 +783,7 @@ pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     clippy::arithmetic_side_effects,
     reason = "96-bit mantissas times at most 10^9 and their sum fit in 128 bits; scales ≤ 28"
 )]
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 pub(crate) fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     const POW10: [u64; 10] =
         [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
@@ -971,8 +972,8 @@ impl Energy {
         exact_sum(self.mj, other.mj).map(|mj| Energy { mj })
     }
 
-    /// The sum, or an overflow error (inlined: several times a cell).
-    #[inline(always)]
+    /// The sum, or an overflow error (inlined natively: several times a cell).
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     pub fn checked_add(self, other: Energy) -> Result<Energy, Error> {
         checked_sum(self.mj, other.mj)
             .map(|mj| Energy { mj })
@@ -1105,8 +1106,8 @@ impl Emissions {
         self.raw
     }
 
-    /// The sum, or an overflow error (inlined: several times a cell).
-    #[inline(always)]
+    /// The sum, or an overflow error (inlined natively: several times a cell).
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     pub fn checked_add(self, other: Emissions) -> Result<Emissions, Error> {
         checked_sum(self.raw, other.raw)
             .map(|raw| Emissions { raw })

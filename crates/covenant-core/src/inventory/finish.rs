@@ -446,7 +446,7 @@ impl Totals {
     /// Adds a cell to its sector's total, its carrier's total and the inventory's totals.
     fn add(&mut self, sector_total: &mut Subtotal<()>, cell: &Cell) -> Result<()> {
         /// Adds the cell's quantities to one subtotal (inlined: twice a cell).
-        #[inline(always)]
+        #[cfg_attr(not(target_family = "wasm"), inline(always))]
         fn add(cur: &mut Subtotal<()>, energy: Energy, emissions: Emissions) -> Result<()> {
             cur.energy = cur.energy.checked_add(energy)?;
             cur.emissions = cur.emissions.checked_add(emissions)?;

@@ -386,26 +386,39 @@ fn eight_digits(n: u64) -> u64 {
 /// The ASCII zeros added to the digits of [`eight_digits`].
 const ZEROS: u64 = 0x3030_3030_3030_3030;
 
-/// Appends the digits of `v` to `out` (for the CSV writers: years, populations, lines).
+/// Writes the digits of `n` before `end` in `buf`, eight at a time, the leading zeros left out
+/// (a zero is one digit), and gives where they start.
 #[allow(
     clippy::arithmetic_side_effects,
-    reason = "at most 20 digits written backwards in a 24-byte buffer"
+    reason = "at most 20 digits, written before an end at least 24 bytes in"
 )]
-pub(crate) fn write_integer_bytes(out: &mut Vec<u8>, v: u64) {
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+fn digits_before(buf: &mut [u8], mut end: usize, mut n: u64) -> usize {
     const E8: u64 = 100_000_000;
-    let mut buf = [0u8; 24];
-    let (mut end, mut n) = (buf.len(), v);
     while n >= E8 {
-        end -= 8;
-        buf[end..end + 8].copy_from_slice(&(eight_digits(n % E8) | ZEROS).to_le_bytes());
+        end = eight_before(buf, end, n % E8);
         n /= E8;
     }
-    // The last 1 to 8 digits, their leading zeros left out (a zero is one digit).
     let digits = eight_digits(n);
-    end -= 8;
-    buf[end..end + 8].copy_from_slice(&(digits | ZEROS).to_le_bytes());
-    end += (digits.trailing_zeros() / 8).min(7) as usize;
-    out.extend_from_slice(&buf[end..]);
+    let start = eight_before(buf, end, n);
+    start + (digits.trailing_zeros() / 8).min(7) as usize
+}
+
+/// Writes the eight digits of `n` (below 10^8, leading zeros included) before `end` and gives
+/// where they start.
+#[allow(clippy::arithmetic_side_effects, reason = "callers leave eight bytes before `end`")]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+fn eight_before(buf: &mut [u8], end: usize, n: u64) -> usize {
+    buf[end - 8..end].copy_from_slice(&(eight_digits(n) | ZEROS).to_le_bytes());
+    end - 8
+}
+
+/// Appends the digits of `v` to `out` (for the CSV writers: years, populations, lines).
+pub(crate) fn write_integer_bytes(out: &mut Vec<u8>, v: u64) {
+    let mut buf = [0u8; 24];
+    let end = buf.len();
+    let start = digits_before(&mut buf, end, v);
+    out.extend_from_slice(&buf[start..]);
 }
 
 /// Renders a decimal into `buf` (written from its end) and returns the text.
@@ -419,14 +432,7 @@ pub(crate) fn write_integer_bytes(out: &mut Vec<u8>, v: u64) {
     reason = "digits of a 96-bit mantissa by divisions; positions within a 64-byte buffer"
 )]
 fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
-    /// Writes the eight digits of `n` (below 10^8) before `end`.
-    #[allow(clippy::arithmetic_side_effects, reason = "at most 37 digits before a 64-byte end")]
-    fn eight(buf: &mut [u8; DECIMAL_TEXT], end: &mut usize, n: u64) {
-        *end -= 8;
-        buf[*end..*end + 8].copy_from_slice(&(eight_digits(n) | ZEROS).to_le_bytes());
-    }
     const E9: u64 = 1_000_000_000;
-    const E8: u64 = 100_000_000;
     let scale = d.scale() as usize;
     let mut m = d.mantissa().unsigned_abs();
     let mut end = buf.len();
@@ -442,19 +448,9 @@ fn render_decimal(d: Decimal, buf: &mut [u8; DECIMAL_TEXT]) -> &[u8] {
         m = (u128::from(q_hi) << 64) | (u128::from(q_mid) << 32) | u128::from(q_lo);
         end -= 1;
         buf[end] = b'0' + (r % 10) as u8;
-        eight(buf, &mut end, r / 10);
+        end = eight_before(buf, end, r / 10);
     }
-    let mut n = m as u64;
-    while n >= E8 {
-        eight(buf, &mut end, n % E8);
-        n /= E8;
-    }
-    // The last 1 to 8 digits: all eight written, the leading zeros (the low bytes that are
-    // zero) then left out; a zero is one digit.
-    let digits = eight_digits(n);
-    end -= 8;
-    buf[end..end + 8].copy_from_slice(&(digits | ZEROS).to_le_bytes());
-    end += (digits.trailing_zeros() / 8).min(7) as usize;
+    end = digits_before(buf, end, m as u64);
     let mut len = buf.len() - end;
     // Leading zeros of a fraction smaller than one (`0.000123`).
     while len <= scale {
@@ -785,8 +781,6 @@ pub(crate) fn checked_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
 )]
 #[cfg_attr(not(target_family = "wasm"), inline(always))]
 pub(crate) fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
-    const POW10: [u64; 10] =
-        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
     // A zero and a number: the number as it is (its scale and sign), as `checked_add` gives
     // it; every running total starts at zero.
     if a.is_zero() {
@@ -795,30 +789,30 @@ pub(crate) fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     if b.is_zero() {
         return Some(a);
     }
-    if !a.is_sign_negative() && !b.is_sign_negative() {
-        let (sa, sb) = (a.scale(), b.scale());
-        // Both at the larger scale: a 96-bit mantissa times at most 10^9 fits in 128 bits.
-        let (x, y) = (a.mantissa() as u128, b.mantissa() as u128);
-        let sum = match sa.cmp(&sb) {
-            std::cmp::Ordering::Equal => Some(x + y),
-            std::cmp::Ordering::Less => {
-                POW10.get((sb - sa) as usize).map(|&p| x * u128::from(p) + y)
-            }
-            std::cmp::Ordering::Greater => {
-                POW10.get((sa - sb) as usize).map(|&p| x + y * u128::from(p))
-            }
-        };
-        if let Some(sum) = sum.filter(|s| s >> 96 == 0) {
-            return Some(Decimal::from_parts(
-                sum as u32,
-                (sum >> 32) as u32,
-                (sum >> 64) as u32,
-                false,
-                sa.max(sb),
-            ));
-        }
+    let (x, y, scale) = at_larger_scale(a, b)?;
+    let sum = x + y;
+    (sum >> 96 == 0).then(|| {
+        Decimal::from_parts(sum as u32, (sum >> 32) as u32, (sum >> 64) as u32, false, scale)
+    })
+}
+
+/// The mantissas of two non-negative decimals at the larger of their scales, and that scale,
+/// where the scales are at most nine apart (a 96-bit mantissa times at most 10^9 fits in 128
+/// bits); `None` otherwise.
+#[allow(clippy::arithmetic_side_effects, reason = "scales ≤ 28; 96-bit mantissas times ≤ 10^9")]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
+fn at_larger_scale(a: Decimal, b: Decimal) -> Option<(u128, u128, u32)> {
+    if a.is_sign_negative() || b.is_sign_negative() {
+        return None;
     }
-    None
+    let (sa, sb) = (a.scale(), b.scale());
+    let (x, y) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    let power = |d: u32| POW10.get(d as usize).filter(|_| d <= 9);
+    match sa.cmp(&sb) {
+        std::cmp::Ordering::Equal => Some((x, y, sa)),
+        std::cmp::Ordering::Less => power(sb - sa).map(|&p| (x * p, y, sb)),
+        std::cmp::Ordering::Greater => power(sa - sb).map(|&p| (x, y * p, sa)),
+    }
 }
 
 /// `a` compared with `b`, as [`Decimal::cmp`] compares them (by value): with 128-bit integers
@@ -830,25 +824,10 @@ pub(crate) fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
 )]
 #[inline]
 pub(crate) fn cmp_decimal(a: Decimal, b: Decimal) -> std::cmp::Ordering {
-    const POW10: [u64; 10] =
-        [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
-    if !a.is_sign_negative() && !b.is_sign_negative() {
-        let (sa, sb) = (a.scale(), b.scale());
-        let (x, y) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
-        let scaled = match sa.cmp(&sb) {
-            std::cmp::Ordering::Equal => Some((x, y)),
-            std::cmp::Ordering::Less => {
-                POW10.get((sb - sa) as usize).map(|&p| (x * u128::from(p), y))
-            }
-            std::cmp::Ordering::Greater => {
-                POW10.get((sa - sb) as usize).map(|&p| (x, y * u128::from(p)))
-            }
-        };
-        if let Some((x, y)) = scaled {
-            return x.cmp(&y);
-        }
+    match at_larger_scale(a, b) {
+        Some((x, y, _)) => x.cmp(&y),
+        None => a.cmp(&b),
     }
-    a.cmp(&b)
 }
 
 /// [`Decimal::checked_add`], out of line: the rare case of [`checked_sum`].

@@ -132,10 +132,11 @@ fn write_runs<'r>(
     }
 }
 
-/// Computes every job (in input order, in parts of [`PART`]) on up to `threads` threads, writing
-/// the tables of every cell to `out` as described in the module docs; the outcomes keep no cells or factors. They
-/// come part by part, in input order (each part's outcomes kept where they were made: neither
-/// an array of every outcome nor sorting one, which moved a kilobyte per inventory).
+/// Computes every job (in input order, in parts of [`PART`]) on up to `threads` threads,
+/// writing the tables of every cell to `out` as described in the module docs; the outcomes keep
+/// no cells or factors. They come part by part, in input order (each part's outcomes kept where
+/// they were made: neither an array of every outcome nor sorting one, which moved a kilobyte
+/// per inventory).
 /// `baselines` has, for every inventory, the index of its baseline (a monitoring inventory
 /// whose baseline is known).
 ///
